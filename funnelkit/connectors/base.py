@@ -1,0 +1,110 @@
+"""What every connector offers, and the settings and scope it is given.
+
+A connector translates between one vendor's REST API and the model; it knows
+nothing of plans, rules or reports. The CLI builds one with `connect()` (see
+connectors/__init__.py) from a portal's settings and its credentials.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+from funnelkit.model import Change, ChangeResult, Snapshot, Vendor
+
+
+class PortalSettings(BaseModel):
+    """One portal of funnelkit.yaml. Credentials are never read from the file itself."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    vendor: Vendor
+    url: str = Field(description="Base URL of the portal, e.g. https://acme.bitrix24.ru")
+    token_file: Path | None = Field(
+        default=None, description="OAuth token file (access + refresh); client id/secret from env"
+    )
+    rate_limit: float | None = Field(
+        default=None, gt=0, le=100, description="Requests per second (vendor default if unset)"
+    )
+    burst: int | None = Field(
+        default=None, ge=1, le=1000, description="Bitrix24 bucket size (default 50)"
+    )
+    timeout: float = Field(default=30.0, gt=0, le=600, description="Per-request timeout, s")
+    max_retry_seconds: float = Field(
+        default=300.0, gt=0, le=86_400, description="Give up on a request after this long"
+    )
+
+
+class Credentials(BaseModel):
+    """Secrets from the environment (or the token file), kept out of every repr."""
+
+    model_config = ConfigDict(frozen=True)
+
+    webhook: SecretStr | None = None
+    token: SecretStr | None = None
+    client_id: SecretStr | None = None
+    client_secret: SecretStr | None = None
+    token_file: Path | None = None
+
+
+class PullScope(BaseModel):
+    """What to read (interface.md: --funnel, --since, --no-history, --no-tasks)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    funnels: tuple[str, ...] = ()
+    since: int | None = None
+    history: bool = True
+    tasks: bool = True
+
+
+class Progress(Protocol):
+    """Where a pull reports how far it got; the CLI draws bars or plain lines."""
+
+    def start(self, entity: str, total: int | None) -> None:
+        """A new entity begins; total is an estimate (may be None)."""
+
+    def advance(self, entity: str, rows: int) -> None:
+        """Rows arrived for an entity."""
+
+    def finish(self, entity: str) -> None:
+        """The entity is complete."""
+
+
+class NullProgress:
+    """Reports nothing (`--quiet`, tests)."""
+
+    def start(self, entity: str, total: int | None) -> None:
+        """Ignore."""
+
+    def advance(self, entity: str, rows: int) -> None:
+        """Ignore."""
+
+    def finish(self, entity: str) -> None:
+        """Ignore."""
+
+
+class Connector(Protocol):
+    """A live portal."""
+
+    vendor: Vendor
+
+    def pull(self, scope: PullScope, progress: Progress) -> Snapshot:
+        """Read the portal into a snapshot."""
+
+    def pull_incremental(self, old: Snapshot, progress: Progress) -> Snapshot:
+        """Read what changed since `old` and merge: equal to a full pull of the same state."""
+
+    def pull_structure(self) -> Snapshot:
+        """Only funnels, stages, loss reasons and users: what plan and drift need."""
+
+    def count_deals(self, funnel_id: str, stage_id: str | None = None) -> int:
+        """Deals in a funnel or one stage (for destructive changes only)."""
+
+    def apply_change(self, change: Change) -> ChangeResult:
+        """Carry out one change whose ids are resolved; raise ConnectorError on refusal."""
+
+    def close(self) -> None:
+        """Release the HTTP client."""

@@ -1,0 +1,89 @@
+"""Changes a plan asks a portal to make, shared by the planner and the connectors.
+
+Kept with the model so that the blueprint package and the connectors agree on
+them without importing each other. A change names its targets by blueprint key
+and, once known, by vendor id; the applier fills in ids of objects created
+earlier in the same apply before handing a change to a connector.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ChangeOp(StrEnum):
+    """What a change does. The order of PHASES is the order apply runs them in."""
+
+    CREATE_FUNNEL = "create_funnel"
+    CREATE_STAGE = "create_stage"
+    UPDATE_FUNNEL = "update_funnel"
+    UPDATE_STAGE = "update_stage"
+    REORDER_STAGES = "reorder_stages"
+    CREATE_LOSS_REASON = "create_loss_reason"
+    MOVE_DEALS = "move_deals"
+    DELETE_STAGE = "delete_stage"
+    DELETE_LOSS_REASON = "delete_loss_reason"
+    DELETE_FUNNEL = "delete_funnel"
+    MANUAL = "manual"
+
+
+# Creating first leaves a destination for deals; deleting last never orphans one.
+PHASES: dict[ChangeOp, int] = {
+    ChangeOp.CREATE_FUNNEL: 1,
+    ChangeOp.CREATE_STAGE: 2,
+    ChangeOp.UPDATE_FUNNEL: 3,
+    ChangeOp.UPDATE_STAGE: 3,
+    ChangeOp.REORDER_STAGES: 4,
+    ChangeOp.CREATE_LOSS_REASON: 5,
+    ChangeOp.MOVE_DEALS: 6,
+    ChangeOp.DELETE_STAGE: 7,
+    ChangeOp.DELETE_LOSS_REASON: 7,
+    ChangeOp.DELETE_FUNNEL: 8,
+    ChangeOp.MANUAL: 9,
+}
+
+
+class Change(BaseModel):
+    """One step of a plan.
+
+    `fields` holds the values to write (name, sort, color, semantics, kind, …);
+    `before` the portal's current values for updates. For MOVE_DEALS the
+    destination is `target_funnel_id`/`target_stage_id` (or their keys).
+    REORDER_STAGES carries the full stage order in `fields["order"]` (stage ids).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    op: ChangeOp
+    funnel_key: str
+    funnel_id: str | None = None
+    stage_key: str | None = None
+    stage_id: str | None = None
+    fields: dict[str, Any] = Field(default_factory=dict)
+    before: dict[str, Any] = Field(default_factory=dict)
+    target_funnel_key: str | None = None
+    target_funnel_id: str | None = None
+    target_stage_key: str | None = None
+    target_stage_id: str | None = None
+    deal_count: int | None = None
+    unsafe_reason: str | None = None
+    summary: str = ""
+
+    @property
+    def phase(self) -> int:
+        """Where this change runs in apply order."""
+        return PHASES[self.op]
+
+
+class ChangeResult(BaseModel):
+    """What a connector reports after carrying out one change."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    vendor_id: str | None = None
+    created_ids: dict[str, str] = Field(default_factory=dict)
+    moved: int = 0
+    note: str | None = None
