@@ -174,6 +174,11 @@ class EmulatorServer:
         """Serve in the calling thread (the CLI's `emulator serve`)."""
         self._httpd.serve_forever()
 
+    def wait(self) -> None:
+        """Block until the server stops; short joins keep Ctrl+C responsive."""
+        while self._thread is not None and self._thread.is_alive():
+            self._thread.join(0.5)
+
     def stop(self) -> None:
         """Stop serving and close the socket."""
         self._httpd.shutdown()

@@ -1,0 +1,99 @@
+"""The portal an emulator serves: vendor-neutral, mutable, shared by both vendor apps.
+
+Ids follow the snapshot's conventions, so a pull can be compared with the state
+row for row: Bitrix24 deal funnels are category ids ("0", "7"), the lead funnel
+is `LEAD_FUNNEL_ID`, lead ids carry the `L` prefix and task ids the `T` prefix
+(their vendor number spaces overlap with deals' and activities'). Each vendor
+app strips or adds these prefixes at its edge.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from funnelkit.emulator.clock import Clock
+from funnelkit.emulator.faults import FaultPlan
+from funnelkit.model import (
+    Activity,
+    Company,
+    Contact,
+    CustomField,
+    DeadlineChange,
+    Deal,
+    Funnel,
+    LossReason,
+    ResponsibleChange,
+    Stage,
+    StageTransition,
+    Tunnel,
+    User,
+    Vendor,
+)
+
+LEAD_FUNNEL_ID = "LEAD"
+LEAD_PREFIX = "L"
+TASK_PREFIX = "T"
+
+
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """One defect the generator planted on purpose: the answer key of a messy portal."""
+
+    code: str
+    entity: str  # "funnel" | "stage" | "deal" | "contact" | "task" | "user" | "field"
+    entity_id: str
+    note: str = ""
+
+
+@dataclass
+class PortalState:
+    """Everything a portal holds. Apps mutate it under `lock`."""
+
+    vendor: Vendor
+    domain: str = "demo.example"
+    currency: str = "RUB"
+    now: int = 0  # the generator's "today": data is laid out up to this moment
+    users: dict[str, User] = field(default_factory=dict)
+    funnels: dict[str, Funnel] = field(default_factory=dict)
+    stages: dict[tuple[str, str], Stage] = field(default_factory=dict)
+    loss_reasons: dict[str, LossReason] = field(default_factory=dict)
+    custom_fields: list[CustomField] = field(default_factory=list)
+    tunnels: list[Tunnel] = field(default_factory=list)
+    deals: dict[str, Deal] = field(default_factory=dict)  # ascending numeric id order
+    transitions: list[StageTransition] = field(default_factory=list)  # ascending id
+    responsible_changes: list[ResponsibleChange] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)  # ascending id; tasks too
+    deadline_changes: list[DeadlineChange] = field(default_factory=list)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    companies: dict[str, Company] = field(default_factory=dict)
+    planted: list[Planted] = field(default_factory=list)
+    next_ids: dict[str, int] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    def new_id(self, table: str, floor: int = 1) -> int:
+        """The next vendor id of a table, as the vendor assigns them: increasing, never reused."""
+        with self.lock:
+            value = max(self.next_ids.get(table, floor), floor)
+            self.next_ids[table] = value + 1
+            return value
+
+    def stages_of(self, funnel_id: str) -> list[Stage]:
+        """A funnel's stages in their sort order."""
+        found = [s for (f, _), s in self.stages.items() if f == funnel_id]
+        return sorted(found, key=lambda s: (s.sort, s.id))
+
+
+@dataclass
+class EmulatorOptions:
+    """How an emulator behaves, independent of what it serves."""
+
+    secret: str = "emulator-secret-0000"  # Bitrix24 webhook code / amoCRM long-lived token
+    user_id: str = "1"  # Bitrix24 webhook owner
+    client_id: str = "local.emulator"
+    client_secret: str = "emulator-client-secret"
+    rate_limit: bool = False
+    cost_model: bool = False
+    clock: Clock = field(default_factory=Clock)
+    faults: FaultPlan | None = None
+    access_token_ttl: int = 3600

@@ -1,0 +1,123 @@
+"""The packed snapshot: one zip holding JSON for the small parts and Parquet for the tables.
+
+Layout (see README: Snapshots):
+    manifest.json            provenance, schema version, what was pulled
+    structure.json           portal, users, funnels, stages, … (small, human-readable)
+    extras.json              connector extras
+    tables/<name>.parquet    one per row table, zstd-compressed, ids dictionary-encoded
+
+The zip itself is stored uncompressed: Parquet pages are already compressed and
+stored members can be read without inflating them twice.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import typing
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from funnelkit.model import Snapshot
+from funnelkit.store.columns import Interner, from_columns, table_fields, to_columns
+
+_DICT_COLUMNS = {
+    "funnel_id",
+    "stage_id",
+    "to_stage_id",
+    "from_stage_id",
+    "from_funnel_id",
+    "responsible_id",
+    "creator_id",
+    "currency",
+    "source",
+    "entity",
+    "kind",
+    "by",
+    "from_user_id",
+    "to_user_id",
+    "loss_reason_id",
+}
+_ARROW: dict[str, pa.DataType] = {
+    "str": pa.string(),
+    "int": pa.int64(),
+    "float": pa.float64(),
+    "bool": pa.bool_(),
+    "strs": pa.list_(pa.string()),
+}
+
+
+def _arrow_type(kind: Any) -> pa.DataType:
+    return pa.string() if isinstance(kind, type) else _ARROW[kind]
+
+
+def table_to_parquet(table: str, rows: Any) -> bytes:
+    """Serialise one row table."""
+    columns = to_columns(table, rows)
+    arrays = []
+    names = []
+    for name, kind, _ in table_fields(table):
+        array = pa.array(columns[name], type=_arrow_type(kind))
+        if name in _DICT_COLUMNS:
+            array = array.dictionary_encode()
+        arrays.append(array)
+        names.append(name)
+    buffer = io.BytesIO()
+    pq.write_table(pa.table(arrays, names=names), buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def _column_values(column: pa.ChunkedArray[Any]) -> list[Any]:
+    """A column as Python values; dictionary columns share one str per distinct value."""
+    if pa.types.is_dictionary(column.type):
+        out: list[Any] = []
+        for raw in column.chunks:
+            chunk = typing.cast("pa.DictionaryArray[Any, Any]", raw)
+            values = chunk.dictionary.to_pylist()
+            out.extend(None if i is None else values[i] for i in chunk.indices.to_pylist())
+        return out
+    return column.to_pylist()
+
+
+def table_from_parquet(table: str, data: bytes, interner: Interner) -> list[Any]:
+    """Deserialise one row table."""
+    arrow = pq.read_table(io.BytesIO(data))
+    known = {name for name, _, _ in table_fields(table)}
+    columns = {
+        name: _column_values(arrow.column(name)) for name in arrow.column_names if name in known
+    }
+    return from_columns(table, columns, arrow.num_rows, interner)
+
+
+def write_packed(snapshot: Snapshot, handle: Any, head: dict[str, Any]) -> None:
+    """Write the zip to an open binary file."""
+    with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("manifest.json", json.dumps(head["manifest"], ensure_ascii=False))
+        archive.writestr("structure.json", json.dumps(head["structure"], ensure_ascii=False))
+        archive.writestr("extras.json", json.dumps(head["extras"], ensure_ascii=False))
+        for table in Snapshot.TABLES:
+            archive.writestr(
+                f"tables/{table}.parquet", table_to_parquet(table, getattr(snapshot, table))
+            )
+
+
+def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """The JSON parts and the row tables of a packed snapshot."""
+    interner = Interner()
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        head = {
+            part: json.loads(archive.read(f"{part}.json").decode("utf-8"))
+            for part in ("manifest", "structure", "extras")
+            if f"{part}.json" in names
+        }
+        tables = {}
+        for table in ("deals", *[t for t in Snapshot.TABLES if t != "deals"]):
+            member = f"tables/{table}.parquet"
+            if member in names:
+                tables[table] = table_from_parquet(table, archive.read(member), interner)
+    return head, tables

@@ -1,0 +1,81 @@
+"""funnelkit.yaml: validation, inline secrets, credentials from the environment."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from funnelkit.config import credentials_for, load_config
+from funnelkit.errors import ConfigError
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "funnelkit.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_valid_config(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "portals:\n  acme:\n    vendor: amocrm\n    url: https://acme.kommo.com\n"
+        "report:\n  lang: uk\n",
+    )
+    config = load_config(path)
+    assert config.portal("acme").url == "https://acme.kommo.com"
+    assert config.file.report.lang == "uk"
+
+
+def test_all_problems_with_lines(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "portals:\n  a:\n    vendor: salesforce\n    url: x\n    colour: 1\nextra: 1\n"
+    )
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    text = str(info.value)
+    assert ":3:5: portals.a.vendor: must be one of 'bitrix24' or 'amocrm'" in text
+    assert ":5:5: portals.a.colour: unknown key" in text
+    assert ":6:1: extra: unknown key" in text
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    vendor: amocrm\n    url: https://a.kommo.com\n    token: abc123\n",
+        "    vendor: bitrix24\n    url: https://a.bitrix24.ru/rest/1/q1w2e3r4t5y6/\n",
+    ],
+)
+def test_inline_secrets_are_refused(tmp_path: Path, body: str) -> None:
+    path = write(tmp_path, "portals:\n  acme:\n" + body)
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert "inline secret" in info.value.message
+    assert info.value.hint and "FUNNELKIT_" in info.value.hint
+    assert "abc123" not in info.value.message and "q1w2e3r4t5y6" not in info.value.message
+
+
+def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="no such config file"):
+        load_config(tmp_path / "nope.yaml")
+
+
+def test_credentials_come_from_environment(tmp_path: Path) -> None:
+    config = load_config(
+        write(tmp_path, "portals:\n  my-shop:\n    vendor: bitrix24\n    url: u\n")
+    )
+    settings = config.portal("my-shop")
+    creds = credentials_for(
+        "my-shop", settings, {"FUNNELKIT_MY_SHOP_WEBHOOK": "https://x/rest/1/k/"}
+    )
+    assert creds.webhook is not None
+    assert "rest/1/k" not in repr(creds)
+    with pytest.raises(ConfigError, match="no credentials") as info:
+        credentials_for("my-shop", settings, {})
+    assert info.value.hint and "FUNNELKIT_MY_SHOP_WEBHOOK" in info.value.hint
+
+
+def test_unknown_portal_lists_known(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, "portals:\n  a:\n    vendor: amocrm\n    url: u\n"))
+    with pytest.raises(ConfigError, match="portals defined: a"):
+        config.portal("b")
