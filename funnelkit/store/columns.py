@@ -63,13 +63,11 @@ class Interner:
     """Shares equal strings between columns and tables while loading."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, str] = {}
+        self._seen: dict[Any, Any] = {}
 
     def many(self, values: list[Any]) -> list[Any]:
         """Replace each string by its shared copy."""
-        seen = self._seen
-        get = seen.setdefault
-        return [v if v is None else get(v, v) for v in values]
+        return list(map(self._seen.setdefault, values, values))
 
 
 def from_columns(

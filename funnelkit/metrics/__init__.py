@@ -1,0 +1,64 @@
+"""Funnel metrics, shown beside the findings and never judged (cli-conventions.md §14).
+
+`compute_metrics(snapshot, now)` is pure: the same snapshot and moment give the same
+numbers. History is read once into stage visits per deal; without history, each deal
+counts only where it stands now, and the report says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from funnelkit.metrics.definitions import DEFINITIONS, definition
+from funnelkit.metrics.funnels import funnel_metrics
+from funnelkit.metrics.history import Visit, fallback_visits, visits_by_deal
+from funnelkit.metrics.people import client_metrics, lead_sources, manager_metrics
+from funnelkit.metrics.results import (
+    ClientMetrics,
+    FunnelMetrics,
+    ManagerMetrics,
+    PortalMetrics,
+    StageMetrics,
+)
+from funnelkit.model import DataSet, Deal, Snapshot
+
+__all__ = [
+    "DEFINITIONS",
+    "ClientMetrics",
+    "FunnelMetrics",
+    "ManagerMetrics",
+    "PortalMetrics",
+    "StageMetrics",
+    "compute_metrics",
+    "definition",
+]
+
+
+def compute_metrics(
+    snapshot: Snapshot,
+    now: int,
+    probabilities: dict[tuple[str, str], float] | None = None,
+) -> PortalMetrics:
+    """Every metric of a snapshot at moment `now` (epoch seconds)."""
+    history = snapshot.manifest.has(DataSet.STAGE_HISTORY) and bool(snapshot.transitions)
+    visits = visits_by_deal(snapshot) if history else fallback_visits(snapshot)
+    per_funnel: dict[str, dict[str, list[Visit]]] = defaultdict(lambda: defaultdict(list))
+    for deal_id, deal_visits in visits.items():
+        for visit in deal_visits:
+            per_funnel[visit.funnel_id][deal_id].append(visit)
+    deals: dict[str, list[Deal]] = defaultdict(list)
+    for deal in snapshot.deals:
+        deals[deal.funnel_id].append(deal)
+    funnels = [
+        funnel_metrics(snapshot, f, deals[f.id], per_funnel[f.id], probabilities or {})
+        for f in sorted(snapshot.structure.funnels, key=lambda f: (f.sort, f.id))
+    ]
+    return PortalMetrics(
+        currency=snapshot.structure.portal.currency,
+        now=now,
+        funnels=funnels,
+        managers=manager_metrics(snapshot),
+        clients=client_metrics(snapshot, now),
+        lead_sources=lead_sources(snapshot),
+        history_used=history,
+    )

@@ -1,0 +1,124 @@
+"""Per-manager and per-client metrics, and lead conversion by source."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from funnelkit.metrics.funnels import reason_of
+from funnelkit.metrics.results import ClientMetrics, ManagerMetrics, Money, SourceConversion
+from funnelkit.metrics.stats import ratio
+from funnelkit.model import ActivityKind, EntityKind, Semantics, Snapshot, Stage
+from funnelkit.model.timeutil import DAY
+
+INTERACTIONS = {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.MESSAGE}
+TOP_CLIENTS = 100
+
+
+def _stage_index(snapshot: Snapshot) -> tuple[dict[tuple[str, str], Stage], Counter[str]]:
+    stages = {s.key: s for s in snapshot.structure.stages}
+    failures = Counter(s.funnel_id for s in stages.values() if s.semantics is Semantics.FAILURE)
+    return stages, failures
+
+
+def manager_metrics(snapshot: Snapshot) -> list[ManagerMetrics]:
+    """Conversion, win rate, losses and neglected deals per responsible manager."""
+    stages, failures = _stage_index(snapshot)
+    reasons = {r.id: r.name for r in snapshot.structure.loss_reasons}
+    names = {u.id: u.name for u in snapshot.structure.users}
+    with_open_task = {
+        a.deal_id for a in snapshot.activities if a.kind is ActivityKind.TASK and not a.done
+    }
+    tally: dict[str, Counter[str]] = defaultdict(Counter)
+    lost_by: dict[str, Counter[str]] = defaultdict(Counter)
+    for deal in snapshot.deals:
+        user = deal.responsible_id or "?"
+        stage = stages.get((deal.funnel_id, deal.stage_id))
+        semantics = stage.semantics if stage else Semantics.PROCESS
+        tally[user]["deals"] += 1
+        if semantics is Semantics.PROCESS:
+            tally[user]["open"] += 1
+            if deal.id not in with_open_task:
+                tally[user]["open_without_task"] += 1
+        elif semantics is Semantics.SUCCESS:
+            tally[user]["won"] += 1
+        else:
+            tally[user]["lost"] += 1
+            lost_by[user][reason_of(deal, stage, reasons, failures[deal.funnel_id])] += 1
+    return [
+        ManagerMetrics(
+            user_id=user,
+            name=names.get(user, user),
+            deals=t["deals"],
+            open=t["open"],
+            won=t["won"],
+            lost=t["lost"],
+            win_rate=ratio(t["won"], t["won"] + t["lost"]),
+            conversion=ratio(t["won"], t["deals"]),
+            lost_by_reason=dict(lost_by[user].most_common()),
+            open_without_task=t["open_without_task"],
+        )
+        for user, t in sorted(tally.items(), key=lambda item: (-item[1]["deals"], item[0]))
+    ]
+
+
+def client_metrics(snapshot: Snapshot, now: int) -> list[ClientMetrics]:
+    """LTV (won amounts per currency) and days since the last interaction, top clients first."""
+    stages, _ = _stage_index(snapshot)
+    currency = snapshot.structure.portal.currency
+    ltv: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    won: Counter[str] = Counter()
+    last: dict[str, int] = {}
+    deal_contacts: dict[str, tuple[str, ...]] = {}
+    for deal in snapshot.deals:
+        deal_contacts[deal.id] = deal.contact_ids
+        stage = stages.get((deal.funnel_id, deal.stage_id))
+        for contact in deal.contact_ids:
+            if deal.last_activity_at:
+                last[contact] = max(last.get(contact, 0), deal.last_activity_at)
+            if stage is not None and stage.semantics is Semantics.SUCCESS:
+                won[contact] += 1
+                if deal.amount is not None:
+                    ltv[contact][deal.currency or currency or "?"] += deal.amount
+    for activity in snapshot.activities:
+        if activity.kind not in INTERACTIONS:
+            continue
+        when = activity.completed_at or activity.created_at
+        targets = deal_contacts.get(activity.deal_id or "", ())
+        for contact in (*targets, *((activity.contact_id,) if activity.contact_id else ())):
+            last[contact] = max(last.get(contact, 0), when)
+    names: dict[str, str] = {}
+    for person in snapshot.contacts:
+        names[person.id] = person.name
+        if person.last_activity_at:
+            last[person.id] = max(last.get(person.id, 0), person.last_activity_at)
+    home = currency or "?"
+    ranked = sorted(won, key=lambda c: (-ltv[c].get(home, 0.0), -won[c], c))[:TOP_CLIENTS]
+    return [
+        ClientMetrics(
+            contact_id=c,
+            name=names.get(c, c),
+            won_deals=won[c],
+            ltv=Money(by_currency=dict(ltv[c])),
+            days_since_interaction=round((now - last[c]) / DAY, 1) if c in last else None,
+        )
+        for c in ranked
+    ]
+
+
+def lead_sources(snapshot: Snapshot) -> list[SourceConversion]:
+    """Bitrix24 leads by source: how many became deals (success semantics of the lead funnel)."""
+    stages, _ = _stage_index(snapshot)
+    leads: Counter[str] = Counter()
+    converted: Counter[str] = Counter()
+    for deal in snapshot.deals:
+        if deal.entity is not EntityKind.LEAD:
+            continue
+        source = deal.source or "(none)"
+        leads[source] += 1
+        stage = stages.get((deal.funnel_id, deal.stage_id))
+        if stage is not None and stage.semantics is Semantics.SUCCESS:
+            converted[source] += 1
+    return [
+        SourceConversion(source=s, leads=n, converted=converted[s], rate=ratio(converted[s], n))
+        for s, n in leads.most_common()
+    ]

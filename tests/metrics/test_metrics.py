@@ -1,0 +1,152 @@
+"""Funnel metrics on a hand-built portal whose numbers can be checked by hand."""
+
+from __future__ import annotations
+
+from funnelkit.metrics import compute_metrics, definition
+from funnelkit.metrics.definitions import DEFINITIONS
+from funnelkit.model import (
+    Activity,
+    ActivityKind,
+    DataSet,
+    DataState,
+    DataStatus,
+    Deal,
+    Funnel,
+    LossReason,
+    Manifest,
+    Portal,
+    Semantics,
+    Snapshot,
+    Stage,
+    StageTransition,
+    Structure,
+    User,
+    Vendor,
+)
+
+DAY = 86_400
+NOW = 100 * DAY
+
+
+def portal() -> Snapshot:
+    stages = (
+        Stage(funnel_id="1", id="new", name="New", sort=10),
+        Stage(funnel_id="1", id="offer", name="Offer sent", sort=20),
+        Stage(funnel_id="1", id="won", name="Won", sort=30, semantics=Semantics.SUCCESS),
+        Stage(funnel_id="1", id="lost", name="Lost", sort=40, semantics=Semantics.FAILURE),
+    )
+    deals = []
+    transitions = []
+    n = 0
+    # paths: 4 deals new→offer→won, 3 new→offer→lost, 2 new→won (skip), 1 still in new
+    paths = [["new", "offer", "won"]] * 4 + [["new", "offer", "lost"]] * 3 + [["new", "won"]] * 2
+    paths.append(["new"])
+    for i, path in enumerate(paths, start=1):
+        created = i * DAY
+        for step, stage in enumerate(path):
+            n += 1
+            transitions.append(
+                StageTransition(
+                    id=str(n),
+                    deal_id=str(i),
+                    funnel_id="1",
+                    to_stage_id=stage,
+                    at=created + step * 2 * DAY,
+                )
+            )
+        final = path[-1]
+        closed = final in ("won", "lost")
+        deals.append(
+            Deal(
+                id=str(i),
+                funnel_id="1",
+                stage_id=final,
+                created_at=created,
+                amount=100.0 * i,
+                currency="RUB",
+                responsible_id="7" if i % 2 else "8",
+                contact_ids=(f"c{i % 3}",),
+                closed=closed,
+                closed_at=created + (len(path) - 1) * 2 * DAY if closed else None,
+                loss_reason_id="r1" if final == "lost" and i == 5 else None,
+            )
+        )
+    manifest = Manifest(
+        vendor=Vendor.AMOCRM,
+        domain="x",
+        pulled_at=NOW,
+        data={DataSet.STAGE_HISTORY: DataStatus(state=DataState.PULLED)},
+    )
+    structure = Structure(
+        portal=Portal(vendor=Vendor.AMOCRM, domain="x", currency="RUB"),
+        users=(User(id="7", name="Olena"), User(id="8", name="Ivan")),
+        funnels=(Funnel(id="1", name="Sales"),),
+        stages=stages,
+        loss_reasons=(LossReason(id="r1", name="Too expensive"),),
+    )
+    tasks = (Activity(id="T1", kind=ActivityKind.TASK, created_at=DAY, deal_id="10", deadline=NOW),)
+    return Snapshot(
+        manifest=manifest,
+        structure=structure,
+        deals=tuple(deals),
+        transitions=tuple(transitions),
+        activities=tasks,
+    )
+
+
+def test_conversion_strict_and_any_order() -> None:
+    funnel = compute_metrics(portal(), NOW).funnels[0]
+    by_id = {s.stage_id: s for s in funnel.stages}
+    assert [s.stage_id for s in funnel.stages] == ["new", "offer", "won", "lost"]
+    assert by_id["new"].entered_strict == 10
+    assert by_id["offer"].entered_strict == 7
+    assert by_id["won"].entered_strict == 4  # the two that skipped «offer» are not counted
+    assert by_id["won"].entered_any == 6
+    assert by_id["new"].next_step_strict == 0.7
+    assert by_id["offer"].next_step_strict == 4 / 7
+    assert by_id["won"].cumulative_strict == 0.4
+    assert by_id["new"].open == 1
+    assert funnel.key_stage is not None and funnel.key_stage.from_stage_id == "offer"
+
+
+def test_win_rate_cycle_and_reasons() -> None:
+    funnel = compute_metrics(portal(), NOW).funnels[0]
+    assert (funnel.won, funnel.lost) == (6, 3)
+    assert funnel.win_rate == 6 / 9
+    assert funnel.sales_cycle_days.median == 4.0
+    assert funnel.lost_by_reason == {"(no reason)": 2, "Too expensive": 1}
+    assert funnel.won_value.by_currency == {"RUB": 100.0 * (1 + 2 + 3 + 4 + 8 + 9)}
+
+
+def test_time_in_stage_excludes_open_visits() -> None:
+    funnel = compute_metrics(portal(), NOW).funnels[0]
+    new = next(s for s in funnel.stages if s.stage_id == "new")
+    assert new.latest_days.n == 9 and new.latest_days.median == 2.0
+
+
+def test_managers_and_clients() -> None:
+    metrics = compute_metrics(portal(), NOW)
+    olena = next(m for m in metrics.managers if m.user_id == "7")
+    assert olena.name == "Olena" and olena.deals == 5
+    ivan = next(m for m in metrics.managers if m.user_id == "8")
+    assert ivan.open == 1 and ivan.open_without_task == 0
+    assert metrics.clients[0].ltv.by_currency["RUB"] > 0
+
+
+def test_without_history_conversion_counts_current_stage_only() -> None:
+    snap = portal()
+    bare = Snapshot(
+        manifest=snap.manifest.model_copy(update={"data": {}}),
+        structure=snap.structure,
+        deals=snap.deals,
+    )
+    metrics = compute_metrics(bare, NOW)
+    assert metrics.history_used is False
+    assert metrics.funnels[0].stages[0].entered_any == 1
+
+
+def test_every_definition_in_three_languages() -> None:
+    for key, texts in DEFINITIONS.items():
+        assert set(texts) == {"en", "ru", "uk"}, key
+    assert definition("win_rate", "uk")[0] == "Частка виграних"
+    assert definition("win_rate", "de")[0] == "Win rate"
