@@ -1,0 +1,112 @@
+"""What an audit reads besides the snapshot: settings, blueprint SLAs and roles, suppressions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from funnelkit.errors import InputError
+from funnelkit.model import FunnelKind, RoleSource, Snapshot
+
+if TYPE_CHECKING:
+    from funnelkit.audit import AuditSettings
+    from funnelkit.audit.suppress import SuppressionEntry
+    from funnelkit.cli.common import AppState
+
+IGNORE_FILE = "funnelkit-ignore.yaml"
+
+
+def blueprint_settings(path: Path, snapshot: Snapshot) -> dict[str, Any]:
+    """Stage SLAs, probabilities and funnel roles of a blueprint, keyed by portal ids.
+
+    The CLI does this mapping so the audit never imports the blueprint package.
+    """
+    from funnelkit.blueprint.load import load_blueprint
+    from funnelkit.blueprint.matching import match_funnels, match_stages
+    from funnelkit.blueprint.state import PortalIds, load_state, state_path
+
+    blueprint = load_blueprint(path)
+    manifest = snapshot.manifest
+    state_file = state_path(path)
+    ids = (
+        load_state(state_file).portal(manifest.vendor.value, manifest.domain)
+        if state_file.exists()
+        else PortalIds()
+    )
+    funnels = match_funnels(blueprint, snapshot.structure.funnels, ids, manifest.vendor)
+    sla: dict[str, dict[str, float]] = {}
+    probabilities: dict[str, dict[str, float]] = {}
+    roles: dict[str, str] = {}
+    for spec in blueprint.funnels:
+        funnel = funnels.get(spec.key)
+        if funnel is None or spec.absent:
+            continue
+        roles[funnel.id] = spec.role.value
+        stages = [s for s in snapshot.structure.stages if s.funnel_id == funnel.id]
+        reuse = funnel.kind is FunnelKind.DEAL
+        for key, stage in match_stages(
+            blueprint, spec, stages, ids, manifest.vendor, reuse
+        ).items():
+            stage_spec = spec.stage(key)
+            if stage_spec is None:
+                continue
+            if stage_spec.sla_days is not None:
+                sla.setdefault(funnel.id, {})[stage.id] = stage_spec.sla_days
+            if stage_spec.probability is not None:
+                probabilities.setdefault(funnel.id, {})[stage.id] = stage_spec.probability / 100
+    return {
+        "stage_sla_days": sla,
+        "stage_probabilities": probabilities,
+        "funnel_roles": roles,
+        "role_source": RoleSource.BLUEPRINT.value,
+        "sla_source": "blueprint",
+    }
+
+
+def audit_settings(
+    state: AppState,
+    overrides: dict[str, Any],
+    blueprint: Path | None,
+    snapshot: Snapshot,
+) -> AuditSettings:
+    """Config `audit:` section, then blueprint values, then flags (flag > file > default)."""
+    from funnelkit.audit.settings import settings_from_data
+
+    config = state.config
+    where = config.doc.where if config.doc else None
+    data = dict(config.file.audit)
+    if blueprint is not None:
+        data.update(blueprint_settings(blueprint, snapshot))
+    data.update({k: v for k, v in overrides.items() if v})
+    return settings_from_data(data, where)
+
+
+def suppressions(ignore_file: Path | None, disabled: bool) -> list[SuppressionEntry]:
+    """`findings:` of funnelkit-ignore.yaml (the working directory's, or --ignore-file)."""
+    if disabled:
+        return []
+    from funnelkit.audit.suppress import parse_suppressions
+    from funnelkit.errors import ConfigError
+    from funnelkit.yamlio import load_yaml
+
+    path = ignore_file or Path(IGNORE_FILE)
+    if not path.exists():
+        if ignore_file is not None:
+            raise InputError(f"{path}: no such ignore file")
+        return []
+    doc = load_yaml(path, ConfigError)
+    return parse_suppressions(doc.data, doc.where)
+
+
+def rule_texts(lang: str) -> dict[str, dict[str, str]]:
+    """Title, rationale and remedy of every rule in `lang`."""
+    from funnelkit.audit.registry import default_registry
+
+    return {
+        rule.meta.code: {
+            "title": rule.meta.title.get(lang),
+            "rationale": rule.meta.rationale.get(lang),
+            "remedy": rule.meta.remedy.get(lang),
+        }
+        for rule in default_registry()
+    }
