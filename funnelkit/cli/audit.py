@@ -5,11 +5,16 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from funnelkit.cli.common import emit, get_state, read_snapshot
+from funnelkit.cli.common import AppState, emit, get_state, read_snapshot
+
+if TYPE_CHECKING:
+    from funnelkit.audit import AuditResult, AuditSettings
+    from funnelkit.audit.suppress import SuppressionEntry
+    from funnelkit.model import Snapshot
 
 
 class Format(StrEnum):
@@ -40,6 +45,37 @@ def parse_reports(values: list[str] | None) -> list[tuple[str, Path]]:
     return out
 
 
+def audit_document(
+    state: AppState,
+    snap: Snapshot,
+    settings: AuditSettings,
+    entries: list[SuppressionEntry],
+    baseline: set[str] | None,
+) -> tuple[AuditResult, dict[str, Any]]:
+    """Run the audit and the metrics, and build the report document."""
+    from funnelkit.audit import result_to_dict, run_audit
+    from funnelkit.cli.audit_inputs import rule_texts
+    from funnelkit.metrics import compute_metrics
+    from funnelkit.report import build_document
+
+    result = run_audit(snap, settings, suppressions=entries, baseline=baseline)
+    probabilities = {
+        (f, s): p for f, stages in settings.stage_probabilities.items() for s, p in stages.items()
+    }
+    metrics = compute_metrics(snap, result.now, probabilities)
+    lang = state.lang
+    doc = build_document(
+        result_to_dict(result, lang),
+        metrics,
+        snap.manifest,
+        snap.structure.portal,
+        rule_texts(lang),
+        lang,
+        int(time.time()),
+    )
+    return result, doc
+
+
 def audit(
     ctx: typer.Context,
     portal: Annotated[str | None, typer.Option(help="Pull this portal live")] = None,
@@ -62,13 +98,11 @@ def audit(
     blueprint: Annotated[Path | None, typer.Option(help="Stage SLAs, probabilities, roles")] = None,
 ) -> None:
     """Check a portal against the rules and show its funnel metrics."""
-    from funnelkit.audit import result_to_dict, run_audit
     from funnelkit.audit.suppress import read_baseline
     from funnelkit.audit.suppress import write_baseline as freeze
-    from funnelkit.cli.audit_inputs import audit_settings, rule_texts, suppressions
+    from funnelkit.cli.audit_inputs import audit_settings, suppressions
     from funnelkit.errors import InputError
-    from funnelkit.metrics import compute_metrics
-    from funnelkit.report import build_document, only_failing, render
+    from funnelkit.report import only_failing, render
 
     state = get_state(ctx)
     if status not in (None, "fail"):
@@ -83,26 +117,13 @@ def audit(
     }
     settings = audit_settings(state, overrides, blueprint, snap)
     known = read_baseline(baseline) if baseline else None
-    result = run_audit(
-        snap, settings, suppressions=suppressions(ignore_file, no_suppressions), baseline=known
+    result, doc = audit_document(
+        state, snap, settings, suppressions(ignore_file, no_suppressions), known
     )
     if write_baseline:
         freeze(write_baseline, result.findings)
         state.say(f"baseline of {len(result.findings)} findings written to {write_baseline}")
-    probabilities = {
-        (f, s): p for f, stages in settings.stage_probabilities.items() for s, p in stages.items()
-    }
-    metrics = compute_metrics(snap, result.now, probabilities)
     lang = state.lang
-    doc = build_document(
-        result_to_dict(result, lang),
-        metrics,
-        snap.manifest,
-        snap.structure.portal,
-        rule_texts(lang),
-        lang,
-        int(time.time()),
-    )
     if status == "fail":
         doc = only_failing(doc)
     chosen = (format.value if format else None) or state.config.file.report.format

@@ -46,7 +46,7 @@ def build_portal(
 
         return load_fixture(fixture)
     if blueprint is not None:
-        from funnelkit.blueprint.schema import load_blueprint
+        from funnelkit.blueprint.load import load_blueprint
         from funnelkit.emulator.healthy import from_blueprint
 
         loaded = load_blueprint(blueprint)

@@ -1,0 +1,194 @@
+"""The audit: a pure function of (snapshot, settings, now) → AuditResult."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import (
+    AuditResult,
+    Finding,
+    RoleInfo,
+    RuleOutcome,
+    Severity,
+    Subject,
+)
+from funnelkit.audit.registry import Registry, default_registry
+from funnelkit.audit.settings import AuditSettings, CompiledRule, Where, compile_rules
+from funnelkit.audit.suppress import SuppressionEntry, apply_suppressions
+from funnelkit.model import FunnelRole, RoleSource, Snapshot
+from funnelkit.model.timeutil import iso
+
+REPORT_SCHEMA = "funnelkit.audit/1"
+
+__all__ = [
+    "REPORT_SCHEMA",
+    "AuditResult",
+    "AuditSettings",
+    "Finding",
+    "RuleOutcome",
+    "Severity",
+    "Subject",
+    "result_to_dict",
+    "run_audit",
+]
+
+
+def _funnel_ids(snapshot: Snapshot) -> dict[str, str]:
+    out = {f.name: f.id for f in snapshot.structure.funnels}
+    out.update({f.id: f.id for f in snapshot.structure.funnels})
+    return out
+
+
+def _sla(
+    snapshot: Snapshot, settings: AuditSettings, ids: Mapping[str, str]
+) -> dict[str, dict[str, float]]:
+    """Resolve SLA keys given as names to ids (blueprints speak names, snapshots ids)."""
+    out: dict[str, dict[str, float]] = {}
+    for fkey, stages in settings.stage_sla_days.items():
+        fid = ids.get(fkey, fkey)
+        names = {s.name: s.id for s in snapshot.structure.stages if s.funnel_id == fid}
+        out[fid] = {names.get(k, k): v for k, v in stages.items()}
+    return out
+
+
+def _run_one(c: CompiledRule, ctx: AuditContext) -> tuple[RuleOutcome, list[Finding]]:
+    meta = c.rule.meta
+    reason = c.rule.unmet(ctx)
+    if reason is not None:
+        return RuleOutcome(meta.code, meta.name, "skipped", reason), []
+    found: list[Finding] = []
+    for f in c.rule.run(ctx, c.tuning):
+        fid = f.subject.funnel_id
+        if fid in c.disabled_funnels:
+            continue
+        sev = c.severity_by_funnel.get(fid or "", c.severity)
+        found.append(f if sev is None else replace(f, severity=sev))
+    return RuleOutcome(meta.code, meta.name, "ran", None, len(found)), found
+
+
+def run_audit(
+    snapshot: Snapshot,
+    settings: AuditSettings | None = None,
+    now: int | None = None,
+    *,
+    suppressions: Iterable[SuppressionEntry] = (),
+    baseline: set[str] | None = None,
+    registry: Registry | None = None,
+    where: Where | None = None,
+) -> AuditResult:
+    """Run every selected rule over one snapshot. `now` defaults to the pull time."""
+    settings = settings or AuditSettings()
+    registry = registry or default_registry()
+    now = snapshot.manifest.pulled_at if now is None else now
+    ids = _funnel_ids(snapshot)
+    compiled = compile_rules(settings, registry, ids, where)
+    roles: dict[str, tuple[FunnelRole, RoleSource]] = {
+        ids.get(k, k): (v, settings.role_source) for k, v in settings.funnel_roles.items()
+    }
+    ctx = AuditContext(
+        snapshot,
+        now,
+        roles=roles,
+        stage_sla_days=_sla(snapshot, settings, ids),
+        sla_source=settings.sla_source,
+    )
+    outcomes: list[RuleOutcome] = []
+    findings: list[Finding] = []
+    for c in compiled:
+        outcome, found = _run_one(c, ctx)
+        outcomes.append(outcome)
+        findings.extend(found)
+    findings.sort(key=Finding.sort_key)
+    kept, suppressed, unused, expired = apply_suppressions(
+        findings, list(suppressions), snapshot.manifest.domain, now, registry
+    )
+    filtered = 0
+    if baseline is not None:
+        filtered = sum(1 for f in kept if f.key in baseline)
+        kept = [f for f in kept if f.key not in baseline]
+    return AuditResult(
+        findings=kept,
+        outcomes=outcomes,
+        now=now,
+        fail_on=settings.fail_on,
+        suppressed=suppressed,
+        unused_suppressions=unused,
+        expired_suppressions=expired,
+        baseline_filtered=filtered,
+        roles=sorted(ctx.roles.values(), key=lambda r: r.funnel_id),
+    )
+
+
+def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:
+    s = f.subject
+    return {
+        "key": f.key,
+        "code": f.code,
+        "name": f.name,
+        "severity": f.severity.value,
+        "message": f.text(lang),
+        "subject": {
+            "kind": s.kind,
+            "id": s.id,
+            "name": s.name,
+            "funnel_id": s.funnel_id,
+            "funnel_name": s.funnel_name,
+            "stage_id": s.stage_id,
+            "stage_name": s.stage_name,
+        },
+        "evidence": dict(sorted(f.evidence.items())),
+        "related": list(f.related[:50]),
+        "related_count": len(f.related),
+    }
+
+
+def _role_dict(r: RoleInfo) -> dict[str, str]:
+    return {
+        "funnel_id": r.funnel_id,
+        "funnel_name": r.funnel_name,
+        "role": r.role.value,
+        "source": r.source.value,
+        "reason": r.reason,
+    }
+
+
+def result_to_dict(result: AuditResult, lang: str = "en") -> dict[str, Any]:
+    """A stable, JSON-ready view of a result (the `json` report format builds on it)."""
+    counts = {s.value: 0 for s in Severity}
+    for f in result.findings:
+        counts[f.severity.value] += 1
+    return {
+        "schema": REPORT_SCHEMA,
+        "lang": lang,
+        "now": iso(result.now),
+        "clock": result.clock,
+        "fail_on": result.fail_on.value,
+        "exit_code": result.exit_code,
+        "counts": counts,
+        "findings": [_finding_dict(f, lang) for f in result.findings],
+        "rules": [
+            {
+                "code": o.code,
+                "name": o.name,
+                "status": o.status,
+                "reason": o.reason,
+                "findings": o.findings,
+            }
+            for o in result.outcomes
+        ],
+        "suppressed": [
+            {**_finding_dict(s.finding, lang), "reason": s.reason, "entry": s.entry}
+            for s in result.suppressed
+        ],
+        "unused_suppressions": [vars_(n) for n in result.unused_suppressions],
+        "expired_suppressions": [vars_(n) for n in result.expired_suppressions],
+        "baseline_filtered": result.baseline_filtered,
+        "roles": [_role_dict(r) for r in result.roles],
+    }
+
+
+def vars_(note: Any) -> dict[str, Any]:
+    return {"entry": note.entry, "rule": note.rule, "reason": note.reason, "expires": note.expires}

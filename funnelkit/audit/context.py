@@ -1,0 +1,217 @@
+"""AuditContext: one snapshot plus `now` and the shared indexes every rule reads.
+
+Indexes are computed lazily and at most once per run (`cached_property`), so a
+million-deal snapshot is scanned once for history however many rules use it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from functools import cached_property
+
+from funnelkit.audit import naming
+from funnelkit.audit.findings import RoleInfo, Subject
+from funnelkit.audit.stats import StageFlows, build_flows
+from funnelkit.model import (
+    ActivityKind,
+    Deal,
+    Funnel,
+    FunnelRole,
+    RoleSource,
+    Semantics,
+    Snapshot,
+    Stage,
+    StageTransition,
+)
+
+StageKey = tuple[str, str]
+INTERACTIONS = frozenset(
+    {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.MESSAGE}
+)
+
+
+class AuditContext:
+    """Read-only view of a snapshot for rules, with indexes built on first use."""
+
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        now: int,
+        *,
+        roles: Mapping[str, tuple[FunnelRole, RoleSource]] | None = None,
+        stage_sla_days: Mapping[str, Mapping[str, float]] | None = None,
+        sla_source: str = "config",
+    ) -> None:
+        self.snapshot = snapshot
+        self.now = now
+        self.vendor = snapshot.manifest.vendor
+        self.structure = snapshot.structure
+        self.funnels: dict[str, Funnel] = {f.id: f for f in snapshot.structure.funnels}
+        self.stages: dict[StageKey, Stage] = {s.key: s for s in snapshot.structure.stages}
+        self.users = {u.id: u for u in snapshot.structure.users}
+        self.stage_sla_days = {f: dict(v) for f, v in (stage_sla_days or {}).items()}
+        self.sla_source = sla_source
+        self._role_settings = dict(roles or {})
+
+    # --- structure --------------------------------------------------------------------------
+    @cached_property
+    def ordered(self) -> dict[str, list[Stage]]:
+        """Funnel id → its stages in the vendor's order."""
+        out: dict[str, list[Stage]] = defaultdict(list)
+        for stage in sorted(self.stages.values(), key=lambda s: (s.sort, s.id)):
+            out[stage.funnel_id].append(stage)
+        return dict(out)
+
+    def process_stages(self, funnel_id: str) -> list[Stage]:
+        return [s for s in self.ordered.get(funnel_id, []) if s.semantics is Semantics.PROCESS]
+
+    @cached_property
+    def position(self) -> dict[StageKey, int]:
+        """Stage key → index among its funnel's process stages (won/lost: after them)."""
+        out: dict[StageKey, int] = {}
+        for _fid, stages in self.ordered.items():
+            process = [s for s in stages if s.semantics is Semantics.PROCESS]
+            for i, s in enumerate(process):
+                out[s.key] = i
+            for s in stages:
+                out.setdefault(s.key, len(process))
+        return out
+
+    def semantics(self, key: StageKey) -> Semantics | None:
+        stage = self.stages.get(key)
+        return None if stage is None else stage.semantics
+
+    def funnel_subject(self, funnel_id: str) -> Subject:
+        f = self.funnels.get(funnel_id)
+        name = f.name if f else funnel_id
+        return Subject("funnel", funnel_id, name, funnel_id, name)
+
+    def stage_subject(self, key: StageKey) -> Subject:
+        fid, sid = key
+        s = self.stages.get(key)
+        fname = self.funnel_subject(fid).name
+        name = s.name if s else sid
+        return Subject("stage", f"{fid}/{sid}", name, fid, fname, sid, name)
+
+    def deal_subject(self, deal: Deal) -> Subject:
+        fs = self.stage_subject((deal.funnel_id, deal.stage_id))
+        return Subject(
+            "deal", deal.id, deal.title, deal.funnel_id, fs.funnel_name, deal.stage_id, fs.name
+        )
+
+    # --- roles and names ---------------------------------------------------------------------
+    @cached_property
+    def roles(self) -> dict[str, RoleInfo]:
+        """Funnel id → role: settings (blueprint/config) → snapshot → name analyser."""
+        out: dict[str, RoleInfo] = {}
+        for fid, f in self.funnels.items():
+            given = self._role_settings.get(fid) or self._role_settings.get(f.name)
+            if given is not None:
+                out[fid] = RoleInfo(fid, f.name, given[0], given[1], "set in settings")
+            elif f.role is not None:
+                src = f.role_source or RoleSource.CONFIG
+                out[fid] = RoleInfo(fid, f.name, f.role, src, "recorded in the snapshot")
+            else:
+                g = naming.guess(f, self.ordered.get(fid, []))
+                out[fid] = RoleInfo(fid, f.name, g.role, RoleSource.GUESS, g.reason)
+        return out
+
+    def role(self, funnel_id: str) -> FunnelRole:
+        info = self.roles.get(funnel_id)
+        return FunnelRole.OTHER if info is None else info.role
+
+    @cached_property
+    def name_verdicts(self) -> dict[StageKey, naming.Verdict]:
+        """Stage key → the name analyser's label, computed once per funnel."""
+        out: dict[StageKey, naming.Verdict] = {}
+        for fid, f in self.funnels.items():
+            verdicts = naming.analyse(f, self.ordered.get(fid, []), self.role(fid))
+            out.update({(fid, sid): v for sid, v in verdicts.items()})
+        return out
+
+    # --- deals and history -----------------------------------------------------------------
+    @cached_property
+    def deals_by_funnel(self) -> dict[str, list[Deal]]:
+        out: dict[str, list[Deal]] = defaultdict(list)
+        for d in self.snapshot.deals:
+            out[d.funnel_id].append(d)
+        return dict(out)
+
+    @cached_property
+    def deals_by_stage(self) -> dict[StageKey, list[Deal]]:
+        """Stage key → the deals currently in it."""
+        out: dict[StageKey, list[Deal]] = defaultdict(list)
+        for d in self.snapshot.deals:
+            out[(d.funnel_id, d.stage_id)].append(d)
+        return dict(out)
+
+    def is_open(self, deal: Deal) -> bool:
+        """Open = not closed and sitting in a process stage."""
+        if deal.closed:
+            return False
+        return self.semantics((deal.funnel_id, deal.stage_id)) in (Semantics.PROCESS, None)
+
+    @cached_property
+    def open_deals(self) -> list[Deal]:
+        return [d for d in self.snapshot.deals if self.is_open(d)]
+
+    @cached_property
+    def history(self) -> dict[str, list[StageTransition]]:
+        """Deal id → its stage transitions in time order."""
+        out: dict[str, list[StageTransition]] = defaultdict(list)
+        for t in self.snapshot.transitions:
+            out[t.deal_id].append(t)
+        for rows in out.values():
+            if any(rows[i].at > rows[i + 1].at for i in range(len(rows) - 1)):
+                rows.sort(key=lambda r: (r.at, r.id))
+        return dict(out)
+
+    @cached_property
+    def flows(self) -> StageFlows:
+        """Per-stage dwell times, arrivals and exits from the whole history, in one pass."""
+        return build_flows(self.history)
+
+    def stage_entry(self, deal: Deal) -> int | None:
+        """When the deal last entered its current stage, from history (None without one)."""
+        for t in reversed(self.history.get(deal.id, ())):
+            if t.to_stage_id == deal.stage_id and t.funnel_id == deal.funnel_id:
+                return t.at
+        return None
+
+    @cached_property
+    def deals_by_contact(self) -> dict[str, list[Deal]]:
+        out: dict[str, list[Deal]] = defaultdict(list)
+        for d in self.snapshot.deals:
+            for c in d.contact_ids:
+                out[c].append(d)
+        return dict(out)
+
+    # --- tasks and interactions --------------------------------------------------------------
+    @cached_property
+    def open_task_deadlines(self) -> dict[str, list[int | None]]:
+        """Deal id → deadlines of its open tasks (None: a task without deadline)."""
+        out: dict[str, list[int | None]] = defaultdict(list)
+        for a in self.snapshot.activities:
+            if a.kind is ActivityKind.TASK and not a.done and a.deal_id is not None:
+                out[a.deal_id].append(a.deadline)
+        return dict(out)
+
+    def task_state(self, deal_id: str) -> tuple[int, int]:
+        """(open tasks, of which overdue) for one deal."""
+        deadlines = self.open_task_deadlines.get(deal_id, [])
+        overdue = sum(1 for d in deadlines if d is not None and d < self.now)
+        return len(deadlines), overdue
+
+    @cached_property
+    def last_interaction(self) -> dict[str, int]:
+        """Deal id or `contact:<id>` → time of the latest call, e-mail, meeting or message."""
+        out: dict[str, int] = {}
+        for a in self.snapshot.activities:
+            if a.kind not in INTERACTIONS:
+                continue
+            at = a.completed_at or a.created_at
+            for key in (a.deal_id, f"contact:{a.contact_id}" if a.contact_id else None):
+                if key is not None and at > out.get(key, -1):
+                    out[key] = at
+        return out

@@ -1,0 +1,131 @@
+"""A rule's metadata and base class: what it finds, why, in three languages, with typed params."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.findings import EvidenceValue, Finding, Severity, Subject
+from funnelkit.model import DataSet
+
+if TYPE_CHECKING:
+    from funnelkit.audit.context import AuditContext
+
+GROUPS = ("stages", "deals", "tasks", "funnels", "links")
+
+
+class Text(BaseModel):
+    """One sentence or paragraph in every language funnelkit speaks."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    en: str
+    ru: str
+    uk: str
+
+    def get(self, lang: str) -> str:
+        return str(getattr(self, lang, self.en))
+
+    def format(self, **args: Any) -> dict[str, str]:
+        """Every language with `args` filled in."""
+        return {lang: getattr(self, lang).format(**args) for lang in ("en", "ru", "uk")}
+
+
+class RuleMeta(BaseModel):
+    """Everything the catalogue, reports and config validation know about a rule."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str = Field(pattern=r"^FK\d{3}$")
+    name: str = Field(pattern=r"^[a-z]+\.[a-z-]+$")
+    group: str
+    aliases: tuple[str, ...] = ()
+    title: Text
+    rationale: Text
+    remedy: Text
+    severity: Severity
+    requires: frozenset[DataSet] = frozenset()
+    messages: dict[str, Text] = Field(default_factory=dict)
+    domain_item: str = ""
+
+
+class NoParams(BaseModel):
+    """A rule without parameters."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+P = TypeVar("P", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class Tuning(Generic[P]):
+    """A rule's parameters: one base set plus per-funnel overrides."""
+
+    base: P
+    per_funnel: dict[str, P] = field(default_factory=dict)
+
+    def __call__(self, funnel_id: str | None = None) -> P:
+        if funnel_id is not None and funnel_id in self.per_funnel:
+            return self.per_funnel[funnel_id]
+        return self.base
+
+
+class Rule:
+    """Base of every audit rule. Subclasses set `meta`, `Params` and implement `check`.
+
+    A rule reads the context's precomputed indexes and never fetches data; when
+    the data it needs is missing, the engine reports it skipped (see `unmet`).
+    """
+
+    meta: ClassVar[RuleMeta]
+    Params: ClassVar[type[BaseModel]] = NoParams
+
+    def unmet(self, ctx: AuditContext) -> str | None:
+        """Why the rule cannot run on this snapshot, or None when it can."""
+        for dataset in sorted(self.meta.requires):
+            status = ctx.snapshot.manifest.status(dataset)
+            if not ctx.snapshot.manifest.has(dataset):
+                why = status.reason or status.state.value.replace("_", " ")
+                return f"needs {dataset.value}, which is {status.state.value}: {why}"
+        return None
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterable[Finding]:
+        raise NotImplementedError
+
+    def run(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        yield from self.check(ctx, params)
+
+    def finding(
+        self,
+        subject: Subject,
+        variant: str = "default",
+        *,
+        severity: Severity | None = None,
+        related: Iterable[str] = (),
+        **evidence: EvidenceValue,
+    ) -> Finding:
+        """A finding whose message is the rule's `variant` template filled with `evidence`."""
+        template = self.meta.messages[variant]
+        args = {k: _fmt(k, v) for k, v in evidence.items()}
+        args.update(subject=subject.name or subject.id, funnel=subject.funnel_name or "")
+        args.setdefault("stage", subject.stage_name or "")
+        return Finding(
+            code=self.meta.code,
+            name=self.meta.name,
+            severity=severity or self.meta.severity,
+            subject=subject,
+            message=template.format(**args),
+            evidence=dict(evidence),
+            related=tuple(related),
+        )
+
+
+def _fmt(key: str, value: EvidenceValue) -> str:
+    """Shares as percentages, other floats to one decimal, the rest as text."""
+    if isinstance(value, float):
+        return f"{value:.0%}" if key.endswith("share") else f"{value:.1f}".removesuffix(".0")
+    return "" if value is None else str(value)

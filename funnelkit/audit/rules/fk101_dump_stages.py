@@ -1,0 +1,147 @@
+"""FK101 stages.dump: parking / reminder stages outside the forward sequence."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext, StageKey
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.audit.stats import CREATED, median, share
+from funnelkit.model import DataSet, FunnelRole, Semantics
+from funnelkit.model.timeutil import DAY
+
+
+class DumpStagesParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_sources: int = Field(3, ge=2, le=50, description="distinct stages deals arrive from")
+    no_task_share: float = Field(0.6, ge=0, le=1, description="open deals with no live task")
+    lost_or_back_share: float = Field(0.5, ge=0, le=1, description="exits to lost or backwards")
+    min_dwell_days: float = Field(14, ge=0, le=365, description="median dwell counted as long")
+    min_signs: int = Field(3, ge=1, le=4, description="behaviour signs that fire without names")
+    min_deals: int = Field(
+        5, ge=1, le=10000, description="deals through the stage to judge behaviour"
+    )
+
+
+class DumpStages(Rule):
+    """Stages where deals are parked instead of moved toward the purchase.
+
+    What it finds: «Клиент думает», «Отложенный спрос», «Не отвечает»-style stages.
+    Why it matters (article 001): a parking stage hides deals no one works on and spoils
+    conversion per stage.
+    How it is detected: the name analyser's `dump` label plus behaviour — deals arrive from
+    many different stages, most open deals there have no live task, exits go to lost or back,
+    dwell time is long. With enough behaviour signs it fires even on an innocent name
+    (names lie); a dump name with contrary behaviour does not fire. Refusal funnels are
+    exempt: their stages are reasons.
+    Remedy: replace the stage with a tag, a reminder task with a date, then close as lost.
+    Configuration: min_sources, no_task_share, lost_or_back_share, min_dwell_days, min_signs.
+    """
+
+    Params = DumpStagesParams
+    meta = RuleMeta(
+        code="FK101",
+        name="stages.dump",
+        group="stages",
+        domain_item="2",
+        severity=Severity.MEDIUM,
+        requires=frozenset({DataSet.STRUCTURE}),
+        title=Text(
+            en="Every stage is a step toward the purchase, not a parking place",
+            ru="Каждый этап ведёт к покупке, а не служит «отстойником»",
+            uk="Кожен етап веде до покупки, а не є «відстійником»",
+        ),
+        rationale=Text(
+            en="Deals parked in «Client is thinking» stages are forgotten: no one calls, "
+            "they only leave to lost, and the stage statistics stop meaning anything.",
+            ru="Сделки в этапах вроде «Клиент думает» забываются: им не звонят, они уходят "
+            "только в проигрыш, а статистика по этапам теряет смысл.",
+            uk="Угоди в етапах на кшталт «Клієнт думає» забуваються: їм не телефонують, вони "
+            "йдуть лише в програш, а статистика етапів втрачає сенс.",
+        ),
+        remedy=Text(
+            en="Remove the stage: mark such deals with a tag, set a reminder task with a "
+            "deadline, and close them as lost when it passes.",
+            ru="Уберите этап: помечайте такие сделки тегом, ставьте задачу-напоминание со "
+            "сроком и закрывайте как проигранные, если срок прошёл.",
+            uk="Приберіть етап: позначайте такі угоди тегом, ставте задачу-нагадування з "
+            "терміном і закривайте як програні, якщо термін минув.",
+        ),
+        messages={
+            "default": Text(
+                en="Stage «{stage}» in «{funnel}» works as a parking place ({signs} of 4 behaviour "
+                "signs; name: {name_label})",
+                ru="Этап «{stage}» воронки «{funnel}» работает как «отстойник» (признаков "
+                "поведения: {signs} из 4; название: {name_label})",
+                uk="Етап «{stage}» лійки «{funnel}» працює як «відстійник» (ознак поведінки: "
+                "{signs} з 4; назва: {name_label})",
+            )
+        },
+    )
+
+    def _signs(
+        self, ctx: AuditContext, key: StageKey, p: DumpStagesParams
+    ) -> dict[str, Any] | None:
+        """Behaviour evidence for one stage, or None when there is too little of it."""
+        history = ctx.snapshot.manifest.has(DataSet.STAGE_HISTORY)
+        tasks = ctx.snapshot.manifest.has(DataSet.TASKS)
+        passes = ctx.flows.passes.get(key, 0) if history else 0
+        if passes < p.min_deals:
+            return None
+        pos = ctx.position.get(key, 0)
+        sources = {s for s in ctx.flows.arrivals.get(key, {}) if s != CREATED}
+        exits = ctx.flows.exits.get(key, {})
+        bad_exits = sum(
+            n
+            for dst, n in exits.items()
+            if ctx.semantics(dst) is Semantics.FAILURE
+            or (dst[0] == key[0] and ctx.position.get(dst, pos) < pos)
+        )
+        ev: dict[str, Any] = {
+            "sources": len(sources),
+            "lost_or_back_share": round(share(bad_exits, sum(exits.values())), 3),
+            "median_dwell_days": round(median(ctx.flows.dwell.get(key, [])) / DAY, 1)
+            if ctx.flows.dwell.get(key)
+            else 0.0,
+        }
+        if tasks:
+            here = [d for d in ctx.deals_by_stage.get(key, []) if ctx.is_open(d)]
+            idle = sum(
+                1
+                for d in here
+                if not any(
+                    dl is None or dl >= ctx.now for dl in ctx.open_task_deadlines.get(d.id, [])
+                )
+            )
+            ev["no_task_share"] = round(share(idle, len(here)), 3) if here else 0.0
+        signs = [
+            ev["sources"] >= p.min_sources,
+            ev["lost_or_back_share"] >= p.lost_or_back_share,
+            ev["median_dwell_days"] >= p.min_dwell_days,
+            ev.get("no_task_share", 0.0) >= p.no_task_share,
+        ]
+        ev["signs"] = sum(signs)
+        return ev
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        for fid in sorted(ctx.funnels):
+            if ctx.role(fid) is FunnelRole.REFUSALS:
+                continue  # rules.md: a refusal funnel's stages *are* reasons
+            p: DumpStagesParams = params(fid)
+            for stage in ctx.process_stages(fid):
+                verdict = ctx.name_verdicts.get(stage.key)
+                named = verdict is not None and verdict.label == "dump"
+                ev = self._signs(ctx, stage.key, p)
+                fires = (named and (ev is None or ev["signs"] >= 1)) or (
+                    ev is not None and ev["signs"] >= p.min_signs
+                )
+                if fires:
+                    ev = ev or {"signs": 0}
+                    yield self.finding(
+                        ctx.stage_subject(stage.key), name_label="dump" if named else "ok", **ev
+                    )

@@ -1,0 +1,85 @@
+"""FK102 stages.vague-name: stage names that state neither the situation nor the task."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.model import DataSet, FunnelRole
+
+
+class VagueNamesParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_confidence: float = Field(0.5, ge=0, le=1, description="analyser confidence to report")
+
+
+class VagueNames(Rule):
+    """Stage names that do not say where the deal is and what the manager must do.
+
+    What it finds: names such as «Клиент обдумывает условия» or «В работе».
+    Why it matters (article 001): a good name states the situation and the manager's next
+    task («КП отправлено, получить обратную связь»), so anyone opening the funnel knows
+    what to do with each deal.
+    How it is detected: the stage-name analyser's `vague` label (wording and position).
+    Refusal funnels are exempt: their stages name reasons, not steps.
+    Remedy: rename the stage as «situation + task».
+    Configuration: min_confidence.
+    """
+
+    Params = VagueNamesParams
+    meta = RuleMeta(
+        code="FK102",
+        name="stages.vague-name",
+        group="stages",
+        domain_item="3",
+        severity=Severity.LOW,
+        requires=frozenset({DataSet.STRUCTURE}),
+        title=Text(
+            en="Stage names state the situation and the manager's task",
+            ru="Названия этапов описывают ситуацию и задачу менеджера",
+            uk="Назви етапів описують ситуацію і задачу менеджера",
+        ),
+        rationale=Text(
+            en="A vague stage name leaves each manager to guess what to do next, so deals "
+            "in it are handled differently by everyone.",
+            ru="Размытое название этапа заставляет менеджера гадать, что делать дальше, и "
+            "каждый ведёт такие сделки по-своему.",
+            uk="Розмита назва етапу змушує менеджера вгадувати, що робити далі, і кожен "
+            "веде такі угоди по-своєму.",
+        ),
+        remedy=Text(
+            en="Rename the stage so it says what has happened and what the manager does "
+            "now, e.g. «Proposal sent — get feedback».",
+            ru="Переименуйте этап так, чтобы он говорил, что произошло и что делает "
+            "менеджер, например «КП отправлено — получить обратную связь».",
+            uk="Перейменуйте етап так, щоб він казав, що сталося і що робить менеджер, "
+            "наприклад «КП надіслано — отримати зворотний зв'язок».",
+        ),
+        messages={
+            "default": Text(
+                en="Stage «{stage}» in «{funnel}» has a vague name ({reason})",
+                ru="Этап «{stage}» воронки «{funnel}» назван размыто ({reason})",
+                uk="Етап «{stage}» лійки «{funnel}» має розмиту назву ({reason})",
+            )
+        },
+    )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        for fid in sorted(ctx.funnels):
+            if ctx.role(fid) is FunnelRole.REFUSALS:
+                continue
+            p: VagueNamesParams = params(fid)
+            for stage in ctx.process_stages(fid):
+                v = ctx.name_verdicts.get(stage.key)
+                if v is not None and v.label == "vague" and v.confidence >= p.min_confidence:
+                    yield self.finding(
+                        ctx.stage_subject(stage.key),
+                        reason=v.reason,
+                        confidence=round(v.confidence, 2),
+                    )

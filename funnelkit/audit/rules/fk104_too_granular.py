@@ -1,0 +1,93 @@
+"""FK104 stages.too-granular: elementary steps and numbered repeats as stages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.audit.stats import share
+from funnelkit.model import DataSet, FunnelRole
+
+
+class TooGranularStagesParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rare_share: float = Field(0.05, ge=0, le=1, description="pass-through share counted as rare")
+
+
+class TooGranularStages(Rule):
+    """Stages for elementary steps or numbered repeats («Недозвон 1/2/3»).
+
+    What it finds: stages the name analyser labels `too-granular`.
+    Why it matters (article 001): only key moments deserve a stage; numbered repeats
+    multiply columns, scatter deals and hide the real conversion.
+    How it is detected: names (numbered siblings, elementary actions), with the share of the
+    funnel's deals that ever passed through the stage as behavioural evidence (few pass a
+    «Недозвон 3»).
+    Remedy: fold the repeats into one stage and count attempts with tasks or a field.
+    Configuration: rare_share.
+    """
+
+    Params = TooGranularStagesParams
+    meta = RuleMeta(
+        code="FK104",
+        name="stages.too-granular",
+        group="stages",
+        domain_item="8",
+        severity=Severity.LOW,
+        requires=frozenset({DataSet.STRUCTURE}),
+        title=Text(
+            en="Only key moments of the sale get a stage",
+            ru="Этапом становятся только ключевые моменты продажи",
+            uk="Етапом стають лише ключові моменти продажу",
+        ),
+        rationale=Text(
+            en="Numbered repeats and elementary steps as stages clutter the funnel and "
+            "split deals across columns that say nothing new.",
+            ru="Пронумерованные повторы и мелкие действия в виде этапов загромождают "
+            "воронку и раскидывают сделки по колонкам, которые ничего не добавляют.",
+            uk="Пронумеровані повтори й дрібні дії у вигляді етапів захаращують лійку та "
+            "розкидають угоди по колонках, що нічого не додають.",
+        ),
+        remedy=Text(
+            en="Merge the repeats into one stage; count attempts with tasks or a field.",
+            ru="Объедините повторы в один этап; попытки считайте задачами или полем.",
+            uk="Об'єднайте повтори в один етап; спроби рахуйте задачами або полем.",
+        ),
+        messages={
+            "default": Text(
+                en="Stage «{stage}» in «{funnel}» is too granular ({reason}; {pass_share} of "
+                "the funnel's deals pass through it)",
+                ru="Этап «{stage}» воронки «{funnel}» слишком дробный ({reason}; через него "
+                "проходит {pass_share} сделок воронки)",
+                uk="Етап «{stage}» лійки «{funnel}» надто дрібний ({reason}; через нього "
+                "проходить {pass_share} угод лійки)",
+            )
+        },
+    )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        history = ctx.snapshot.manifest.has(DataSet.STAGE_HISTORY)
+        for fid in sorted(ctx.funnels):
+            if ctx.role(fid) is FunnelRole.REFUSALS:
+                continue
+            p: TooGranularStagesParams = params(fid)
+            total = ctx.flows.deals_per_funnel.get(fid, 0) if history else 0
+            for stage in ctx.process_stages(fid):
+                v = ctx.name_verdicts.get(stage.key)
+                if v is None or v.label != "too-granular":
+                    continue
+                passed = ctx.flows.passes.get(stage.key, 0) if history else 0
+                pass_share = round(share(passed, total), 3)
+                yield self.finding(
+                    ctx.stage_subject(stage.key),
+                    reason=v.reason,
+                    pass_share=pass_share,
+                    rare=bool(total) and pass_share < p.rare_share,
+                    deals_through=passed,
+                )

@@ -1,0 +1,110 @@
+"""FK203 deals.lost-without-reason: lost deals that record no reason."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.model import DataSet, Semantics, Stage, Vendor
+from funnelkit.model.timeutil import DAY
+
+
+class LostWithoutReasonParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    since_days: int = Field(3650, ge=1, le=36500, description="only deals lost in this window")
+
+
+def _generic_failure(stages: list[Stage]) -> Stage | None:
+    """Bitrix24's catch-all failure stage: the system one, else the first by sort.
+
+    bitrix24.md §6.3: LOSE is a SYSTEM failure stage; §13: Bitrix24 has no loss-reason
+    entity, so extra failure-semantics stages are the portal's reasons.
+    """
+    failures = [s for s in stages if s.semantics is Semantics.FAILURE]
+    if len(failures) < 2:
+        return None  # no reason stages exist, so the generic one is all there is
+    system = [s for s in failures if s.system or s.id.upper().endswith("LOSE")]
+    return (system or failures)[0]
+
+
+class LostWithoutReason(Rule):
+    """Lost deals with no reason recorded.
+
+    What it finds: on amoCRM, lost deals with an empty loss reason; on Bitrix24, deals in the
+    generic failure stage of a funnel that has reason stages besides it.
+    Why it matters (articles 000, 002, 003): most leads refuse; without a reason per refusal
+    there is nothing to learn from and no next action (warm-up, another offer).
+    How it is detected: deals (recently closed, `since_days`) and their loss reason or
+    failure stage.
+    Remedy: make the reason mandatory when closing as lost; fill in the missing ones.
+    Configuration: since_days.
+    """
+
+    Params = LostWithoutReasonParams
+    meta = RuleMeta(
+        code="FK203",
+        name="deals.lost-without-reason",
+        group="deals",
+        domain_item="11",
+        severity=Severity.MEDIUM,
+        requires=frozenset({DataSet.DEALS}),
+        title=Text(
+            en="Every lost deal records why it was lost",
+            ru="У каждой проигранной сделки указана причина",
+            uk="Кожна програна угода має вказану причину",
+        ),
+        rationale=Text(
+            en="Most leads refuse. Without a reason on each lost deal you cannot see what "
+            "to fix or whom to warm up again.",
+            ru="Большинство лидов отказываются. Без причины у каждой проигранной сделки не "
+            "понять, что исправлять и кого подогревать снова.",
+            uk="Більшість лідів відмовляються. Без причини в кожній програній угоді не "
+            "зрозуміти, що виправляти і кого підігрівати знову.",
+        ),
+        remedy=Text(
+            en="Make the loss reason mandatory (amoCRM loss reasons, Bitrix24 one failure "
+            "stage per reason) and fill in the missing ones.",
+            ru="Сделайте причину обязательной (причины отказа в amoCRM, отдельные стадии "
+            "провала в Битрикс24) и заполните пропущенные.",
+            uk="Зробіть причину обов'язковою (причини відмови в amoCRM, окремі стадії "
+            "провалу в Бітрікс24) і заповніть пропущені.",
+        ),
+        messages={
+            "empty": Text(
+                en="Deal «{subject}» in «{funnel}» was lost without a reason",
+                ru="Сделка «{subject}» воронки «{funnel}» проиграна без причины",
+                uk="Угода «{subject}» лійки «{funnel}» програна без причини",
+            ),
+            "generic": Text(
+                en="Deal «{subject}» was lost in the generic stage «{stage}» although "
+                "«{funnel}» has {reasons} reason stages",
+                ru="Сделка «{subject}» проиграна в общей стадии «{stage}», хотя в «{funnel}» "
+                "есть {reasons} стадий-причин",
+                uk="Угода «{subject}» програна в загальній стадії «{stage}», хоча в «{funnel}» "
+                "є {reasons} стадій-причин",
+            ),
+        },
+    )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        for fid in sorted(ctx.funnels):
+            p: LostWithoutReasonParams = params(fid)
+            cutoff = ctx.now - p.since_days * DAY
+            stages = ctx.ordered.get(fid, [])
+            generic = _generic_failure(stages) if ctx.vendor is Vendor.BITRIX24 else None
+            reasons = sum(1 for s in stages if s.semantics is Semantics.FAILURE) - 1
+            for deal in ctx.deals_by_funnel.get(fid, []):
+                if ctx.semantics((fid, deal.stage_id)) is not Semantics.FAILURE:
+                    continue
+                if (deal.closed_at or deal.modified_at or deal.created_at) < cutoff:
+                    continue
+                if ctx.vendor is Vendor.AMOCRM and not deal.loss_reason_id:
+                    yield self.finding(ctx.deal_subject(deal), "empty")
+                elif generic is not None and deal.stage_id == generic.id:
+                    yield self.finding(ctx.deal_subject(deal), "generic", reasons=reasons)

@@ -1,0 +1,108 @@
+"""FK204 deals.reentry: a client entering the same funnel again."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity, Subject
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.model import DataSet, FunnelKind, FunnelRole
+from funnelkit.model.timeutil import DAY
+
+# Funnels entered again by design (rules.md roles): repeat sales, service, lists, reasons.
+REPEAT_ROLES = frozenset(
+    {
+        FunnelRole.CLIENT_BASE,
+        FunnelRole.PRODUCTION,
+        FunnelRole.SUPPLIES,
+        FunnelRole.WARRANTY,
+        FunnelRole.NPS,
+        FunnelRole.PARTNERS,
+        FunnelRole.LISTS,
+        FunnelRole.REFUSALS,
+    }
+)
+
+
+class ReentryParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    since_days: int = Field(3650, ge=1, le=36500, description="only re-entries in this window")
+
+
+class Reentry(Rule):
+    """A client entering the same (non-repeat) funnel a second time.
+
+    What it finds: contacts with two or more deals in one funnel whose role is not a
+    repeat-sale role (client base, production, refusals …).
+    Why it matters (article 000): a returning client belongs in the client-base funnel;
+    a second pass through primary sales double-counts leads and hides repeat revenue —
+    or it is a duplicate deal.
+    How it is detected: deals grouped by contact and funnel; the later deal was created
+    within `since_days`.
+    Remedy: route returning clients to the client-base funnel (a tunnel from won) and merge
+    duplicates.
+    Configuration: since_days.
+    """
+
+    Params = ReentryParams
+    meta = RuleMeta(
+        code="FK204",
+        name="deals.reentry",
+        group="deals",
+        domain_item="13",
+        severity=Severity.LOW,
+        requires=frozenset({DataSet.DEALS}),
+        title=Text(
+            en="A client passes through a primary funnel once; repeat sales have their own",
+            ru="Клиент проходит основную воронку один раз; для повторных продаж есть своя",
+            uk="Клієнт проходить основну лійку один раз; для повторних продажів є своя",
+        ),
+        rationale=Text(
+            en="A returning client in the primary sales funnel inflates lead counts and "
+            "hides repeat business, or reveals duplicate deals.",
+            ru="Вернувшийся клиент в воронке первичных продаж завышает число лидов и "
+            "скрывает повторные продажи либо говорит о дублях сделок.",
+            uk="Клієнт, що повернувся, у лійці первинних продажів завищує кількість лідів і "
+            "приховує повторні продажі або свідчить про дублі угод.",
+        ),
+        remedy=Text(
+            en="Send returning clients to a client-base funnel (tunnel from won) and merge "
+            "duplicate deals.",
+            ru="Направляйте вернувшихся клиентов в воронку клиентской базы (туннель из "
+            "успешной сделки) и объединяйте дубли.",
+            uk="Спрямовуйте клієнтів, що повернулися, у лійку клієнтської бази (тунель з "
+            "успішної угоди) та об'єднуйте дублі.",
+        ),
+        messages={
+            "default": Text(
+                en="Contact {subject} entered funnel «{funnel}» {deals} times",
+                ru="Контакт {subject} попадал в воронку «{funnel}» {deals} раз",
+                uk="Контакт {subject} потрапляв у лійку «{funnel}» {deals} разів",
+            )
+        },
+    )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        names = {c.id: c.name for c in ctx.snapshot.contacts}
+        for fid in sorted(ctx.funnels):
+            f = ctx.funnels[fid]
+            if f.kind is FunnelKind.LEAD or ctx.role(fid) in REPEAT_ROLES:
+                continue
+            p: ReentryParams = params(fid)
+            by_contact: dict[str, list[tuple[int, str]]] = defaultdict(list)
+            for deal in ctx.deals_by_funnel.get(fid, []):
+                for c in deal.contact_ids:
+                    by_contact[c].append((deal.created_at, deal.id))
+            cutoff = ctx.now - p.since_days * DAY
+            for contact in sorted(by_contact):
+                rows = sorted(by_contact[contact])
+                if len(rows) < 2 or rows[-1][0] < cutoff:
+                    continue
+                subject = Subject("contact", contact, names.get(contact) or contact, fid, f.name)
+                yield self.finding(subject, related=[d for _, d in rows], deals=len(rows))

@@ -1,0 +1,113 @@
+"""FK302 tasks.postponed: tasks whose deadline is pushed again and again."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity, Subject
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.model import ActivityKind, DataSet
+from funnelkit.model.timeutil import DAY
+
+
+class PostponedTasksParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_postponements: int = Field(
+        3, ge=2, le=100, description="pushes to a later date that count as again and again"
+    )
+    since_days: int = Field(180, ge=1, le=3650, description="only tasks postponed in this window")
+
+
+class PostponedTasks(Rule):
+    """Tasks whose deadline is moved later again and again.
+
+    What it finds: tasks postponed `min_postponements` times or more.
+    Why it matters (article 001): the manager who moves the call to «tomorrow» every day is
+    not working the deal; the task list looks tidy while the client waits.
+    How it is detected: the task deadline history (amoCRM `task_deadline_changed` events).
+    Bitrix24 keeps no such history, so there the rule is skipped with that reason.
+    Remedy: review repeatedly postponed tasks with the manager; close the deal or act.
+    Configuration: min_postponements, since_days.
+    """
+
+    Params = PostponedTasksParams
+    meta = RuleMeta(
+        code="FK302",
+        name="tasks.postponed",
+        group="tasks",
+        domain_item="001",
+        severity=Severity.LOW,
+        requires=frozenset({DataSet.TASKS, DataSet.DEADLINE_HISTORY}),
+        title=Text(
+            en="Tasks are done on time, not postponed again and again",
+            ru="Задачи выполняются в срок, а не переносятся раз за разом",
+            uk="Задачі виконуються вчасно, а не переносяться раз у раз",
+        ),
+        rationale=Text(
+            en="A task moved to «tomorrow» every day keeps the task list clean while the "
+            "client waits and the deal goes cold.",
+            ru="Задача, которую каждый день переносят на «завтра», держит список задач "
+            "чистым, пока клиент ждёт и сделка остывает.",
+            uk="Задача, яку щодня переносять на «завтра», тримає список задач чистим, поки "
+            "клієнт чекає, а угода холоне.",
+        ),
+        remedy=Text(
+            en="Review repeatedly postponed tasks with the manager: act on the deal or close it.",
+            ru="Разберите многократно перенесённые задачи с менеджером: действуйте по "
+            "сделке или закройте её.",
+            uk="Розберіть неодноразово перенесені задачі з менеджером: дійте по угоді або "
+            "закрийте її.",
+        ),
+        messages={
+            "default": Text(
+                en="Task {subject} was postponed {postponements} times (by {days_pushed} days "
+                "in total)",
+                ru="Задачу {subject} переносили {postponements} раз (в сумме на {days_pushed} дн.)",
+                uk="Задачу {subject} переносили {postponements} разів (загалом на {days_pushed} "
+                "дн.)",
+            )
+        },
+    )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        p: PostponedTasksParams = params()
+        cutoff = ctx.now - p.since_days * DAY
+        pushes: dict[str, list[int]] = defaultdict(list)
+        for ch in ctx.snapshot.deadline_changes:
+            if (
+                ch.old_deadline is not None
+                and ch.new_deadline is not None
+                and ch.at >= cutoff
+                and ch.new_deadline > ch.old_deadline
+            ):
+                pushes[ch.task_id].append(ch.new_deadline - ch.old_deadline)
+        tasks = {a.id: a for a in ctx.snapshot.activities if a.kind is ActivityKind.TASK}
+        deals = {d.id: d for d in ctx.snapshot.deals} if pushes else {}
+        for task_id in sorted(pushes):
+            moved = pushes[task_id]
+            if len(moved) < p.min_postponements:
+                continue
+            task = tasks.get(task_id)
+            deal = deals.get(task.deal_id or "") if task else None
+            base = ctx.deal_subject(deal) if deal else None
+            subject = Subject(
+                "task",
+                task_id,
+                task.subject if task else "",
+                base.funnel_id if base else None,
+                base.funnel_name if base else None,
+                base.stage_id if base else None,
+                base.stage_name if base else None,
+            )
+            yield self.finding(
+                subject,
+                related=[deal.id] if deal else [],
+                postponements=len(moved),
+                days_pushed=round(sum(moved) / DAY, 1),
+            )

@@ -1,0 +1,102 @@
+"""FK303 tasks.no-recent-interaction: clients with no call, message or meeting for too long."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.model import DataSet, Deal
+from funnelkit.model.timeutil import DAY
+
+
+class NoRecentInteractionParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    max_days: float = Field(30, ge=1, le=3650, description="longest allowed silence, in days")
+
+
+class NoRecentInteraction(Rule):
+    """Open deals whose client has heard nothing from the company for too long.
+
+    What it finds: open deals with no call, e-mail, message or meeting (on the deal or its
+    contacts) within `max_days`, and no newer last-activity time from the vendor.
+    Why it matters (article 003, "control of the last interaction"): silence is how clients
+    are lost; a task list can look fine while nobody talks to the client.
+    How it is detected: activities, plus the vendor's last-activity time where it keeps one.
+    Needs either data set; skipped with the reason when neither was pulled.
+    Remedy: set a contact rhythm per stage and a report on the last interaction.
+    Configuration: max_days (per funnel too).
+    """
+
+    Params = NoRecentInteractionParams
+    meta = RuleMeta(
+        code="FK303",
+        name="tasks.no-recent-interaction",
+        group="tasks",
+        domain_item="15",
+        severity=Severity.MEDIUM,
+        requires=frozenset({DataSet.DEALS}),
+        title=Text(
+            en="Every open client hears from you within the allowed period",
+            ru="С каждым клиентом в работе есть контакт в пределах допустимого срока",
+            uk="З кожним клієнтом у роботі є контакт у межах допустимого терміну",
+        ),
+        rationale=Text(
+            en="Clients are lost in silence; the last interaction date shows who has been "
+            "forgotten long before the deal is closed as lost.",
+            ru="Клиентов теряют в тишине; дата последнего контакта показывает, о ком "
+            "забыли, задолго до закрытия сделки.",
+            uk="Клієнтів втрачають у тиші; дата останнього контакту показує, про кого "
+            "забули, задовго до закриття угоди.",
+        ),
+        remedy=Text(
+            en="Agree a contact rhythm per stage and check the last-interaction report weekly.",
+            ru="Договоритесь о ритме контактов на каждом этапе и еженедельно смотрите "
+            "отчёт по последнему контакту.",
+            uk="Домовтеся про ритм контактів на кожному етапі та щотижня переглядайте "
+            "звіт про останній контакт.",
+        ),
+        messages={
+            "default": Text(
+                en="No interaction with the client of deal «{subject}» for {days} days (allowed "
+                "{limit_days})",
+                ru="С клиентом по сделке «{subject}» не было контакта {days} дн. (допустимо "
+                "{limit_days})",
+                uk="З клієнтом за угодою «{subject}» не було контакту {days} дн. (допустимо "
+                "{limit_days})",
+            )
+        },
+    )
+
+    def unmet(self, ctx: AuditContext) -> str | None:
+        base = super().unmet(ctx)
+        m = ctx.snapshot.manifest
+        if base is None and not (m.has(DataSet.ACTIVITIES) or m.has(DataSet.LAST_ACTIVITY_TIME)):
+            why = m.status(DataSet.ACTIVITIES).reason or "not pulled"
+            return f"needs activities or last_activity_time, neither was pulled: {why}"
+        return base
+
+    def _last(self, ctx: AuditContext, deal: Deal) -> int:
+        times = [deal.last_activity_at or 0, ctx.last_interaction.get(deal.id, 0)]
+        times += [ctx.last_interaction.get(f"contact:{c}", 0) for c in deal.contact_ids]
+        return max(times)
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        for deal in ctx.open_deals:
+            p: NoRecentInteractionParams = params(deal.funnel_id)
+            limit = ctx.now - p.max_days * DAY
+            if deal.created_at >= limit:
+                continue
+            last = self._last(ctx, deal) or deal.created_at
+            if last < limit:
+                yield self.finding(
+                    ctx.deal_subject(deal),
+                    related=deal.contact_ids,
+                    days=round((ctx.now - last) / DAY, 1),
+                    limit_days=p.max_days,
+                )

@@ -1,0 +1,108 @@
+"""FK402 funnels.needless-lead-funnel: a lead funnel that adds nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.audit.stats import share
+from funnelkit.model import DataSet, FunnelKind, FunnelRole
+from funnelkit.model.timeutil import DAY
+
+
+class NeedlessLeadFunnelParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window_days: int = Field(180, ge=30, le=3650, description="period the lead flow is measured")
+    max_leads_per_month: float = Field(50, ge=1, le=100000, description="a small flow")
+    same_person_share: float = Field(0.8, ge=0, le=1, description="leads whose owner also sells")
+
+
+class NeedlessLeadFunnel(Rule):
+    """A lead funnel kept where it adds nothing: few leads, and the same people qualify and sell.
+
+    What it finds: lead funnels (Bitrix24 leads, or a lead-qualification role) with a small
+    flow of leads, most handled by people who also hold the deals.
+    Why it matters (articles 003, 004): a separate lead stage pays off with a big flow, many
+    junk requests or a call centre; otherwise it only doubles the manager's work and splits
+    the client's history.
+    How it is detected: leads created in `window_days` per month, and the share of them
+    whose responsible also owns deals in deal funnels.
+    Remedy: drop the lead funnel and start work in deals (or keep it if marketing needs it).
+    Configuration: window_days, max_leads_per_month, same_person_share.
+    """
+
+    Params = NeedlessLeadFunnelParams
+    meta = RuleMeta(
+        code="FK402",
+        name="funnels.needless-lead-funnel",
+        group="funnels",
+        domain_item="9",
+        severity=Severity.LOW,
+        requires=frozenset({DataSet.DEALS}),
+        title=Text(
+            en="A separate lead funnel exists only where it pays off",
+            ru="Отдельная воронка лидов есть только там, где она окупается",
+            uk="Окрема лійка лідів є лише там, де вона окупається",
+        ),
+        rationale=Text(
+            en="With few leads and one person who both qualifies and sells, a lead funnel "
+            "only adds a conversion step and splits the client's history.",
+            ru="Когда лидов мало и один человек и квалифицирует, и продаёт, воронка лидов "
+            "лишь добавляет конвертацию и разрывает историю клиента.",
+            uk="Коли лідів мало й одна людина і кваліфікує, і продає, лійка лідів лише "
+            "додає конвертацію й розриває історію клієнта.",
+        ),
+        remedy=Text(
+            en="Work with deals only: start new requests in the first stage of the deal "
+            "funnel and qualify there.",
+            ru="Работайте только со сделками: новые запросы начинайте с первого этапа "
+            "воронки сделок и квалифицируйте там же.",
+            uk="Працюйте лише з угодами: нові запити починайте з першого етапу лійки угод "
+            "і кваліфікуйте там само.",
+        ),
+        messages={
+            "default": Text(
+                en="Lead funnel «{funnel}» gets {leads_per_month} leads a month and "
+                "{same_person_share} are handled by people who also sell",
+                ru="В воронку лидов «{funnel}» приходит {leads_per_month} лидов в месяц, "
+                "{same_person_share} ведут те же люди, что и продают",
+                uk="До лійки лідів «{funnel}» надходить {leads_per_month} лідів на місяць, "
+                "{same_person_share} ведуть ті самі люди, що й продають",
+            )
+        },
+    )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        lead_funnels = [
+            fid
+            for fid, f in sorted(ctx.funnels.items())
+            if f.kind is FunnelKind.LEAD or ctx.role(fid) is FunnelRole.LEAD_QUALIFICATION
+        ]
+        sellers = {
+            d.responsible_id
+            for fid, deals in ctx.deals_by_funnel.items()
+            if fid not in lead_funnels
+            for d in deals
+            if d.responsible_id
+        }
+        for fid in lead_funnels:
+            p: NeedlessLeadFunnelParams = params(fid)
+            cutoff = ctx.now - p.window_days * DAY
+            leads = [d for d in ctx.deals_by_funnel.get(fid, []) if d.created_at >= cutoff]
+            if not leads:
+                continue
+            per_month = len(leads) / (p.window_days / 30)
+            same = share(sum(1 for d in leads if d.responsible_id in sellers), len(leads))
+            if per_month <= p.max_leads_per_month and same >= p.same_person_share:
+                yield self.finding(
+                    ctx.funnel_subject(fid),
+                    leads=len(leads),
+                    leads_per_month=round(per_month, 1),
+                    same_person_share=round(same, 3),
+                )

@@ -1,0 +1,137 @@
+"""FK403 funnels.single-for-all-products: one funnel carrying every product or process."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.audit.stats import share
+from funnelkit.model import DataSet, Deal, FunnelKind, FunnelRole
+from funnelkit.model.timeutil import DAY
+
+
+class SingleFunnelForAllParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    window_days: int = Field(365, ge=30, le=3650, description="deals created in this period")
+    coverage: float = Field(
+        1.0, ge=0.5, le=1, description="share of all product groups this funnel mostly holds"
+    )
+    min_groups: int = Field(3, ge=2, le=100, description="distinct product groups / sources")
+    min_group_share: float = Field(0.1, ge=0, le=0.5, description="a group counts from this share")
+    min_deals: int = Field(30, ge=1, le=100000, description="deals needed to judge")
+    solo_share: float = Field(
+        0.9, ge=0.5, le=1, description="one person holding this share is exempt"
+    )
+
+
+# Funnels that sell; client base, production, refusals … are other processes by design.
+SALES_ROLES = frozenset({FunnelRole.PRIMARY_SALES, FunnelRole.PRE_SALE, FunnelRole.OTHER})
+
+
+def _group(deal: Deal) -> str | None:
+    """A deal's product group (first product), else its source."""
+    return deal.products[0] if deal.products else deal.source
+
+
+class SingleFunnelForAll(Rule):
+    """One deal funnel carrying every product or business process.
+
+    What it finds: a sales funnel that carries every product group:
+    while its deals span several product groups or sources, and it holds most deals of
+    (`coverage` of) every product group — no other funnel specialises in any of them.
+    Why it matters (article 000): funnels should follow business processes and product
+    groups; one funnel for everything mixes cycles, stages and conversion of unlike sales.
+    Exempt (article 002): where one employee plays every role, one big funnel is fine —
+    when a single responsible holds `solo_share` of the deals.
+    How it is detected: deals (products, else source) and their responsibles.
+    Remedy: one funnel per business process or product group, linked by tunnels.
+    Configuration: window_days, coverage, min_groups, min_group_share, solo_share.
+    """
+
+    Params = SingleFunnelForAllParams
+    meta = RuleMeta(
+        code="FK403",
+        name="funnels.single-for-all-products",
+        group="funnels",
+        domain_item="10",
+        severity=Severity.MEDIUM,
+        requires=frozenset({DataSet.DEALS}),
+        title=Text(
+            en="Funnels follow business processes and product groups",
+            ru="Воронки соответствуют бизнес-процессам и группам продуктов",
+            uk="Лійки відповідають бізнес-процесам і групам продуктів",
+        ),
+        rationale=Text(
+            en="One funnel for every product mixes different sales cycles and stages, so "
+            "its conversion and timing describe none of them.",
+            ru="Одна воронка на все продукты смешивает разные циклы и этапы продаж, и её "
+            "конверсия и сроки не описывают ни один из них.",
+            uk="Одна лійка на всі продукти змішує різні цикли й етапи продажів, і її "
+            "конверсія та терміни не описують жоден із них.",
+        ),
+        remedy=Text(
+            en="Create a funnel per business process or product group and link them with tunnels.",
+            ru="Создайте воронку на каждый бизнес-процесс или группу продуктов и свяжите "
+            "их туннелями.",
+            uk="Створіть лійку на кожен бізнес-процес або групу продуктів і зв'яжіть їх тунелями.",
+        ),
+        messages={
+            "default": Text(
+                en="Funnel «{funnel}» carries every product: it holds most deals of "
+                "{coverage_share} of the {groups} product groups or sources",
+                ru="Воронка «{funnel}» несёт все продукты: в ней большинство сделок "
+                "{coverage_share} из {groups} групп продуктов или источников",
+                uk="Лійка «{funnel}» несе всі продукти: у ній більшість угод "
+                "{coverage_share} з {groups} груп продуктів або джерел",
+            )
+        },
+    )
+
+    def _majority_holder(self, recent: dict[str, list[Deal]]) -> dict[str, str]:
+        """Product group → the sales funnel holding most of its deals."""
+        per: dict[str, Counter[str]] = {}
+        for fid, deals in recent.items():
+            for d in deals:
+                g = _group(d)
+                if g is not None:
+                    per.setdefault(g, Counter())[fid] += 1
+        return {g: c.most_common(1)[0][0] for g, c in per.items()}
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        base: SingleFunnelForAllParams = params()
+        cutoff = ctx.now - base.window_days * DAY
+        recent = {
+            fid: [d for d in deals if d.created_at >= cutoff]
+            for fid, deals in ctx.deals_by_funnel.items()
+            if fid in ctx.funnels
+            and ctx.funnels[fid].kind is FunnelKind.DEAL
+            and ctx.role(fid) in SALES_ROLES
+        }
+        holder = self._majority_holder(recent)
+        for fid in sorted(recent):
+            p: SingleFunnelForAllParams = params(fid)
+            deals = recent[fid]
+            if len(deals) < p.min_deals:
+                continue
+            groups = Counter(g for d in deals if (g := _group(d)) is not None)
+            big = [g for g, n in groups.items() if share(n, len(deals)) >= p.min_group_share]
+            owners = Counter(d.responsible_id for d in deals)
+            top = owners.most_common(1)[0][1] if owners else 0
+            if len(big) < p.min_groups or share(top, len(deals)) >= p.solo_share:
+                continue
+            held = share(sum(1 for g in holder.values() if g == fid), len(holder))
+            if held >= p.coverage:
+                yield self.finding(
+                    ctx.funnel_subject(fid),
+                    coverage_share=round(held, 3),
+                    groups=len(big),
+                    deals=len(deals),
+                    responsibles=len(owners),
+                )

@@ -1,0 +1,167 @@
+"""FK405 funnels.handoff-by-reassignment: deals passed on by changing the responsible."""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.audit.stats import share
+from funnelkit.model import DataSet, Deal, Semantics
+from funnelkit.model.timeutil import DAY
+
+
+class HandoffByReassignmentParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    min_share: float = Field(0.3, ge=0, le=1, description="deals reassigned mid-funnel")
+    min_deals: int = Field(5, ge=1, le=100000, description="deals needed to judge a funnel")
+    settle_days: float = Field(
+        1, ge=0, le=30, description="changes this soon after creation are routing"
+    )
+
+
+class HandoffByReassignment(Rule):
+    """Deals passed between departments by changing the responsible inside one funnel.
+
+    What it finds: funnels where a large share of deals change responsible mid-way.
+    Why it matters (article 001): per-manager analytics break when the closer inherits deals
+    someone else opened; the cure is a funnel per department linked by tunnels.
+    How it is detected: amoCRM keeps responsible-change events: deals reassigned after
+    `settle_days` while in a working stage past the first. Bitrix24 keeps no such history
+    (the rule says so in its evidence), so it uses a proxy: a large share of the deals in the
+    late half of the stages is held by people who hold no early-stage deal and did not
+    create the deal (creator ≠ responsible).
+    Remedy: split the funnel per department and hand deals on with a tunnel.
+    Configuration: min_share, min_deals, settle_days.
+    """
+
+    Params = HandoffByReassignmentParams
+    meta = RuleMeta(
+        code="FK405",
+        name="funnels.handoff-by-reassignment",
+        group="funnels",
+        domain_item="5",
+        severity=Severity.MEDIUM,
+        requires=frozenset({DataSet.DEALS}),
+        title=Text(
+            en="Departments hand deals on through linked funnels, not by reassigning",
+            ru="Отделы передают сделки через связанные воронки, а не сменой ответственного",
+            uk="Відділи передають угоди через пов'язані лійки, а не зміною відповідального",
+        ),
+        rationale=Text(
+            en="When a deal changes owner mid-funnel, no manager's numbers are their own: "
+            "the closer inherits the opener's work.",
+            ru="Когда сделка меняет ответственного посреди воронки, цифры менеджеров "
+            "смешиваются: закрывающий получает чужую работу.",
+            uk="Коли угода змінює відповідального посеред лійки, цифри менеджерів "
+            "змішуються: той, хто закриває, отримує чужу роботу.",
+        ),
+        remedy=Text(
+            en="Give each department its own funnel and pass deals on with a tunnel at the "
+            "hand-off stage.",
+            ru="Выделите каждому отделу свою воронку и передавайте сделки туннелем на "
+            "этапе передачи.",
+            uk="Виділіть кожному відділу свою лійку й передавайте угоди тунелем на етапі передачі.",
+        ),
+        messages={
+            "history": Text(
+                en="Funnel «{funnel}»: {reassigned_share} of deals change responsible "
+                "mid-funnel (mostly at «{handoff_stage}»)",
+                ru="Воронка «{funnel}»: у {reassigned_share} сделок меняется ответственный "
+                "посреди воронки (чаще всего на «{handoff_stage}»)",
+                uk="Лійка «{funnel}»: у {reassigned_share} угод змінюється відповідальний "
+                "посеред лійки (найчастіше на «{handoff_stage}»)",
+            ),
+            "proxy": Text(
+                en="Funnel «{funnel}»: {handed_share} of late-stage deals are held by people "
+                "who hold no early deal and did not create them (no responsible history on "
+                "this vendor; judged by who holds which stages)",
+                ru="Воронка «{funnel}»: {handed_share} сделок поздних этапов ведут люди, у "
+                "которых нет ранних сделок и которые их не создавали (истории ответственных "
+                "нет; вывод по тому, кто ведёт какие этапы)",
+                uk="Лійка «{funnel}»: {handed_share} угод пізніх етапів ведуть люди, які не "
+                "мають ранніх угод і не створювали їх (історії відповідальних немає; висновок "
+                "за тим, хто веде які етапи)",
+            ),
+        },
+    )
+
+    def _stage_at(self, ctx: AuditContext, deal: Deal, at: int) -> tuple[str, str] | None:
+        rows = ctx.history.get(deal.id, [])
+        i = bisect.bisect_right([r.at for r in rows], at) - 1
+        return (rows[i].funnel_id, rows[i].to_stage_id) if i >= 0 else None
+
+    def _from_history(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        deals = {d.id: d for d in ctx.snapshot.deals}
+        moved: dict[str, set[str]] = {}
+        where: dict[str, Counter[str]] = {}
+        for ch in ctx.snapshot.responsible_changes:
+            deal = deals.get(ch.deal_id)
+            if deal is None or ch.at - deal.created_at < params(deal.funnel_id).settle_days * DAY:
+                continue
+            key = self._stage_at(ctx, deal, ch.at)
+            if key is None or ctx.semantics(key) is not Semantics.PROCESS or ctx.position[key] < 1:
+                continue
+            moved.setdefault(key[0], set()).add(deal.id)
+            where.setdefault(key[0], Counter())[ctx.stages[key].name] += 1
+        for fid in sorted(moved):
+            p: HandoffByReassignmentParams = params(fid)
+            total = len(ctx.deals_by_funnel.get(fid, []))
+            ratio = share(len(moved[fid]), total)
+            if len(moved[fid]) >= p.min_deals and ratio >= p.min_share:
+                yield self.finding(
+                    ctx.funnel_subject(fid),
+                    "history",
+                    related=sorted(moved[fid]),
+                    reassigned_share=round(ratio, 3),
+                    deals=len(moved[fid]),
+                    handoff_stage=where[fid].most_common(1)[0][0],
+                    method="responsible history",
+                )
+
+    def _proxy(self, ctx: AuditContext, fid: str, p: HandoffByReassignmentParams) -> Finding | None:
+        """Bitrix24 proxy: late-stage deals held by people who hold no early deal and did not
+        create them — the trace a reassigning hand-off leaves without history."""
+        stages = ctx.process_stages(fid)
+        if len(stages) < 4:
+            return None
+        early = {s.id for s in stages[: len(stages) // 2]}
+        deals = [
+            d
+            for d in ctx.deals_by_funnel.get(fid, [])
+            if d.responsible_id and ctx.semantics((fid, d.stage_id)) is Semantics.PROCESS
+        ]
+        early_people = {d.responsible_id for d in deals if d.stage_id in early}
+        late = [d for d in deals if d.stage_id not in early]
+        handed = [
+            d
+            for d in late
+            if d.responsible_id not in early_people and d.creator_id not in (None, d.responsible_id)
+        ]
+        ratio = share(len(handed), len(late))
+        if len(handed) < p.min_deals or ratio < p.min_share:
+            return None
+        return self.finding(
+            ctx.funnel_subject(fid),
+            "proxy",
+            related=sorted(d.id for d in handed),
+            handed_share=round(ratio, 3),
+            late_only_people=len({d.responsible_id for d in handed}),
+            method="proxy: no responsible history on this vendor",
+        )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        if ctx.snapshot.manifest.has(DataSet.RESPONSIBLE_HISTORY):
+            yield from self._from_history(ctx, params)
+            return
+        for fid in sorted(ctx.funnels):
+            found = self._proxy(ctx, fid, params(fid))
+            if found is not None:
+                yield found

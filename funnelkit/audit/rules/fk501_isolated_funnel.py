@@ -1,0 +1,113 @@
+"""FK501 links.isolated-funnel: funnels linked to no other by tunnels, moves or copies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.model import DataSet
+from funnelkit.model.timeutil import DAY
+
+
+class IsolatedFunnelParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    copy_window_days: float = Field(
+        2, ge=0, le=60, description="a same-contact deal this soon = copy"
+    )
+    min_deals: int = Field(1, ge=0, le=100000, description="funnels with fewer deals are ignored")
+
+
+class IsolatedFunnel(Rule):
+    """Funnels that no tunnel, move or copy connects to any other funnel.
+
+    What it finds: in a portal with several funnels, a funnel with no tunnel in or out, no
+    deal moved in or out of it, and no deal of the same contact opened in another funnel
+    right after one of its deals closed.
+    Why it matters (articles 000, 003, 004: "communicating vessels"): won deals should flow
+    to the client base or production, lost ones to refusals, revived ones back to primary
+    sales; an isolated funnel drops clients at its edge.
+    How it is detected: tunnels where the vendor exposes them (Bitrix24 tunnels are not
+    readable over REST, see bitrix24.md §11.1 — there only observed moves and copies count),
+    cross-funnel stage history, and same-contact copies within `copy_window_days`.
+    Remedy: add tunnels: won → client base / production, lost → refusals, revived → sales.
+    Configuration: copy_window_days, min_deals.
+    """
+
+    Params = IsolatedFunnelParams
+    meta = RuleMeta(
+        code="FK501",
+        name="links.isolated-funnel",
+        group="links",
+        domain_item="12",
+        severity=Severity.MEDIUM,
+        requires=frozenset({DataSet.STRUCTURE, DataSet.DEALS}),
+        title=Text(
+            en="Funnels are linked: won, lost and revived deals flow on to the right funnel",
+            ru="Воронки связаны: выигранные, проигранные и ожившие сделки идут дальше",
+            uk="Лійки пов'язані: виграні, програні й оживлені угоди йдуть далі",
+        ),
+        rationale=Text(
+            en="An isolated funnel drops clients at its edge: buyers never reach the client "
+            "base, refusals are never warmed up.",
+            ru="Изолированная воронка теряет клиентов на выходе: купившие не попадают в "
+            "клиентскую базу, отказники не подогреваются.",
+            uk="Ізольована лійка губить клієнтів на виході: ті, хто купив, не потрапляють у "
+            "клієнтську базу, відмовники не підігріваються.",
+        ),
+        remedy=Text(
+            en="Add tunnels: won → client base or production, lost → refusals, revived → "
+            "primary sales.",
+            ru="Добавьте туннели: успех → клиентская база или производство, провал → "
+            "отказы, оживший → первичные продажи.",
+            uk="Додайте тунелі: успіх → клієнтська база чи виробництво, провал → відмови, "
+            "оживлений → первинні продажі.",
+        ),
+        messages={
+            "default": Text(
+                en="Funnel «{funnel}» ({deals} deals) has no tunnel, move or copy linking it to "
+                "another funnel",
+                ru="Воронка «{funnel}» ({deals} сделок) не связана с другими ни туннелем, ни "
+                "переходами, ни копиями",
+                uk="Лійка «{funnel}» ({deals} угод) не пов'язана з іншими ні тунелем, ні "
+                "переходами, ні копіями",
+            )
+        },
+    )
+
+    def _linked(self, ctx: AuditContext, window: float) -> set[str]:
+        linked: set[str] = set()
+        for t in ctx.structure.tunnels:
+            if t.from_funnel_id != t.to_funnel_id:
+                linked.update((t.from_funnel_id, t.to_funnel_id))
+        for rows in ctx.history.values():
+            for r in rows:
+                if r.from_funnel_id is not None and r.from_funnel_id != r.funnel_id:
+                    linked.update((r.from_funnel_id, r.funnel_id))
+        for deals in ctx.deals_by_contact.values():
+            if len(deals) < 2 or len({d.funnel_id for d in deals}) < 2:
+                continue
+            closes = [(d.closed_at, d.funnel_id) for d in deals if d.closed_at is not None]
+            for d in deals:
+                for closed, fid in closes:
+                    if fid != d.funnel_id and 0 <= d.created_at - closed <= window * DAY:
+                        linked.update((fid, d.funnel_id))
+        return linked
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        if len(ctx.funnels) < 2:
+            return  # one funnel is FK403's business, not an isolation problem
+        linked = self._linked(ctx, params().copy_window_days)
+        for fid in sorted(ctx.funnels):
+            n = len(ctx.deals_by_funnel.get(fid, []))
+            if fid not in linked and n >= params(fid).min_deals:
+                yield self.finding(
+                    ctx.funnel_subject(fid),
+                    deals=n,
+                    tunnels_known=ctx.snapshot.manifest.has(DataSet.TUNNELS),
+                )

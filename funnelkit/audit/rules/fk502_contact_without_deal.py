@@ -1,0 +1,86 @@
+"""FK502 links.contact-without-open-deal: contacts with no open deal in any funnel."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from funnelkit.audit.context import AuditContext
+from funnelkit.audit.findings import Finding, Severity, Subject
+from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.model import DataSet
+from funnelkit.model.timeutil import DAY
+
+
+class ContactWithoutOpenDealParams(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    grace_days: float = Field(
+        0, ge=0, le=365, description="a deal closed this recently still counts"
+    )
+
+
+class ContactWithoutOpenDeal(Rule):
+    """Contacts that have no open deal in any funnel.
+
+    What it finds: contacts none of whose deals is open (and none closed in the last
+    `grace_days`, giving a tunnel time to create the next deal).
+    Why it matters (article 003): every client should always sit in some funnel — sales,
+    client base, warm-up — so someone is responsible for the next contact.
+    How it is detected: contacts and deals.
+    Remedy: link funnels so that closing a deal opens the next one (client base after won,
+    refusals after lost), and give orphan contacts a deal in the right funnel.
+    Configuration: grace_days.
+    """
+
+    Params = ContactWithoutOpenDealParams
+    meta = RuleMeta(
+        code="FK502",
+        name="links.contact-without-open-deal",
+        group="links",
+        domain_item="14",
+        severity=Severity.LOW,
+        requires=frozenset({DataSet.CONTACTS, DataSet.DEALS}),
+        title=Text(
+            en="Every contact always has an open deal in some funnel",
+            ru="У каждого контакта всегда есть открытая сделка в какой-то воронке",
+            uk="Кожен контакт завжди має відкриту угоду в якійсь лійці",
+        ),
+        rationale=Text(
+            en="A contact with no open deal belongs to no one: no one plans the next call, "
+            "and the client drifts away.",
+            ru="Контакт без открытой сделки ничей: следующий звонок никто не планирует, и "
+            "клиент уходит.",
+            uk="Контакт без відкритої угоди нічий: наступний дзвінок ніхто не планує, і "
+            "клієнт іде.",
+        ),
+        remedy=Text(
+            en="Make closing a deal open the next one (client base after won, refusals "
+            "after lost) and give orphan contacts a deal.",
+            ru="Настройте, чтобы закрытие сделки открывало следующую (клиентская база после "
+            "успеха, отказы после провала), и заведите сделки «сиротам».",
+            uk="Налаштуйте, щоб закриття угоди відкривало наступну (клієнтська база після "
+            "успіху, відмови після провалу), і заведіть угоди «сиротам».",
+        ),
+        messages={
+            "default": Text(
+                en="Contact «{subject}» has no open deal ({deals} closed deals)",
+                ru="У контакта «{subject}» нет открытой сделки (закрытых: {deals})",
+                uk="Контакт «{subject}» не має відкритої угоди (закритих: {deals})",
+            )
+        },
+    )
+
+    def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
+        grace = ctx.now - params().grace_days * DAY
+        for contact in sorted(ctx.snapshot.contacts, key=lambda c: c.id):
+            deals = ctx.deals_by_contact.get(contact.id, [])
+            if any(ctx.is_open(d) or (d.closed_at or 0) >= grace for d in deals):
+                continue
+            yield self.finding(
+                Subject("contact", contact.id, contact.name or contact.id),
+                related=[d.id for d in deals],
+                deals=len(deals),
+            )

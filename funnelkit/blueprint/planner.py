@@ -1,0 +1,291 @@
+"""Compare a blueprint with a portal snapshot and plan the changes, vendor rules included."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from funnelkit.blueprint.matching import match_funnels, match_stages, norm
+from funnelkit.blueprint.plan import ManualStep, Plan, Unmanaged
+from funnelkit.blueprint.schema import (
+    Blueprint,
+    FunnelSpec,
+    LossReasonSpec,
+    StageSpec,
+    Thresholds,
+)
+from funnelkit.blueprint.state import PortalIds
+from funnelkit.blueprint.vendorrules import is_vendor_stage, nearest_colour, virtual_defaults
+from funnelkit.model import (
+    Change,
+    ChangeOp,
+    DataSet,
+    Funnel,
+    FunnelKind,
+    Semantics,
+    Snapshot,
+    Stage,
+    Vendor,
+    VendorLimits,
+)
+
+DealCounter = Callable[[str, str | None], int | None]
+Position = tuple[int, int]
+
+
+@dataclass
+class PlanOptions:
+    """What the planner needs besides the snapshot and blueprint."""
+
+    ids: PortalIds = field(default_factory=PortalIds)
+    count_deals: DealCounter | None = None  # live portal: connector.count_deals
+    thresholds: Thresholds | None = None  # a portal's config overrides the blueprint's
+
+
+@dataclass
+class FunnelMatch:
+    """A blueprint funnel with its portal funnel (real or still to be created)."""
+
+    spec: FunnelSpec
+    pos: int
+    funnel: Funnel | None
+    stages: list[Stage]  # portal stages we may manage, in portal order
+    matched: dict[str, Stage]
+    virtual: bool  # created by this plan: ids become known during apply
+    owned: bool = False  # created by an earlier apply: its spare default stages may go
+
+    @property
+    def funnel_id(self) -> str | None:
+        return None if self.virtual or self.funnel is None else self.funnel.id
+
+
+def desired_order(spec: FunnelSpec) -> list[StageSpec]:
+    """Working stages in blueprint order, then the success stage, then failures."""
+    live = [s for s in spec.stages if not s.absent]
+    rank = {Semantics.PROCESS: 0, Semantics.SUCCESS: 1, Semantics.FAILURE: 2}
+    return sorted(live, key=lambda s: rank[s.semantics])
+
+
+class Planner:
+    """One planning run; `build()` returns the plan."""
+
+    def __init__(
+        self, snapshot: Snapshot, bp: Blueprint, limits: VendorLimits, options: PlanOptions
+    ) -> None:
+        self.snapshot, self.bp, self.limits, self.options = snapshot, bp, limits, options
+        self.vendor = snapshot.manifest.vendor
+        self.lang = bp.language
+        self.changes: list[tuple[tuple[int, int, int], Change]] = []
+        self.warnings: list[str] = []
+        self.refusals: list[str] = []
+        self.unmanaged: list[Unmanaged] = []
+        self.manual: list[ManualStep] = []
+        self.touched: Counter[tuple[str, str]] = Counter()  # (funnel key, "update"|"delete")
+        self._deal_index: Counter[tuple[str, str]] | None = None
+        self.matched_extra: dict[str, str] = {}
+        self._threshold_problems: list[str] = []
+        self.matches = self._match_all()
+
+    # ----------------------------------------------------------------- matching
+    def _match_all(self) -> dict[str, FunnelMatch]:
+        structure = self.snapshot.structure
+        funnels = match_funnels(self.bp, structure.funnels, self.options.ids, self.vendor)
+        out: dict[str, FunnelMatch] = {}
+        for pos, spec in enumerate(self.bp.funnels):
+            funnel = funnels.get(spec.key)
+            if funnel is None:
+                if spec.absent:
+                    continue
+                stages = virtual_defaults(self.vendor, f"new-{spec.key}", self.limits)
+                virtual = True
+                owned = False
+            else:
+                stages = [
+                    s for s in structure.stages_of(funnel.id) if not is_vendor_stage(self.vendor, s)
+                ]
+                virtual = False
+                owned = spec.key in self.options.ids.created
+            reuse = virtual or owned or spec.main or spec.kind is FunnelKind.LEAD
+            matched = match_stages(self.bp, spec, stages, self.options.ids, self.vendor, reuse)
+            out[spec.key] = FunnelMatch(spec, pos, funnel, stages, matched, virtual, owned)
+        return out
+
+    def matched_ids(self) -> dict[str, str]:
+        """`funnel` / `funnel/stage` → vendor id for everything found in the portal."""
+        out: dict[str, str] = {}
+        for key, m in self.matches.items():
+            if m.virtual or m.funnel is None:
+                continue
+            out[key] = m.funnel.id
+            for skey, stage in m.matched.items():
+                out[f"{key}/{skey}"] = stage.id
+        return {**out, **self.matched_extra}
+
+    # ------------------------------------------------------------------ helpers
+    def name(self, names_holder: FunnelSpec | StageSpec | LossReasonSpec) -> str:
+        return names_holder.names.get(self.lang)
+
+    def add(self, change: Change, pos: Position) -> None:
+        self.changes.append(((change.phase, pos[0], pos[1]), change))
+
+    def count(self, funnel_id: str, stage_id: str | None) -> int | None:
+        """Deals in a stage or funnel; None when neither the portal nor the snapshot can say."""
+        if self.options.count_deals is not None:
+            return self.options.count_deals(funnel_id, stage_id)
+        if not self.snapshot.manifest.has(DataSet.DEALS):
+            return None
+        if self._deal_index is None:
+            self._deal_index = Counter()
+            for deal in self.snapshot.deals:
+                self._deal_index[(deal.funnel_id, deal.stage_id)] += 1
+                self._deal_index[(deal.funnel_id, "")] += 1
+        return self._deal_index[(funnel_id, stage_id or "")]
+
+    # --------------------------------------------------------------------- build
+    def build(self) -> Plan:
+        from funnelkit.blueprint.removals import remove_funnel
+        from funnelkit.blueprint.stages import plan_stages
+        from funnelkit.blueprint.tunnels import plan_loss_reasons, plan_tunnels
+
+        for spec in self.bp.funnels:
+            m = self.matches.get(spec.key)
+            if spec.absent:
+                if m is not None and m.funnel is not None:
+                    remove_funnel(self, m)
+                continue
+            assert m is not None
+            self._plan_funnel(m)
+            plan_stages(self, m)
+        self._unmanaged_funnels()
+        plan_loss_reasons(self)
+        plan_tunnels(self)
+        self._thresholds()
+        ordered = [c for _, c in sorted(self.changes, key=lambda item: item[0])]
+        return Plan(
+            blueprint=self.bp.name,
+            vendor=self.vendor,
+            domain=self.snapshot.manifest.domain,
+            changes=tuple(ordered),
+            warnings=tuple(dict.fromkeys(self.warnings)),
+            manual=tuple(self.manual),
+            unmanaged=tuple(self.unmanaged),
+            refusals=tuple(self.refusals),
+            threshold_problems=tuple(self._threshold_problems),
+            matched=self.matched_ids(),
+        ).with_checksum()
+
+    def _plan_funnel(self, m: FunnelMatch) -> None:
+        spec, name = m.spec, self.name(m.spec)
+        if m.funnel is None:
+            self._create_funnel(m)
+            return
+        if norm(m.funnel.name) != norm(name) or m.funnel.name != name:
+            self.touched[(spec.key, "update")] += 1
+            self.add(
+                Change(
+                    op=ChangeOp.UPDATE_FUNNEL,
+                    funnel_key=spec.key,
+                    funnel_id=m.funnel.id,
+                    fields={"name": name},
+                    before={"name": m.funnel.name},
+                    summary=f"rename funnel «{m.funnel.name}» → «{name}»",
+                ),
+                (m.pos, 0),
+            )
+
+    def _create_funnel(self, m: FunnelMatch) -> None:
+        spec, name = m.spec, self.name(m.spec)
+        if spec.kind is FunnelKind.LEAD and self.vendor is Vendor.BITRIX24:
+            self.warnings.append(
+                f"funnel {spec.key!r}: the portal shows no lead funnel; Bitrix24 cannot create one "
+                "over REST (turn leads on in CRM settings, then plan again)"
+            )
+            m.stages, m.matched = [], {}
+            return
+        if spec.kind is FunnelKind.LEAD:
+            self.warnings.append(
+                f"funnel {spec.key!r}: amoCRM has no lead entity; it becomes an ordinary pipeline"
+            )
+        fields: dict[str, object] = {"name": name, "sort": (m.pos + 1) * 10, "kind": "deal"}
+        if self.vendor is Vendor.AMOCRM:
+            # amocrm.md §5.2: statuses go with the pipeline; 142/143 are named only now.
+            order = [s for s in desired_order(spec) if s.semantics is Semantics.PROCESS]
+            fields["stages"] = [self._stage_fields(s, i, None) for i, s in enumerate(order)]
+            live = [s for s in spec.stages if not s.absent]
+            for sem, field_name, vendor_id in (
+                (Semantics.SUCCESS, "won_name", "142"),
+                (Semantics.FAILURE, "lost_name", "143"),
+            ):
+                closing = next((s for s in live if s.semantics is sem), None)
+                if closing is not None:
+                    fields[field_name] = self.name(closing)
+                    fields[f"_key_{vendor_id}"] = closing.key
+        self.add(
+            Change(
+                op=ChangeOp.CREATE_FUNNEL,
+                funnel_key=spec.key,
+                fields=fields,
+                summary=f"create funnel «{name}»",
+            ),
+            (m.pos, 0),
+        )
+
+    def _stage_fields(self, s: StageSpec, index: int, code: str | None) -> dict[str, object]:
+        out: dict[str, object] = {
+            "key": s.key,
+            "name": self.name(s),
+            "sort": (index + 1) * 10,
+            "semantics": s.semantics.value,
+        }
+        if s.colour:
+            out["color"] = nearest_colour(s.colour, self.limits.color_palette)
+        if code:
+            out["code"] = code
+        return out
+
+    def _unmanaged_funnels(self) -> None:
+        claimed = {m.funnel.id for m in self.matches.values() if m.funnel is not None}
+        for funnel in self.snapshot.structure.funnels:
+            if funnel.id not in claimed:
+                self.unmanaged.append(Unmanaged(kind="funnel", id=funnel.id, name=funnel.name))
+
+    # ---------------------------------------------------------------- thresholds
+    def _thresholds(self) -> None:
+        self._threshold_problems = []
+        for m in self.matches.values():
+            if m.virtual or m.funnel is None:
+                continue
+            limits = m.spec.thresholds or self.options.thresholds or self.bp.thresholds
+            existing = len(m.stages)
+            if existing < limits.min_objects:
+                continue
+            for kind, pct in (("update", limits.update_pct), ("delete", limits.delete_pct)):
+                done = self.touched[(m.spec.key, f"stage-{kind}")]
+                if done / existing > pct:
+                    self._threshold_problems.append(
+                        f"funnel «{m.funnel.name}»: {done} of {existing} stages would be "
+                        f"{kind}d (more than {pct:.0%})"
+                    )
+        limits = self.options.thresholds or self.bp.thresholds
+        existing = len(self.snapshot.structure.funnels)
+        if existing >= limits.min_objects:
+            for kind, pct in (("update", limits.update_pct), ("delete", limits.delete_pct)):
+                done = sum(n for (_, k), n in self.touched.items() if k == kind)
+                if done / existing > pct:
+                    self._threshold_problems.append(
+                        f"{done} of {existing} funnels would be {kind}d (more than {pct:.0%})"
+                    )
+
+
+def plan(
+    snapshot: Snapshot,
+    blueprint: Blueprint,
+    limits: VendorLimits | None = None,
+    options: PlanOptions | None = None,
+) -> Plan:
+    """The ordered changes that make the portal match the blueprint (never touching the rest)."""
+    planner = Planner(
+        snapshot, blueprint, limits or snapshot.manifest.limits, options or PlanOptions()
+    )
+    return planner.build()

@@ -1,0 +1,138 @@
+"""Removing what a blueprint marks `absent: true`: only with an explicit home for the deals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from funnelkit.blueprint.schema import StageSpec
+from funnelkit.blueprint.vendorrules import is_fixed_stage
+from funnelkit.model import Change, ChangeOp, FunnelKind, Semantics, Stage, Vendor
+
+if TYPE_CHECKING:
+    from funnelkit.blueprint.planner import FunnelMatch, Planner
+
+
+def _target(p: Planner, m: FunnelMatch, ref: str) -> dict[str, object]:
+    """Change fields naming where deals go, by key and (when known) by id."""
+    fkey, skey = ref.split("/", 1) if "/" in ref else (m.spec.key, ref)
+    target = p.matches.get(fkey)
+    out: dict[str, object] = {"target_funnel_key": fkey, "target_stage_key": skey}
+    if target is None:
+        return out
+    out["target_funnel_id"] = target.funnel_id
+    stage, spec = target.matched.get(skey), target.spec.stage(skey)
+    if stage is not None and spec is not None and spec.semantics is stage.semantics:
+        out["target_stage_id"] = None if target.virtual else stage.id
+    return out
+
+
+def _unknown(count: int | None) -> str:
+    return "an unknown number of" if count is None else str(count)
+
+
+def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
+    """Delete a stage; when it holds deals, move them first, and only under --force."""
+    where = f"stage «{stage.name}» of «{p.name(m.spec)}»"
+    if stage.semantics is Semantics.SUCCESS or is_fixed_stage(p.vendor, stage):
+        p.warnings.append(f"{where} cannot be removed: the vendor keeps a funnel's closing stages")
+        return
+    if stage.system:
+        # bitrix24.md §6.3: system stages go only with FORCED=Y, which funnelkit never sends
+        p.warnings.append(f"{where} cannot be removed: it is a system stage; rename it instead")
+        return
+    failures = [s for s in m.stages if s.semantics is Semantics.FAILURE]
+    if stage.semantics is Semantics.FAILURE and len(failures) <= 1:
+        # bitrix24.md §6.3: a funnel retains at least one stage of each closing group
+        p.warnings.append(f"{where} cannot be removed: it is the funnel's only failure stage")
+        return
+    count = 0 if m.virtual else p.count(stage.funnel_id, stage.id)
+    base = {"funnel_key": m.spec.key, "funnel_id": m.funnel_id, "stage_key": spec.key}
+    reason = None
+    if count != 0:
+        if spec.move_deals_to is None:
+            p.refusals.append(
+                f"{where} holds {_unknown(count)} deals and the blueprint gives no move_deals_to"
+            )
+            return
+        target = _target(p, m, spec.move_deals_to)
+        reason = f"removes {where} holding {_unknown(count)} deals"
+        p.add(
+            Change(
+                op=ChangeOp.MOVE_DEALS,
+                **base,
+                stage_id=stage.id,
+                deal_count=count,
+                unsafe_reason=reason,
+                summary=f"move {_unknown(count)} deals from «{stage.name}» to {spec.move_deals_to}",
+                **target,
+            ),
+            (m.pos, index + 1),
+        )
+    p.touched[(m.spec.key, "stage-delete")] += 1
+    p.add(
+        Change(
+            op=ChangeOp.DELETE_STAGE,
+            **base,
+            stage_id=stage.id,
+            deal_count=count,
+            unsafe_reason=reason,
+            summary=f"delete {where}",
+        ),
+        (m.pos, index + 1),
+    )
+
+
+def remove_funnel(p: Planner, m: FunnelMatch) -> None:
+    """Delete a funnel; its deals move stage by stage to `move_deals_to` first."""
+    assert m.funnel is not None
+    funnel, spec = m.funnel, m.spec
+    where = f"funnel «{funnel.name}»"
+    if (funnel.is_default and not p.limits.default_funnel_deletable) or (
+        funnel.kind is FunnelKind.LEAD and p.vendor is Vendor.BITRIX24
+    ):
+        p.warnings.append(f"{where} cannot be removed: it is the portal's default funnel")
+        return
+    remaining = [f for f in p.snapshot.structure.funnels if f.kind is FunnelKind.DEAL]
+    if len(remaining) <= 1 and not p.limits.last_funnel_deletable:
+        p.warnings.append(f"{where} cannot be removed: it is the portal's last funnel")
+        return
+    counts = {s.id: p.count(funnel.id, s.id) for s in p.snapshot.structure.stages_of(funnel.id)}
+    total = p.count(funnel.id, None)
+    reason = None
+    if total != 0:
+        if spec.move_deals_to is None:
+            p.refusals.append(
+                f"{where} holds {_unknown(total)} deals and the blueprint gives no move_deals_to"
+            )
+            return
+        reason = f"removes {where} holding {_unknown(total)} deals"
+        target = _target(p, m, spec.move_deals_to)
+        for stage in p.snapshot.structure.stages_of(funnel.id):
+            if counts[stage.id] == 0:
+                continue
+            p.add(
+                Change(
+                    op=ChangeOp.MOVE_DEALS,
+                    funnel_key=spec.key,
+                    funnel_id=funnel.id,
+                    stage_id=stage.id,
+                    deal_count=counts[stage.id],
+                    unsafe_reason=reason,
+                    summary=f"move {_unknown(counts[stage.id])} deals from «{stage.name}» "
+                    f"to {spec.move_deals_to}",
+                    **target,
+                ),
+                (m.pos, stage.sort),
+            )
+    p.touched[(spec.key, "delete")] += 1
+    p.add(
+        Change(
+            op=ChangeOp.DELETE_FUNNEL,
+            funnel_key=spec.key,
+            funnel_id=funnel.id,
+            deal_count=total,
+            unsafe_reason=reason,
+            summary=f"delete {where}",
+        ),
+        (m.pos, 0),
+    )

@@ -1,0 +1,286 @@
+"""Plan one funnel's stages: creates, renames, colours, semantics changes, order, removals."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from funnelkit.blueprint.plan import Unmanaged
+from funnelkit.blueprint.removals import remove_stage
+from funnelkit.blueprint.schema import StageSpec
+from funnelkit.blueprint.vendorrules import (
+    code_of,
+    is_fixed_stage,
+    is_reusable_default,
+    nearest_colour,
+    stage_code,
+)
+from funnelkit.model import Change, ChangeOp, Semantics, Stage, Vendor
+
+if TYPE_CHECKING:
+    from funnelkit.blueprint.planner import FunnelMatch, Planner
+
+
+def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, dict[str, object]]:
+    """(stage id, private fields): a new funnel's default stages are found again by code."""
+    if m.virtual:
+        return None, {"_reuse": code_of(stage.id)}
+    return stage.id, {}
+
+
+def plan_stages(p: Planner, m: FunnelMatch) -> None:
+    """Every stage change of one (existing or new) funnel."""
+    from funnelkit.blueprint.planner import desired_order
+
+    if p.vendor is Vendor.AMOCRM and m.virtual:
+        return  # the pipeline is created with all its statuses at once
+    order = desired_order(m.spec)
+    taken = {code_of(s.id) for s in m.stages}
+    created: dict[str, int] = {}
+    recreated: set[str] = set()
+    last_sort, run = 0, 0
+    for index, spec in enumerate(order):
+        stage = m.matched.get(spec.key)
+        changed = stage is not None and _semantics_changed(p, spec, stage)
+        if changed and stage and _change_semantics(p, m, spec, stage, index, taken):
+            recreated.add(spec.key)
+            stage = None
+        if stage is None:
+            if spec.key not in recreated and not _creatable(p, m, spec):
+                continue
+            run += 1
+            # amocrm.md §5.2: the server renumbers sorts on every write, so a new status is
+            # sent to the end (before 142) and lands after the ones created before it.
+            sort = 9000 + index if p.vendor is Vendor.AMOCRM else last_sort + run
+            created[spec.key] = sort
+            if spec.key not in recreated:
+                _create(p, m, spec, index, sort, taken)
+            continue
+        last_sort, run = stage.sort, 0
+        _update(p, m, spec, stage, index)
+    for i, spec in enumerate(m.spec.stages):
+        if spec.absent and spec.key in m.matched:
+            remove_stage(p, m, spec, m.matched[spec.key], len(order) + i)
+    _leftovers(p, m)
+    _reorder(p, m, order, created)
+
+
+def _semantics_changed(p: Planner, spec: StageSpec, stage: Stage) -> bool:
+    return spec.semantics is not stage.semantics and not p.limits.semantics_mutable
+
+
+def _creatable(p: Planner, m: FunnelMatch, spec: StageSpec) -> bool:
+    if p.vendor is Vendor.AMOCRM and spec.semantics is not Semantics.PROCESS:
+        p.warnings.append(
+            f"stage {m.spec.key}/{spec.key}: amoCRM has one won (142) and one lost (143) status "
+            "per pipeline; declare further reasons as loss_reasons"
+        )
+        return False
+    return True
+
+
+def _fields(
+    p: Planner, m: FunnelMatch, spec: StageSpec, sort: int, code: str | None
+) -> dict[str, object]:
+    fields: dict[str, object] = {
+        "name": p.name(spec),
+        "sort": sort,
+        "semantics": spec.semantics.value,
+    }
+    if spec.colour:
+        fields["color"] = nearest_colour(spec.colour, p.limits.color_palette)
+    if code is not None:
+        fields["code"] = code
+    return fields
+
+
+def _create(
+    p: Planner, m: FunnelMatch, spec: StageSpec, index: int, sort: int, taken: set[str]
+) -> None:
+    code = None
+    if p.vendor is Vendor.BITRIX24:
+        code = stage_code(spec.key, m.funnel_id, p.limits, taken)
+        taken.add(code)
+    p.add(
+        Change(
+            op=ChangeOp.CREATE_STAGE,
+            funnel_key=m.spec.key,
+            funnel_id=m.funnel_id,
+            stage_key=spec.key,
+            fields=_fields(p, m, spec, sort, code),
+            summary=f"create stage «{p.name(spec)}» in «{p.name(m.spec)}»",
+        ),
+        (m.pos, index + 1),
+    )
+
+
+def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
+    fields: dict[str, object] = {}
+    before: dict[str, object] = {}
+    name = p.name(spec)
+    if stage.name != name:
+        fields["name"], before["name"] = name, stage.name
+    if spec.colour:
+        colour = nearest_colour(spec.colour, p.limits.color_palette)
+        if (stage.color or "").lower() != colour:
+            fields["color"], before["color"] = colour, stage.color
+    if not fields:
+        return
+    if is_fixed_stage(p.vendor, stage):
+        p.warnings.append(
+            f"stage {m.spec.key}/{spec.key}: amoCRM names and colours its won/lost status only "
+            f"when the pipeline is created; «{stage.name}» stays as it is"
+        )
+        return
+    stage_id, private = stage_ref(m, stage)
+    if not m.virtual:
+        p.touched[(m.spec.key, "stage-update")] += 1
+    what = f"rename stage «{stage.name}» → «{name}»" if "name" in fields else f"recolour «{name}»"
+    p.add(
+        Change(
+            op=ChangeOp.UPDATE_STAGE,
+            funnel_key=m.spec.key,
+            funnel_id=m.funnel_id,
+            stage_key=spec.key,
+            stage_id=stage_id,
+            fields={**fields, **private},
+            before=before,
+            summary=f"{what} in «{p.name(m.spec)}»",
+        ),
+        (m.pos, index + 1),
+    )
+
+
+def _change_semantics(
+    p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
+) -> bool:
+    """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete."""
+    what = f"stage «{stage.name}» changes from {stage.semantics} to {spec.semantics}"
+    if spec.semantics is Semantics.SUCCESS or stage.semantics is Semantics.SUCCESS:
+        p.refusals.append(f"{what}: a funnel keeps exactly one success stage; rename it instead")
+        return False
+    if p.vendor is Vendor.AMOCRM or stage.system:
+        p.refusals.append(f"{what}: the vendor cannot change or remove this stage")
+        return False
+    code = stage_code(f"{spec.key}-{spec.semantics.value[0]}", m.funnel_id, p.limits, taken)
+    taken.add(code)
+    count = p.count(stage.funnel_id, stage.id) if not m.virtual else 0
+    reason = (
+        f"{what} (recreated; {count if count is not None else 'an unknown number of'} deals move)"
+    )
+    base = {"funnel_key": m.spec.key, "funnel_id": m.funnel_id, "stage_key": spec.key}
+    p.add(
+        Change(
+            op=ChangeOp.CREATE_STAGE,
+            **base,
+            fields=_fields(p, m, spec, stage.sort, code),
+            summary=f"create stage «{p.name(spec)}» ({spec.semantics}) in «{p.name(m.spec)}»",
+        ),
+        (m.pos, index + 1),
+    )
+    if count != 0:
+        p.add(
+            Change(
+                op=ChangeOp.MOVE_DEALS,
+                **base,
+                stage_id=stage.id,
+                target_funnel_key=m.spec.key,
+                target_funnel_id=m.funnel_id,
+                target_stage_key=spec.key,
+                deal_count=count,
+                unsafe_reason=reason,
+                summary=f"move deals of «{stage.name}» to the new «{p.name(spec)}»",
+            ),
+            (m.pos, index + 1),
+        )
+    p.add(
+        Change(
+            op=ChangeOp.DELETE_STAGE,
+            **base,
+            stage_id=stage.id,
+            fields={"_old": True},
+            deal_count=count,
+            unsafe_reason=reason,
+            summary=f"delete the old «{stage.name}» ({stage.semantics})",
+        ),
+        (m.pos, index + 1),
+    )
+    return True
+
+
+def _leftovers(p: Planner, m: FunnelMatch) -> None:
+    """Undeclared stages: a new funnel's spare defaults go; a portal's own are only reported."""
+    claimed = {s.id for s in m.matched.values()}
+    for stage in m.stages:
+        if stage.id in claimed or is_fixed_stage(p.vendor, stage):
+            continue
+        if stage.system and stage.semantics is not Semantics.PROCESS:
+            continue  # the vendor's own closing stages: required, not ours to report
+        spare = m.virtual or (
+            m.owned
+            and is_reusable_default(p.vendor, m.spec.kind, stage)
+            and p.count(stage.funnel_id, stage.id) == 0
+        )
+        if spare:
+            if stage.system:
+                continue
+            stage_id, private = stage_ref(m, stage)
+            p.add(
+                Change(
+                    op=ChangeOp.DELETE_STAGE,
+                    funnel_key=m.spec.key,
+                    funnel_id=m.funnel_id,
+                    stage_id=stage_id,
+                    fields=private,
+                    deal_count=0,
+                    summary=f"delete the unused default stage {code_of(stage.id)} "
+                    f"of the new «{p.name(m.spec)}»",
+                ),
+                (m.pos, 1000 + stage.sort),
+            )
+            continue
+        funnel_name = m.funnel.name if m.funnel else None
+        p.unmanaged.append(
+            Unmanaged(
+                kind="stage",
+                id=stage.id,
+                name=stage.name,
+                funnel_id=stage.funnel_id,
+                funnel_name=funnel_name,
+            )
+        )
+
+
+def _reorder(p: Planner, m: FunnelMatch, order: list[StageSpec], created: dict[str, int]) -> None:
+    """Compare the order of managed stages, never their sort numbers."""
+    rows: list[tuple[int, int, str]] = []
+    for spec in order:
+        stage = m.matched.get(spec.key)
+        if spec.key in created:
+            rows.append((created[spec.key], 1, spec.key))
+        elif stage is not None and not is_fixed_stage(p.vendor, stage):
+            rows.append((stage.sort, 0, spec.key))
+    predicted = [key for _, _, key in sorted(rows, key=lambda r: (r[0], r[1]))]
+    wanted = [s.key for s in order if s.key in set(predicted)]
+    if predicted == wanted:
+        return
+    ids: list[str | None] = []
+    for key in wanted:
+        stage = m.matched.get(key)
+        ids.append(None if key in created or stage is None or m.virtual else stage.id)
+    reuse = [
+        None if key in created or m.matched.get(key) is None else code_of(m.matched[key].id)
+        for key in wanted
+    ]
+    fields: dict[str, object] = {"order": ids, "_order_keys": wanted}
+    if m.virtual:
+        fields["_order_reuse"] = reuse
+    p.add(
+        Change(
+            op=ChangeOp.REORDER_STAGES,
+            funnel_key=m.spec.key,
+            funnel_id=m.funnel_id,
+            fields=fields,
+            summary=f"reorder the stages of «{p.name(m.spec)}»",
+        ),
+        (m.pos, 0),
+    )

@@ -1,0 +1,1 @@
+"""The Bitrix24 connector: REST client, mapping, pull, incremental pull and writes."""

@@ -1,0 +1,101 @@
+"""Bitrix24's error envelope → funnelkit errors (bitrix24.md §2.3, §2.4, §17.10)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+from funnelkit.connectors.http import Transient, retry_after_seconds
+from funnelkit.errors import AuthError, ConnectorError, RateLimitError, VendorApiError
+
+VENDOR = "bitrix24"
+
+# §1.2 / B.8: a wrong webhook code shows up as any of these, with 401 or 403.
+_AUTH_CODES = {"NO_AUTH_FOUND", "INVALID_CREDENTIALS", "INVALID_TOKEN", "WRONG_AUTH_TYPE"}
+
+
+class ExpiredToken(AuthError):
+    """`expired_token` (401): an OAuth access token to refresh once (§1.2)."""
+
+
+class OperationTimeLimit(RateLimitError):
+    """429 OPERATION_TIME_LIMIT: this method is blocked until `reset_at` (§5.2)."""
+
+    def __init__(self, message: str, hint: str | None, *, method: str, reset_at: float | None):
+        super().__init__(message, hint, method=method)
+        self.reset_at = reset_at
+
+
+def error_of(payload: Any) -> tuple[str, str] | None:
+    """(code, description) when the payload is an error envelope; `error` may be "", 0 or text."""
+    if not isinstance(payload, dict) or "error" not in payload or "result" in payload:
+        return None
+    code = payload.get("error")
+    description = payload.get("error_description") or ""
+    return ("" if code is None else str(code)), str(description)
+
+
+def to_error(method: str, code: str, description: str, status: int | None) -> ConnectorError:
+    """The funnelkit error for one Bitrix24 error envelope (top level or a batch command)."""
+    where = f"{VENDOR} {method}"
+    upper = code.upper()
+    text = f"{where}: {code or 'error'}" + (f" ({description})" if description else "")
+    if upper == "EXPIRED_TOKEN":
+        return ExpiredToken(text, "Refresh the OAuth token", method=method)
+    if upper in _AUTH_CODES:
+        return AuthError(
+            text,
+            "The webhook URL or access token is wrong, revoked or expired; create a new incoming "
+            "webhook (or re-authorise the app) and update the environment variable",
+            method=method,
+        )
+    if upper in ("INSUFFICIENT_SCOPE", "USER_ACCESS_ERROR", "ACCESS_DENIED", "INVALID_REQUEST"):
+        return AuthError(
+            text,
+            "Give the webhook the scopes crm, user and task (and a user with CRM admin rights "
+            "for writes); REST needs a commercial plan and https",
+            method=method,
+        )
+    if upper == "OPERATION_TIME_LIMIT":
+        return OperationTimeLimit(
+            text, "Wait until the method unblocks (about 10 minutes)", method=method, reset_at=None
+        )
+    if upper == "ERROR_METHOD_NOT_FOUND":
+        return VendorApiError(
+            text,
+            "Check the webhook URL: it must look like https://PORTAL/rest/USER_ID/CODE/",
+            method=method,
+            code=code,
+            status=status,
+        )
+    if upper == "PORTAL_DELETED":
+        return VendorApiError(
+            text, "The portal no longer exists; check its URL", method=method, code=code
+        )
+    return VendorApiError(
+        text,
+        "The portal refused the request; see the vendor's message",
+        method=method,
+        code=code,
+        status=status,
+    )
+
+
+def check(method: str, response: httpx.Response, payload: Any) -> None:
+    """ApiClient checker: retry rate limits and 5xx, raise the mapped error otherwise."""
+    found = error_of(payload)
+    if found is None:
+        return
+    code, description = found
+    upper = code.upper()
+    if upper in ("QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT"):
+        # §5.1: the leaky bucket overflowed; back off and try again.
+        raise Transient(
+            f"{VENDOR} {method}: {code}",
+            retry_after_seconds(response, payload),
+            rate_limited=True,
+        )
+    if response.status_code >= 500 and upper not in ("PORTAL_DELETED",):
+        raise Transient(f"{VENDOR} {method}: HTTP {response.status_code} {code}")
+    raise to_error(method, code, description, response.status_code)

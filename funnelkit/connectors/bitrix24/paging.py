@@ -1,0 +1,151 @@
+"""Keyset paging inside `batch`: 50 chained commands × 50 rows = 2,500 rows a request (§3, §4)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from funnelkit.connectors.bitrix24.client import MAX_BATCH, PAGE, Bitrix24Client, command
+from funnelkit.errors import ConnectorError
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """How one list method pages: its id field, its result wrapper, its fixed parameters."""
+
+    entity: str
+    method: str
+    id_field: str = "ID"  # the field named in filter/order
+    row_id: str = "ID"  # the key of the id in returned rows
+    wrapper: str | None = None  # crm.item/stagehistory: "items", tasks: "tasks"
+    base: Mapping[str, Any] = field(default_factory=dict)
+    user_sort: bool = False  # user.get orders with `sort`/`order` strings (§10)
+
+    def params(
+        self, after: int | str, extra: Mapping[str, Any], *, desc: bool = False
+    ) -> dict[str, Any]:
+        """List parameters for rows with id > `after` (or the highest first when `desc`)."""
+        flt: dict[str, Any] = dict(extra)
+        if not desc:
+            flt[f">{self.id_field}"] = after
+        out: dict[str, Any] = {**self.base, "filter": flt, "start": -1}
+        direction = "DESC" if desc else "ASC"
+        if self.user_sort:
+            out["sort"], out["order"] = self.id_field, direction
+        else:
+            out["order"] = {self.id_field: direction}
+        return out
+
+    def ref(self, name: str) -> str:
+        """`$result[p3][items][49][id]`: the last id of the previous command's full page."""
+        wrap = f"[{self.wrapper}]" if self.wrapper else ""
+        return f"$result[{name}]{wrap}[{PAGE - 1}][{self.row_id}]"
+
+    def rows(self, result: Any) -> list[dict[str, Any]]:
+        """The rows of one page, whatever the wrapper (§2.1, §17.4)."""
+        if isinstance(result, dict):
+            inner = result.get(self.wrapper) if self.wrapper else None
+            if inner is None:
+                inner = next((v for v in result.values() if isinstance(v, list)), [])
+            result = inner
+        if isinstance(result, dict):  # an empty PHP map or a keyed list
+            result = list(result.values())
+        return [r for r in result if isinstance(r, dict)] if isinstance(result, list) else []
+
+    def id_of(self, row: Mapping[str, Any]) -> int:
+        """A row's numeric id."""
+        value = row.get(self.row_id, row.get(self.row_id.lower(), row.get(self.row_id.upper())))
+        return int(str(value))
+
+
+@dataclass
+class Cursor:
+    """Where one entity's keyset read stands; survives a method being paused (§5.2)."""
+
+    spec: ListSpec
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    after: int = 0
+    max_id: int | None = None
+    done: bool = False
+    rows: int = 0
+
+
+def step(
+    client: Bitrix24Client, cursor: Cursor, sink: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    """Read up to 2,500 more rows into `sink`; rows are handed over before an error is raised."""
+    spec = cursor.spec
+    count = MAX_BATCH
+    if cursor.max_id is not None:
+        count = max(1, min(MAX_BATCH, math.ceil((cursor.max_id - cursor.after) / PAGE)))
+    names = [f"p{i}" for i in range(count)]
+    commands = {
+        name: command(
+            spec.method,
+            spec.params(cursor.after if i == 0 else spec.ref(names[i - 1]), cursor.extra),
+        )
+        for i, name in enumerate(names)
+    }
+    batch = client.batch(commands)
+    taken: list[dict[str, Any]] = []
+    failed: str | None = None
+    last = cursor.after
+    for name in names:
+        if name in batch.errors or name not in batch.result:
+            failed = name
+            break
+        page = spec.rows(batch.result[name])
+        # Ids must grow: a repeated page (a retried or mis-substituted command) is dropped.
+        fresh = [row for row in page if spec.id_of(row) > last]
+        if len(page) == PAGE and not fresh:
+            failed = name
+            break
+        taken.extend(fresh)
+        if fresh:
+            last = spec.id_of(fresh[-1])
+        if len(page) < PAGE:
+            cursor.done = True
+            break
+    cursor.after = last
+    cursor.rows += len(taken)
+    if cursor.max_id is not None and last >= cursor.max_id:
+        cursor.done = True
+    sink(taken)
+    if failed is not None and not cursor.done:
+        if failed in batch.errors:
+            client.raise_for(batch, failed, spec.method)
+        raise ConnectorError(
+            f"bitrix24 {spec.method}: keyset paging did not advance past id {last}",
+            "The portal ignored the >ID filter; report this portal's version",
+            method=spec.method,
+        )
+
+
+def max_ids(client: Bitrix24Client, cursors: list[Cursor]) -> dict[str, tuple[str, str] | None]:
+    """One batch reading each entity's highest id (id descending, `start=-1`, no count, §3).
+
+    Sets `cursor.max_id` (0 for an empty table) and returns the errors per entity.
+    """
+    commands = {f"m_{c.spec.entity}": command(c.spec.method, _desc_params(c)) for c in cursors}
+    errors: dict[str, tuple[str, str] | None] = {}
+    for start in range(0, len(cursors), MAX_BATCH):
+        chunk = dict(list(commands.items())[start : start + MAX_BATCH])
+        batch = client.batch(chunk)
+        for cursor in cursors[start : start + MAX_BATCH]:
+            name = f"m_{cursor.spec.entity}"
+            if name in batch.errors:
+                errors[cursor.spec.entity] = batch.errors[name]
+                continue
+            rows = cursor.spec.rows(batch.result.get(name))
+            cursor.max_id = cursor.spec.id_of(rows[0]) if rows else 0
+            if cursor.max_id <= cursor.after:
+                cursor.done = True
+    return errors
+
+
+def _desc_params(cursor: Cursor) -> dict[str, Any]:
+    params = cursor.spec.params(0, cursor.extra, desc=True)
+    params["select"] = [cursor.spec.id_field]
+    return params

@@ -1,0 +1,260 @@
+"""A full Bitrix24 pull: structure in two requests, then every table by keyset batches."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from funnelkit.connectors.base import Progress, PullScope
+from funnelkit.connectors.bitrix24 import mapping, mapping_events, specs
+from funnelkit.connectors.bitrix24.client import Bitrix24Client
+from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
+from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec, max_ids
+from funnelkit.connectors.bitrix24.structure import read_structure
+from funnelkit.model import (
+    DataSet,
+    DataState,
+    DataStatus,
+    Portal,
+    Structure,
+    Vendor,
+    VendorLimits,
+)
+from funnelkit.model.timeutil import iso
+
+NO_AUTHOR = "Bitrix24 stage history records no author of a move (bitrix24.md §8)"
+NO_RESPONSIBLE = "Bitrix24 keeps no history of responsible changes (bitrix24.md §7.4, §8)"
+NO_DEADLINES = "Bitrix24 REST offers no history of task deadline changes (bitrix24.md §9)"
+NO_LOSS = "Bitrix24 has no loss-reason entity; failure stages play that part (bitrix24.md §13)"
+NO_TUNNELS = "Bitrix24 REST cannot list tunnels or robots (bitrix24.md §11.1)"
+_SCOPE_CODES = {
+    "INSUFFICIENT_SCOPE",
+    "ACCESS_DENIED",
+    "USER_ACCESS_ERROR",
+    "ALLOWED_ONLY_INTRANET_USER",
+    "ERROR_METHOD_NOT_FOUND",
+}
+
+
+@dataclass
+class Tables:
+    """Rows as they arrive, mapped; `positions` chains stage history per deal."""
+
+    deals: list[Any] = field(default_factory=list)
+    transitions: list[Any] = field(default_factory=list)
+    activities: list[Any] = field(default_factory=list)
+    contacts: list[Any] = field(default_factory=list)
+    companies: list[Any] = field(default_factory=list)
+    users: list[Any] = field(default_factory=list)
+    positions: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+
+def domain_of(url: str) -> str:
+    """The portal host, never a credential."""
+    return urlsplit(url).netloc or url
+
+
+def scope_filters(scope: PullScope) -> dict[str, dict[str, Any]]:
+    """Server-side filters per entity for --funnel and --since."""
+    deal_funnels = [f for f in scope.funnels if f != mapping.LEAD_FUNNEL_ID]
+    out: dict[str, dict[str, Any]] = {}
+    if deal_funnels:
+        out["deals"] = {"@categoryId": [int(f) for f in deal_funnels if f.isdigit()]}
+        out["deal_history"] = {"@CATEGORY_ID": [int(f) for f in deal_funnels if f.isdigit()]}
+    if scope.since is not None:
+        for name in ("deal_history", "lead_history"):
+            out.setdefault(name, {})[">=CREATED_TIME"] = iso(scope.since)
+    return out
+
+
+def _sinks(tables: Tables) -> dict[str, Callable[[list[dict[str, Any]]], None]]:
+    def history(lead: bool) -> Callable[[list[dict[str, Any]]], None]:
+        return lambda rows: tables.transitions.extend(
+            mapping_events.transitions(rows, lead=lead, last=tables.positions)
+        )
+
+    return {
+        "users": lambda rows: tables.users.extend(map(mapping.user, rows)),
+        "deals": lambda rows: tables.deals.extend(map(mapping.deal, rows)),
+        "leads": lambda rows: tables.deals.extend(map(mapping.lead, rows)),
+        "deal_history": history(False),
+        "lead_history": history(True),
+        "activities": lambda rows: tables.activities.extend(map(mapping_events.activity, rows)),
+        "tasks": lambda rows: tables.activities.extend(map(mapping_events.task, rows)),
+        "contacts": lambda rows: tables.contacts.extend(map(mapping.contact, rows)),
+        "companies": lambda rows: tables.companies.extend(map(mapping.company, rows)),
+    }
+
+
+def plan_specs(scope: PullScope) -> tuple[list[ListSpec], dict[DataSet, DataStatus]]:
+    """The lists this scope reads, and the data sets it leaves out on purpose."""
+    leads = not scope.funnels or mapping.LEAD_FUNNEL_ID in scope.funnels
+    chosen = [specs.USERS, specs.DEALS]
+    skipped: dict[DataSet, DataStatus] = {}
+    if leads:
+        chosen.append(specs.LEADS)
+    else:
+        skipped[DataSet.LEADS] = DataStatus(state=DataState.NOT_PULLED, reason="--funnel")
+    if scope.history:
+        chosen.append(specs.DEAL_HISTORY)
+        if leads:
+            chosen.append(specs.LEAD_HISTORY)
+    else:
+        skipped[DataSet.STAGE_HISTORY] = DataStatus(
+            state=DataState.NOT_PULLED, reason="--no-history"
+        )
+    chosen.append(specs.ACTIVITIES)
+    if scope.tasks:
+        chosen.append(specs.TASKS)
+    else:
+        skipped[DataSet.TASKS] = DataStatus(state=DataState.NOT_PULLED, reason="--no-tasks")
+    chosen.extend([specs.CONTACTS, specs.COMPANIES])
+    return chosen, skipped
+
+
+_DATASET_OF = {
+    "users": DataSet.USERS,
+    "deals": DataSet.DEALS,
+    "leads": DataSet.LEADS,
+    "deal_history": DataSet.STAGE_HISTORY,
+    "lead_history": DataSet.STAGE_HISTORY,
+    "activities": DataSet.ACTIVITIES,
+    "tasks": DataSet.TASKS,
+    "contacts": DataSet.CONTACTS,
+    "companies": DataSet.COMPANIES,
+}
+
+
+def unavailable_from(
+    client: Bitrix24Client, errors: Mapping[str, tuple[str, str] | None], cursors: list[Cursor]
+) -> dict[DataSet, DataStatus]:
+    """Entities the webhook may not read become UNAVAILABLE; any other error is raised."""
+    out: dict[DataSet, DataStatus] = {}
+    for cursor in cursors:
+        found = errors.get(cursor.spec.entity)
+        if found is None:
+            continue
+        code, description = found
+        if code.upper() not in _SCOPE_CODES:
+            from funnelkit.connectors.bitrix24.envelope import to_error
+
+            raise to_error(cursor.spec.method, code, description, None)
+        cursor.done = True
+        reason = f"{cursor.spec.method}: {code} {description}".strip()
+        out[_DATASET_OF[cursor.spec.entity]] = DataStatus(
+            state=DataState.UNAVAILABLE, reason=reason
+        )
+    return out
+
+
+def base_statuses(scope: PullScope) -> dict[DataSet, DataStatus]:
+    """What a Bitrix24 snapshot holds or cannot hold, before scope and scope errors."""
+    pulled = DataStatus(state=DataState.PULLED)
+    statuses = {
+        ds: pulled
+        for ds in (
+            DataSet.STRUCTURE,
+            DataSet.USERS,
+            DataSet.DEALS,
+            DataSet.LEADS,
+            DataSet.STAGE_HISTORY,
+            DataSet.TASKS,
+            DataSet.ACTIVITIES,
+            DataSet.CONTACTS,
+            DataSet.COMPANIES,
+            DataSet.CUSTOM_FIELDS,
+            DataSet.LAST_ACTIVITY_TIME,
+        )
+    }
+    for dataset, reason in (
+        (DataSet.STAGE_HISTORY_AUTHOR, NO_AUTHOR),
+        (DataSet.RESPONSIBLE_HISTORY, NO_RESPONSIBLE),
+        (DataSet.DEADLINE_HISTORY, NO_DEADLINES),
+        (DataSet.LOSS_REASONS, NO_LOSS),
+        (DataSet.TUNNELS, NO_TUNNELS),
+    ):
+        statuses[dataset] = DataStatus(state=DataState.UNAVAILABLE, reason=reason)
+    return statuses
+
+
+def limits() -> VendorLimits:
+    """What Bitrix24 refuses or does by itself (§6.1, §6.3)."""
+    return VendorLimits(
+        default_funnel_deletable=False,  # §6.1: category 0 cannot be deleted
+        last_funnel_deletable=False,
+        funnel_with_deals_deletable=False,  # §6.1: "Deals related to the funnel found"
+        stage_with_deals_deletable=False,  # §6.3: "There are active items in this status."
+        deleting_stage_moves_deals_to_first=False,
+        semantics_mutable=False,  # §6.3: SEMANTICS is immutable after creation
+        new_funnel_stages=(
+            "NEW",
+            "PREPARATION",
+            "PREPAYMENT_INVOICE",
+            "EXECUTING",
+            "FINAL_INVOICE",
+            "WON",
+            "LOSE",
+            "APOLOGY",
+        ),  # §6.1, A.23
+        stage_id_max_length=21,  # §6.3/§14: STATUS ≤21; DEAL_STAGE_n truncated to 21 (A.23)
+        color_palette=None,
+        tunnels_writable=False,  # §11.1
+        loss_reasons_writable=False,  # §13
+        lead_funnel=True,
+    )
+
+
+def structure_of(
+    settings_url: str, funnels: list[Any], stages: list[Any], fields: list[Any], users: list[Any]
+) -> Structure:
+    """Assemble the portal's structure."""
+    return Structure(
+        portal=Portal(vendor=Vendor.BITRIX24, domain=domain_of(settings_url)),
+        users=tuple(users),
+        funnels=tuple(funnels),
+        stages=tuple(stages),
+        custom_fields=tuple(fields),
+    )
+
+
+@dataclass
+class PullResult:
+    """What a pull read: rows, structure parts, data statuses, cursors, the server's start time."""
+
+    tables: Tables
+    statuses: dict[DataSet, DataStatus]
+    funnels: list[Any]
+    stages: list[Any]
+    fields: list[Any]
+    last_ids: dict[str, int]
+    started_at: int
+
+
+def read_tables(
+    client: Bitrix24Client,
+    scope: PullScope,
+    progress: Progress,
+    *,
+    max_wait: float,
+    cursors: list[Cursor] | None = None,
+    tables: Tables | None = None,
+) -> PullResult:
+    """Structure + every scoped table (or the given cursors, for incremental pulls)."""
+    chosen, statuses = plan_specs(scope)
+    filters = scope_filters(scope)
+    if cursors is None:
+        cursors = [Cursor(spec, extra=filters.get(spec.entity, {})) for spec in chosen]
+    leads = any(c.spec.method == specs.LEADS.method for c in cursors)
+    funnels, stages, fields, _ = read_structure(client, leads=leads)
+    # The server's clock, read before any row: the next incremental pull starts from here.
+    started_at = int(client.server_time if client.server_time is not None else client.wall())
+    statuses.update(unavailable_from(client, max_ids(client, cursors), cursors))
+    tables = tables or Tables()
+    sinks = _sinks(tables)
+    jobs = [Job(cursor, sinks[cursor.spec.entity]) for cursor in cursors]
+    run_jobs(client, jobs, progress, max_wait=max_wait, sleep=client.sleep)
+    # History is read on by id next time; other tables by modification date (incremental.py).
+    last_ids = {c.spec.entity: c.after for c in cursors if c.spec.entity.endswith("_history")}
+    return PullResult(tables, statuses, funnels, stages, fields, last_ids, started_at)

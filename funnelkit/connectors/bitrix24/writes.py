@@ -1,0 +1,256 @@
+"""Funnel and stage writes for apply: crm.category.*, crm.status.*, crm.item.update (§6, §7.4).
+
+Reads that find vendor row ids always finish before the writes that use them; writes are
+never put in one batch with reads of the same objects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from funnelkit.connectors.bitrix24 import mapping, specs
+from funnelkit.connectors.bitrix24.client import MAX_BATCH, Bitrix24Client, command
+from funnelkit.connectors.bitrix24.paging import Cursor, step
+from funnelkit.errors import ConnectorError, VendorApiError
+from funnelkit.model import Change, ChangeOp, ChangeResult, Semantics
+
+# §6.3: SEMANTICS is written as "" (process), "S" or "F".
+_SEMANTICS_CODE = {Semantics.PROCESS: "", Semantics.SUCCESS: "S", Semantics.FAILURE: "F"}
+
+
+def _refuse(change: Change, why: str, hint: str) -> ConnectorError:
+    method = {"funnel": "crm.category", "stage": "crm.status"}.get(change.op.split("_")[-1], "")
+    return VendorApiError(f"bitrix24 {method or change.op}: {why}", hint, method=method or None)
+
+
+def _fid(change: Change) -> str:
+    if change.funnel_id is None:
+        raise _refuse(
+            change,
+            f"{change.op} for «{change.funnel_key}» has no funnel id",
+            "Re-run apply: the funnel must be created first",
+        )
+    return change.funnel_id
+
+
+def count_items(client: Bitrix24Client, funnel_id: str, stage_id: str | None = None) -> int:
+    """How many deals (or leads) sit in a funnel or stage: one counted read (§3)."""
+    if funnel_id == mapping.LEAD_FUNNEL_ID:
+        flt: dict[str, Any] = {"STATUS_ID": stage_id} if stage_id else {}
+        answer = client.call("crm.lead.list", {"filter": flt, "select": ["ID"], "start": 0})
+    else:
+        flt = {"categoryId": int(funnel_id)}
+        if stage_id:
+            flt["stageId"] = stage_id
+        answer = client.call(
+            "crm.item.list", {"entityTypeId": 2, "filter": flt, "select": ["id"], "start": 0}
+        )
+    return int(answer.get("total") or 0)
+
+
+def _status_rows(client: Bitrix24Client, funnel_id: str) -> list[dict[str, Any]]:
+    answer = client.call(
+        "crm.status.list", {"filter": {"ENTITY_ID": mapping.entity_of_funnel(funnel_id)}}
+    )
+    result = answer.get("result")
+    return [r for r in result if isinstance(r, dict)] if isinstance(result, list) else []
+
+
+def _status_row(client: Bitrix24Client, change: Change) -> dict[str, Any]:
+    """The crm.status row behind a stage: its numeric ID is what update/delete take (§6.3)."""
+    for row in _status_rows(client, _fid(change)):
+        if str(row.get("STATUS_ID")) == change.stage_id:
+            return row
+    raise _refuse(
+        change,
+        f"stage {change.stage_id} is not in funnel {change.funnel_id}",
+        "The portal changed since the plan; plan again",
+    )
+
+
+def _create_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
+    fields = {"name": str(change.fields.get("name", change.funnel_key))}
+    if "sort" in change.fields:
+        fields["sort"] = str(int(change.fields["sort"]))
+    answer = client.call("crm.category.add", {"entityTypeId": 2, "fields": fields})
+    category = (answer.get("result") or {}).get("category") or {}
+    new_id = str(category.get("id"))
+    # §6.1/A.23: the new category comes with default stages; report their ids by code.
+    created = {
+        mapping_code(r["STATUS_ID"]): str(r["STATUS_ID"])
+        for r in _status_rows(client, new_id)
+        if r.get("STATUS_ID")
+    }
+    return ChangeResult(vendor_id=new_id, created_ids=created)
+
+
+def mapping_code(status_id: str) -> str:
+    """`C7:NEW` → `NEW` (§6.3 prefixes)."""
+    return status_id.split(":", 1)[1] if ":" in status_id else status_id
+
+
+def _update_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
+    fid = _fid(change)
+    if fid == mapping.LEAD_FUNNEL_ID:
+        raise _refuse(
+            change, "the lead funnel has no name or sort over REST", "Rename lead statuses instead"
+        )
+    fields: dict[str, Any] = {}
+    if "name" in change.fields:
+        fields["name"] = str(change.fields["name"])
+    if "sort" in change.fields:
+        fields["sort"] = int(change.fields["sort"])
+    client.call("crm.category.update", {"entityTypeId": 2, "id": int(fid), "fields": fields})
+    return ChangeResult(vendor_id=fid)
+
+
+def _delete_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
+    fid = _fid(change)
+    if fid in ("0", mapping.LEAD_FUNNEL_ID):
+        # §6.1: "Default deal category cannot be deleted"; leads are not a category.
+        raise _refuse(change, f"funnel {fid} cannot be deleted", "Leave the default funnel")
+    client.call("crm.category.delete", {"entityTypeId": 2, "id": int(fid)})
+    return ChangeResult(vendor_id=fid)
+
+
+def _create_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
+    fid = _fid(change)
+    code = str(change.fields.get("code") or change.stage_id or change.stage_key or "")
+    semantics = Semantics(str(change.fields.get("semantics", Semantics.PROCESS.value)))
+    fields: dict[str, Any] = {
+        "ENTITY_ID": mapping.entity_of_funnel(fid),
+        "STATUS_ID": mapping_code(code),  # §6.3: the C{n}: prefix is added by the portal
+        "NAME": str(change.fields.get("name", code)),
+        "SORT": int(change.fields.get("sort", 10)),
+        "SEMANTICS": _SEMANTICS_CODE[semantics],
+    }
+    if change.fields.get("color"):
+        fields["COLOR"] = str(change.fields["color"])
+    answer = client.call("crm.status.add", {"fields": fields})
+    row_id = answer.get("result")
+    # §6.3: never assemble STATUS_ID strings; read back what the portal stored.
+    got = client.call("crm.status.get", {"id": row_id}).get("result") or {}
+    return ChangeResult(
+        vendor_id=str(got.get("STATUS_ID") or fields["STATUS_ID"]),
+        created_ids={"row_id": str(row_id)},
+    )
+
+
+def _update_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
+    row = _status_row(client, change)
+    wanted = change.fields.get("semantics")
+    if wanted is not None and mapping.semantics(row) is not Semantics(str(wanted)):
+        raise _refuse(
+            change,
+            f"SEMANTICS of {change.stage_id} cannot change (§6.3)",
+            "Create a new stage with the wanted semantics and move deals to it",
+        )
+    fields = {
+        key.upper(): change.fields[key] for key in ("name", "sort", "color") if key in change.fields
+    }
+    client.call("crm.status.update", {"id": int(row["ID"]), "fields": fields})
+    return ChangeResult(vendor_id=change.stage_id)
+
+
+def _delete_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
+    row = _status_row(client, change)
+    if mapping.flag(row.get("SYSTEM") or "N"):
+        # §6.3: system stages need FORCED=Y, which funnelkit never sends.
+        raise _refuse(
+            change,
+            f"{change.stage_id} is a system stage and cannot be deleted",
+            "Rename it instead",
+        )
+    client.call("crm.status.delete", {"id": int(row["ID"])})
+    return ChangeResult(vendor_id=change.stage_id)
+
+
+def _reorder(client: Bitrix24Client, change: Change) -> ChangeResult:
+    order = [str(s) for s in change.fields.get("order", [])]
+    rows = {str(r.get("STATUS_ID")): r for r in _status_rows(client, _fid(change))}
+    updates = {
+        f"s{i}": command(
+            "crm.status.update", {"id": rows[sid]["ID"], "fields": {"SORT": (i + 1) * 10}}
+        )
+        for i, sid in enumerate(order)
+        if sid in rows and int(rows[sid].get("SORT") or 0) != (i + 1) * 10
+    }
+    names = list(updates)
+    for start in range(0, len(names), MAX_BATCH):
+        batch = client.batch({n: updates[n] for n in names[start : start + MAX_BATCH]}, halt=True)
+        for name in names[start : start + MAX_BATCH]:
+            if name in batch.errors:
+                client.raise_for(batch, name, "crm.status.update")
+    return ChangeResult(vendor_id=change.funnel_id, note=f"{len(updates)} stage(s) re-sorted")
+
+
+def _move_deals(client: Bitrix24Client, change: Change) -> ChangeResult:
+    fid = _fid(change)
+    target_funnel = change.target_funnel_id or fid
+    if not change.target_stage_id:
+        raise _refuse(change, "a move needs a target stage", "Name the target stage in the plan")
+    if mapping.LEAD_FUNNEL_ID in (fid, target_funnel) and fid != target_funnel:
+        raise _refuse(
+            change,
+            "leads and deals cannot be moved into each other",
+            "Convert leads in Bitrix24 instead",
+        )
+    spec = specs.LEAD_IDS if fid == mapping.LEAD_FUNNEL_ID else specs.DEAL_IDS
+    key = "STATUS_ID" if spec is specs.LEAD_IDS else "stageId"
+    extra: dict[str, Any] = {key: change.stage_id} if change.stage_id else {}
+    if spec is specs.DEAL_IDS:
+        extra["categoryId"] = int(fid)
+    ids: list[str] = []
+    cursor = Cursor(spec, extra=extra)
+    while not cursor.done:  # read every id first: writes never share a batch with these reads
+        step(client, cursor, lambda rows: ids.extend(str(spec.id_of(r)) for r in rows))
+    for start in range(0, len(ids), MAX_BATCH):
+        chunk = ids[start : start + MAX_BATCH]
+        batch = client.batch(
+            {
+                f"m{i}": _move_cmd(
+                    spec is specs.LEAD_IDS, deal, target_funnel, change.target_stage_id
+                )
+                for i, deal in enumerate(chunk)
+            }
+        )
+        for name in batch.errors:
+            client.raise_for(batch, name, "crm.item.update")
+    return ChangeResult(vendor_id=change.target_stage_id, moved=len(ids))
+
+
+def _move_cmd(lead: bool, item_id: str, funnel: str, stage: str) -> str:
+    if lead:
+        return command("crm.lead.update", {"id": item_id, "fields": {"STATUS_ID": stage}})
+    # §7.4: only crm.item.update moves a deal across funnels (crm.deal.update ignores it).
+    return command(
+        "crm.item.update",
+        {"entityTypeId": 2, "id": item_id, "fields": {"categoryId": funnel, "stageId": stage}},
+    )
+
+
+_HANDLERS = {
+    ChangeOp.CREATE_FUNNEL: _create_funnel,
+    ChangeOp.UPDATE_FUNNEL: _update_funnel,
+    ChangeOp.DELETE_FUNNEL: _delete_funnel,
+    ChangeOp.CREATE_STAGE: _create_stage,
+    ChangeOp.UPDATE_STAGE: _update_stage,
+    ChangeOp.DELETE_STAGE: _delete_stage,
+    ChangeOp.REORDER_STAGES: _reorder,
+    ChangeOp.MOVE_DEALS: _move_deals,
+}
+
+
+def apply_change(client: Bitrix24Client, change: Change) -> ChangeResult:
+    """Carry out one change; refusals are ConnectorErrors naming the method."""
+    if change.op is ChangeOp.MANUAL:
+        return ChangeResult(note="manual step: nothing to call")
+    handler = _HANDLERS.get(change.op)
+    if handler is None:
+        # §13: Bitrix24 has no loss-reason entity to write.
+        raise _refuse(
+            change,
+            f"{change.op} is not possible on Bitrix24",
+            "Loss reasons are failure stages on Bitrix24; plan them as stages",
+        )
+    return handler(client, change)

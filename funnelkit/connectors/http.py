@@ -1,0 +1,294 @@
+"""The HTTP layer both connectors share: pacing, retries, JSON parsing, error mapping, redaction.
+
+`ApiClient.call` sends one vendor request through an injected `httpx.Client`. It waits for
+the client-side leaky bucket, retries transient failures (429/5xx, connection errors,
+timeouts, truncated or non-JSON bodies) with tenacity's exponential backoff plus jitter,
+honours Retry-After, gives up after `max_retry_seconds`, and turns every failure into a
+`ConnectorError` that names the vendor method and never carries a secret.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    RetryError,
+    Retrying,
+    retry_if_exception_type,
+    stop_before_delay,
+)
+
+from funnelkit.connectors.redact import redact
+from funnelkit.errors import AuthError, ConnectorError, RateLimitError, VendorApiError
+
+log = logging.getLogger("funnelkit.connectors.http")
+
+NO_BODY = object()
+"""The parsed payload of a response that had no body (204, empty)."""
+
+
+class Transient(Exception):
+    """A failure worth another attempt; `retry_after` is the vendor's own advice in seconds."""
+
+    def __init__(
+        self, reason: str, retry_after: float | None = None, *, rate_limited: bool = False
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after = retry_after
+        self.rate_limited = rate_limited
+
+
+Checker = Callable[[str, httpx.Response, Any], None]
+"""A vendor's look at (method, response, payload): raise Transient or a ConnectorError, or pass."""
+
+
+class ClientBucket:
+    """Client-side leaky bucket: `burst` requests at once, then `rate` per second."""
+
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.rate = rate
+        self.burst = max(1, burst)
+        self._clock = clock
+        self._sleep = sleep
+        self._level = 0.0
+        self._at = clock()
+        self._lock = threading.Lock()
+        self.waited = 0.0
+
+    def acquire(self) -> None:
+        """Block until one more request fits in the bucket, then count it."""
+        with self._lock:
+            now = self._clock()
+            self._level = max(0.0, self._level - (now - self._at) * self.rate)
+            self._at = now
+            excess = self._level + 1 - self.burst
+            if excess > 0:
+                delay = excess / self.rate
+                self.waited += delay
+                self._sleep(delay)
+                self._level = max(0.0, self._level - delay * self.rate)
+                self._at = self._clock()
+            self._level += 1
+
+
+def retry_after_seconds(response: httpx.Response, payload: Any) -> float | None:
+    """Seconds the vendor asks us to wait: Retry-After header (seconds or date) or `retry_after`."""
+    header = response.headers.get("Retry-After")
+    if header:
+        try:
+            return max(0.0, float(header))
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(header)
+            if parsed is not None:
+                return max(0.0, parsed.timestamp() - time.time())
+    if isinstance(payload, dict):
+        value = payload.get("retry_after")
+        if isinstance(value, int | float):
+            return max(0.0, float(value))
+    return None
+
+
+class ApiClient:
+    """One portal's HTTP session: every vendor call goes through `call`."""
+
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        vendor: str,
+        rate: float,
+        burst: int,
+        max_retry_seconds: float,
+        secrets: Iterable[str] = (),
+        check: Checker | None = None,
+        backoff_initial: float = 0.5,
+        backoff_max: float = 30.0,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.client = client
+        self.vendor = vendor
+        self.bucket = ClientBucket(rate, burst, clock=clock, sleep=sleep)
+        self.max_retry_seconds = max_retry_seconds
+        self.check = check
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self._sleep = sleep
+        self._secrets: set[str] = {s for s in secrets if s}
+        self.requests = 0
+        self.retries = 0
+
+    def add_secret(self, secret: str | None) -> None:
+        """Remember one more secret to scrub (e.g. a freshly refreshed token)."""
+        if secret:
+            self._secrets.add(secret)
+
+    def redact(self, text: str) -> str:
+        """Text safe to show: known secrets and secret-shaped fragments masked."""
+        return redact(text, self._secrets)
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        *,
+        http_method: str = "POST",
+        json: Any = None,
+        data: Any = None,
+        params: Any = None,
+        headers: dict[str, str] | None = None,
+    ) -> Any:
+        """Send one request (retrying transient failures) and return the parsed JSON payload."""
+        retrying = Retrying(
+            retry=retry_if_exception_type(Transient),
+            stop=stop_before_delay(self.max_retry_seconds),
+            wait=self._wait,
+            sleep=self._sleep,
+            before_sleep=self._note_retry(method),
+        )
+        try:
+            return retrying(self._once, method, url, http_method, json, data, params, headers or {})
+        except RetryError as exc:
+            raise self._exhausted(method, exc) from None
+
+    def _wait(self, state: RetryCallState) -> float:
+        # Exponential backoff with full jitter; written out because tenacity renamed the
+        # parameters of wait_exponential_jitter between 8.x and 9.x.
+        exponent = min(state.attempt_number - 1, 30)
+        backoff = min(self.backoff_max, self.backoff_initial * 2**exponent)
+        backoff += random.uniform(0, self.backoff_initial)
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Transient) and exc.retry_after is not None:
+            return max(exc.retry_after, self.backoff_initial / 10)
+        return float(backoff)
+
+    def _note_retry(self, method: str) -> Callable[[RetryCallState], None]:
+        def note(state: RetryCallState) -> None:
+            self.retries += 1
+            exc = state.outcome.exception() if state.outcome else None
+            log.info(
+                "%s %s: retry %d after %s",
+                self.vendor,
+                method,
+                state.attempt_number,
+                self.redact(str(exc)),
+            )
+
+        return note
+
+    def _exhausted(self, method: str, exc: RetryError) -> ConnectorError:
+        last = exc.last_attempt.exception()
+        reason = self.redact(str(last)) if last else "unknown failure"
+        attempts = exc.last_attempt.attempt_number
+        message = (
+            f"{self.vendor} {method}: gave up after {attempts} attempt(s) within "
+            f"{self.max_retry_seconds:g} s: {reason}"
+        )
+        hint = "The portal is overloaded or unreachable; try again later or raise max_retry_seconds"
+        if isinstance(last, Transient) and last.rate_limited:
+            return RateLimitError(message, hint, method=method)
+        return ConnectorError(message, hint, method=method)
+
+    def _once(
+        self,
+        method: str,
+        url: str,
+        http_method: str,
+        json: Any,
+        data: Any,
+        params: Any,
+        headers: dict[str, str],
+    ) -> Any:
+        self.bucket.acquire()
+        self.requests += 1
+        try:
+            response = self.client.request(
+                http_method, url, json=json, data=data, params=params, headers=headers
+            )
+        except httpx.TimeoutException as exc:
+            raise Transient(f"timed out ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            raise Transient(
+                f"connection failed: {self.redact(str(exc)) or type(exc).__name__}"
+            ) from None
+        log.debug("%s %s -> HTTP %d", self.vendor, method, response.status_code)
+        payload = self._parse(method, response)
+        if self.check is not None:
+            self.check(method, response, payload)
+        self._default_check(method, response, payload)
+        return None if payload is NO_BODY else payload
+
+    def _parse(self, method: str, response: httpx.Response) -> Any:
+        if response.status_code == 204 or not response.content:
+            return NO_BODY
+        try:
+            return response.json()
+        except ValueError:
+            pass
+        status = response.status_code
+        if status < 400 or status == 429 or status >= 500:
+            # A cut-off or HTML body from a proxy under load (bitrix24.md §17.17): try again.
+            raise Transient(f"HTTP {status} with a truncated or non-JSON body")
+        return self._non_json_error(method, status)
+
+    def _non_json_error(self, method: str, status: int) -> Any:
+        where = f"{self.vendor} {method}"
+        if status in (401, 403):
+            raise AuthError(
+                f"{where}: access refused (HTTP {status}, non-JSON body)",
+                "Check the webhook URL or token and that this machine may reach the portal",
+                method=method,
+            )
+        if status == 404:
+            raise VendorApiError(
+                f"{where}: not found (HTTP 404); the portal URL or method path is wrong",
+                "Check the portal url in funnelkit.yaml and the webhook URL",
+                method=method,
+                status=status,
+            )
+        raise VendorApiError(
+            f"{where}: HTTP {status} with a non-JSON body",
+            "Check the portal URL; the server did not answer like the vendor API",
+            method=method,
+            status=status,
+        )
+
+    def _default_check(self, method: str, response: httpx.Response, payload: Any) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        where = f"{self.vendor} {method}"
+        if status == 429:
+            raise Transient(
+                f"{where}: HTTP 429", retry_after_seconds(response, payload), rate_limited=True
+            )
+        if status >= 500:
+            raise Transient(f"{where}: HTTP {status}", retry_after_seconds(response, payload))
+        if status in (401, 403):
+            raise AuthError(
+                f"{where}: access refused (HTTP {status})",
+                "Check the credentials and their scopes",
+                method=method,
+            )
+        raise VendorApiError(
+            f"{where}: HTTP {status}",
+            "See the vendor's error in --debug output",
+            method=method,
+            status=status,
+        )

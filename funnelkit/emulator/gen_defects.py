@@ -1,0 +1,104 @@
+"""The answer key of a generated portal: one `Planted` row per defect, by rules.md code."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from funnelkit.emulator.gen_activity import Planted as TaskPlants
+from funnelkit.emulator.gen_engine import DAY, Columns
+from funnelkit.emulator.gen_paths import GENERIC, SKIP, STUCK, Compiled
+from funnelkit.emulator.gen_people import People
+from funnelkit.emulator.gen_structure import HELPER_FIELD
+from funnelkit.emulator.state import Planted, PortalState
+from funnelkit.model import Vendor
+
+if TYPE_CHECKING:
+    from funnelkit.emulator.gen_rows import Ids
+
+QUIET_DAYS = 90  # FK303 as planted: no call / e-mail / meeting for this long
+STAGE_NOTES = {
+    "FK101": "parking stage: arrivals from many stages, exits to lost, no tasks",
+    "FK102": "the name states neither the situation nor the manager's task",
+    "FK103": "a two-day internal task glued to an open-ended client wait (bimodal dwell)",
+    "FK104": "an elementary step or numbered repeat as a stage",
+    "FK401": "a sales stage inside the lead funnel",
+}
+
+
+def plant_answer_key(
+    state: PortalState,
+    c: Compiled,
+    cols: Columns,
+    ids: Ids,
+    skipper: int,
+    staff: People,
+    tasks: TaskPlants,
+    no_reason: np.ndarray,
+) -> None:
+    """Fill `state.planted`: structure first, then deals, tasks and contacts.
+
+    `tasks` (the deals chosen for FK301–FK303) is not listed as such: those codes are
+    re-derived from the finished portal, which also catches the organic cases.
+    """
+    out = state.planted
+    for spec in c.specs:
+        out += [Planted(code, "funnel", spec.id, note) for code, note in spec.codes]
+        for stage in spec.stages:
+            for code in stage.codes:
+                out.append(Planted(code, "stage", f"{spec.id}/{stage.id}", STAGE_NOTES[code]))
+    out.append(Planted("FK404", "portal", state.domain, "no refusal / warm-up funnel at all"))
+    helper = next(f for f in state.custom_fields if f.name == HELPER_FIELD)
+    out.append(Planted("FK406", "field", helper.id, "a user field naming a helper employee"))
+    kinds = np.array(c.kinds)[cols.template]
+    _deals(out, ids, np.flatnonzero(kinds == STUCK), "FK201", "open, untouched for over a year")
+    out.append(Planted("FK202", "user", staff.users[skipper].id, "drags deals from stage 1 to won"))
+    _deals(out, ids, np.flatnonzero(kinds == SKIP), "FK202", "first stage straight to won")
+    if state.vendor == Vendor.BITRIX24:
+        lost = np.flatnonzero(kinds == GENERIC)
+        _deals(out, ids, lost, "FK203", "lost in the generic failure stage")
+    else:
+        _deals(out, ids, no_reason, "FK203", "lost without a loss reason")
+    for contact in sorted({ids.contact[n] for n in cols.contact[cols.reentry].tolist()}):  # type: ignore[index]
+        out.append(Planted("FK204", "contact", contact, "enters the primary-sales funnel again"))
+    _tasks(state, out)
+    _contacts(state, out)
+
+
+def _deals(out: list[Planted], ids: Ids, rows: np.ndarray, code: str, note: str) -> None:
+    out += [Planted(code, "deal", did, note) for did in sorted(ids.deal[rows].tolist())]
+
+
+def _tasks(state: PortalState, out: list[Planted]) -> None:
+    """FK301 from the finished portal; FK302 for every task postponed three times or more."""
+    now = state.now
+    live = {
+        a.deal_id
+        for a in state.activities
+        if a.kind == "task" and not a.done and a.deadline is not None and a.deadline >= now
+    }
+    note = "open, with no task or only overdue ones"
+    out += [Planted("FK301", "deal", d.id, note) for d in state.deals.values() if not d.closed and d.id not in live]
+    counts: dict[str, int] = {}
+    for change in state.deadline_changes:
+        counts[change.task_id] = counts.get(change.task_id, 0) + 1
+    out += [
+        Planted("FK302", "task", task, f"deadline pushed {n} times")
+        for task, n in sorted(counts.items())
+        if n >= 3
+    ]
+
+
+def _contacts(state: PortalState, out: list[Planted]) -> None:
+    """FK303 and FK502 from the finished portal: they follow from every deal of a contact."""
+    with_open = {c for d in state.deals.values() if not d.closed for c in d.contact_ids}
+    cutoff = state.now - QUIET_DAYS * DAY
+    quiet = "has an open deal but no interaction for over 90 days"
+    idle = "no open deal in any funnel"
+    for contact in state.contacts.values():
+        if contact.id in with_open:
+            if contact.last_activity_at is None or contact.last_activity_at < cutoff:
+                out.append(Planted("FK303", "contact", contact.id, quiet))
+        else:
+            out.append(Planted("FK502", "contact", contact.id, idle))

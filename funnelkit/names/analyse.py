@@ -1,0 +1,45 @@
+"""analyse_funnel: label every stage of one funnel from names, position and role."""
+
+from __future__ import annotations
+
+from funnelkit.names.context import build_view
+from funnelkit.names.granular import too_granular
+from funnelkit.names.roles import guess_role
+from funnelkit.names.stagerules import Hit, dump, merged, sales_in_lead, vague
+from funnelkit.names.types import FunnelAnalysis, FunnelInput, Label, StageVerdict
+
+# A guessed role steers the rules only when the guess is firm (a stated role always does).
+ROLE_TRUST = 0.6
+
+
+def analyse_funnel(funnel: FunnelInput) -> FunnelAnalysis:
+    """Verdicts for every stage (at least one each, «ok» when nothing fires) and a role guess."""
+    guess = guess_role(funnel.name, [s.name for s in funnel.stages])
+    role = funnel.role
+    if role is None and guess.confidence >= ROLE_TRUST:
+        role = guess.role
+    view = build_view(funnel, role)
+    granular = too_granular(view)
+    verdicts: list[StageVerdict] = []
+    for stage in view.stages:
+        hits: list[Hit] = []
+        merged_hit = merged(stage)
+        for hit in (
+            dump(view, stage, merged_hit is not None),
+            vague(stage, merged_hit is not None),
+            merged_hit,
+            granular.get(stage.index),
+            sales_in_lead(view, stage),
+        ):
+            if hit is not None:
+                hits.append(hit)
+        if not hits:
+            hits.append(Hit(Label.OK, _ok_reason(stage.name.empty), 0.6))
+        verdicts.extend(StageVerdict(stage.stage_id, h.label, h.reason, h.confidence) for h in hits)
+    return FunnelAnalysis(tuple(verdicts), guess)
+
+
+def _ok_reason(empty: bool) -> str:
+    if empty:
+        return "no words to judge (only numbers, emoji or punctuation)"
+    return "no naming problem found"

@@ -1,0 +1,234 @@
+"""Guess a funnel's role (rules.md roles) from its name and its stage names."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+
+from funnelkit.model.enums import FunnelRole as R
+from funnelkit.names import lexicon as lx
+from funnelkit.names.normalize import parse
+from funnelkit.names.types import RoleGuess
+
+_PAREN = re.compile(r"\([^)]*\)")
+# Funnel-name cues: the strongest evidence, since consultants name funnels by purpose.
+_NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
+    (
+        R.REFUSALS,
+        lx.cue(
+            "refusals",
+            """
+            отказ | відмов | подогрев | прогрев | реаним | реанім | =warm | nurtur | refusal |
+            win back | =lost | отложен | відклад | дожим | думк
+            """,
+        ),
+    ),
+    (
+        R.COLD_CALLS,
+        lx.cue(
+            "cold calls",
+            """
+            холодн | =cold | обзвон | прозвон | outbound | телемаркет | telemarket
+            """,
+        ),
+    ),
+    (
+        R.LEAD_QUALIFICATION,
+        lx.cue(
+            "leads",
+            """
+            =лид | =лиды | лидов | =лід | =ліди | лідів | =lead | =leads | квалиф | кваліф |
+            qualif | =заявки | обращени | звернен | inbound | =lead_stage | =leadstage | lead
+            stage | lead status
+            """,
+        ),
+    ),
+    (
+        R.PRE_SALE,
+        lx.cue(
+            "pre-sale",
+            """
+        предпрод | передпрод | pre sale | presale | =замер
+        """,
+        ),
+    ),
+    (
+        R.CLIENT_BASE,
+        lx.cue(
+            "client base",
+            """
+            повторн | допрод | upsell | up sell | cross sell | =repeat | retention | постоянн |
+            постійн | лояльн | клиентская база | клієнтська база | база клиент | база клієнт |
+            customer base | =baza
+            """,
+        ),
+    ),
+    (
+        R.PRODUCTION,
+        lx.cue(
+            "production",
+            """
+            производ | виробниц | исполнен | виконан | монтаж | delivery | fulfil | сервис |
+            сервіс | service | обслуж | проект | project | доставк | onboard | выполнен |
+            реализац | реаліз | помощ | support | тикет | ticket
+            """,
+        ),
+    ),
+    (
+        R.SUPPLIES,
+        lx.cue(
+            "supplies",
+            """
+            закуп | поставк | постачан | снабж | procure | purchas | =supply | supplier
+            """,
+        ),
+    ),
+    (
+        R.WARRANTY,
+        lx.cue(
+            "warranty",
+            """
+        гарант | warranty | рекламац | =return | =returns
+        """,
+        ),
+    ),
+    (
+        R.NPS,
+        lx.cue(
+            "nps",
+            """
+            =nps | отзыв | відгук | опрос | опитуван | satisfaction | review
+            """,
+        ),
+    ),
+    (
+        R.PARTNERS,
+        lx.cue(
+            "partners",
+            """
+            партнер | партнёр | partner | агент | agent | дилер | dealer | broker | брокер |
+            посредник | посередник | франчайз | franchis | реферал | referral | =сеть | мережа
+            """,
+        ),
+    ),
+    (
+        R.OTHER,
+        lx.cue(
+            "other processes",
+            """
+            =hr | рекрут | recruit | найм | вакан | кадр | рассрочк | розстрочк | instal |
+            взыскан | стягнен | collection | бухгалт | account
+            """,
+        ),
+    ),
+    (
+        R.LISTS,
+        lx.cue(
+            "lists",
+            """
+            список | =list | =lists | рассылк | розсилк | newsletter | подписк | підписк
+            """,
+        ),
+    ),
+    (
+        R.PRIMARY_SALES,
+        lx.cue(
+            "sales",
+            """
+            продаж | =sales | =sale | sales pipeline | opportunit | сделк | угод | =deal |
+            =deals | =общая | =загальна | основн | =pipeline | воронка продаж | =order | =orders
+            | заказ | замовлен
+            """,
+        ),
+    ),
+)
+# Stage-name cues: each matching stage is one vote.
+_STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
+    (R.PRIMARY_SALES, lx.SALES),
+    (
+        R.PRIMARY_SALES,
+        lx.cue(
+            "sales activity",
+            """
+        переговор | negotiat | =won | выигр
+        """,
+        ),
+    ),
+    (
+        R.LEAD_QUALIFICATION,
+        lx.cue(
+            "lead stages",
+            """
+            квалиф | кваліф | qualif | =лид | =лід | =lead | нецелев | нецільов | =спам | =spam
+            | сконверт | convert | =заявка | брак | =junk | contacted | attempted | недозвон |
+            не дозвон | недодзвон | no answer | =лпр | decision maker
+            """,
+        ),
+    ),
+    (
+        R.PRODUCTION,
+        lx.cue(
+            "work stages",
+            """
+            в работ | в робот | выполн | виконан | сдан | здан | монтаж | комплект | отгруз |
+            відвантаж | доставк | курьер | кур'єр | на проверк | на перевірц | исполнител |
+            виконавц | бэклог | backlog
+            """,
+        ),
+    ),
+    (
+        R.PARTNERS,
+        lx.cue(
+            "partner stages",
+            """
+            партнер | посредник | посередник | агент | partner | broker | сотрудничеств |
+            співпрац
+            """,
+        ),
+    ),
+    (
+        R.REFUSALS,
+        lx.cue(
+            "refusal reasons",
+            """
+            дорого | expensive | конкурент | competitor | =не актуально | неактуальн | не
+            устраива | не влаштов | no budget | нет бюджет | немає бюджет
+            """,
+        ),
+    ),
+)
+
+
+def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
+    """The most likely role with a confidence in 0..1 and the words that decided it.
+
+    The funnel's own name weighs most (a parenthesised note counts half); stage names add
+    the share of stages that look typical of a role. A lead funnel shows no sales step.
+    """
+    scores: dict[R, float] = defaultdict(float)
+    why: dict[R, str] = {}
+    parsed = parse(name)
+    outside = parse(_PAREN.sub(" ", name)).folded
+    for role, cue in _NAME_CUES:
+        hit = cue.match(outside) or cue.match(parsed.folded)
+        if hit:
+            scores[role] += 2.0 if cue.match(outside) else 1.0
+            why.setdefault(role, f"funnel name contains «{hit}»")
+    stages = [parse(s).folded for s in stage_names]
+    for role, cue in _STAGE_CUES:
+        share = sum(1 for f in stages if cue.match(f)) / max(1, len(stages))
+        if share:
+            scores[role] += 2.0 * share
+            why.setdefault(role, f"{share:.0%} of stages look like {role.value}")
+    if any(lx.SALES.match(f) for f in stages):
+        scores[R.LEAD_QUALIFICATION] -= 0.5
+        scores[R.COLD_CALLS] -= 0.5
+    ranked = sorted(((r, sc) for r, sc in scores.items() if sc > 0), key=lambda x: -x[1])
+    if not ranked:
+        # Most funnels on a portal are sales funnels (each vendor's default pipeline is one).
+        return RoleGuess(R.PRIMARY_SALES, 0.3, "no role cues; assumed a sales funnel")
+    role, best = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    conf = 0.35 + 0.25 * min(best, 2.0) / 2.0 + 0.3 * min(best - runner_up, 1.5) / 1.5
+    return RoleGuess(role, round(min(conf, 0.9), 2), why[role])

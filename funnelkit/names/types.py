@@ -1,0 +1,71 @@
+"""Inputs and verdicts of the stage-name analyser."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from funnelkit.model.enums import FunnelKind, FunnelRole, Semantics
+
+
+class Label(StrEnum):
+    """What a stage name is judged to be (labelled-funnels/README.md vocabulary)."""
+
+    OK = "ok"
+    DUMP = "dump"
+    VAGUE = "vague"
+    MERGED = "merged"
+    TOO_GRANULAR = "too-granular"
+    SALES_IN_LEAD = "sales-stage-in-lead-funnel"
+
+
+@dataclass(frozen=True, slots=True)
+class StageInput:
+    """One stage as the analyser sees it; semantics None when the source does not say."""
+
+    id: str
+    name: str
+    sort: int = 0
+    semantics: Semantics | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelInput:
+    """A funnel with its stages; role None means "unknown, guess it"."""
+
+    id: str
+    name: str
+    kind: FunnelKind = FunnelKind.DEAL
+    role: FunnelRole | None = None
+    stages: tuple[StageInput, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StageVerdict:
+    """One label for one stage; a stage may carry several (e.g. dump and too-granular)."""
+
+    stage_id: str
+    label: Label
+    reason: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class RoleGuess:
+    """The analyser's guess of a funnel's role from its name and stage names."""
+
+    role: FunnelRole
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelAnalysis:
+    """Verdicts in stage order (every stage has at least one) and the role guess."""
+
+    verdicts: tuple[StageVerdict, ...]
+    role_guess: RoleGuess
+
+    def labels_of(self, stage_id: str) -> frozenset[Label]:
+        """The labels given to one stage."""
+        return frozenset(v.label for v in self.verdicts if v.stage_id == stage_id)

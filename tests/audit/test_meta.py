@@ -1,0 +1,63 @@
+"""Rule metadata lint: codes match rules.md, texts in en/ru/uk, unique identifiers."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from funnelkit.audit.registry import Registry, default_registry
+from funnelkit.audit.rule import GROUPS, Rule
+from funnelkit.audit.rules import ALL_RULES
+
+RULES_MD = Path("/work/shared/rules.md")
+CATALOGUE = {
+    "FK101": "stages.dump", "FK102": "stages.vague-name", "FK103": "stages.merged",
+    "FK104": "stages.too-granular", "FK105": "stages.count", "FK201": "deals.stuck",
+    "FK202": "deals.skipped-by-neglect", "FK203": "deals.lost-without-reason",
+    "FK204": "deals.reentry", "FK301": "tasks.none-or-overdue", "FK302": "tasks.postponed",
+    "FK303": "tasks.no-recent-interaction", "FK401": "funnels.mixed-lead-deal",
+    "FK402": "funnels.needless-lead-funnel", "FK403": "funnels.single-for-all-products",
+    "FK404": "funnels.no-refusal-funnel", "FK405": "funnels.handoff-by-reassignment",
+    "FK406": "funnels.helper-employee-field", "FK501": "links.isolated-funnel",
+    "FK502": "links.contact-without-open-deal",
+}  # fmt: skip
+
+
+def test_codes_and_names_match_the_catalogue() -> None:
+    found = {r.meta.code: r.meta.name for r in default_registry().rules}
+    assert found == CATALOGUE
+    if RULES_MD.exists():
+        table = dict(re.findall(r"^\| (FK\d{3}) \| ([a-z.-]+) \|", RULES_MD.read_text(), re.M))
+        assert table == CATALOGUE
+
+
+@pytest.mark.parametrize("rule", [cls() for cls in ALL_RULES], ids=lambda r: r.meta.code)
+def test_metadata_is_complete(rule: Rule) -> None:
+    meta = rule.meta
+    assert meta.group in GROUPS and meta.name.startswith(meta.group + ".")
+    assert meta.code[2] == "12345"[GROUPS.index(meta.group)]
+    for text in (meta.title, meta.rationale, meta.remedy):
+        for lang in ("en", "ru", "uk"):
+            assert text.get(lang).strip(), (meta.code, lang)
+    for lang in ("en", "ru", "uk"):
+        assert len(meta.title.get(lang)) <= 80, (meta.code, lang)
+    assert meta.title.ru != meta.title.uk != meta.title.en
+    assert meta.messages and rule.__doc__ and "Remedy" in rule.__doc__
+    for variant in meta.messages.values():
+        fields = [
+            {f for _, f, _, _ in string.Formatter().parse(variant.get(lang)) if f}
+            for lang in ("en", "ru", "uk")
+        ]
+        assert fields[0] == fields[1] == fields[2], meta.code
+    for name, info in rule.Params.model_fields.items():
+        assert info.description, f"{meta.code}.{name} lacks a description"
+        assert info.default is not None
+    rule.Params()  # defaults are within their own bounds
+
+
+def test_duplicate_codes_and_aliases_are_rejected() -> None:
+    with pytest.raises(ValueError, match="duplicate"):
+        Registry([ALL_RULES[0], ALL_RULES[0]])

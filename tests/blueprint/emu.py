@@ -1,0 +1,67 @@
+"""Real emulators over HTTP for round trips: a fresh portal state and a connector to it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from pydantic import SecretStr
+
+from funnelkit.blueprint.applier import apply_plan
+from funnelkit.blueprint.plan import Plan
+from funnelkit.blueprint.planner import PlanOptions, plan
+from funnelkit.blueprint.schema import Blueprint
+from funnelkit.blueprint.state import PortalIds
+from funnelkit.connectors import get_connector
+from funnelkit.connectors.base import Connector, Credentials, PortalSettings
+from funnelkit.emulator.run import start
+from funnelkit.emulator.state import PortalState
+from funnelkit.model import Deal, Snapshot, Vendor
+from tests.blueprint.portal import fresh_amo, fresh_b24
+
+
+def state_of(snap: Snapshot, deals: list[Deal] | None = None) -> PortalState:
+    """An emulator state holding the snapshot's structure (and deals)."""
+    state = PortalState(vendor=snap.manifest.vendor)
+    for funnel in snap.structure.funnels:
+        state.funnels[funnel.id] = funnel
+    for stage in snap.structure.stages:
+        state.stages[(stage.funnel_id, stage.id)] = stage
+    for deal in deals or []:
+        state.deals[deal.id] = deal
+    state.next_ids["deals"] = 10_000
+    return state
+
+
+@dataclass
+class Live:
+    """A running emulator, a connector to it and the blueprint state of that portal."""
+
+    state: PortalState
+    connector: Connector
+    ids: PortalIds
+
+    def plan(self, bp: Blueprint) -> Plan:
+        snap = self.connector.pull_structure()
+        options = PlanOptions(ids=self.ids, count_deals=self.connector.count_deals)
+        return plan(snap, bp, options=options)
+
+    def apply(self, result: Plan) -> list[str]:
+        return apply_plan(result, self.connector, self.ids)
+
+
+@contextmanager
+def live_portal(vendor: Vendor, deals: list[Deal] | None = None) -> Iterator[Live]:
+    """A fresh portal of `vendor` served over HTTP."""
+    snap = fresh_b24() if vendor is Vendor.BITRIX24 else fresh_amo()
+    state = state_of(snap, deals)
+    with start(state) as run:
+        kind, value = run.secret_env
+        secret = SecretStr(value)
+        creds = Credentials(webhook=secret) if kind == "WEBHOOK" else Credentials(token=secret)
+        connector = get_connector(PortalSettings(vendor=vendor, url=run.url), creds)
+        try:
+            yield Live(state, connector, PortalIds())
+        finally:
+            connector.close()

@@ -1,0 +1,209 @@
+"""Portals built in tests: fresh Bitrix24 / amoCRM structures as their vendors create them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from funnelkit.model import (
+    DataSet,
+    DataState,
+    DataStatus,
+    Deal,
+    Funnel,
+    FunnelKind,
+    Manifest,
+    Portal,
+    Semantics,
+    Snapshot,
+    Stage,
+    Structure,
+    Vendor,
+    VendorLimits,
+)
+
+B24_LIMITS = VendorLimits(
+    new_funnel_stages=(
+        "NEW",
+        "PREPARATION",
+        "PREPAYMENT_INVOICE",
+        "EXECUTING",
+        "FINAL_INVOICE",
+        "WON",
+        "LOSE",
+        "APOLOGY",
+    ),
+    stage_id_max_length=22,
+    lead_funnel=True,
+)
+AMO_PALETTE = (
+    "#fffeb2",
+    "#fffd7f",
+    "#fff000",
+    "#ffeab2",
+    "#ffdc7f",
+    "#ffce5a",
+    "#ffdbdb",
+    "#ffc8c8",
+    "#ff8f92",
+    "#d6eaff",
+    "#c1e0ff",
+    "#98cbff",
+    "#ebffb1",
+    "#deff81",
+    "#87f2c0",
+    "#f9deff",
+    "#f3beff",
+    "#ccc8f9",
+    "#eb93ff",
+    "#f2f3f4",
+    "#e6e8ea",
+)
+AMO_LIMITS = VendorLimits(
+    stage_with_deals_deletable=True,
+    deleting_stage_moves_deals_to_first=True,
+    new_funnel_stages=("142", "143"),
+    color_palette=AMO_PALETTE,
+    loss_reasons_writable=True,
+)
+
+B24_DEFAULT_NAMES = (
+    ("NEW", "Новая", Semantics.PROCESS, True),
+    ("PREPARATION", "Подготовка документов", Semantics.PROCESS, False),
+    ("PREPAYMENT_INVOICE", "Счёт на предоплату", Semantics.PROCESS, False),
+    ("EXECUTING", "В работе", Semantics.PROCESS, False),
+    ("FINAL_INVOICE", "Финальный счёт", Semantics.PROCESS, False),
+    ("WON", "Сделка успешна", Semantics.SUCCESS, True),
+    ("LOSE", "Сделка провалена", Semantics.FAILURE, True),
+    ("APOLOGY", "Анализ причины провала", Semantics.FAILURE, False),
+)
+
+
+def b24_category(cat: str, name: str, *, default: bool = False) -> tuple[Funnel, list[Stage]]:
+    """A Bitrix24 deal category with the vendor's default stages."""
+    funnel = Funnel(id=cat, name=name, sort=int(cat) * 10 + 100, is_default=default)
+    prefix = "" if cat == "0" else f"C{cat}:"
+    stages = [
+        Stage(
+            funnel_id=cat,
+            id=prefix + code,
+            name=label,
+            sort=(i + 1) * 10,
+            semantics=sem,
+            system=system,
+        )
+        for i, (code, label, sem, system) in enumerate(B24_DEFAULT_NAMES)
+    ]
+    return funnel, stages
+
+
+def b24_lead_funnel() -> tuple[Funnel, list[Stage]]:
+    """Bitrix24's lead statuses (bitrix24.md §6.3)."""
+    funnel = Funnel(id="LEAD", name="Лиды", kind=FunnelKind.LEAD, sort=0)
+    rows = (
+        ("NEW", "Не обработан", Semantics.PROCESS, True),
+        ("IN_PROCESS", "В работе", Semantics.PROCESS, False),
+        ("PROCESSED", "Обработан", Semantics.PROCESS, False),
+        ("CONVERTED", "Качественный лид", Semantics.SUCCESS, True),
+        ("JUNK", "Некачественный лид", Semantics.FAILURE, True),
+    )
+    stages = [
+        Stage(funnel_id="LEAD", id=c, name=n, sort=(i + 1) * 10, semantics=s, system=y)
+        for i, (c, n, s, y) in enumerate(rows)
+    ]
+    return funnel, stages
+
+
+def amo_pipeline(
+    pid: str, name: str, stage_names: Iterable[str], *, main: bool = False, first_id: int = 1000
+) -> tuple[Funnel, list[Stage]]:
+    """An amoCRM pipeline: unsorted, the given statuses, 142 and 143."""
+    funnel = Funnel(id=pid, name=name, is_default=main)
+    stages = [
+        Stage(
+            funnel_id=pid,
+            id=f"{pid}0",
+            name="Неразобранное",
+            sort=10,
+            system=True,
+            extras={"type": "1"},
+        )
+    ]
+    for i, stage_name in enumerate(stage_names):
+        stages.append(
+            Stage(
+                funnel_id=pid,
+                id=str(first_id + i),
+                name=stage_name,
+                sort=20 + i * 10,
+                color="#99ccff",
+            )
+        )
+    stages.append(
+        Stage(
+            funnel_id=pid,
+            id="142",
+            name="Успешно реализовано",
+            sort=10000,
+            semantics=Semantics.SUCCESS,
+            system=True,
+        )
+    )
+    stages.append(
+        Stage(
+            funnel_id=pid,
+            id="143",
+            name="Закрыто и не реализовано",
+            sort=11000,
+            semantics=Semantics.FAILURE,
+            system=True,
+        )
+    )
+    return funnel, stages
+
+
+def snapshot(
+    vendor: Vendor,
+    parts: Iterable[tuple[Funnel, list[Stage]]],
+    deals: Iterable[Deal] = (),
+    *,
+    with_deals: bool = True,
+    limits: VendorLimits | None = None,
+) -> Snapshot:
+    """A structure-only (or structure + deals) snapshot."""
+    parts = list(parts)
+    data = {DataSet.STRUCTURE: DataStatus(state=DataState.PULLED)}
+    if with_deals:
+        data[DataSet.DEALS] = DataStatus(state=DataState.PULLED)
+    if limits is None:
+        limits = B24_LIMITS if vendor is Vendor.BITRIX24 else AMO_LIMITS
+    manifest = Manifest(vendor=vendor, domain="test.example", pulled_at=0, data=data, limits=limits)
+    structure = Structure(
+        portal=Portal(vendor=vendor, domain="test.example"),
+        funnels=tuple(f for f, _ in parts),
+        stages=tuple(s for _, stages in parts for s in stages),
+    )
+    return Snapshot(manifest=manifest, structure=structure, deals=tuple(deals))
+
+
+def deals_in(funnel_id: str, stage_id: str, count: int, start: int = 1) -> list[Deal]:
+    """`count` open deals sitting in one stage."""
+    return [
+        Deal(id=str(start + i), funnel_id=funnel_id, stage_id=stage_id, created_at=0)
+        for i in range(count)
+    ]
+
+
+def fresh_b24(deals: Iterable[Deal] = ()) -> Snapshot:
+    """A new Bitrix24 portal: category 0 with default stages and the lead funnel."""
+    return snapshot(
+        Vendor.BITRIX24, [b24_category("0", "Общее", default=True), b24_lead_funnel()], deals
+    )
+
+
+def fresh_amo(deals: Iterable[Deal] = ()) -> Snapshot:
+    """A new amoCRM account: the main pipeline with two default statuses."""
+    return snapshot(
+        Vendor.AMOCRM,
+        [amo_pipeline("100", "Воронка", ["Первичный контакт", "Принимают решение"], main=True)],
+        deals,
+    )

@@ -1,0 +1,212 @@
+"""The planner on snapshots built in tests: vendor rules, matching, order, removals."""
+
+from __future__ import annotations
+
+from funnelkit.blueprint import parse_blueprint
+from funnelkit.blueprint.library import load_bundled
+from funnelkit.blueprint.planner import PlanOptions, plan
+from funnelkit.blueprint.state import PortalIds
+from funnelkit.model import ChangeOp, Funnel, Stage, Vendor
+from tests.blueprint.portal import (
+    amo_pipeline,
+    b24_category,
+    deals_in,
+    fresh_amo,
+    fresh_b24,
+    snapshot,
+)
+
+SALES = """\
+name: t
+funnels:
+  - key: sales
+    role: primary-sales
+    names: {ru: Продажи}
+    stages:
+      - {key: new, names: {ru: Новая заявка}}
+      - {key: offer, names: {ru: Отправлено КП}, previous_names: [КП отправлено]}
+      - {key: paid, names: {ru: Оплачено}, semantics: success}
+      - {key: lost, names: {ru: Отказ}, semantics: failure}
+"""
+
+
+def sales_portal(
+    *extra: Stage, sorts: tuple[int, int] = (10, 20)
+) -> list[tuple[Funnel, list[Stage]]]:
+    funnel = Funnel(id="3", name="Продажи", sort=10)
+    stages = [
+        Stage(funnel_id="3", id="C3:NEW", name="Новая заявка", sort=sorts[0], system=True),
+        Stage(funnel_id="3", id="C3:OFFER", name="КП отправлено", sort=sorts[1]),
+        Stage(
+            funnel_id="3", id="C3:WON", name="Оплачено", sort=60, semantics="success", system=True
+        ),
+        Stage(funnel_id="3", id="C3:LOSE", name="Отказ", sort=70, semantics="failure", system=True),
+        *extra,
+    ]
+    return [(funnel, stages)]
+
+
+def ops(result: object) -> list[tuple[str, str | None]]:
+    return [(c.op.value, c.stage_key) for c in result.changes]  # type: ignore[attr-defined]
+
+
+def test_main_funnel_adopts_category_0_and_renames_its_defaults() -> None:
+    result = plan(fresh_b24(), load_bundled("000"))
+    primary = [c for c in result.changes if c.funnel_key == "primary-sales"]
+    assert {c.op for c in primary} == {ChangeOp.UPDATE_FUNNEL, ChangeOp.UPDATE_STAGE}
+    assert primary[0].funnel_id == "0"
+    renamed = {c.stage_id: c.fields["name"] for c in primary if c.stage_id}
+    assert renamed["NEW"] == "Входящая заявка"
+    assert renamed["WON"] == "Предоплата/оплата получена"
+    assert not any(c.op is ChangeOp.DELETE_FUNNEL for c in result.changes)
+
+
+def test_new_category_reuses_its_default_stages() -> None:
+    result = plan(fresh_b24(), load_bundled("000"))
+    refusals = [c for c in result.changes if c.funnel_key == "refusals"]
+    assert refusals[0].op is ChangeOp.CREATE_FUNNEL
+    reused = [c.fields["_reuse"] for c in refusals if c.op is ChangeOp.UPDATE_STAGE]
+    assert reused[:2] == ["NEW", "PREPARATION"] and "WON" in reused and "LOSE" in reused
+    deleted = [c.fields["_reuse"] for c in refusals if c.op is ChangeOp.DELETE_STAGE]
+    assert deleted == ["APOLOGY"]  # system stages are never deleted
+    created = [c for c in refusals if c.op is ChangeOp.CREATE_STAGE]
+    assert [c.fields["code"] for c in created] == ["NOT_A_LEAD", "POSTPONED"]
+    assert all(c.fields["sort"] < 60 for c in created)  # before WON: bitrix24.md §6.3
+
+
+def test_rename_by_previous_name_is_an_update_that_keeps_deals() -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 5))
+    result = plan(snap, parse_blueprint(SALES))
+    assert ops(result) == [("update_stage", "offer")]
+    change = result.changes[0]
+    assert change.stage_id == "C3:OFFER" and change.fields == {"name": "Отправлено КП"}
+    assert result.unsafe_changes() == []
+
+
+def test_state_ids_win_over_names() -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal())
+    ids = PortalIds(funnels={"sales": "3"}, stages={"sales/new": "C3:OFFER"})
+    result = plan(snap, parse_blueprint(SALES), options=PlanOptions(ids=ids))
+    renamed = {c.stage_id: c.fields.get("name") for c in result.changes}
+    assert renamed["C3:OFFER"] == "Новая заявка"
+
+
+def test_order_not_sort_numbers() -> None:
+    spaced = snapshot(Vendor.BITRIX24, sales_portal(sorts=(5, 45)))
+    bp = parse_blueprint(SALES)
+    assert [c.op for c in plan(spaced, bp).changes] == [ChangeOp.UPDATE_STAGE]
+    swapped = snapshot(Vendor.BITRIX24, sales_portal(sorts=(40, 20)))
+    result = plan(swapped, bp)
+    reorder = [c for c in result.changes if c.op is ChangeOp.REORDER_STAGES]
+    assert len(reorder) == 1
+    assert reorder[0].fields["order"][:2] == ["C3:NEW", "C3:OFFER"]
+
+
+def test_unmanaged_objects_are_reported_and_never_touched() -> None:
+    extra = Stage(funnel_id="3", id="C3:THINK", name="Клиент думает", sort=30)
+    parts = [*sales_portal(extra), b24_category("9", "Чужая")]
+    result = plan(snapshot(Vendor.BITRIX24, parts), parse_blueprint(SALES))
+    names = {(u.kind, u.name) for u in result.unmanaged}
+    assert ("stage", "Клиент думает") in names and ("funnel", "Чужая") in names
+    touched = {c.stage_id for c in result.changes} | {c.funnel_id for c in result.changes}
+    assert "C3:THINK" not in touched and "9" not in touched
+
+
+def _absent(move: str | None) -> str:
+    line = "      - {key: old, names: {ru: КП отправлено}, absent: true"
+    line += f", move_deals_to: {move}}}\n" if move else "}\n"
+    return SALES.replace(
+        "      - {key: offer, names: {ru: Отправлено КП}, previous_names: [КП отправлено]}\n", line
+    )
+
+
+def test_removing_a_stage_with_deals_needs_move_deals_to() -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 3))
+    refused = plan(snap, parse_blueprint(_absent(None)))
+    assert refused.refusals and "holds 3 deals" in refused.refusals[0]
+    assert not any(c.op is ChangeOp.DELETE_STAGE for c in refused.changes)
+    moved = plan(snap, parse_blueprint(_absent("new")))
+    assert ops(moved) == [("move_deals", "old"), ("delete_stage", "old")]
+    move = moved.changes[0]
+    assert (move.stage_id, move.target_stage_id, move.deal_count) == ("C3:OFFER", "C3:NEW", 3)
+    assert all(c.unsafe_reason for c in moved.changes)
+
+
+def test_removing_an_empty_stage_is_safe() -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal())
+    result = plan(snap, parse_blueprint(_absent(None)))
+    assert ops(result) == [("delete_stage", "old")]
+    assert result.unsafe_changes() == [] and result.refusals == ()
+
+
+def test_semantics_change_is_create_move_delete_and_unsafe() -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 2))
+    text = SALES.replace(
+        "previous_names: [КП отправлено]}", "previous_names: [КП отправлено], semantics: failure}"
+    )
+    result = plan(snap, parse_blueprint(text))
+    assert [c.op for c in result.changes if c.stage_key == "offer"] == [
+        ChangeOp.CREATE_STAGE,
+        ChangeOp.MOVE_DEALS,
+        ChangeOp.DELETE_STAGE,
+    ]
+    create = next(c for c in result.changes if c.op is ChangeOp.CREATE_STAGE)
+    assert create.fields["semantics"] == "failure" and create.fields["code"] == "OFFER_F"
+    assert [c.unsafe_reason is not None for c in result.changes if c.stage_key == "offer"] == [
+        False,
+        True,
+        True,
+    ]
+
+
+def test_amocrm_new_pipeline_carries_its_statuses_and_closing_names() -> None:
+    result = plan(fresh_amo(), load_bundled("000"))
+    create = next(c for c in result.changes if c.funnel_key == "refusals")
+    assert create.op is ChangeOp.CREATE_FUNNEL
+    assert [s["name"] for s in create.fields["stages"]][:2] == ["Дорого", "Нашел дешевле"]
+    assert create.fields["won_name"] == "Клиент вернулся"
+    assert not [c for c in result.changes if c.funnel_key == "refusals" and c.stage_key]
+
+
+def test_amocrm_won_and_lost_are_not_renamed_later() -> None:
+    snap = snapshot(
+        Vendor.AMOCRM, [amo_pipeline("7", "Продажи", ["Новая заявка", "Отправлено КП"])]
+    )
+    result = plan(snap, parse_blueprint(SALES))
+    assert not any(c.stage_id in ("142", "143") for c in result.changes)
+    assert any("142" in w or "won/lost" in w for w in result.warnings)
+    assert not [u for u in result.unmanaged if u.name == "Неразобранное"]
+
+
+def test_amocrm_colours_map_to_the_palette() -> None:
+    snap = snapshot(
+        Vendor.AMOCRM, [amo_pipeline("7", "Продажи", ["Новая заявка", "Отправлено КП"])]
+    )
+    text = SALES.replace(
+        "{key: new, names: {ru: Новая заявка}}",
+        "{key: new, names: {ru: Новая заявка}, colour: '#fffeb0'}",
+    )
+    result = plan(snap, parse_blueprint(text))
+    change = next(c for c in result.changes if c.stage_key == "new")
+    assert change.fields["color"] == "#fffeb2"
+
+
+def test_thresholds_need_force_beyond_30_percent() -> None:
+    names = [f"Этап {i}" for i in range(12)]
+    funnel = Funnel(id="5", name="Большая")
+    stages = [Stage(funnel_id="5", id=f"C5:S{i}", name=n, sort=i * 10) for i, n in enumerate(names)]
+    rows = "".join(
+        f"      - {{key: s{i}, names: {{ru: Новый {i}}}, previous_names: ['{n}']}}\n"
+        for i, n in enumerate(names)
+    )
+    text = f"name: t\nfunnels:\n  - key: big\n    role: other\n    names: {{ru: Большая}}\n    stages:\n{rows}"
+    result = plan(snapshot(Vendor.BITRIX24, [(funnel, stages)]), parse_blueprint(text))
+    assert result.threshold_problems and "12 of 12" in result.threshold_problems[0]
+
+
+def test_plans_are_deterministic() -> None:
+    first = plan(fresh_b24(), load_bundled("002"))
+    second = plan(fresh_b24(), load_bundled("002"))
+    assert first.checksum == second.checksum and len(first.checksum) == 64
+    phases = [c.phase for c in first.changes]
+    assert phases == sorted(phases)

@@ -1,0 +1,114 @@
+"""`pull --since-snapshot` on amoCRM: the merge equals a full pull, deletions included."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.model import (
+    Activity,
+    ActivityKind,
+    Change,
+    ChangeOp,
+    Deal,
+    StageTransition,
+    TransitionKind,
+)
+from tests.connectors.amocrm.portal import SALES, build_state, running
+
+TABLES = (
+    "deals",
+    "transitions",
+    "responsible_changes",
+    "activities",
+    "deadline_changes",
+    "contacts",
+    "companies",
+)
+
+
+def test_incremental_equals_full_with_moves_additions_and_deletions() -> None:
+    state = build_state(deals=300)
+    with running(state) as run:
+        old = run.connector.pull(PullScope(), NullProgress())
+        full_cost = run.server.requests
+        full_events = run.server.requests_by_path["/api/v4/events"]
+        time.sleep(1.1)  # the changes below happen after the old pull's window
+        moved = run.connector.apply_change(
+            Change(
+                op=ChangeOp.MOVE_DEALS,
+                funnel_key="sales",
+                funnel_id=SALES,
+                stage_id="2002",
+                target_funnel_id=SALES,
+                target_stage_id="2003",
+            )
+        )
+        assert moved.moved > 0
+        now = int(time.time())
+        with state.lock:
+            gone = next(iter(state.deals))
+            del state.deals[gone]
+            state.deals["9999"] = Deal(
+                id="9999",
+                funnel_id=SALES,
+                stage_id="2002",
+                created_at=now,
+                modified_at=now,
+                currency="RUB",
+                amount=5.0,
+                title="Новая",
+            )
+            state.transitions.append(
+                StageTransition(
+                    id="999999",
+                    deal_id="9999",
+                    funnel_id=SALES,
+                    to_stage_id="2002",
+                    at=now,
+                    kind=TransitionKind.CREATED,
+                )
+            )
+            state.activities.append(
+                Activity(
+                    id="T999",
+                    kind=ActivityKind.TASK,
+                    created_at=now,
+                    deal_id="9999",
+                    deadline=now + 3600,
+                    subject="Новая задача",
+                )
+            )
+        run.app.invalidate()
+        before = run.server.requests
+        merged = run.connector.pull_incremental(old, NullProgress())
+        incremental_cost = run.server.requests - before
+        events_cost = run.server.requests_by_path["/api/v4/events"] - full_events
+        full = run.connector.pull(PullScope(), NullProgress())
+    for table in TABLES:
+        assert getattr(merged, table) == getattr(full, table), table
+    assert merged.structure == full.structure
+    assert gone not in {d.id for d in merged.deals} and "9999" in {d.id for d in merged.deals}
+    assert len(merged.transitions) == len(old.transitions) + moved.moved + 1
+    assert merged.manifest.scope.incremental_from == str(old.manifest.pulled_at)
+    assert incremental_cost < full_cost and events_cost == 1, (incremental_cost, events_cost)
+    assert full_events > 5
+
+
+def test_deleted_events_drop_rows() -> None:
+    from funnelkit.connectors.amocrm.incremental import _apply_deletions
+    from funnelkit.connectors.amocrm.pull import Rows
+
+    deal = Deal(id="1", funnel_id="1", stage_id="2", created_at=10, modified_at=20)
+    task = Activity(id="T5", kind=ActivityKind.TASK, created_at=10)
+    rows = Rows(deals={"1": deal, "2": replace(deal, id="2")}, tasks={"T5": task})
+    _apply_deletions(
+        rows,
+        [
+            ("lead_deleted", "1", 30),
+            ("lead_deleted", "2", 5),  # older than the lead's last update: kept
+            ("task_deleted", "5", 11),
+        ],
+    )
+    assert set(rows.deals) == {"2"} and rows.tasks == {}

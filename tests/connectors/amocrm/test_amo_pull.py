@@ -1,0 +1,91 @@
+"""A full pull of the amoCRM emulator over real HTTP equals the state it serves."""
+
+from __future__ import annotations
+
+import math
+
+from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.model import DataSet, DataState, Snapshot, TunnelSource
+from tests.connectors.amocrm.portal import REFUSALS, SALES, build_state, running
+
+
+def assert_equals_state(snap: Snapshot, state: object) -> None:
+    from funnelkit.emulator.state import PortalState
+
+    assert isinstance(state, PortalState)
+    assert list(snap.deals) == sorted(state.deals.values(), key=lambda d: int(d.id))
+    assert list(snap.transitions) == sorted(state.transitions, key=lambda t: int(t.id))
+    assert list(snap.responsible_changes) == sorted(
+        state.responsible_changes, key=lambda c: int(c.id)
+    )
+    assert list(snap.deadline_changes) == sorted(state.deadline_changes, key=lambda c: int(c.id))
+    assert sorted(snap.activities, key=lambda a: a.id) == sorted(
+        state.activities, key=lambda a: a.id
+    )
+    assert list(snap.contacts) == sorted(state.contacts.values(), key=lambda c: int(c.id))
+    assert list(snap.companies) == sorted(state.companies.values(), key=lambda c: int(c.id))
+    s = snap.structure
+    assert sorted(s.stages, key=lambda x: x.key) == sorted(
+        state.stages.values(), key=lambda x: x.key
+    )
+    assert sorted(s.funnels, key=lambda f: f.id) == sorted(
+        state.funnels.values(), key=lambda f: f.id
+    )
+    assert sorted(s.users, key=lambda u: u.id) == sorted(state.users.values(), key=lambda u: u.id)
+    assert sorted(s.loss_reasons, key=lambda r: r.id) == sorted(
+        state.loss_reasons.values(), key=lambda r: r.id
+    )
+    assert sorted(s.custom_fields, key=lambda f: f.id) == sorted(
+        state.custom_fields, key=lambda f: f.id
+    )
+
+
+def test_full_pull_equals_state_row_for_row() -> None:
+    state = build_state()
+    with running(state) as run:
+        snap = run.connector.pull(PullScope(), NullProgress())
+    assert_equals_state(snap, state)
+    m = snap.manifest
+    assert m.domain.startswith("127.0.0.1:") and snap.structure.portal.currency == "RUB"
+    assert m.earliest_event_at == min(t.at for t in state.transitions)
+    assert m.has(DataSet.STAGE_HISTORY_AUTHOR) and m.has(DataSet.TUNNELS)
+    assert m.status(DataSet.LEADS).state is DataState.UNAVAILABLE
+    assert m.limits.deleting_stage_moves_deals_to_first and not m.limits.funnel_with_deals_deletable
+    assert m.counts["deals"] == len(state.deals)
+    tunnels = snap.structure.tunnels
+    assert {(t.from_funnel_id, t.from_stage_id, t.to_funnel_id) for t in tunnels} == {
+        (SALES, "143", REFUSALS)
+    }
+    assert all(t.source is TunnelSource.OBSERVED for t in tunnels)
+
+
+def test_request_count_is_near_the_minimum() -> None:
+    state = build_state(deals=1500)
+    with running(state) as run:
+        run.connector.pull(PullScope(), NullProgress())
+        used = run.server.requests
+    events = len(state.transitions) + len(state.responsible_changes) + len(state.deadline_changes)
+    events += sum(1 for a in state.activities if not a.id.startswith("T"))
+    tasks = sum(1 for a in state.activities if a.id.startswith("T"))
+    pages = (
+        math.ceil(len(state.deals) / 250)
+        + math.ceil(events / 100)
+        + math.ceil(tasks / 250)
+        + math.ceil(len(state.contacts) / 250)
+        + math.ceil(len(state.companies) / 250)
+    )
+    # account, users, pipelines, loss reasons, three field lists; then the catch-up reads.
+    fixed = 7 + 4
+    assert used <= math.ceil((pages + fixed) * 1.05) + 1, (used, pages, fixed)
+
+
+def test_scope_flags() -> None:
+    state = build_state(deals=60)
+    with running(state) as run:
+        snap = run.connector.pull(
+            PullScope(funnels=("Отказы",), history=False, tasks=False), NullProgress()
+        )
+    assert snap.deals and all(d.funnel_id == REFUSALS for d in snap.deals)
+    assert snap.transitions == () and snap.activities == () and snap.structure.tunnels == ()
+    assert snap.manifest.status(DataSet.STAGE_HISTORY).state is DataState.NOT_PULLED
+    assert snap.manifest.status(DataSet.TASKS).reason == "--no-tasks"

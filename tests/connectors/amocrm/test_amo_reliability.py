@@ -1,0 +1,67 @@
+"""Pulls through injected faults and the vendor's 429s still equal the state; progress reports."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from funnelkit.connectors.amocrm import AmoCrmConnector
+from funnelkit.connectors.base import Credentials, NullProgress, PullScope
+from funnelkit.emulator.amocrm import AmoCrmApp, token_for
+from funnelkit.emulator.faults import FaultPlan
+from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.state import EmulatorOptions
+from tests.connectors.amocrm.portal import build_state, running, settings_for
+from tests.connectors.amocrm.test_amo_pull import assert_equals_state
+
+
+class Recorder:
+    """A Progress that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, int | None]] = []
+
+    def start(self, entity: str, total: int | None) -> None:
+        self.calls.append(("start", entity, total))
+
+    def advance(self, entity: str, rows: int) -> None:
+        self.calls.append(("advance", entity, rows))
+
+    def finish(self, entity: str) -> None:
+        self.calls.append(("finish", entity, None))
+
+
+def test_progress_reports_every_entity_once() -> None:
+    state = build_state(deals=40)
+    progress = Recorder()
+    with running(state) as run:
+        run.connector.pull(PullScope(), progress)
+    started = [e for op, e, _ in progress.calls if op == "start"]
+    finished = [e for op, e, _ in progress.calls if op == "finish"]
+    assert sorted(started) == sorted(set(started)) == sorted(finished)
+    assert {"deals", "events", "tasks", "contacts"} <= set(started)
+    advanced = sum(n or 0 for op, e, n in progress.calls if op == "advance" and e == "deals")
+    assert advanced >= len(state.deals)
+
+
+def test_pull_through_faults_equals_state() -> None:
+    state = build_state(deals=120)
+    options = EmulatorOptions()
+    app = AmoCrmApp(state, options)
+    faults = FaultPlan(rate=0.15, kinds=("503", "429", "reset", "truncate"), seed=3)
+    with EmulatorServer(app, faults=faults) as server:
+        creds = Credentials(token=SecretStr(token_for(options)))
+        connector = AmoCrmConnector(settings_for(server.url), creds)
+        snap = connector.pull(PullScope(), NullProgress())
+        retries = connector.client.api.retries
+        connector.close()
+    assert sum(faults.injected.values()) > 0 and retries >= sum(faults.injected.values())
+    assert_equals_state(snap, state)
+
+
+def test_vendor_429s_are_waited_out() -> None:
+    state = build_state(deals=10)
+    options = EmulatorOptions(rate_limit=True)
+    with running(state, options, rate_limit=40.0) as run:
+        snap = run.connector.pull_structure()
+        assert run.connector.client.api.retries > 0
+    assert len(snap.structure.funnels) == 2

@@ -1,0 +1,108 @@
+"""Pipeline, status, loss-reason and lead-move writes against the amoCRM emulator."""
+
+from __future__ import annotations
+
+import pytest
+
+from funnelkit.connectors.amocrm.mapping import PALETTE
+from funnelkit.errors import ConnectorError, VendorApiError
+from funnelkit.model import Change, ChangeOp
+from tests.connectors.amocrm.portal import REFUSALS, SALES, build_state, running
+
+
+def _change(op: ChangeOp, **values: object) -> Change:
+    return Change(op=op, funnel_key=str(values.pop("funnel_key", "f")), **values)
+
+
+def test_create_pipeline_and_statuses_then_reorder_rename_delete() -> None:
+    state = build_state(deals=20)
+    with running(state) as run:
+        c = run.connector
+        made = c.apply_change(
+            _change(
+                ChangeOp.CREATE_FUNNEL,
+                fields={
+                    "name": "Производство",
+                    "won_name": "Сдано",
+                    "stages": [{"key": "cut", "name": "Раскрой", "color": "#ff0000"}],
+                },
+            )
+        )
+        pid = made.vendor_id
+        assert pid is not None and {"unsorted", "142", "143", "cut"} <= set(made.created_ids)
+        second = c.apply_change(
+            _change(
+                ChangeOp.CREATE_STAGE, funnel_id=pid, fields={"name": "Сборка", "color": "#99ccff"}
+            )
+        )
+        c.apply_change(
+            _change(
+                ChangeOp.REORDER_STAGES,
+                funnel_id=pid,
+                fields={"order": [second.vendor_id, made.created_ids["cut"]]},
+            )
+        )
+        c.apply_change(
+            _change(
+                ChangeOp.UPDATE_STAGE,
+                funnel_id=pid,
+                stage_id=second.vendor_id,
+                fields={"name": "Сборка изделия"},
+            )
+        )
+        snap = c.pull_structure()
+        stages = snap.structure.stages_of(pid)
+        names = [s.name for s in stages]
+        assert names == [
+            "Неразобранное",
+            "Сборка изделия",
+            "Раскрой",
+            "Сдано",
+            "Закрыто и не реализовано",
+        ]
+        assert all(s.color in PALETTE for s in stages if not s.system)
+        assert stages[1].color == "#98cbff"
+        with pytest.raises(VendorApiError):
+            c.apply_change(
+                _change(ChangeOp.UPDATE_STAGE, funnel_id=pid, stage_id="142", fields={"name": "X"})
+            )
+        c.apply_change(_change(ChangeOp.DELETE_STAGE, funnel_id=pid, stage_id=second.vendor_id))
+        c.apply_change(_change(ChangeOp.DELETE_FUNNEL, funnel_id=pid))
+        after = c.pull_structure()
+    assert after.structure.funnel(pid) is None
+
+
+def test_lead_moves_counts_and_vendor_refusals() -> None:
+    state = build_state(deals=40)
+    with running(state) as run:
+        c = run.connector
+        in_first = c.count_deals(SALES, "2002")
+        assert in_first == sum(
+            1 for d in state.deals.values() if (d.funnel_id, d.stage_id) == (SALES, "2002")
+        )
+        result = c.apply_change(
+            _change(
+                ChangeOp.MOVE_DEALS,
+                funnel_id=SALES,
+                stage_id="2002",
+                target_funnel_id=REFUSALS,
+                target_stage_id="2005",
+            )
+        )
+        assert result.moved == in_first and c.count_deals(SALES, "2002") == 0
+        # amocrm.md §5.9: deleting a status moves its leads to the first stage.
+        holding = c.count_deals(SALES, "2003")
+        assert holding > 0
+        c.apply_change(_change(ChangeOp.DELETE_STAGE, funnel_id=SALES, stage_id="2003"))
+        assert c.count_deals(SALES, "2002") == holding
+        with pytest.raises(ConnectorError) as caught:
+            c.apply_change(_change(ChangeOp.DELETE_FUNNEL, funnel_id=SALES))
+        assert caught.value.exit_code == 3
+        reason = c.apply_change(_change(ChangeOp.CREATE_LOSS_REASON, fields={"name": "Нет денег"}))
+        assert reason.vendor_id is not None
+        names = {r.name for r in c.pull_structure().structure.loss_reasons}
+        assert "Нет денег" in names
+        c.apply_change(_change(ChangeOp.DELETE_LOSS_REASON, stage_id=reason.vendor_id))
+        assert "Нет денег" not in {r.name for r in c.pull_structure().structure.loss_reasons}
+        manual = c.apply_change(_change(ChangeOp.MANUAL, summary="tunnel"))
+        assert manual.note is not None and "manual" in manual.note

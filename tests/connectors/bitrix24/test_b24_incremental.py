@@ -1,0 +1,70 @@
+"""`pull --since-snapshot` merges to exactly what a full pull reads, deletions included."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.emulator.state import PortalState
+from funnelkit.model import Deal, Semantics, Snapshot, StageTransition, TransitionKind
+from tests.connectors.bitrix24.portal import FUNNELS, NOW, build_state, running
+from tests.connectors.bitrix24.test_b24_pull import _rows, assert_equal_to_state
+
+LATER = NOW + 60
+
+
+def _move(state: PortalState, deal: Deal, stage: str) -> None:
+    semantics = next(s for sid, s, _ in FUNNELS[deal.funnel_id][1] if sid == stage)
+    closed = semantics is not Semantics.PROCESS
+    state.deals[deal.id] = dataclasses.replace(
+        deal, stage_id=stage, modified_at=LATER, closed=closed, closed_at=LATER if closed else None
+    )
+    number = max(int(t.id) for t in state.transitions) + 1
+    state.transitions.append(StageTransition(
+        id=str(number), deal_id=deal.id, funnel_id=deal.funnel_id, to_stage_id=stage, at=LATER,
+        from_stage_id=deal.stage_id, from_funnel_id=deal.funnel_id, kind=TransitionKind.MOVED,
+    ))  # fmt: skip
+
+
+def _mutate(state: PortalState) -> set[str]:
+    """Move a few deals and a lead, delete three deals and a lead, finish some tasks."""
+    open_deals = [d for d in state.deals.values() if not d.closed]
+    for deal in open_deals[:4]:
+        stages = [sid for sid, _, _ in FUNNELS[deal.funnel_id][1]]
+        _move(state, deal, next(s for s in stages if s != deal.stage_id))
+    gone = {d.id for d in open_deals[10:13]} | {"L5"}
+    for did in gone:
+        del state.deals[did]
+    state.transitions = [t for t in state.transitions if t.deal_id not in gone]
+    state.activities = [a for a in state.activities if a.deal_id not in gone]
+    for i, act in enumerate(state.activities):
+        if not act.done and i % 17 == 0:
+            state.activities[i] = dataclasses.replace(act, done=True, completed_at=LATER)
+    return gone
+
+
+def _same(a: Snapshot, b: Snapshot) -> None:
+    for table in ("deals", "transitions", "activities", "contacts", "companies"):
+        assert _rows(getattr(a, table)) == _rows(getattr(b, table)), table
+        assert [r.id for r in getattr(a, table)] == [r.id for r in getattr(b, table)], table
+
+
+def test_incremental_equals_full_pull_with_deletions() -> None:
+    state = build_state(deals=300, leads=60, seed=2)
+    with running(state) as portal:
+        connector = portal.connector()
+        old = connector.pull(PullScope(), NullProgress())
+        connector.close()
+    gone = _mutate(state)
+    with running(state) as portal:
+        connector = portal.connector()
+        merged = connector.pull_incremental(old, NullProgress())
+        connector.close()
+        full_connector = portal.connector()
+        full = full_connector.pull(PullScope(), NullProgress())
+        full_connector.close()
+    assert not gone & {d.id for d in merged.deals}
+    assert_equal_to_state(merged, state)
+    _same(merged, full)
+    assert merged.manifest.scope.incremental_from == str(old.manifest.pulled_at)
+    assert merged.manifest.cursors == full.manifest.cursors

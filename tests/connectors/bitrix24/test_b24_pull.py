@@ -1,0 +1,82 @@
+"""A full pull over real HTTP from the Bitrix24 emulator equals the portal state."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import Any
+
+from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.emulator.state import PortalState
+from funnelkit.model import DataSet, DataState, Snapshot
+from tests.connectors.bitrix24.portal import build_state, running
+
+
+def _rows(rows: Any, drop: tuple[str, ...] = ()) -> dict[str, dict[str, Any]]:
+    out = {}
+    for row in rows:
+        data = dataclasses.asdict(row)
+        for name in drop:
+            data.pop(name)
+        out[row.id] = data
+    return out
+
+
+def _models(items: Any) -> list[str]:
+    return sorted(item.model_dump_json() for item in items)
+
+
+def assert_equal_to_state(snap: Snapshot, state: PortalState) -> None:
+    """Every deal, history row, activity, task, contact, company, user, funnel and stage."""
+    assert _rows(snap.deals) == _rows(state.deals.values())
+    # Bitrix24 records no mover (§8): `by` is never pulled.
+    assert _rows(snap.transitions, drop=("by",)) == _rows(state.transitions, drop=("by",))
+    assert _rows(snap.activities) == _rows(state.activities)
+    assert _rows(snap.contacts) == _rows(state.contacts.values())
+    assert _rows(snap.companies) == _rows(state.companies.values())
+    assert _models(snap.structure.users) == _models(state.users.values())
+    assert _models(snap.structure.funnels) == _models(state.funnels.values())
+    assert _models(snap.structure.stages) == _models(state.stages.values())
+    assert _models(snap.structure.custom_fields) == _models(state.custom_fields)
+
+
+def test_full_pull_equals_state() -> None:
+    state = build_state(deals=300, leads=60)
+    for t in state.transitions:
+        assert t.by is None
+    with running(state) as portal:
+        connector = portal.connector()
+        snap = connector.pull(PullScope(), NullProgress())
+        connector.close()
+    assert_equal_to_state(snap, state)
+    data = snap.manifest.data
+    assert data[DataSet.RESPONSIBLE_HISTORY].state is DataState.UNAVAILABLE
+    assert "§" in (data[DataSet.STAGE_HISTORY_AUTHOR].reason or "")
+    assert data[DataSet.DEALS].state is DataState.PULLED
+    assert snap.manifest.counts["deals"] == 360
+    assert "emulator-secret" not in snap.manifest.model_dump_json()
+
+
+def _batches(rows: int) -> int:
+    return max(1, math.ceil(rows / 2500))
+
+
+def test_request_count_is_rows_over_2500_plus_constant() -> None:
+    state = build_state(deals=6000, leads=120, seed=3)
+    deals = sum(1 for d in state.deals if not d.startswith("L"))
+    leads = len(state.deals) - deals
+    lead_history = sum(1 for t in state.transitions if t.deal_id.startswith("L"))
+    tasks = sum(1 for a in state.activities if a.id.startswith("T"))
+    tables = [deals, leads, len(state.transitions) - lead_history, lead_history,
+              len(state.activities) - tasks, tasks, len(state.contacts), len(state.companies),
+              len(state.users)]  # fmt: skip
+    minimum = sum(_batches(n) for n in tables)
+    with running(state) as portal:
+        connector = portal.connector()
+        snap = connector.pull(PullScope(), NullProgress())
+        connector.close()
+        served = portal.server.requests
+    assert len(snap.deals) == len(state.deals)
+    assert served == connector.requests
+    # structure: one batch + one for the other categories' stages; one batch of max ids.
+    assert minimum <= served <= math.ceil(minimum * 1.05) + 3, (served, minimum)
