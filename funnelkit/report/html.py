@@ -24,8 +24,45 @@ def _environment() -> Environment:
     return env
 
 
+SHOWN = 3  # findings of a group shown open; the rest fold away
+CAP = 300  # findings of a group written into the page at all (JSON/CSV carry every one)
+_ORDER = ("critical", "high", "medium", "low", "info")
+
+
+def group_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings grouped by rule, funnel and severity, worst first, so big portals stay readable."""
+    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for f in findings:
+        funnel = f["subject"].get("funnel_name") or ""
+        key = (f["severity"], f["code"], funnel)
+        group = groups.setdefault(
+            key,
+            {
+                "severity": f["severity"],
+                "code": f["code"],
+                "title": f.get("title") or f["name"],
+                "funnel": funnel,
+                "remedy": f.get("remedy", ""),
+                "items": [],
+                "total": 0,
+            },
+        )
+        group["total"] += 1
+        if len(group["items"]) < CAP:
+            group["items"].append(f)
+    return sorted(
+        groups.values(), key=lambda g: (_ORDER.index(g["severity"]), g["code"], g["funnel"])
+    )
+
+
 def to_html(doc: dict[str, Any], lang: str) -> str:
     """Render the audit report."""
     template = _environment().get_template("audit.html.j2")
     funnels = sorted({f["subject"].get("funnel_name") or "" for f in doc["findings"]} - {""})
-    return template.render(doc=doc, lang=lang, funnel_names=funnels)
+    return template.render(
+        doc=doc,
+        lang=lang,
+        funnel_names=funnels,
+        groups=group_findings(doc["findings"]),
+        shown=SHOWN,
+    )

@@ -1,0 +1,61 @@
+"""The HTML report as a person sees it: headless Chromium at desktop and phone widths."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from funnelkit.report import render
+from tests.report.pngread import count_colour
+from tests.report.sample import document
+
+pytestmark = pytest.mark.browser
+
+BAR = (0x61, 0x72, 0xF3)  # a process stage's bar in the funnel chart
+WON = (0x12, 0xB7, 0x6A)  # the success stage's bar
+HIGH = (0xD9, 0x2D, 0x20)  # the "high" severity badge
+
+
+def chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.skip("headless Chromium not installed (apt-get install chromium); HTML not rendered")
+    return found
+
+
+def screenshot(html: Path, width: int, tmp: Path) -> Path:
+    shot = tmp / f"shot-{width}.png"
+    subprocess.run(
+        [
+            chromium(),
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp / f'profile-{width}'}",
+            f"--window-size={width},2200",
+            f"--screenshot={shot}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return shot
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_charts_and_tables_are_visible(tmp_path: Path, width: int) -> None:
+    page = tmp_path / "audit.html"
+    page.write_text(render(document("uk"), "html", "uk"), encoding="utf-8")
+    shot = screenshot(page, width, tmp_path)
+    assert count_colour(shot, BAR) > 50, "funnel chart bars not drawn"
+    assert count_colour(shot, WON) > 20, "success bar not drawn"
+    assert count_colour(shot, HIGH) > 10, "severity badges not drawn"
