@@ -62,7 +62,7 @@ def test_missing_explicit_config_is_an_error(tmp_path: Path) -> None:
 
 def test_credentials_come_from_environment(tmp_path: Path) -> None:
     config = load_config(
-        write(tmp_path, "portals:\n  my-shop:\n    vendor: bitrix24\n    url: u\n")
+        write(tmp_path, "portals:\n  my-shop:\n    vendor: bitrix24\n    url: https://s.example\n")
     )
     settings = config.portal("my-shop")
     creds = credentials_for(
@@ -76,6 +76,8 @@ def test_credentials_come_from_environment(tmp_path: Path) -> None:
 
 
 def test_unknown_portal_lists_known(tmp_path: Path) -> None:
-    config = load_config(write(tmp_path, "portals:\n  a:\n    vendor: amocrm\n    url: u\n"))
+    config = load_config(
+        write(tmp_path, "portals:\n  a:\n    vendor: amocrm\n    url: https://u.example\n")
+    )
     with pytest.raises(ConfigError, match="portals defined: a"):
         config.portal("b")

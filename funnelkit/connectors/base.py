@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from funnelkit.model import Change, ChangeResult, Snapshot, Vendor
 
@@ -35,6 +36,17 @@ class PortalSettings(BaseModel):
     max_retry_seconds: float = Field(
         default=300.0, gt=0, le=86_400, description="Give up on a request after this long"
     )
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        """An http(s) address with a host; a path or query would hide a secret or a typo."""
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                "must be an http:// or https:// address, e.g. https://acme.bitrix24.ru"
+            )
+        return value.strip().rstrip("/")
 
 
 class Credentials(BaseModel):
