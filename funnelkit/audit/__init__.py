@@ -84,7 +84,10 @@ def run_audit(
     registry = registry or default_registry()
     now = snapshot.manifest.pulled_at if now is None else now
     ids = _funnel_ids(snapshot)
-    compiled = compile_rules(settings, registry, ids, where)
+    if where is not None:
+        compiled = compile_rules(settings, registry, ids, where)
+    else:
+        compiled = compile_rules(settings, registry, ids, settings.where, loc=())
     roles: dict[str, tuple[FunnelRole, RoleSource]] = {
         ids.get(k, k): (v, settings.role_source) for k, v in settings.funnel_roles.items()
     }

@@ -10,11 +10,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
+
 from funnelkit.audit import naming
 from funnelkit.audit.findings import RoleInfo, Subject
+from funnelkit.audit.history import HistoryIndex
 from funnelkit.audit.stats import StageFlows, build_flows
 from funnelkit.model import (
     ActivityKind,
+    DataSet,
     Deal,
     Funnel,
     FunnelRole,
@@ -26,6 +31,7 @@ from funnelkit.model import (
 )
 
 StageKey = tuple[str, str]
+_EMPTY: npt.NDArray[np.int64] = np.zeros(0, np.int64)
 INTERACTIONS = frozenset(
     {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.MESSAGE}
 )
@@ -157,27 +163,36 @@ class AuditContext:
         return [d for d in self.snapshot.deals if self.is_open(d)]
 
     @cached_property
-    def history(self) -> dict[str, list[StageTransition]]:
-        """Deal id → its stage transitions in time order."""
-        out: dict[str, list[StageTransition]] = defaultdict(list)
-        for t in self.snapshot.transitions:
-            out[t.deal_id].append(t)
-        for rows in out.values():
-            if any(rows[i].at > rows[i + 1].at for i in range(len(rows) - 1)):
-                rows.sort(key=lambda r: (r.at, r.id))
-        return dict(out)
+    def hist(self) -> HistoryIndex:
+        """Stage history grouped by deal in time order (built once, numpy-backed)."""
+        return HistoryIndex(self.snapshot.deals, self.snapshot.transitions)
 
     @cached_property
     def flows(self) -> StageFlows:
-        """Per-stage dwell times, arrivals and exits from the whole history, in one pass."""
-        return build_flows(self.history)
+        """Per-stage dwell times, arrivals and exits from the whole history."""
+        return build_flows(self.hist)
+
+    def dwell(self, key: StageKey) -> npt.NDArray[np.int64]:
+        """Completed visit durations of a stage (seconds); empty without stage history."""
+        if not self.snapshot.manifest.has(DataSet.STAGE_HISTORY):
+            return _EMPTY
+        return self.flows.dwell.get(key, _EMPTY)
+
+    def transitions_of(self, deal_id: str) -> list[StageTransition]:
+        """One deal's stage transitions in time order."""
+        return self.hist.of(deal_id)
+
+    def last_transition(self, deal_id: str) -> StageTransition | None:
+        return self.hist.last(deal_id)
+
+    @cached_property
+    def _entries(self) -> dict[str, int]:
+        entries = self.hist.stage_entries()
+        return {d.id: int(e) for d, e in zip(self.snapshot.deals, entries, strict=True) if e >= 0}
 
     def stage_entry(self, deal: Deal) -> int | None:
         """When the deal last entered its current stage, from history (None without one)."""
-        for t in reversed(self.history.get(deal.id, ())):
-            if t.to_stage_id == deal.stage_id and t.funnel_id == deal.funnel_id:
-                return t.at
-        return None
+        return self._entries.get(deal.id)
 
     @cached_property
     def deals_by_contact(self) -> dict[str, list[Deal]]:

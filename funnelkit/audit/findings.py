@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
@@ -65,7 +66,7 @@ class Finding:
     name: str
     severity: Severity
     subject: Subject
-    message: dict[str, str]
+    template: Mapping[str, str]  # language → str.format template over subject + evidence
     evidence: dict[str, EvidenceValue] = field(default_factory=dict)
     related: tuple[str, ...] = ()
 
@@ -77,11 +78,32 @@ class Finding:
         return f"{self.code}:{s.kind}:{s.id}{scope}"
 
     def text(self, lang: str = "en") -> str:
-        """The message in `lang`, falling back to English."""
-        return self.message.get(lang) or self.message.get("en", "")
+        """The message in `lang` (falling back to English), rendered on demand.
+
+        Rendering lazily keeps a run with hundreds of thousands of findings cheap:
+        only the language a report asks for is ever formatted.
+        """
+        template = self.template.get(lang) or self.template.get("en", "")
+        s = self.subject
+        args = {k: _fmt(k, v) for k, v in self.evidence.items()}
+        args.update(subject=s.name or s.id, funnel=s.funnel_name or "")
+        args.setdefault("stage", s.stage_name or "")
+        return template.format(**args)
+
+    @property
+    def message(self) -> dict[str, str]:
+        """The message in every language."""
+        return {lang: self.text(lang) for lang in LANGS}
 
     def sort_key(self) -> tuple[int, str, tuple[str, str, str, str]]:
         return (-self.severity.rank, self.code, self.subject.sort_key())
+
+
+def _fmt(key: str, value: EvidenceValue) -> str:
+    """Shares as percentages, other floats to one decimal, the rest as text."""
+    if isinstance(value, float):
+        return f"{value:.0%}" if key.endswith("share") else f"{value:.1f}".removesuffix(".0")
+    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)

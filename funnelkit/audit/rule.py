@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -51,6 +52,11 @@ class RuleMeta(BaseModel):
     messages: dict[str, Text] = Field(default_factory=dict)
     domain_item: str = ""
 
+    @property
+    def templates(self) -> dict[str, dict[str, str]]:
+        """Variant → language → template (what findings carry)."""
+        return {k: v.model_dump() for k, v in self.messages.items()}
+
 
 class NoParams(BaseModel):
     """A rule without parameters."""
@@ -93,6 +99,10 @@ class Rule:
                 return f"needs {dataset.value}, which is {status.state.value}: {why}"
         return None
 
+    @cached_property
+    def _templates(self) -> dict[str, dict[str, str]]:
+        return self.meta.templates
+
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterable[Finding]:
         raise NotImplementedError
 
@@ -109,23 +119,12 @@ class Rule:
         **evidence: EvidenceValue,
     ) -> Finding:
         """A finding whose message is the rule's `variant` template filled with `evidence`."""
-        template = self.meta.messages[variant]
-        args = {k: _fmt(k, v) for k, v in evidence.items()}
-        args.update(subject=subject.name or subject.id, funnel=subject.funnel_name or "")
-        args.setdefault("stage", subject.stage_name or "")
         return Finding(
             code=self.meta.code,
             name=self.meta.name,
             severity=severity or self.meta.severity,
             subject=subject,
-            message=template.format(**args),
-            evidence=dict(evidence),
+            template=self._templates[variant],
+            evidence=evidence,
             related=tuple(related),
         )
-
-
-def _fmt(key: str, value: EvidenceValue) -> str:
-    """Shares as percentages, other floats to one decimal, the rest as text."""
-    if isinstance(value, float):
-        return f"{value:.0%}" if key.endswith("share") else f"{value:.1f}".removesuffix(".0")
-    return "" if value is None else str(value)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from funnelkit.audit.findings import Severity
 from funnelkit.audit.registry import Registry
@@ -58,6 +58,12 @@ class AuditSettings(BaseModel):
     funnel_roles: dict[str, FunnelRole] = Field(default_factory=dict)
     role_source: RoleSource = RoleSource.CONFIG
     sla_source: Literal["blueprint", "config"] = "config"
+    _where: Where | None = PrivateAttr(default=None)
+
+    @property
+    def where(self) -> Where | None:
+        """Maps a location inside these settings to file:line:col, when read from a file."""
+        return self._where
 
 
 @dataclass
@@ -106,13 +112,16 @@ def settings_from_data(
 ) -> AuditSettings:
     """Validate the `audit:` mapping of a config; every problem in one ConfigError."""
     try:
-        return AuditSettings.model_validate(data or {})
+        settings = AuditSettings.model_validate(data or {})
     except ValidationError as exc:
         lines = [f"{_where(where, loc + tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
         raise ConfigError(
             "invalid audit settings:\n  " + "\n  ".join(lines),
             "see `funnelkit rules list` for codes and `rules show CODE` for params",
         ) from exc
+    if where is not None:
+        settings._where = lambda rel: where(loc + rel)
+    return settings
 
 
 def _params(

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from funnelkit.model import StageTransition
+import numpy as np
+import numpy.typing as npt
+
+from funnelkit.audit.history import HistoryIndex
 
 StageKey = tuple[str, str]
 CREATED: StageKey = ("", "")  # the "from" of a deal's first row
+Samples = npt.NDArray[np.int64] | Sequence[float]
 
 
 @dataclass
@@ -21,62 +25,76 @@ class StageFlows:
     cli-conventions.md §14.1).
     """
 
-    dwell: dict[StageKey, list[int]] = field(default_factory=dict)
+    dwell: dict[StageKey, npt.NDArray[np.int64]] = field(default_factory=dict)
     arrivals: dict[StageKey, dict[StageKey, int]] = field(default_factory=dict)
     exits: dict[StageKey, dict[StageKey, int]] = field(default_factory=dict)
     passes: dict[StageKey, int] = field(default_factory=dict)
     deals_per_funnel: dict[str, int] = field(default_factory=dict)
 
 
-def build_flows(history: Mapping[str, Sequence[StageTransition]]) -> StageFlows:
-    """One pass over every deal's ordered transitions."""
+def _pair_counts(
+    h: HistoryIndex, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], base: int
+) -> list[tuple[int, int, int]]:
+    """(a, b, count) of every distinct pair; stage pairs are few, so a bincount suffices."""
+    if not len(a):
+        return []
+    if base * base > 4_000_000:  # thousands of stages: count by sorting instead
+        values, totals = np.unique(a * base + b, return_counts=True)
+        return [
+            (int(v // base), int(v % base), int(c)) for v, c in zip(values, totals, strict=True)
+        ]
+    counts = np.bincount(a * base + b, minlength=base * base)
+    values = np.flatnonzero(counts)
+    return [(int(v // base), int(v % base), int(counts[v])) for v in values]
+
+
+def _distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """Sorted distinct values (a plain sort is faster than np.unique's hashing here)."""
+    if not len(values):
+        return values
+    s = np.sort(values)
+    return s[np.r_[True, s[1:] != s[:-1]]]
+
+
+def build_flows(h: HistoryIndex) -> StageFlows:
+    """Every per-stage statistic in a handful of vectorised passes."""
     flows = StageFlows()
-    dwell, arrivals, exits, passes = flows.dwell, flows.arrivals, flows.exits, flows.passes
-    per_funnel = flows.deals_per_funnel
-    for rows in history.values():
-        seen: set[StageKey] = set()
-        funnels: set[str] = set()
-        for i, t in enumerate(rows):
-            key = (t.funnel_id, t.to_stage_id)
-            src = (
-                CREATED
-                if t.from_stage_id is None
-                else (t.from_funnel_id or t.funnel_id, t.from_stage_id)
-            )
-            if src == key:
-                continue  # a sync artefact, not a move (cli-conventions.md §14.1)
-            arr = arrivals.setdefault(key, {})
-            arr[src] = arr.get(src, 0) + 1
-            if key not in seen:
-                seen.add(key)
-                passes[key] = passes.get(key, 0) + 1
-            funnels.add(t.funnel_id)
-            if i + 1 < len(rows):
-                nxt = rows[i + 1]
-                dwell.setdefault(key, []).append(nxt.at - t.at)
-                out = exits.setdefault(key, {})
-                dst = (nxt.funnel_id, nxt.to_stage_id)
-                out[dst] = out.get(dst, 0) + 1
-        for f in funnels:
-            per_funnel[f] = per_funnel.get(f, 0) + 1
+    k = len(h.keys) + 1
+    nxt = np.flatnonzero(h.deal[1:] == h.deal[:-1])
+    k_from, k_to = h.key[nxt], h.key[nxt + 1]
+    dwell = h.at[nxt + 1] - h.at[nxt]
+    if len(nxt):
+        order = np.argsort(k_from, kind="stable")
+        codes, first = np.unique(k_from[order], return_index=True)
+        for code, chunk in zip(codes, np.split(dwell[order], first[1:]), strict=True):
+            flows.dwell[h.keys[int(code)]] = chunk
+    for a, b, n in _pair_counts(h, k_from, k_to, k):
+        flows.exits.setdefault(h.keys[a], {})[h.keys[b]] = n
+    for a, b, n in _pair_counts(h, h.key, h.src + 1, k):
+        flows.arrivals.setdefault(h.keys[a], {})[CREATED if b == 0 else h.keys[b - 1]] = n
+    visits = _distinct(h.deal * k + h.key)
+    for code, n in enumerate(np.bincount(visits % k, minlength=k)[: len(h.keys)]):
+        if n:
+            flows.passes[h.keys[code]] = int(n)
+    funnels = _distinct(h.deal * k + h.funnel_of_key[h.key]) % k
+    for code, n in enumerate(np.bincount(funnels)):
+        if n:
+            flows.deals_per_funnel[h.funnel_name(code)] = int(n)
     return flows
 
 
-def percentile(values: Sequence[float], q: float) -> float:
+def percentile(values: Samples, q: float) -> float:
     """The q-th percentile (0–100) with linear interpolation; NaN for no values."""
-    if not values:
+    if len(values) == 0:
         return math.nan
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    lo, hi = math.floor(pos), math.ceil(pos)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+    return float(np.percentile(np.asarray(values, dtype=np.float64), q))
 
 
-def median(values: Sequence[float]) -> float:
+def median(values: Samples) -> float:
     return percentile(values, 50)
 
 
-def bimodality(values: Sequence[float]) -> float:
+def bimodality(values: Samples) -> float:
     """Sarle's bimodality coefficient of log dwell times; above ~0.555 suggests two humps.
 
     Log scale because dwell times are skewed; a fixed-length task glued to an
@@ -85,14 +103,13 @@ def bimodality(values: Sequence[float]) -> float:
     n = len(values)
     if n < 4:
         return math.nan
-    xs = [math.log1p(max(v, 0)) for v in values]
-    mean = sum(xs) / n
-    m2 = sum((x - mean) ** 2 for x in xs) / n
+    xs = np.log1p(np.maximum(np.asarray(values, dtype=np.float64), 0))
+    dev = xs - xs.mean()
+    m2 = float(np.mean(dev**2))
     if m2 == 0:
         return 0.0
-    m3 = sum((x - mean) ** 3 for x in xs) / n
-    m4 = sum((x - mean) ** 4 for x in xs) / n
-    skew, kurt = m3 / m2**1.5, m4 / m2**2 - 3
+    skew = float(np.mean(dev**3)) / m2**1.5
+    kurt = float(np.mean(dev**4)) / m2**2 - 3
     return float((skew**2 + 1) / (kurt + 3 * (n - 1) ** 2 / ((n - 2) * (n - 3))))
 
 

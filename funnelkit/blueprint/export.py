@@ -13,7 +13,16 @@ from funnelkit.blueprint.checks import check_blueprint
 from funnelkit.blueprint.schema import BLUEPRINT_SCHEMA, Blueprint
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.blueprint.vendorrules import is_vendor_stage
-from funnelkit.model import FunnelKind, FunnelRole, Semantics, Snapshot, Stage, Tunnel, TunnelSource
+from funnelkit.model import (
+    Funnel,
+    FunnelKind,
+    FunnelRole,
+    Semantics,
+    Snapshot,
+    Stage,
+    Tunnel,
+    TunnelSource,
+)
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ"
 _LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya i yi ye g"
@@ -43,33 +52,11 @@ def export_blueprint(
 ) -> tuple[dict[str, Any], PortalIds]:
     """The blueprint document (plain data, fixed key order) and the ids that pin it."""
     structure, vendor = snapshot.structure, snapshot.manifest.vendor
-    palette = {c.lower() for c in snapshot.manifest.limits.color_palette or ()}
     ids = PortalIds()
     funnel_keys: set[str] = set()
     stage_keys: dict[tuple[str, str], str] = {}
-    funnels: list[dict[str, Any]] = []
     ordered = sorted(structure.funnels, key=lambda f: (f.kind != FunnelKind.LEAD, f.sort, f.id))
-    for funnel in ordered:
-        fkey = _unique(slug(funnel.name, "funnel"), funnel_keys)
-        ids.funnels[fkey] = funnel.id
-        doc: dict[str, Any] = {"key": fkey}
-        if funnel.kind is FunnelKind.LEAD:
-            doc["kind"] = "lead"
-        doc["role"] = (funnel.role or FunnelRole.OTHER).value
-        doc["names"] = {"ru": funnel.name}
-        if funnel.is_default and funnel.kind is FunnelKind.DEAL:
-            doc["main"] = True
-        taken: set[str] = set()
-        stages = []
-        for stage in structure.stages_of(funnel.id):
-            if is_vendor_stage(vendor, stage):
-                continue
-            skey = _unique(slug(stage.name, "stage"), taken)
-            stage_keys[(funnel.id, stage.id)] = f"{fkey}/{skey}"
-            ids.stages[f"{fkey}/{skey}"] = stage.id
-            stages.append(_stage_doc(stage, skey, palette))
-        doc["stages"] = stages
-        funnels.append(doc)
+    funnels = [_funnel_doc(snapshot, f, funnel_keys, stage_keys, ids) for f in ordered]
     data: dict[str, Any] = {
         "schema": BLUEPRINT_SCHEMA,
         "name": slug(name, "bp"),
@@ -86,6 +73,36 @@ def export_blueprint(
         if check_blueprint(Blueprint.model_validate(data)):
             del data["tunnels"]  # observed links may loop; the structure still exports
     return data, ids
+
+
+def _funnel_doc(
+    snapshot: Snapshot,
+    funnel: Funnel,
+    funnel_keys: set[str],
+    stage_keys: dict[tuple[str, str], str],
+    ids: PortalIds,
+) -> dict[str, Any]:
+    palette = {c.lower() for c in snapshot.manifest.limits.color_palette or ()}
+    fkey = _unique(slug(funnel.name, "funnel"), funnel_keys)
+    ids.funnels[fkey] = funnel.id
+    doc: dict[str, Any] = {"key": fkey}
+    if funnel.kind is FunnelKind.LEAD:
+        doc["kind"] = "lead"
+    doc["role"] = (funnel.role or FunnelRole.OTHER).value
+    doc["names"] = {"ru": funnel.name}
+    if funnel.is_default and funnel.kind is FunnelKind.DEAL:
+        doc["main"] = True
+    taken: set[str] = set()
+    stages = []
+    for stage in snapshot.structure.stages_of(funnel.id):
+        if is_vendor_stage(snapshot.manifest.vendor, stage):
+            continue
+        skey = _unique(slug(stage.name, "stage"), taken)
+        stage_keys[(funnel.id, stage.id)] = f"{fkey}/{skey}"
+        ids.stages[f"{fkey}/{skey}"] = stage.id
+        stages.append(_stage_doc(stage, skey, palette))
+    doc["stages"] = stages
+    return doc
 
 
 def _stage_doc(stage: Stage, key: str, palette: set[str]) -> dict[str, Any]:

@@ -95,20 +95,28 @@ def match_stages(
                 claim(s.key, stage)
     _anchor_closing(spec, stages, vendor, claim)
     if reuse_defaults:
-        free = [st for st in stages if st.id not in claimed and st.semantics is Semantics.PROCESS]
-        free = [st for st in free if is_reusable_default(vendor, spec.kind, st)]
-        todo = [s for s in spec.stages if s.key not in found and not s.absent]
-        for s, stage in zip(
-            [s for s in todo if s.semantics is Semantics.PROCESS], free, strict=False
-        ):
-            claim(s.key, stage)
-        extra_failures = [
-            s for s in todo if s.semantics is Semantics.FAILURE and s.key not in found
-        ]
-        spare = [st for st in stages if st.id not in claimed and st.semantics is Semantics.FAILURE]
-        for s, stage in zip(extra_failures, spare, strict=False):
-            claim(s.key, stage)
+        _reuse_defaults(spec, [st for st in stages if st.id not in claimed], vendor, found, claim)
     return found
+
+
+def _reuse_defaults(
+    spec: FunnelSpec,
+    free: list[Stage],
+    vendor: Vendor,
+    found: dict[str, Stage],
+    claim: Callable[[str, Stage | None], None],
+) -> None:
+    """Vendor default stages (bitrix24.md §6.1) are taken into use, in order, not left over."""
+    todo = [s for s in spec.stages if s.key not in found and not s.absent]
+    process = [st for st in free if st.semantics is Semantics.PROCESS]
+    process = [st for st in process if is_reusable_default(vendor, spec.kind, st)]
+    wanted = [s for s in todo if s.semantics is Semantics.PROCESS]
+    for s, stage in zip(wanted, process, strict=False):
+        claim(s.key, stage)
+    failures = [s for s in todo if s.semantics is Semantics.FAILURE and s.key not in found]
+    spare = [st for st in free if st.semantics is Semantics.FAILURE]
+    for s, stage in zip(failures, spare, strict=False):
+        claim(s.key, stage)
 
 
 def _anchor_closing(

@@ -159,3 +159,10 @@ def check_binding(reviewed: Plan, fresh: Plan) -> None:
             f"≠ {fresh.checksum[:12]})",
             hint="run `funnelkit plan --save-plan` again and review the new plan",
         )
+
+
+def plan_schema() -> dict[str, Any]:
+    """The JSON Schema of a saved plan file (`funnelkit schema plan`)."""
+    schema = Plan.model_json_schema(by_alias=True)
+    schema["title"] = "funnelkit plan"
+    return schema

@@ -180,6 +180,8 @@ class Planner:
         if m.funnel is None:
             self._create_funnel(m)
             return
+        if m.funnel.kind is FunnelKind.LEAD and self.vendor is Vendor.BITRIX24:
+            return  # bitrix24.md §6.1: leads are not a category; their funnel has no name to set
         if norm(m.funnel.name) != norm(name) or m.funnel.name != name:
             self.touched[(spec.key, "update")] += 1
             self.add(

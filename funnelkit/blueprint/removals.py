@@ -30,23 +30,48 @@ def _unknown(count: int | None) -> str:
     return "an unknown number of" if count is None else str(count)
 
 
-def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
-    """Delete a stage; when it holds deals, move them first, and only under --force."""
-    where = f"stage «{stage.name}» of «{p.name(m.spec)}»"
+def move_deals(
+    p: Planner, m: FunnelMatch, stage: Stage, count: int | None, reason: str, ref: str, pos: int
+) -> None:
+    """Move one stage's deals before its deletion (never implicitly: the blueprint said so)."""
+    p.add(
+        Change(
+            op=ChangeOp.MOVE_DEALS,
+            funnel_key=m.spec.key,
+            funnel_id=m.funnel_id,
+            stage_key=next((k for k, s in m.matched.items() if s.id == stage.id), None),
+            stage_id=stage.id,
+            deal_count=count,
+            unsafe_reason=reason,
+            summary=f"move {_unknown(count)} deals from «{stage.name}» to {ref}",
+            **_target(p, m, ref),
+        ),
+        (m.pos, pos),
+    )
+
+
+def _undeletable(p: Planner, m: FunnelMatch, stage: Stage) -> str | None:
+    """Why the vendor will not delete this stage, if it will not."""
     if stage.semantics is Semantics.SUCCESS or is_fixed_stage(p.vendor, stage):
-        p.warnings.append(f"{where} cannot be removed: the vendor keeps a funnel's closing stages")
-        return
+        return "the vendor keeps a funnel's closing stages"
     if stage.system:
         # bitrix24.md §6.3: system stages go only with FORCED=Y, which funnelkit never sends
-        p.warnings.append(f"{where} cannot be removed: it is a system stage; rename it instead")
-        return
+        return "it is a system stage; rename it instead"
     failures = [s for s in m.stages if s.semantics is Semantics.FAILURE]
     if stage.semantics is Semantics.FAILURE and len(failures) <= 1:
         # bitrix24.md §6.3: a funnel retains at least one stage of each closing group
-        p.warnings.append(f"{where} cannot be removed: it is the funnel's only failure stage")
+        return "it is the funnel's only failure stage"
+    return None
+
+
+def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
+    """Delete a stage; when it holds deals, move them first, and only under --force."""
+    where = f"stage «{stage.name}» of «{p.name(m.spec)}»"
+    why = _undeletable(p, m, stage)
+    if why is not None:
+        p.warnings.append(f"{where} cannot be removed: {why}")
         return
     count = 0 if m.virtual else p.count(stage.funnel_id, stage.id)
-    base = {"funnel_key": m.spec.key, "funnel_id": m.funnel_id, "stage_key": spec.key}
     reason = None
     if count != 0:
         if spec.move_deals_to is None:
@@ -54,25 +79,15 @@ def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, inde
                 f"{where} holds {_unknown(count)} deals and the blueprint gives no move_deals_to"
             )
             return
-        target = _target(p, m, spec.move_deals_to)
         reason = f"removes {where} holding {_unknown(count)} deals"
-        p.add(
-            Change(
-                op=ChangeOp.MOVE_DEALS,
-                **base,
-                stage_id=stage.id,
-                deal_count=count,
-                unsafe_reason=reason,
-                summary=f"move {_unknown(count)} deals from «{stage.name}» to {spec.move_deals_to}",
-                **target,
-            ),
-            (m.pos, index + 1),
-        )
+        move_deals(p, m, stage, count, reason, spec.move_deals_to, index + 1)
     p.touched[(m.spec.key, "stage-delete")] += 1
     p.add(
         Change(
             op=ChangeOp.DELETE_STAGE,
-            **base,
+            funnel_key=m.spec.key,
+            funnel_id=m.funnel_id,
+            stage_key=spec.key,
             stage_id=stage.id,
             deal_count=count,
             unsafe_reason=reason,
@@ -82,21 +97,27 @@ def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, inde
     )
 
 
+def _funnel_undeletable(p: Planner, m: FunnelMatch) -> str | None:
+    assert m.funnel is not None
+    if (m.funnel.is_default and not p.limits.default_funnel_deletable) or (
+        m.funnel.kind is FunnelKind.LEAD and p.vendor is Vendor.BITRIX24
+    ):
+        return "it is the portal's default funnel"  # bitrix24.md §6.1: category 0 stays
+    deal_funnels = [f for f in p.snapshot.structure.funnels if f.kind is FunnelKind.DEAL]
+    if len(deal_funnels) <= 1 and not p.limits.last_funnel_deletable:
+        return "it is the portal's last funnel"  # amocrm.md §5.2
+    return None
+
+
 def remove_funnel(p: Planner, m: FunnelMatch) -> None:
     """Delete a funnel; its deals move stage by stage to `move_deals_to` first."""
     assert m.funnel is not None
     funnel, spec = m.funnel, m.spec
     where = f"funnel «{funnel.name}»"
-    if (funnel.is_default and not p.limits.default_funnel_deletable) or (
-        funnel.kind is FunnelKind.LEAD and p.vendor is Vendor.BITRIX24
-    ):
-        p.warnings.append(f"{where} cannot be removed: it is the portal's default funnel")
+    why = _funnel_undeletable(p, m)
+    if why is not None:
+        p.warnings.append(f"{where} cannot be removed: {why}")
         return
-    remaining = [f for f in p.snapshot.structure.funnels if f.kind is FunnelKind.DEAL]
-    if len(remaining) <= 1 and not p.limits.last_funnel_deletable:
-        p.warnings.append(f"{where} cannot be removed: it is the portal's last funnel")
-        return
-    counts = {s.id: p.count(funnel.id, s.id) for s in p.snapshot.structure.stages_of(funnel.id)}
     total = p.count(funnel.id, None)
     reason = None
     if total != 0:
@@ -106,24 +127,10 @@ def remove_funnel(p: Planner, m: FunnelMatch) -> None:
             )
             return
         reason = f"removes {where} holding {_unknown(total)} deals"
-        target = _target(p, m, spec.move_deals_to)
         for stage in p.snapshot.structure.stages_of(funnel.id):
-            if counts[stage.id] == 0:
-                continue
-            p.add(
-                Change(
-                    op=ChangeOp.MOVE_DEALS,
-                    funnel_key=spec.key,
-                    funnel_id=funnel.id,
-                    stage_id=stage.id,
-                    deal_count=counts[stage.id],
-                    unsafe_reason=reason,
-                    summary=f"move {_unknown(counts[stage.id])} deals from «{stage.name}» "
-                    f"to {spec.move_deals_to}",
-                    **target,
-                ),
-                (m.pos, stage.sort),
-            )
+            count = p.count(funnel.id, stage.id)
+            if count != 0:
+                move_deals(p, m, stage, count, reason, spec.move_deals_to, stage.sort)
     p.touched[(spec.key, "delete")] += 1
     p.add(
         Change(

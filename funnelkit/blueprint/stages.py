@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from funnelkit.blueprint.plan import Unmanaged
-from funnelkit.blueprint.removals import remove_stage
+from funnelkit.blueprint.removals import move_deals, remove_stage
 from funnelkit.blueprint.schema import StageSpec
 from funnelkit.blueprint.vendorrules import (
     code_of,
@@ -150,48 +150,36 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
     )
 
 
+def _semantics_refusal(p: Planner, spec: StageSpec, stage: Stage) -> str | None:
+    if Semantics.SUCCESS in (spec.semantics, stage.semantics):
+        return "a funnel keeps exactly one success stage; rename it instead"
+    if p.vendor is Vendor.AMOCRM or stage.system:
+        return "the vendor cannot change or remove this stage"  # amocrm.md §5.1: 142/143
+    return None
+
+
 def _change_semantics(
     p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
 ) -> bool:
     """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete."""
     what = f"stage «{stage.name}» changes from {stage.semantics} to {spec.semantics}"
-    if spec.semantics is Semantics.SUCCESS or stage.semantics is Semantics.SUCCESS:
-        p.refusals.append(f"{what}: a funnel keeps exactly one success stage; rename it instead")
-        return False
-    if p.vendor is Vendor.AMOCRM or stage.system:
-        p.refusals.append(f"{what}: the vendor cannot change or remove this stage")
+    refusal = _semantics_refusal(p, spec, stage)
+    if refusal is not None:
+        p.refusals.append(f"{what}: {refusal}")
         return False
     code = stage_code(f"{spec.key}-{spec.semantics.value[0]}", m.funnel_id, p.limits, taken)
     taken.add(code)
     count = p.count(stage.funnel_id, stage.id) if not m.virtual else 0
-    reason = (
-        f"{what} (recreated; {count if count is not None else 'an unknown number of'} deals move)"
-    )
+    moving = "an unknown number of" if count is None else str(count)
+    reason = f"{what} (recreated; {moving} deals move)"
     base = {"funnel_key": m.spec.key, "funnel_id": m.funnel_id, "stage_key": spec.key}
+    summary = f"create stage «{p.name(spec)}» ({spec.semantics}) in «{p.name(m.spec)}»"
+    fields = _fields(p, m, spec, stage.sort, code)
     p.add(
-        Change(
-            op=ChangeOp.CREATE_STAGE,
-            **base,
-            fields=_fields(p, m, spec, stage.sort, code),
-            summary=f"create stage «{p.name(spec)}» ({spec.semantics}) in «{p.name(m.spec)}»",
-        ),
-        (m.pos, index + 1),
+        Change(op=ChangeOp.CREATE_STAGE, **base, fields=fields, summary=summary), (m.pos, index + 1)
     )
     if count != 0:
-        p.add(
-            Change(
-                op=ChangeOp.MOVE_DEALS,
-                **base,
-                stage_id=stage.id,
-                target_funnel_key=m.spec.key,
-                target_funnel_id=m.funnel_id,
-                target_stage_key=spec.key,
-                deal_count=count,
-                unsafe_reason=reason,
-                summary=f"move deals of «{stage.name}» to the new «{p.name(spec)}»",
-            ),
-            (m.pos, index + 1),
-        )
+        move_deals(p, m, stage, count, reason, spec.key, index + 1)
     p.add(
         Change(
             op=ChangeOp.DELETE_STAGE,

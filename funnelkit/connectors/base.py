@@ -27,7 +27,7 @@ class PortalSettings(BaseModel):
         default=None, description="OAuth token file (access + refresh); client id/secret from env"
     )
     rate_limit: float | None = Field(
-        default=None, gt=0, le=100, description="Requests per second (vendor default if unset)"
+        default=None, gt=0, le=1000, description="Requests per second (vendor default if unset)"
     )
     burst: int | None = Field(
         default=None, ge=1, le=1000, description="Bitrix24 bucket size (default 50)"

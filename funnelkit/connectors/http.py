@@ -9,10 +9,8 @@ honours Retry-After, gives up after `max_retry_seconds`, and turns every failure
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
-import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -26,6 +24,7 @@ from tenacity import (
     stop_before_delay,
 )
 
+from funnelkit.connectors.pacing import ClientBucket, retry_after_seconds
 from funnelkit.connectors.redact import redact
 from funnelkit.errors import AuthError, ConnectorError, RateLimitError, VendorApiError
 
@@ -49,59 +48,6 @@ class Transient(Exception):
 
 Checker = Callable[[str, httpx.Response, Any], None]
 """A vendor's look at (method, response, payload): raise Transient or a ConnectorError, or pass."""
-
-
-class ClientBucket:
-    """Client-side leaky bucket: `burst` requests at once, then `rate` per second."""
-
-    def __init__(
-        self,
-        rate: float,
-        burst: int,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], None] = time.sleep,
-    ) -> None:
-        self.rate = rate
-        self.burst = max(1, burst)
-        self._clock = clock
-        self._sleep = sleep
-        self._level = 0.0
-        self._at = clock()
-        self._lock = threading.Lock()
-        self.waited = 0.0
-
-    def acquire(self) -> None:
-        """Block until one more request fits in the bucket, then count it."""
-        with self._lock:
-            now = self._clock()
-            self._level = max(0.0, self._level - (now - self._at) * self.rate)
-            self._at = now
-            excess = self._level + 1 - self.burst
-            if excess > 0:
-                delay = excess / self.rate
-                self.waited += delay
-                self._sleep(delay)
-                self._level = max(0.0, self._level - delay * self.rate)
-                self._at = self._clock()
-            self._level += 1
-
-
-def retry_after_seconds(response: httpx.Response, payload: Any) -> float | None:
-    """Seconds the vendor asks us to wait: Retry-After header (seconds or date) or `retry_after`."""
-    header = response.headers.get("Retry-After")
-    if header:
-        try:
-            return max(0.0, float(header))
-        except ValueError:
-            parsed = email.utils.parsedate_to_datetime(header)
-            if parsed is not None:
-                return max(0.0, parsed.timestamp() - time.time())
-    if isinstance(payload, dict):
-        value = payload.get("retry_after")
-        if isinstance(value, int | float):
-            return max(0.0, float(value))
-    return None
 
 
 class ApiClient:
@@ -228,11 +174,29 @@ class ApiClient:
                 f"connection failed: {self.redact(str(exc)) or type(exc).__name__}"
             ) from None
         log.debug("%s %s -> HTTP %d", self.vendor, method, response.status_code)
+        if response.is_redirect:
+            # bitrix24.md §1.3: a renamed portal answers 302; re-POSTing blindly loses the body.
+            where = self.redact(response.headers.get("Location", "?"))
+            raise ConnectorError(
+                f"{self.vendor} {method}: the portal moved (HTTP {response.status_code} → {where})",
+                "Update the portal url (and the webhook URL) to the new address",
+                method=method,
+            )
         payload = self._parse(method, response)
-        if self.check is not None:
-            self.check(method, response, payload)
-        self._default_check(method, response, payload)
+        try:
+            if self.check is not None:
+                self.check(method, response, payload)
+            self._default_check(method, response, payload)
+        except ConnectorError as exc:
+            raise self.scrub(exc) from None
         return None if payload is NO_BODY else payload
+
+    def scrub(self, exc: ConnectorError) -> ConnectorError:
+        """The same error with its message and hint redacted (vendors may echo URLs)."""
+        exc.message = self.redact(exc.message)
+        exc.args = (exc.message,)
+        exc.hint = self.redact(exc.hint) if exc.hint else exc.hint
+        return exc
 
     def _parse(self, method: str, response: httpx.Response) -> Any:
         if response.status_code == 204 or not response.content:
@@ -292,3 +256,6 @@ class ApiClient:
             method=method,
             status=status,
         )
+
+
+__all__ = ["NO_BODY", "ApiClient", "Checker", "ClientBucket", "Transient", "retry_after_seconds"]

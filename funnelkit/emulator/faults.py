@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass, field
 
 KINDS = ("503", "429", "reset", "slow", "truncate")
+# Opt-in kinds, never drawn unless named: "403" is amoCRM's HTML page of an IP block.
+EXTRA_KINDS = ("403",)
 
 
 @dataclass
@@ -35,7 +37,7 @@ class FaultPlan:
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
-        unknown = set(self.kinds) - set(KINDS)
+        unknown = set(self.kinds) - set(KINDS) - set(EXTRA_KINDS)
         if unknown:
             raise ValueError(f"unknown fault kinds: {', '.join(sorted(unknown))}")
         if not 0.0 <= self.rate <= 1.0:

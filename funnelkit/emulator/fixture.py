@@ -69,6 +69,33 @@ def id_key(value: str) -> tuple[int, int, str]:
 def build_state(fx: Fixture) -> PortalState:
     """The portal a validated, cross-checked fixture describes."""
     state = PortalState(vendor=fx.vendor, domain=fx.domain, currency=fx.currency, now=fx.now)
+    _structure(state, fx)
+    state.companies = {
+        c.id: Company(id=c.id, name=c.name, responsible_id=c.responsible, created_at=c.created_at)
+        for c in sorted(fx.companies, key=lambda c: id_key(c.id))
+    }
+    state.contacts = {
+        c.id: Contact(
+            id=c.id,
+            name=c.name,
+            company_id=c.company,
+            responsible_id=c.responsible,
+            created_at=c.created_at,
+            last_activity_at=c.last_activity_at,
+        )
+        for c in sorted(fx.contacts, key=lambda c: id_key(c.id))
+    }
+    deals = sorted(fx.deals, key=lambda d: (d.entity != "deal", id_key(d.id)))
+    for deal in deals:
+        state.deals[deal.id] = _deal(state, deal)
+    _history(state, deals)
+    _activities(state, deals, fx.activities)
+    _next_ids(state)
+    return state
+
+
+def _structure(state: PortalState, fx: Fixture) -> None:
+    """Users, funnels with their stages, loss reasons, fields and tunnels."""
     state.users = {
         u.id: User(id=u.id, name=u.name, active=u.active, departments=tuple(u.departments))
         for u in fx.users
@@ -103,28 +130,6 @@ def build_state(fx: Fixture) -> PortalState:
         )
         for t in fx.tunnels
     ]
-    state.companies = {
-        c.id: Company(id=c.id, name=c.name, responsible_id=c.responsible, created_at=c.created_at)
-        for c in sorted(fx.companies, key=lambda c: id_key(c.id))
-    }
-    state.contacts = {
-        c.id: Contact(
-            id=c.id,
-            name=c.name,
-            company_id=c.company,
-            responsible_id=c.responsible,
-            created_at=c.created_at,
-            last_activity_at=c.last_activity_at,
-        )
-        for c in sorted(fx.contacts, key=lambda c: id_key(c.id))
-    }
-    deals = sorted(fx.deals, key=lambda d: (d.entity != "deal", id_key(d.id)))
-    for deal in deals:
-        state.deals[deal.id] = _deal(state, deal)
-    _history(state, deals)
-    _activities(state, deals, fx.activities)
-    _next_ids(state)
-    return state
 
 
 def _deal(state: PortalState, d: FxDeal) -> Deal:

@@ -6,7 +6,15 @@ from collections import defaultdict
 from typing import Any
 
 from funnelkit.emulator.state import PortalState
-from funnelkit.model import Activity, DeadlineChange, Deal, StageTransition, TunnelMode
+from funnelkit.model import (
+    Activity,
+    Company,
+    Contact,
+    DeadlineChange,
+    Deal,
+    StageTransition,
+    TunnelMode,
+)
 from funnelkit.model.timeutil import iso
 
 
@@ -51,36 +59,38 @@ def dump_fixture(state: PortalState) -> dict[str, Any]:
             }
             for t in state.tunnels
         ],
-        "contacts": [
-            _drop_empty(
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "company": c.company_id,
-                    "responsible": c.responsible_id,
-                    "created_at": iso(c.created_at),
-                    "last_activity_at": iso(c.last_activity_at),
-                }
-            )
-            for c in state.contacts.values()
-        ],
-        "companies": [
-            _drop_empty(
-                {
-                    "id": c.id,
-                    "name": c.name,
-                    "responsible": c.responsible_id,
-                    "created_at": iso(c.created_at),
-                }
-            )
-            for c in state.companies.values()
-        ],
+        "contacts": [_contact(c) for c in state.contacts.values()],
+        "companies": [_company(c) for c in state.companies.values()],
         "deals": [
             _deal(d, moves[d.id], changes[d.id], acts[d.id], postponed)
             for d in state.deals.values()
         ],
         "activities": [_activity(a, postponed) for a in acts[None]],
     }
+
+
+def _contact(c: Contact) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "id": c.id,
+            "name": c.name,
+            "company": c.company_id,
+            "responsible": c.responsible_id,
+            "created_at": iso(c.created_at),
+            "last_activity_at": iso(c.last_activity_at),
+        }
+    )
+
+
+def _company(c: Company) -> dict[str, Any]:
+    return _drop_empty(
+        {
+            "id": c.id,
+            "name": c.name,
+            "responsible": c.responsible_id,
+            "created_at": iso(c.created_at),
+        }
+    )
 
 
 def _funnel(state: PortalState, funnel_id: str) -> dict[str, Any]:

@@ -51,16 +51,19 @@ class ActivityColumns:
 
 
 def choose_planted(rng: np.random.Generator, f: DealFacts, now: int) -> Planted:
-    """Disjoint sets of open, non-parked deals for FK301 / FK302 / FK303."""
+    """Disjoint sets of open, non-parked deals for FK302, FK303 and FK301, in that order.
+
+    The pickiest sets go first: a small portal may have only the planted stuck deals open,
+    and those qualify for every set.
+    """
     pool = rng.permutation(np.flatnonzero(f.is_open & ~f.in_dump))
-    n = max(2, len(pool) // 100)
-    no_task, overdue = pool[: n // 2 + 1], pool[n // 2 + 1 : n + 1]
-    rest = pool[n + 1 :]
-    old = rest[f.last_at[rest] <= now - 30 * DAY]
-    postponed = old[: max(2, n // 2)]
-    rest = np.setdiff1d(rest, postponed)
-    quiet = rest[f.created[rest] <= now - 130 * DAY]
-    silent = rng.permutation(quiet)[: max(2, n // 2)]
+    share = max(1, len(pool) // 100)
+    postponed = pool[f.last_at[pool] <= now - 30 * DAY][:share]
+    rest = pool[~np.isin(pool, postponed)]
+    silent = rest[f.created[rest] <= now - 130 * DAY][:share]
+    rest = rest[~np.isin(rest, silent)]
+    n = max(1, len(pool) // 100)
+    no_task, overdue = rest[: (n + 1) // 2], rest[(n + 1) // 2 : n]
     return Planted(np.sort(no_task), np.sort(overdue), np.sort(postponed), np.sort(silent))
 
 
@@ -90,14 +93,18 @@ def activities(rng: np.random.Generator, f: DealFacts, p: Planted, now: int) -> 
     k_created[parked] = f.last_at[k_rows[parked]] + rng.integers(0, DAY, int(parked.sum()))
     quiet = np.isin(k_rows, p.silent)
     low = np.maximum(f.created[k_rows[quiet]], now - 400 * DAY)
-    k_created[quiet] = low + (rng.random(int(quiet.sum())) * (now - 120 * DAY - low)).astype(np.int64)
+    k_created[quiet] = low + (rng.random(int(quiet.sum())) * (now - 120 * DAY - low)).astype(
+        np.int64
+    )
     k_created = np.clip(k_created, f.created[k_rows], now)
 
     deal = np.concatenate([closed, t_rows, k_rows])
     kind = np.concatenate([c_kind, np.full(len(t_rows), TASK), np.full(len(k_rows), CALL)])
     created = np.concatenate([c_created, t_created, k_created])
     deadline = np.concatenate([np.full(len(closed), -1), t_deadline, np.full(len(k_rows), -1)])
-    done = np.concatenate([np.ones(len(closed), bool), np.zeros(len(t_rows), bool), np.ones(len(k_rows), bool)])
+    done = np.concatenate(
+        [np.ones(len(closed), bool), np.zeros(len(t_rows), bool), np.ones(len(k_rows), bool)]
+    )
     cols = ActivityColumns(deal, kind.astype(np.int8), created, deadline, done, *_empty(4))
     _postpone(rng, cols, len(closed), t_rows, p.postponed, now)
     return cols

@@ -5,16 +5,16 @@ from __future__ import annotations
 import numpy as np
 
 from funnelkit.emulator.gen_activity import DealFacts, activities, choose_planted
+from funnelkit.emulator.gen_contacts import build_contacts
+from funnelkit.emulator.gen_deals import build_deals
 from funnelkit.emulator.gen_defects import plant_answer_key
 from funnelkit.emulator.gen_engine import Columns
+from funnelkit.emulator.gen_ids import Ids
 from funnelkit.emulator.gen_layout import DUMP, LOST, PROCESS_TAGS, UNSORTED
 from funnelkit.emulator.gen_paths import Compiled
 from funnelkit.emulator.gen_people import People
 from funnelkit.emulator.gen_rows import (
-    Ids,
     build_activities,
-    build_contacts,
-    build_deals,
     build_responsible_changes,
     build_transitions,
 )

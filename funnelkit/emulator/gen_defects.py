@@ -15,7 +15,7 @@ from funnelkit.emulator.state import Planted, PortalState
 from funnelkit.model import Vendor
 
 if TYPE_CHECKING:
-    from funnelkit.emulator.gen_rows import Ids
+    from funnelkit.emulator.gen_ids import Ids
 
 QUIET_DAYS = 90  # FK303 as planted: no call / e-mail / meeting for this long
 STAGE_NOTES = {
@@ -79,7 +79,11 @@ def _tasks(state: PortalState, out: list[Planted]) -> None:
         if a.kind == "task" and not a.done and a.deadline is not None and a.deadline >= now
     }
     note = "open, with no task or only overdue ones"
-    out += [Planted("FK301", "deal", d.id, note) for d in state.deals.values() if not d.closed and d.id not in live]
+    out += [
+        Planted("FK301", "deal", d.id, note)
+        for d in state.deals.values()
+        if not d.closed and d.id not in live
+    ]
     counts: dict[str, int] = {}
     for change in state.deadline_changes:
         counts[change.task_id] = counts.get(change.task_id, 0) + 1

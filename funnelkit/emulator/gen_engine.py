@@ -47,7 +47,9 @@ class Groups:
         for name in Columns.__dataclass_fields__:
             chunks = [p[name] for p in self.parts]
             if name == "times":
-                chunks = [np.pad(c, ((0, 0), (0, width - c.shape[1])), constant_values=-1) for c in chunks]
+                chunks = [
+                    np.pad(c, ((0, 0), (0, width - c.shape[1])), constant_values=-1) for c in chunks
+                ]
             joined[name] = np.concatenate(chunks)
         return Columns(**joined)
 
@@ -85,18 +87,18 @@ def simulate(
 
 def final_codes(c: Compiled, template: np.ndarray, n_valid: np.ndarray) -> np.ndarray:
     """The stage each deal is in now."""
-    return c.paths[template, n_valid - 1]
+    codes: np.ndarray = c.paths[template, n_valid - 1]
+    return codes
 
 
 def won_mask(c: Compiled, template: np.ndarray, n_valid: np.ndarray) -> np.ndarray:
     """Deals that reached their funnel's success stage by now."""
     tags = np.array(c.tags)
-    return tags[final_codes(c, template, n_valid)] == WON
+    won: np.ndarray = tags[final_codes(c, template, n_valid)] == WON
+    return won
 
 
-def pick_templates(
-    c: Compiled, rng: np.random.Generator, funnel: int, n: int
-) -> np.ndarray:
+def pick_templates(c: Compiled, rng: np.random.Generator, funnel: int, n: int) -> np.ndarray:
     """Organic paths for `n` deals of one funnel, by their weights."""
     options = c.templates(funnel, ORGANIC)
     weights = c.weights[options] / c.weights[options].sum()

@@ -78,7 +78,12 @@ def bitrix24_layout(rng: random.Random) -> list[FunnelSpec]:
         stages=(
             S("NEW", "Новая заявка", system=True),
             S("PREPARATION", "Квалификация пройдена"),
-            S("PREPAYMENT_INVOICE", "Подготовить КП и согласовать с клиентом", MERGED, codes=("FK103",)),
+            S(
+                "PREPAYMENT_INVOICE",
+                "Подготовить КП и согласовать с клиентом",
+                MERGED,
+                codes=("FK103",),
+            ),
             S("EXECUTING", "В работе", codes=("FK102",)),
             S("FINAL_INVOICE", "Договор/счет отправлен", late=True),
             S(_uc(rng), "Клиент думает", DUMP, factor=3.0, codes=("FK101",)),
@@ -113,7 +118,13 @@ def bitrix24_layout(rng: random.Random) -> list[FunnelSpec]:
         codes=(("FK105", NOTE_105),),
         stages=(
             *(
-                S(sid, name, GRANULAR if codes else "work", factor=0.1 if codes else 0.5, codes=codes)
+                S(
+                    sid,
+                    name,
+                    GRANULAR if codes else "work",
+                    factor=0.1 if codes else 0.5,
+                    codes=codes,
+                )
                 for sid, (name, codes) in zip(cold_ids, cold_names, strict=True)
             ),
             S("C2:WON", "Передан в продажи", WON, system=True),
@@ -168,7 +179,9 @@ def amocrm_layout(rng: random.Random) -> list[FunnelSpec]:
 
     def unsorted() -> StageSpec:
         extras = (("type", "1"),)
-        return st("Неразобранное", UNSORTED, factor=0.01, system=True, color="#c1c1c1", extras=extras)
+        return st(
+            "Неразобранное", UNSORTED, factor=0.01, system=True, color="#c1c1c1", extras=extras
+        )
 
     def pid(n: int) -> str:
         return str(base_pipeline + n)

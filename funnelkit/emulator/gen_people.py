@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+import numpy as np
+
 from funnelkit.emulator.gen_data import sample
 from funnelkit.model import User, Vendor
 
@@ -30,6 +32,14 @@ class People:
         first = self.first_names[number % len(self.first_names)]
         last = self.last_names[(number // len(self.first_names)) % len(self.last_names)]
         return f"{first} {last}"
+
+    def contact_names(self, numbers: np.ndarray) -> np.ndarray:
+        """`contact_name` for many numbers at once (an object array)."""
+        f, g = len(self.first_names), len(self.last_names)
+        pool = np.empty(f * g, dtype=object)
+        pool[:] = [self.contact_name(k) for k in range(f * g)]
+        names: np.ndarray = pool[numbers % (f * g)]
+        return names
 
 
 def people(vendor: Vendor, rng: random.Random) -> People:

@@ -64,7 +64,7 @@ class App(Protocol):
         """Answer one request."""
 
     def fault_response(self, kind: str) -> Response:
-        """The vendor's own answer for an injected overload fault ('503', '429')."""
+        """The vendor's own answer for an injected fault ('503', '429'; '403' if opted in)."""
 
     def expire_tokens(self) -> None:
         """Make every issued access token expire now (fault 'expire')."""
@@ -100,7 +100,7 @@ class _Handler(BaseHTTPRequestHandler):
             owner.faults.sleep_slow()
         if fault == "expire":
             owner.app.expire_tokens()
-        if fault in ("503", "429"):
+        if fault in ("503", "429", "403"):
             response = owner.app.fault_response(fault)
         else:
             response = owner.app.handle(request)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from funnelkit.names.context import build_view
 from funnelkit.names.granular import too_granular
 from funnelkit.names.roles import guess_role
@@ -14,6 +16,9 @@ ROLE_TRUST = 0.6
 
 def analyse_funnel(funnel: FunnelInput) -> FunnelAnalysis:
     """Verdicts for every stage (at least one each, «ok» when nothing fires) and a role guess."""
+    # Board order decides neighbours and edges; `sort` ties keep the given order.
+    ordered = tuple(sorted(funnel.stages, key=lambda s: s.sort))
+    funnel = replace(funnel, stages=ordered)
     guess = guess_role(funnel.name, [s.name for s in funnel.stages])
     role = funnel.role
     if role is None and guess.confidence >= ROLE_TRUST:

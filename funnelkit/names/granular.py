@@ -16,7 +16,8 @@ from funnelkit.names.types import Label
 def too_granular(funnel: FunnelView) -> dict[int, Hit]:
     """Stage index → hit, for every stage that is an elementary step of another."""
     hits: dict[int, Hit] = {}
-    for finder in (_numbered_repeats, _single_attempts, _duplicates, _sub_steps, _call_outcomes):
+    finders = (_numbered_repeats, _single_attempts, _duplicates, _sub_steps, _call_outcomes)
+    for finder in (*finders, _single_messages):
         for index, hit in finder(funnel).items():
             hits.setdefault(index, hit)
     return hits
@@ -102,4 +103,20 @@ def _call_outcomes(funnel: FunnelView) -> dict[int, Hit]:
         if step:
             reason = f"a call outcome of the «{step}» step split into its own stage"
             hits[view.index] = Hit(Label.TOO_GRANULAR, reason, 0.5)
+    return hits
+
+
+def _single_messages(funnel: FunnelView) -> dict[int, Hit]:
+    # «Написали в WhatsApp», «Email sent»: one touch is a task or an activity, not a stage
+    # (article 001: do not split the funnel into elementary actions).
+    hits = {}
+    for view in funnel.stages:
+        folded = view.name.folded
+        channel = lx.CHANNEL.match(folded)
+        if channel is None or view.semantics is not Semantics.PROCESS:
+            continue
+        if lx.SALES.match(folded) or lx.MILESTONE.match(folded) or lx.NO_ANSWER.match(folded):
+            continue
+        reason = f"a single message or call («{channel}») as a stage: an activity, not a step"
+        hits[view.index] = Hit(Label.TOO_GRANULAR, reason, 0.5)
     return hits

@@ -31,6 +31,11 @@ class Cue:
 
     def match(self, words: Sequence[str]) -> str | None:
         """The written pattern that occurs in the folded words, or None."""
+        found = self.find(words)
+        return found[0] if found else None
+
+    def find(self, words: Sequence[str]) -> tuple[str, range] | None:
+        """The written pattern and the word positions it covers, or None."""
         candidates: set[int] = set()
         for word in words:
             candidates.update(self.exact.get(word, ()))
@@ -38,22 +43,28 @@ class Cue:
                 candidates.update(self.prefix.get(word[:n], ()))
         for index in sorted(candidates):
             written, stems = self.patterns[index]
-            if _occurs(stems, words):
-                return written
+            for start in range(len(words)):
+                end = _occurs_at(stems, words, start)
+                if end is not None:
+                    return written, range(start, end + 1)
         return None
+
+    def without(self, words: Sequence[str]) -> tuple[str, ...]:
+        """The words left once this cue's first match is taken out."""
+        found = self.find(words)
+        if found is None:
+            return tuple(words)
+        return tuple(w for i, w in enumerate(words) if i not in found[1])
 
 
 def _hit(stem: str, word: str) -> bool:
     return word == stem[1:] if stem.startswith("=") else word.startswith(stem)
 
 
-def _occurs(stems: tuple[str, ...], words: Sequence[str]) -> bool:
-    return any(_occurs_at(stems, words, start) for start in range(len(words)))
-
-
-def _occurs_at(stems: tuple[str, ...], words: Sequence[str], start: int) -> bool:
+def _occurs_at(stems: tuple[str, ...], words: Sequence[str], start: int) -> int | None:
+    """The position of the last matched word when the pattern starts at `start`."""
     if not _hit(stems[0], words[start]):
-        return False
+        return None
     pos, gap = start, 0
     for stem in stems[1:]:
         if stem == "..":
@@ -62,9 +73,9 @@ def _occurs_at(stems: tuple[str, ...], words: Sequence[str], start: int) -> bool
         window = range(pos + 1, min(len(words), pos + 2 + gap))
         nxt = next((i for i in window if _hit(stem, words[i])), None)
         if nxt is None:
-            return False
+            return None
         pos, gap = nxt, 0
-    return True
+    return pos
 
 
 def cue(name: str, patterns: str) -> Cue:
@@ -93,7 +104,11 @@ THINKING = cue(
     """
     дума | думк | раздум | роздум | обдум | обмирков | обмірков | размышл | колебл | вагаєт |
     принима .. решен | принят .. решен | прийма .. рішен | прийнят .. рішен | приня .. решен |
-    dumk | =think | thinking | considering | evaluating | deciding | =undecided | on the fence
+    dumk | =think | thinking | considering | evaluating | deciding | =undecided | on the fence |
+    подума | задума | ухвал .. рішен | decision making | making .. decision | не готов .. покуп
+    | не готов .. купит | не готов .. придб | пока не готов | поки не готов | not ready .. buy |
+    =evaluation | клиент .. рассматр | клієнт .. розгляд | кп .. рассмотрени | кп .. розгляд |
+    under consideration | toma .. decision | tomada .. decisao | entscheidungsfind
     """,
 )
 NO_ANSWER = cue(
@@ -103,8 +118,8 @@ NO_ANSWER = cue(
     не бере трубк | не взял трубк | не взяв трубк | =нбт | не выход на связ | не виход на зв'яз
     | не на связ | не на зв'яз | пропал | пропав | игнор | ігнор | автоответ | no answer |
     =noanswer | not answer | no response | not respond | unreachable | =attempted | voicemail |
-    ghost | no contact | nedozvon
-    | нет ответ | без ответ | без відповід | немає відповід | абонент недоступ | молчит | мовчит
+    ghost | no contact | nedozvon | нет ответ | без ответ | без відповід | немає відповід |
+    абонент недоступ | молчит | мовчит | attempting
     """,
 )
 POSTPONED = cue(
@@ -115,10 +130,9 @@ POSTPONED = cue(
     следующ год | наступн рок | next year | nurtur | подогрев | прогрев | =warm up | follow up |
     =followup | перезвон | передзвон | call back | callback | =remind | напомин | нагаду |
     отстойник | seguimiento | nachfass | =корзина | =парковка | =bucket | =archive | =archived |
-    архив | архів
-    | спящ | спляч | завис | =висяк | not now | =someday | =maybe | не сейчас | не зараз | на потом
-    | долгосроч | довгостроков | long term | =stalled | =stale | =dormant | =idle | =parked
-    | =parking | recycl
+    архив | архів | спящ | спляч | завис | =висяк | not now | =someday | =maybe | не сейчас | не
+    зараз | на потом | долгосроч | довгостроков | long term | =stalled | =stale | =dormant |
+    =idle | =parked | =parking | recycl | следующ месяц | наступн місяц | next month
     """,
 )
 WAITING = cue(
@@ -150,25 +164,35 @@ DECISION_MAKER = cue(
     """,
 )
 ACTIVITY = cue(
-    "generic activity / state",
+    "generic activity",
     """
     переговор | negotiat | negoci | negozia | verhandl | negocjac | обсуждени | обговоренн |
-    discuss | обработк | обробк | processing | in progress | =wip | в работ | в робот |
-    в процесс | в процес | консулт | consult | анализ | аналіз | analys | analyz |
-    выявлени потребн | виявленн потреб | =needs | изучени | вивченн | проспект | prospec |
-    возражен | заперечен | objection | первичн контакт | первинн контакт | initial contact |
-    first contact | взаимодейств | коммуникац | комунікац | communicat | engag | потенциальн |
-    потенційн | potential | заинтерес | зацікавл | =interested | =интерес | =інтерес | =pending |
-    value proposition | perception | в реализац | в реалізац | in realization | =review |
-    горяч | гаряч | =hot | =warm | тепл | холодн | =cold | в ожидании решени | работа с |
-    робота з | =торг | bargain | уточнени | уточненн | сбор информ | збір інформ
+    discuss | обработк | обробк | processing | in progress | =wip | в работ | в робот | в
+    процесс | в процес | возражен | заперечен | objection | взаимодейств | коммуникац |
+    комунікац | communicat | engag | работа с | робота з | =торг | bargain | в реализац | в
+    реалізац | in realization | подготовк документ | підготовк документ | prepar .. document |
+    document prepar | =working | =in =work | =closing | ведени | сопровожд | супровод | опрацюв
+    | en progreso | en proceso | em andamento | em progresso | in bearbeitung
+    """,
+)
+# Step names that a result word turns into a situation («Потребность выявлена»).
+STEP_ACTIVITY = cue(
+    "activity without a result",
+    """
+    консулт | consult | анализ | аналіз | analys | analyz | выявлени потребн | виявленн потреб |
+    =needs | изучени | вивченн | проспект | prospec | первичн контакт | первинн контакт |
+    initial contact | first contact | value proposition | perception | уточнени | уточненн |
+    сбор информ | збір інформ | потенциальн | потенційн | potential | заинтерес | зацікавл |
+    =interested | =интерес | =інтерес | =pending | горяч | гаряч | =hot | =warm | тепл | холодн
+    | =cold | в ожидании решени | =discovery | =contacting | contacto inicial | contato inicial
+    | primer contacto | primeiro contato | erstkontakt
     """,
 )
 FLAG = cue(
     "exception flag",
     """
-    требует | требуется | потребує | вимага | attention | ошибк | помилк | проблем | problem | =issue |
-    =issues
+    требует | требуется | потребує | вимага | attention | ошибк | помилк | проблем | problem |
+    =issue | =issues
     """,
 )
 BARE_ACTIVITY = cue(
@@ -183,11 +207,10 @@ SALES = cue(
     "sales step",
     """
     =кп | коммерческ предлож | комерційн пропозиц | предложен | пропозиц | offer | оффер |
-    proposal | quote | quotation | cotizaci | счет | рахун | invoic | =bill | billing | договор
-    | договір | контракт | contract | оферт | оплат | оплач | payment | =paid | zakaz | pago |
+    propos | quote | quotation | cotizaci | счет | рахун | invoic | =bill | billing | договор |
+    договір | контракт | contract | оферт | оплат | оплач | payment | =paid | zakaz | pago |
     zahlung | предоплат | передоплат | prepay | заказ | замовл | =order | =ordered | =purchase |
-    =deposit | =аванс
-    | инвойс | інвойс
+    =deposit | =аванс | инвойс | інвойс
     """,
 )
 MILESTONE = cue(
@@ -206,7 +229,7 @@ FAILURE = cue(
     отказ | відмов | =lost | проигр | програ | провал | не реализован | не реалізован | не
     сработ | брак | =spam | спам | дубл | =duplicate | отмен | скасов | cancel | =junk |
     disqualif | нецелев | нецільов | отклон | відхил | reject | declin | =perdido | not
-    interested | otkaz | =perdida
+    interested | otkaz | =perdida | потерян | втрачен
     """,
 )
 SUCCESS = cue(
@@ -234,16 +257,15 @@ INTERNAL_TASK = cue(
     """
     подготов | підготов | підготув | відправ | составл | скласт | складан | сделать | зробит |
     рассчит | розрахув | расчет | розрахун | отправ | надісл | вислат | выслат | оформ | prepar
-    | =draft | calculat | =send | =write | =make | =build
-    | выстав | вистав | =invoice
+    | =draft | calculat | =send | =write | =make | =build | выстав | вистав | =invoice
     """,
 )
 CLIENT_WAIT = cue(
     "open-ended client wait",
     """
     соглас | узгод | погод | утверд | затверд | approv | agree | feedback | decision | решени |
-    рішен | ответ | відповід | подпис | підпис | =sign | дума | ожид | очікув | wait
-    | оплат | payment | =pay
+    рішен | ответ | відповід | подпис | підпис | =sign | дума | ожид | очікув | wait | оплат |
+    payment | =pay
     """,
 )
 DATE_WORDS = cue(
@@ -257,6 +279,14 @@ DATE_WORDS = cue(
 _EN_IMPERATIVE_TEXT = (
     "call contact get send confirm agree schedule book check follow obtain ask remind find "
     "prepare sign collect chase verify email text arrange clarify request"
+)
+CHANNEL = cue(
+    "single message",
+    """
+    whatsapp | whats =app | =ватсап | вотсап | telegram | телеграм | viber | вайбер | =sms |
+    =смс | =email | =e =mail | письм | сообщени | повідомлен | =message | =messaged | =emailed |
+    =texted
+    """,
 )
 NOT_SALES = cue("not a sale", "заказ .. звонк | замовл .. дзвін | callback request")
 EN_IMPERATIVES = frozenset(_EN_IMPERATIVE_TEXT.split())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from funnelkit.names.evaluate import LABELS, Evaluation
+from funnelkit.names.evaluate import LABELS, Evaluation, LabelScore, StageResult
 
 _SHORT = {
     "ok": "ok",
@@ -52,18 +52,7 @@ def evaluation_json(ev: Evaluation) -> dict[str, Any]:
         "source": ev.source,
         "funnels": len(ev.roles),
         "stages": len(ev.stages),
-        "labels": {
-            label.value: {
-                "support": s.support,
-                "tp": s.tp,
-                "fp": s.fp,
-                "fn": s.fn,
-                "precision": round(s.precision, 4),
-                "recall": round(s.recall, 4),
-                "f1": round(s.f1, 4),
-            }
-            for label, s in ev.scores.items()
-        },
+        "labels": {label.value: _score_json(s) for label, s in ev.scores.items()},
         "confusion": [
             {"labelled": g.value, "predicted": p.value, "stages": n}
             for (g, p), n in ev.confusion.items()
@@ -80,15 +69,27 @@ def evaluation_json(ev: Evaluation) -> dict[str, Any]:
             }
             for r in ev.roles
         ],
-        "mismatches": [
-            {
-                "funnel": s.funnel_id,
-                "stage": s.name,
-                "labelled": sorted(s.gold),
-                "predicted": sorted(s.predicted),
-                "unsure": s.unsure,
-            }
-            for s in ev.stages
-            if s.gold != s.predicted
-        ],
+        "mismatches": [_stage_json(s) for s in ev.stages if s.gold != s.predicted],
+    }
+
+
+def _score_json(s: LabelScore) -> dict[str, Any]:
+    return {
+        "support": s.support,
+        "tp": s.tp,
+        "fp": s.fp,
+        "fn": s.fn,
+        "precision": round(s.precision, 4),
+        "recall": round(s.recall, 4),
+        "f1": round(s.f1, 4),
+    }
+
+
+def _stage_json(s: StageResult) -> dict[str, Any]:
+    return {
+        "funnel": s.funnel_id,
+        "stage": s.name,
+        "labelled": sorted(label.value for label in s.gold),
+        "predicted": sorted(label.value for label in s.predicted),
+        "unsure": s.unsure,
     }

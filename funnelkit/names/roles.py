@@ -137,11 +137,16 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
             "sales",
             """
             продаж | =sales | =sale | sales pipeline | opportunit | сделк | угод | =deal |
-            =deals | =общая | =загальна | основн | =pipeline | воронка продаж | =order | =orders
+            =deals | воронка продаж | =order | =orders
             | заказ | замовлен
             """,
         ),
     ),
+)
+# Words that name "a funnel" without a purpose: weak evidence of a sales funnel.
+_GENERIC = lx.cue(
+    "generic funnel name",
+    "=pipeline | =воронка | =лійка | =общая | =загальна | основн | =default | =main | =general",
 )
 # Stage-name cues: each matching stage is one vote.
 _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
@@ -215,6 +220,10 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
         if hit:
             scores[role] += 2.0 if cue.match(outside) else 1.0
             why.setdefault(role, f"funnel name contains «{hit}»")
+    generic = _GENERIC.match(outside)
+    if generic:
+        scores[R.PRIMARY_SALES] += 1.0
+        why.setdefault(R.PRIMARY_SALES, f"a generic funnel name («{generic}»)")
     stages = [parse(s).folded for s in stage_names]
     for role, cue in _STAGE_CUES:
         share = sum(1 for f in stages if cue.match(f)) / max(1, len(stages))
@@ -224,6 +233,9 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     if any(lx.SALES.match(f) for f in stages):
         scores[R.LEAD_QUALIFICATION] -= 0.5
         scores[R.COLD_CALLS] -= 0.5
+    elif scores.get(R.LEAD_QUALIFICATION, 0.0) > 0:
+        # article 004: a lead funnel qualifies and hands over; it never reaches the offer
+        scores[R.LEAD_QUALIFICATION] += 0.5
     ranked = sorted(((r, sc) for r, sc in scores.items() if sc > 0), key=lambda x: -x[1])
     if not ranked:
         # Most funnels on a portal are sales funnels (each vendor's default pipeline is one).

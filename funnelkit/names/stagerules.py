@@ -18,6 +18,8 @@ from funnelkit.names.forms import has_result, is_present_verb
 from funnelkit.names.normalize import Name, parse
 from funnelkit.names.types import Label
 
+# «принимают решение», «decision making»: the client's process named as the stage
+_DECISION_ROOTS = ("реш", "ріш", "decis", "entscheid")
 _CONJ = re.compile(r"\s(?:и|і|й|та|and|&|\+)\s|,\s*", re.IGNORECASE)
 
 
@@ -41,20 +43,18 @@ def merged(view: StageView) -> Hit | None:
     if len(classes) >= 2 and all(classes) and not set.intersection(*classes):
         kinds = " vs ".join("/".join(sorted(c)) for c in classes)
         return Hit(Label.MERGED, f"two different outcomes in one stage ({kinds})", 0.7)
-    parts = [p for p in _CONJ.split(name.raw) if p.strip()]
-    for i, part in enumerate(parts[:-1]):
-        task = _fold_words(part)
-        if not lx.INTERNAL_TASK.match(task) or has_result(_lower_words(part)):
-            continue
-        for later in parts[i + 1 :]:
-            wait = lx.CLIENT_WAIT.match(_fold_words(later))
-            if wait:
-                return Hit(
-                    Label.MERGED,
-                    f"a fixed internal task ({_q(part.strip())}) glued to an open-ended client "
-                    f"wait ({_q(later.strip())})",
-                    0.8,
-                )
+    parts = [p.strip() for p in _CONJ.split(name.raw) if p.strip()]
+    tasks = [p for p in parts if lx.INTERNAL_TASK.match(_fold_words(p)) and not _done(p)]
+    waits = [p for p in parts if lx.CLIENT_WAIT.match(_fold_words(p))]
+    for task in tasks:
+        wait = next((w for w in waits if w != task), None)
+        if wait is not None:
+            return Hit(
+                Label.MERGED,
+                f"a fixed internal task ({_q(task)}) glued to an open-ended client wait "
+                f"({_q(wait)})",
+                0.8,
+            )
     return None
 
 
@@ -62,8 +62,8 @@ def _fold_words(text: str) -> tuple[str, ...]:
     return parse(text).folded
 
 
-def _lower_words(text: str) -> tuple[str, ...]:
-    return parse(text).words
+def _done(text: str) -> bool:
+    return has_result(parse(text).words)
 
 
 def _outcome_classes(side: tuple[str, ...]) -> set[str]:
@@ -131,14 +131,22 @@ def vague(view: StageView, is_merged: bool = False) -> Hit | None:
         return None
     folded = name.folded
     thinking = lx.THINKING.match(folded)
-    if thinking and (any(is_present_verb(w) for w in name.words) or "реш" in thinking):
+    decision = thinking is not None and any(k in thinking for k in _DECISION_ROOTS)
+    if thinking and (decision or any(is_present_verb(w) for w in name.words)):
         return Hit(Label.VAGUE, f"states the client's state ({_q(thinking)}), not a task", 0.6)
     flag = lx.FLAG.match(folded)
     if flag:
         return Hit(Label.VAGUE, f"an exception flag ({_q(flag)}), not a situation + task", 0.6)
-    activity = lx.ACTIVITY.match(folded)
-    if activity and not (lx.MILESTONE.match(folded) or lx.SALES.match(folded)):
-        return Hit(Label.VAGUE, f"a generic activity or state ({_q(activity)}), no result", 0.7)
+    activity = lx.ACTIVITY.find(folded)
+    if activity and not _concrete(lx.ACTIVITY.without(folded)):
+        # negotiation, objections, «в работе» go on in any stage: a past tense does not
+        # make them a milestone («Отработали возражения» stays vague)
+        return Hit(Label.VAGUE, f"a generic activity ({_q(activity[0])}), no result", 0.7)
+    step = lx.STEP_ACTIVITY.find(folded)
+    if step:
+        rest = [w for i, w in enumerate(name.words) if i not in step[1]]
+        if not _concrete(lx.STEP_ACTIVITY.without(folded)) and not has_result(rest):
+            return Hit(Label.VAGUE, f"an activity or state ({_q(step[0])}) with no result", 0.65)
     maker = lx.DECISION_MAKER.match(folded)
     if maker and not has_result(name.words):
         return Hit(Label.VAGUE, f"an activity ({_q(maker)}) with no resulting situation", 0.6)
@@ -149,6 +157,11 @@ def vague(view: StageView, is_merged: bool = False) -> Hit | None:
     if starts_with_task(name) and not is_merged and _dump_cue(name) is None:
         return Hit(Label.VAGUE, "an instruction without the situation it answers", 0.5)
     return None
+
+
+def _concrete(words: tuple[str, ...]) -> bool:
+    # a milestone or sales object elsewhere in the name («В работе (КП)») names the step
+    return bool(lx.MILESTONE.match(words) or lx.SALES.match(words))
 
 
 def sales_in_lead(funnel: FunnelView, view: StageView) -> Hit | None:

@@ -7,6 +7,7 @@ JSON (`.json`, optionally `.json.gz`) for small or hand-written snapshots and te
 
 from __future__ import annotations
 
+import gc
 import gzip
 import json
 import os
@@ -130,7 +131,18 @@ def _read_json(path: Path) -> Snapshot:
 
 def load_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     """Read a snapshot; anything wrong is a SnapshotError naming the file (exit 2)."""
-    source = Path(path)
+    # Millions of new row objects and nothing to collect: the cyclic GC would rescan
+    # them again and again, so it pauses while the tables are built.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load(Path(path))
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load(source: Path) -> Snapshot:
     if not source.is_file():
         raise SnapshotError(f"{source}: no such snapshot file", hint="run `funnelkit pull` first")
     try:

@@ -125,3 +125,15 @@ def test_result_is_deterministic_and_sorted() -> None:
     order = [(ranks.index(f["severity"]), f["code"]) for f in r1["findings"]]
     assert order == sorted(order)
     assert {r["source"] for r in r1["roles"]} == {"guess"}
+
+
+def test_params_errors_point_into_the_config_file(tmp_path: Path) -> None:
+    from funnelkit.yamlio import load_yaml
+
+    path = tmp_path / "funnelkit.yaml"
+    path.write_text("audit:\n  rules:\n    FK201:\n      params:\n        max_days: 99999\n")
+    doc = load_yaml(path, ConfigError)
+    settings = settings_from_data(doc.data["audit"], doc.where)
+    with pytest.raises(ConfigError) as err:
+        run_audit(build(CASE), settings, NOW)
+    assert "funnelkit.yaml:5:" in str(err.value) and "<= 3650" in str(err.value)

@@ -59,3 +59,27 @@ def test_bitrix24_handoff_uses_the_proxy_and_says_so() -> None:
     handoffs = [f for f in result.findings if f.code == "FK405"]
     assert handoffs and all("proxy" in str(f.evidence["method"]) for f in handoffs)
     assert "history" in handoffs[0].text("en")
+
+
+def _bundled() -> list[str]:
+    library = pytest.importorskip("funnelkit.blueprint.library")
+    return list(library.bundled_files())
+
+
+@pytest.mark.parametrize("vendor", [Vendor.AMOCRM, Vendor.BITRIX24])
+def test_healthy_portals_from_bundled_blueprints_raise_no_serious_finding(vendor: Vendor) -> None:
+    import yaml
+
+    healthy = pytest.importorskip("funnelkit.emulator.healthy")
+    from funnelkit.blueprint.library import bundled_text
+
+    names = _bundled()
+    assert names
+    for name in names:
+        text = bundled_text(name)
+        blueprint = yaml.safe_load(text[1] if isinstance(text, tuple) else text)
+        state = healthy.from_blueprint(blueprint, vendor, 300, 5)
+        result = run_audit(truth.state_to_snapshot(state), None, state.now)
+        serious = [(f.code, f.subject.id) for f in result.findings if f.severity.rank >= 3]
+        assert serious == [], name
+        assert result.exit_code == 0

@@ -60,7 +60,9 @@ def live_portal(vendor: Vendor, deals: list[Deal] | None = None) -> Iterator[Liv
         kind, value = run.secret_env
         secret = SecretStr(value)
         creds = Credentials(webhook=secret) if kind == "WEBHOOK" else Credentials(token=secret)
-        connector = get_connector(PortalSettings(vendor=vendor, url=run.url), creds)
+        connector = get_connector(
+            PortalSettings(vendor=vendor, url=run.url, rate_limit=100, burst=1000), creds
+        )
         try:
             yield Live(state, connector, PortalIds())
         finally:

@@ -29,6 +29,10 @@ funnels:
       - {key: lost, names: {ru: Отказ}, semantics: failure}
 """
 
+BIG_HEAD = (
+    "name: t\nfunnels:\n  - key: big\n    role: other\n    names: {ru: Большая}\n    stages:\n"
+)
+
 
 def sales_portal(
     *extra: Stage, sorts: tuple[int, int] = (10, 20)
@@ -199,7 +203,7 @@ def test_thresholds_need_force_beyond_30_percent() -> None:
         f"      - {{key: s{i}, names: {{ru: Новый {i}}}, previous_names: ['{n}']}}\n"
         for i, n in enumerate(names)
     )
-    text = f"name: t\nfunnels:\n  - key: big\n    role: other\n    names: {{ru: Большая}}\n    stages:\n{rows}"
+    text = BIG_HEAD + rows
     result = plan(snapshot(Vendor.BITRIX24, [(funnel, stages)]), parse_blueprint(text))
     assert result.threshold_problems and "12 of 12" in result.threshold_problems[0]
 

@@ -17,6 +17,10 @@ from funnelkit.model import Vendor
 from tests.blueprint.portal import deals_in, fresh_b24, snapshot
 from tests.blueprint.test_planner import _absent, sales_portal
 
+BIG_HEAD = (
+    "name: t\nfunnels:\n  - key: big\n    role: other\n    names: {ru: Большая}\n    stages:\n"
+)
+
 
 def test_refusal_is_not_overridden_by_force() -> None:
     snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 3))
@@ -45,6 +49,10 @@ def test_unknown_deal_count_is_treated_as_deals() -> None:
     assert counted.refusals == () and counted.changes[0].op.value == "delete_stage"
 
 
+def prefix(i: int) -> str:
+    return "Новый " if i < 4 else ""
+
+
 def test_thresholds_are_configurable() -> None:
     names = [f"Этап {i}" for i in range(10)]
     from funnelkit.model import Funnel, Stage
@@ -52,10 +60,10 @@ def test_thresholds_are_configurable() -> None:
     funnel = Funnel(id="5", name="Большая")
     stages = [Stage(funnel_id="5", id=f"C5:S{i}", name=n, sort=i) for i, n in enumerate(names)]
     rows = "".join(
-        f"      - {{key: s{i}, names: {{ru: {'Новый ' if i < 4 else ''}{n}}}, previous_names: ['{n}']}}\n"
+        f"      - {{key: s{i}, names: {{ru: {prefix(i)}{n}}}, previous_names: ['{n}']}}\n"
         for i, n in enumerate(names)
     )
-    text = f"name: t\nfunnels:\n  - key: big\n    role: other\n    names: {{ru: Большая}}\n    stages:\n{rows}"
+    text = BIG_HEAD + rows
     snap = snapshot(Vendor.BITRIX24, [(funnel, stages)])
     strict = plan(snap, parse_blueprint(text))
     assert strict.threshold_problems  # 4 of 10 > 30 %

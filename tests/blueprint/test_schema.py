@@ -111,7 +111,8 @@ def test_move_deals_to_needs_absent_and_a_live_target(tmp_path: Path) -> None:
 def test_on_is_read_despite_yaml_11(tmp_path: Path) -> None:
     text = (
         GOOD
-        + "  - {key: base, role: client-base, names: {ru: База}, stages: [{key: a, names: {ru: А}}]}\n"
+        + "  - {key: base, role: client-base, names: {ru: База},\n"
+        + "     stages: [{key: a, names: {ru: А}}]}\n"
         + "tunnels:\n  - from: {funnel: sales, stage: won}\n    to: {funnel: base}\n    on: won\n"
     )
     path = tmp_path / "bp.yaml"

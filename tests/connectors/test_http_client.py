@@ -130,3 +130,27 @@ def test_redact_masks_webhook_and_tokens() -> None:
 
 def test_connector_error_is_base() -> None:
     assert issubclass(RateLimitError, ConnectorError)
+
+
+@respx.mock
+def test_redirect_is_reported_not_followed() -> None:
+    respx.post(URL).mock(
+        return_value=httpx.Response(
+            302, headers={"Location": "https://new.example/rest/1/s3cr3tcode/x"}
+        )
+    )
+    with pytest.raises(ConnectorError) as info:
+        make().call("crm.deal.list", URL)
+    assert "moved" in info.value.message and "new.example" in info.value.message
+    assert "s3cr3tcode" not in info.value.message
+
+
+@respx.mock
+def test_vendor_messages_are_scrubbed() -> None:
+    def check(method: str, response: httpx.Response, payload: object) -> None:
+        raise VendorApiError(f"echo {URL}", f"see {URL}", method=method)
+
+    respx.post(URL).mock(return_value=httpx.Response(400, json={"error": "x"}))
+    with pytest.raises(VendorApiError) as info:
+        make(check=check).call("crm.deal.list", URL)
+    assert "s3cr3tcode" not in str(info.value) and "s3cr3tcode" not in (info.value.hint or "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from funnelkit.model.enums import FunnelRole, Semantics
-from funnelkit.names import Label, analyse_funnel
+from funnelkit.names import FunnelInput, Label, StageInput, analyse_funnel
 from tests.names.helpers import funnel, labels_in_context
 
 DUMPS = [
@@ -56,6 +56,8 @@ DUMPS = [
     "Frozen",
     "Evaluating Solution",
     # mixed case, emoji, look-alike letters, numbering
+    "Toma de decisión",
+    "Tomada de decisão",
     "🤔 КЛИЕНТ ДУМАЕТ",
     "клиент думает!!!",
     "Kлиент думает",
@@ -79,6 +81,8 @@ NOT_DUMPS = [
     "Визначення осіб, приймаючих рішення",
     "Определение лиц, принимающих решение",
     # other languages: unknown words stay quiet
+    "Заявка на рассмотрении у руководителя",
+    "Документы не готовы",
     "Warten auf Freigabe",
     "Angebot erstellt",
     "Oferta enviada",
@@ -140,3 +144,15 @@ def test_dump_at_the_edge_is_more_certain() -> None:
 def test_postponed_glued_to_a_loss_is_dump_even_as_failure() -> None:
     labels = labels_in_context("Заявка не сработала или отложена", semantics=Semantics.FAILURE)
     assert {Label.DUMP, Label.MERGED} <= labels
+
+
+def test_stages_are_read_in_sort_order() -> None:
+    stages = (
+        StageInput("a", "Договор", 30),
+        StageInput("b", "Думает", 20),
+        StageInput("c", "КП отправлено", 10),
+    )
+    analysis = analyse_funnel(FunnelInput("f", "Продажи", stages=stages))
+    [verdict] = [v for v in analysis.verdicts if v.label is Label.DUMP]
+    assert verdict.stage_id == "b"
+    assert "КП отправлено" in verdict.reason  # its neighbour by sort, not by list position

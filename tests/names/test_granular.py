@@ -75,3 +75,8 @@ def test_numbered_terminal_reasons_still_count() -> None:
         funnel([("Отказ 1", Semantics.FAILURE), ("Отказ 2", Semantics.FAILURE), "Новая"])
     )
     assert Label.TOO_GRANULAR in analysis.labels_of("s0")
+
+
+def test_single_message_in_a_channel() -> None:
+    names = ["Новая", "Написали в WhatsApp", "Email sent", "КП отправлено по email", "Звонок"]
+    assert _granular(names) == [False, True, True, False, False]

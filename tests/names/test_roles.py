@@ -77,3 +77,19 @@ def test_no_cues_is_a_low_confidence_sales_guess() -> None:
 def test_unknown_language_gives_low_confidence() -> None:
     guess = guess_role("Voronka", ["Bosqich bir", "Bosqich ikki"])
     assert guess.confidence < 0.5
+
+
+def test_generic_name_leans_to_sales() -> None:
+    guess = guess_role("Основная воронка", ["Этап А", "Этап Б"])
+    assert guess.role is R.PRIMARY_SALES
+    assert "воронка" in guess.reason or "основн" in guess.reason
+
+
+def test_contact_attempts_without_any_offer_read_as_leads() -> None:
+    stages = ["New", "Attempted", "Contacted", "Appt. Set", "Showing"]
+    assert guess_role("Pipeline", stages).role is R.LEAD_QUALIFICATION
+
+
+def test_bracketed_note_counts_less_than_the_name() -> None:
+    guess = guess_role("Sales pipeline (partner referrals)", ["Offer sent", "Contract signed"])
+    assert guess.role is R.PRIMARY_SALES

@@ -48,6 +48,11 @@ VAGUE = [
     "Pending",
     "Value Proposition",
     "Id. Decision Makers",
+    "Working",
+    "Discovery",
+    "Closing",
+    "Hot",
+    "Cold",
     # other languages with a shared root
     "Negociación",
     "Prospección",

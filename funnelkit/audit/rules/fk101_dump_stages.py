@@ -102,12 +102,11 @@ class DumpStages(Rule):
             if ctx.semantics(dst) is Semantics.FAILURE
             or (dst[0] == key[0] and ctx.position.get(dst, pos) < pos)
         )
+        dwell = ctx.dwell(key)
         ev: dict[str, Any] = {
             "sources": len(sources),
             "lost_or_back_share": round(share(bad_exits, sum(exits.values())), 3),
-            "median_dwell_days": round(median(ctx.flows.dwell.get(key, [])) / DAY, 1)
-            if ctx.flows.dwell.get(key)
-            else 0.0,
+            "median_dwell_days": round(median(dwell) / DAY, 1) if len(dwell) else 0.0,
         }
         if tasks:
             here = [d for d in ctx.deals_by_stage.get(key, []) if ctx.is_open(d)]

@@ -78,7 +78,6 @@ class MergedStages(Rule):
     )
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        history = ctx.snapshot.manifest.has(DataSet.STAGE_HISTORY)
         for fid in sorted(ctx.funnels):
             if ctx.role(fid) is FunnelRole.REFUSALS:
                 continue
@@ -87,7 +86,7 @@ class MergedStages(Rule):
                 v = ctx.name_verdicts.get(stage.key)
                 if v is None or v.label != "merged":
                     continue
-                samples = ctx.flows.dwell.get(stage.key, []) if history else []
+                samples = ctx.dwell(stage.key)
                 coef = bimodality(samples) if len(samples) >= p.min_samples else math.nan
                 shape = "n/a" if math.isnan(coef) else f"{coef:.2f}"
                 yield self.finding(

@@ -91,9 +91,7 @@ class StuckDeals(Rule):
         sla = ctx.stage_sla_days.get(key[0], {}).get(key[1])
         if sla is not None:
             return sla, ctx.sla_source
-        samples = (
-            ctx.flows.dwell.get(key, []) if ctx.snapshot.manifest.has(DataSet.STAGE_HISTORY) else []
-        )
+        samples = ctx.dwell(key)
         if len(samples) >= p.min_samples:
             learned = percentile(samples, p.percentile) / DAY
             return max(learned, p.floor_days), f"portal p{p.percentile:g}"

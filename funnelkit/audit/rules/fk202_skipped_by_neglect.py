@@ -85,11 +85,9 @@ class SkippedByNeglect(Rule):
         self, ctx: AuditContext, deal: Deal, p: SkippedByNeglectParams
     ) -> tuple[str | None, bool]:
         """(who closed it, whether the closing move skipped from an early stage)."""
-        rows = ctx.history.get(deal.id, [])
-        if not rows or rows[-1].from_stage_id is None:
+        last = ctx.last_transition(deal.id)
+        if last is None or last.from_stage_id is None:
             return deal.responsible_id, False
-        last = rows[-1]
-        assert last.from_stage_id is not None
         who = last.by or deal.responsible_id
         n = len(ctx.process_stages(deal.funnel_id))
         src = (last.from_funnel_id or last.funnel_id, last.from_stage_id)

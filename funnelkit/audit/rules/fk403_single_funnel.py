@@ -15,6 +15,9 @@ from funnelkit.audit.stats import share
 from funnelkit.model import DataSet, Deal, FunnelKind, FunnelRole
 from funnelkit.model.timeutil import DAY
 
+# Funnels that sell; client base, production, refusals … are other processes by design.
+SALES_ROLES = frozenset({FunnelRole.PRIMARY_SALES, FunnelRole.PRE_SALE, FunnelRole.OTHER})
+
 
 class SingleFunnelForAllParams(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -24,35 +27,40 @@ class SingleFunnelForAllParams(BaseModel):
         1.0, ge=0.5, le=1, description="share of all product groups this funnel mostly holds"
     )
     min_groups: int = Field(3, ge=2, le=100, description="distinct product groups / sources")
-    min_group_share: float = Field(0.1, ge=0, le=0.5, description="a group counts from this share")
+    min_group_share: float = Field(
+        0.1, ge=0, le=0.5, description="a group counts from this share of the funnel's deals"
+    )
     min_deals: int = Field(30, ge=1, le=100000, description="deals needed to judge")
     solo_share: float = Field(
-        0.9, ge=0.5, le=1, description="one person holding this share is exempt"
+        0.9, ge=0.5, le=1, description="one person holding this share of deals is exempt"
     )
 
 
-# Funnels that sell; client base, production, refusals … are other processes by design.
-SALES_ROLES = frozenset({FunnelRole.PRIMARY_SALES, FunnelRole.PRE_SALE, FunnelRole.OTHER})
+def _group(deal: Deal, by_products: bool) -> str | None:
+    """A deal's product group (first product), or its source on portals without products.
 
-
-def _group(deal: Deal) -> str | None:
-    """A deal's product group (first product), else its source."""
-    return deal.products[0] if deal.products else deal.source
+    One dimension per portal: mixing products and sources would make two funnels look
+    specialised merely because one of them records no products.
+    """
+    if by_products:
+        return deal.products[0] if deal.products else None
+    return deal.source
 
 
 class SingleFunnelForAll(Rule):
-    """One deal funnel carrying every product or business process.
+    """One sales funnel carrying every product group or business process.
 
-    What it finds: a sales funnel that carries every product group:
-    while its deals span several product groups or sources, and it holds most deals of
-    (`coverage` of) every product group — no other funnel specialises in any of them.
+    What it finds: a sales funnel whose deals span several product groups (or sources,
+    where deals record no products) and which holds most deals of (`coverage` of) every
+    group — no other funnel specialises in any of them.
     Why it matters (article 000): funnels should follow business processes and product
     groups; one funnel for everything mixes cycles, stages and conversion of unlike sales.
     Exempt (article 002): where one employee plays every role, one big funnel is fine —
     when a single responsible holds `solo_share` of the deals.
-    How it is detected: deals (products, else source) and their responsibles.
+    How it is detected: recent deals of sales-role funnels, their products (else source)
+    and their responsibles.
     Remedy: one funnel per business process or product group, linked by tunnels.
-    Configuration: window_days, coverage, min_groups, min_group_share, solo_share.
+    Configuration: window_days, coverage, min_groups, min_group_share, min_deals, solo_share.
     """
 
     Params = SingleFunnelForAllParams
@@ -94,19 +102,18 @@ class SingleFunnelForAll(Rule):
         },
     )
 
-    def _majority_holder(self, recent: dict[str, list[Deal]]) -> dict[str, str]:
+    def _holders(self, recent: dict[str, list[Deal]], by_products: bool) -> dict[str, str]:
         """Product group → the sales funnel holding most of its deals."""
         per: dict[str, Counter[str]] = {}
         for fid, deals in recent.items():
             for d in deals:
-                g = _group(d)
+                g = _group(d, by_products)
                 if g is not None:
                     per.setdefault(g, Counter())[fid] += 1
         return {g: c.most_common(1)[0][0] for g, c in per.items()}
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        base: SingleFunnelForAllParams = params()
-        cutoff = ctx.now - base.window_days * DAY
+        cutoff = ctx.now - params().window_days * DAY
         recent = {
             fid: [d for d in deals if d.created_at >= cutoff]
             for fid, deals in ctx.deals_by_funnel.items()
@@ -114,19 +121,20 @@ class SingleFunnelForAll(Rule):
             and ctx.funnels[fid].kind is FunnelKind.DEAL
             and ctx.role(fid) in SALES_ROLES
         }
-        holder = self._majority_holder(recent)
+        by_products = any(d.products for deals in recent.values() for d in deals)
+        holder = self._holders(recent, by_products)
         for fid in sorted(recent):
             p: SingleFunnelForAllParams = params(fid)
             deals = recent[fid]
-            if len(deals) < p.min_deals:
-                continue
-            groups = Counter(g for d in deals if (g := _group(d)) is not None)
+            groups = Counter(g for d in deals if (g := _group(d, by_products)) is not None)
             big = [g for g, n in groups.items() if share(n, len(deals)) >= p.min_group_share]
             owners = Counter(d.responsible_id for d in deals)
             top = owners.most_common(1)[0][1] if owners else 0
-            if len(big) < p.min_groups or share(top, len(deals)) >= p.solo_share:
+            if len(deals) < p.min_deals or len(big) < p.min_groups:
                 continue
-            held = share(sum(1 for g in holder.values() if g == fid), len(holder))
+            if share(top, len(deals)) >= p.solo_share:
+                continue  # article 002: one person in every role
+            held = share(sum(1 for f in holder.values() if f == fid), len(holder))
             if held >= p.coverage:
                 yield self.finding(
                     ctx.funnel_subject(fid),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from collections import Counter
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +12,7 @@ from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import share
-from funnelkit.model import DataSet, Deal, Semantics
+from funnelkit.model import DataSet, Semantics
 from funnelkit.model.timeutil import DAY
 
 
@@ -93,20 +92,19 @@ class HandoffByReassignment(Rule):
         },
     )
 
-    def _stage_at(self, ctx: AuditContext, deal: Deal, at: int) -> tuple[str, str] | None:
-        rows = ctx.history.get(deal.id, [])
-        i = bisect.bisect_right([r.at for r in rows], at) - 1
-        return (rows[i].funnel_id, rows[i].to_stage_id) if i >= 0 else None
-
     def _from_history(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         deals = {d.id: d for d in ctx.snapshot.deals}
         moved: dict[str, set[str]] = {}
         where: dict[str, Counter[str]] = {}
-        for ch in ctx.snapshot.responsible_changes:
-            deal = deals.get(ch.deal_id)
-            if deal is None or ch.at - deal.created_at < params(deal.funnel_id).settle_days * DAY:
-                continue
-            key = self._stage_at(ctx, deal, ch.at)
+        changes = [
+            ch
+            for ch in ctx.snapshot.responsible_changes
+            if (deal := deals.get(ch.deal_id)) is not None
+            and ch.at - deal.created_at >= params(deal.funnel_id).settle_days * DAY
+        ]
+        stages = ctx.hist.stage_at([c.deal_id for c in changes], [c.at for c in changes])
+        for ch, key in zip(changes, stages, strict=True):
+            deal = deals[ch.deal_id]
             if key is None or ctx.semantics(key) is not Semantics.PROCESS or ctx.position[key] < 1:
                 continue
             moved.setdefault(key[0], set()).add(deal.id)

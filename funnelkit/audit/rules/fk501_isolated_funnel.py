@@ -85,10 +85,8 @@ class IsolatedFunnel(Rule):
         for t in ctx.structure.tunnels:
             if t.from_funnel_id != t.to_funnel_id:
                 linked.update((t.from_funnel_id, t.to_funnel_id))
-        for rows in ctx.history.values():
-            for r in rows:
-                if r.from_funnel_id is not None and r.from_funnel_id != r.funnel_id:
-                    linked.update((r.from_funnel_id, r.funnel_id))
+        for pair in ctx.hist.cross_funnel_pairs():
+            linked.update(pair)
         for deals in ctx.deals_by_contact.values():
             if len(deals) < 2 or len({d.funnel_id for d in deals}) < 2:
                 continue

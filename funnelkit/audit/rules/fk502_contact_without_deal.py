@@ -75,10 +75,16 @@ class ContactWithoutOpenDeal(Rule):
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         grace = ctx.now - params().grace_days * DAY
+        served = {
+            c
+            for d in ctx.snapshot.deals
+            if ctx.is_open(d) or (d.closed_at or 0) >= grace
+            for c in d.contact_ids
+        }
         for contact in sorted(ctx.snapshot.contacts, key=lambda c: c.id):
-            deals = ctx.deals_by_contact.get(contact.id, [])
-            if any(ctx.is_open(d) or (d.closed_at or 0) >= grace for d in deals):
+            if contact.id in served:
                 continue
+            deals = ctx.deals_by_contact.get(contact.id, [])
             yield self.finding(
                 Subject("contact", contact.id, contact.name or contact.id),
                 related=[d.id for d in deals],

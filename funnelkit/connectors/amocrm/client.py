@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from funnelkit.connectors.amocrm.discovery import check_host
 from funnelkit.connectors.amocrm.tokens import TokenSource, file_lock, from_grant
 from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.connectors.http import ApiClient
@@ -70,7 +71,7 @@ class AmoCrmClient:
         credentials: Credentials,
         *,
         transport: httpx.BaseTransport | None = None,
-        sleep: Any = time.sleep,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         secret = credentials.token.get_secret_value() if credentials.token else None
         self.tokens = TokenSource(
@@ -82,6 +83,13 @@ class AmoCrmClient:
             ),
         )
         self.base = settings.url.rstrip("/")
+        pair = self.tokens.pair
+        check_host(
+            self.base,
+            pair.access_token if pair else secret,
+            pair.refresh_token if pair else None,
+            transport,
+        )
         http = httpx.Client(
             base_url=self.base,
             transport=transport,

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from funnelkit.connectors.amocrm.mapping import Json, sid
 from funnelkit.model import (
     Activity,
     ActivityKind,
+    Contact,
     DeadlineChange,
     Deal,
     ResponsibleChange,
@@ -183,6 +185,39 @@ def task(item: Json) -> Activity:
 
 def _opt_int(value: Any) -> int | None:
     return None if value is None else int(value)
+
+
+def with_last_activity(
+    deals: Mapping[str, Deal], contacts: Mapping[str, Contact], interactions: Iterable[Activity]
+) -> tuple[dict[str, Deal], dict[str, Contact]]:
+    """Deals and contacts with the time of their latest call, message, e-mail or note.
+
+    amoCRM stores no such field; it is derived from the interaction events read. A contact
+    counts its own interactions and those on the deals it is linked to.
+    """
+    by_deal: dict[str, int] = {}
+    by_contact: dict[str, int] = {}
+    for act in interactions:
+        if act.deal_id is not None and act.created_at > by_deal.get(act.deal_id, -1):
+            by_deal[act.deal_id] = act.created_at
+        if act.contact_id is not None and act.created_at > by_contact.get(act.contact_id, -1):
+            by_contact[act.contact_id] = act.created_at
+    new_deals: dict[str, Deal] = {}
+    for key, deal in deals.items():
+        at = by_deal.get(deal.id)
+        new_deals[key] = deal if deal.last_activity_at == at else replace(deal, last_activity_at=at)
+        if at is None:
+            continue
+        for contact_id in deal.contact_ids:
+            if at > by_contact.get(contact_id, -1):
+                by_contact[contact_id] = at
+    new_contacts = {
+        key: c
+        if c.last_activity_at == by_contact.get(c.id)
+        else replace(c, last_activity_at=by_contact.get(c.id))
+        for key, c in contacts.items()
+    }
+    return new_deals, new_contacts
 
 
 def task_number(task_id: str) -> int:

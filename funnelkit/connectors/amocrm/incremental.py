@@ -67,6 +67,11 @@ class IncrementalPull:
                 f"--since-snapshot holds a {old.manifest.vendor} portal, not amoCRM",
                 "pass a snapshot pulled from this portal",
             )
+        if old.manifest.domain != self.full.domain:
+            raise SnapshotError(
+                f"--since-snapshot was pulled from {old.manifest.domain}, not {self.full.domain}",
+                "pass a snapshot of this portal, or pull without --since-snapshot",
+            )
         started = int(self.full.clock())
         since = int(old.manifest.cursors.get("window_to", old.manifest.pulled_at))
         scope = scope_of(old)
@@ -108,11 +113,10 @@ class IncrementalPull:
         changed = window("updated_at", since, None)
         if self.sweep_leads:
             fresh: dict[str, Deal] = {}
-            low = scope.since
             by_funnel: dict[str, Any] = (
                 {"filter[pipeline_id][]": sorted(funnel_ids)} if funnel_ids else {}
             )
-            r.deals({**window("updated_at", low, None), **by_funnel}, currency, fresh)
+            r.deals(by_funnel, currency, fresh)
             rows.deals = fresh
         else:
             r.deals(changed, currency, rows.deals)
@@ -121,7 +125,7 @@ class IncrementalPull:
         if scope.tasks:
             r.tasks(changed, rows.tasks)
         types = (*_types(scope), *DELETED) if scope.history else tuple(DELETED)
-        r.events(types, window("created_at", since, started), rows.history)
+        r.events(types, (since, started), rows.history)
         _apply_deletions(rows, rows.history.deleted)
 
 

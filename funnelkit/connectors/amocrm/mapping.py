@@ -37,7 +37,11 @@ PALETTE: tuple[str, ...] = (
 )  # fmt: skip
 
 # Custom-field endpoints per entity, and the model's name for each entity.
-FIELD_ENTITIES: dict[str, str] = {"leads": "deal", "contacts": "contact", "companies": "company"}
+FIELD_ENTITIES: dict[str, str] = {
+    "leads": "leads",
+    "contacts": "contacts",
+    "companies": "companies",
+}
 
 
 def embedded(payload: Json | None, key: str) -> list[dict[str, Any]]:
@@ -70,7 +74,9 @@ def portal(account: Json, domain: str) -> Portal:
 def user(item: Json) -> User:
     """A user; `rights.is_active` false keeps deactivated owners of old leads (§10.1)."""
     rights = item.get("rights") or {}
-    groups = [g.get("id") for g in (item.get("_embedded") or {}).get("groups") or []]
+    # Departments by name where the vendor embeds the groups (`with=group`), else by id.
+    embedded_groups = (item.get("_embedded") or {}).get("groups") or []
+    groups = [g.get("name") or g.get("id") for g in embedded_groups]
     if not groups and rights.get("group_id") is not None:
         groups = [rights["group_id"]]
     return User(
@@ -152,7 +158,8 @@ def deal(item: Json, currency: str | None = None) -> Deal:
     companies = embedded(item, "companies")
     contacts = sorted(embedded(item, "contacts"), key=lambda c: not c.get("is_main", False))
     tags = embedded(item, "tags")
-    price = item.get("price")
+    # amoCRM keeps "no budget" as price 0: the model says unknown (None), without a currency.
+    price = item.get("price") or None
     return Deal(
         id=str(item["id"]),
         funnel_id=str(item["pipeline_id"]),
@@ -165,7 +172,7 @@ def deal(item: Json, currency: str | None = None) -> Deal:
         contact_ids=_ids(contacts),
         company_id=_ids(companies)[0] if companies else None,
         amount=None if price is None else float(price),
-        currency=currency,
+        currency=currency if price is not None else None,
         modified_at=_opt_int(item.get("updated_at")),
         closed_at=_opt_int(item.get("closed_at")),
         closed=status_id in (WON_STATUS, LOST_STATUS),

@@ -40,6 +40,10 @@ TUNNELS_REASON = (
     "(amocrm.md §12.2)"
 )
 
+LAST_ACTIVITY_REASON = (
+    "derived from the call, message, e-mail and note events read; amoCRM stores no such field"
+)
+
 # What the planner must know about amoCRM pipelines and statuses (amocrm.md §5).
 LIMITS = VendorLimits(
     default_funnel_deletable=False,  # unverified: the docs name no rule; the safe reading
@@ -98,9 +102,9 @@ def statuses(scope: PullScope) -> dict[DataSet, DataStatus]:
         DataSet.TUNNELS: DataStatus(state=DataState.PULLED, reason=TUNNELS_REASON)
         if scope.history
         else DataStatus(state=DataState.NOT_PULLED, reason="--no-history"),
-        DataSet.LAST_ACTIVITY_TIME: DataStatus(
-            state=DataState.UNAVAILABLE, reason="amoCRM leads carry no last-activity time"
-        ),
+        DataSet.LAST_ACTIVITY_TIME: DataStatus(state=DataState.PULLED, reason=LAST_ACTIVITY_REASON)
+        if scope.history
+        else DataStatus(state=DataState.NOT_PULLED, reason="--no-history"),
     }
     return data
 
@@ -159,23 +163,23 @@ class FullPull:
         currency: str | None,
         span: tuple[int | None, int],
     ) -> None:
-        """Leads, contacts and companies created in the window; history and tasks after it.
+        """Leads, contacts and companies created up to the window's end; history and tasks.
 
         A created_at window is frozen: rows never enter it (new rows are created later) and
         never leave it (creation time does not change), so page numbers stay stable.
         """
         low, high = span
-        by_funnel = _funnel_filter(funnel_ids)
-        since = window("updated_at", low, None)
         created = window("created_at", None, high)
         r = self.reader
-        r.deals({**created, **since, **by_funnel}, currency, rows.deals)
-        r.contacts({**created, **since}, rows.contacts)
-        r.companies({**created, **since}, rows.companies)
+        # --since narrows history and tasks (interface: "History and tasks from this date
+        # on"); deals, contacts and companies are always read whole.
+        r.deals({**created, **_funnel_filter(funnel_ids)}, currency, rows.deals)
+        r.contacts(created, rows.contacts)
+        r.companies(created, rows.companies)
         if scope.tasks:
             r.tasks(window("updated_at", low, None), rows.tasks)
         if scope.history:
-            r.events(_types(scope), window("created_at", low, high), rows.history)
+            r.events(_types(scope), (low, high), rows.history)
 
     def catch_up(
         self, rows: Rows, scope: PullScope, funnel_ids: set[str], currency: str | None, started: int
@@ -211,11 +215,13 @@ def build(
     earliest_event_at: int | None,
 ) -> Snapshot:
     """The snapshot of what was read, with observed tunnels and the manifest."""
-    deals = rows.deals
-    if funnel_ids:
-        deals = {k: d for k, d in deals.items() if d.funnel_id in funnel_ids}
     h = rows.history
     h.resolve_created(rows.deals)
+    deals, contacts = rows.deals, rows.contacts
+    if scope.history:
+        deals, contacts = ev.with_last_activity(deals, contacts, h.interactions.values())
+    if funnel_ids:
+        deals = {k: d for k, d in deals.items() if d.funnel_id in funnel_ids}
     keep = _in_scope(deals, funnel_ids)
     transitions = ordered((t for t in h.transitions.values() if keep(t.deal_id)), lambda t: t.id)
     tasks = [t for t in rows.tasks.values() if keep(t.deal_id)]
@@ -239,7 +245,7 @@ def build(
             (c for c in h.deadlines.values() if not funnel_ids or c.task_id in task_ids),
             lambda c: c.id,
         ),
-        contacts=ordered(rows.contacts.values(), lambda c: c.id),
+        contacts=ordered(contacts.values(), lambda c: c.id),
         companies=ordered(rows.companies.values(), lambda c: c.id),
     )
     return snapshot.with_counts()

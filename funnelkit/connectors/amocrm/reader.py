@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
+from functools import partial
 from typing import Any, TypeVar
 
 from funnelkit.connectors.amocrm import events as ev
@@ -100,21 +101,30 @@ class Reader:
         into: dict[str, T] | None = None,
         ident: Callable[[dict[str, Any]], str] = lambda item: str(item["id"]),
     ) -> dict[str, T]:
-        """Every row of a list, keyed by vendor id: a row read twice keeps its later copy."""
+        """Every row of a list, keyed by vendor id: a row read twice keeps its later copy.
+
+        A "changed since" read (`filter[updated_at][from]`) stops at a page with no row in
+        the window: a server that ignored the filter then costs one page, not the list.
+        """
         rows: dict[str, T] = {} if into is None else into
         fits = in_window(params)
         if entity not in self._started:
             # amoCRM lists carry no totals (amocrm.md §3), so bars run without one.
             self.progress.start(entity, None)
             self._started.append(entity)
+        changed_since = "filter[updated_at][from]" in params
         for page in self.client.pages(path, key, params, limit):
+            kept = 0
             for item in page:
                 if not fits(item):
                     continue
+                kept += 1
                 row = convert(item)
                 if row is not None:
                     rows[ident(item)] = row
-            self.progress.advance(entity, len(page))
+            self.progress.advance(entity, kept)
+            if changed_since and page and not kept:
+                break
         return rows
 
     def portal(self, domain: str) -> Portal:
@@ -151,14 +161,14 @@ class Reader:
                 f"/api/v4/{entity}/custom_fields",
                 "custom_fields",
                 {},
-                lambda item, e=entity: mp.custom_field(item, e),  # type: ignore[misc]
+                partial(mp.custom_field, entity=entity),
             )
             fields.extend(sorted(found.values(), key=lambda f: numeric_order(f.id)))
         return fields
 
     def deals(self, params: Params, currency: str | None, into: dict[str, Deal]) -> None:
-        """Leads with their contacts (`with=contacts`, §6.2), in id order."""
-        query = {"with": "contacts", "order[id]": "asc", **params}
+        """Leads with contacts and products (`with=`, §6.1/§6.2), in id order."""
+        query = {"with": "contacts,catalog_elements", "order[id]": "asc", **params}
         self.collect(
             "deals", "/api/v4/leads", "leads", query, lambda i: mp.deal(i, currency), into=into
         )
@@ -181,12 +191,18 @@ class Reader:
             ident=lambda item: f"{ev.TASK_PREFIX}{item['id']}",
         )  # fmt: skip
 
-    def events(self, types: Iterable[str], params: Params, history: History) -> None:
-        """Events of some types, filed into `history` page by page (5M events never sit in
-        memory as JSON). Events have no `order` (§7): pages may overlap if the vendor's order
-        shifts, and the event id de-duplicates them."""
-        query = {"filter[type]": ",".join(types), **params}
-        fits = in_window(query)
+    def events(
+        self, types: Iterable[str], span: tuple[int | None, int | None], history: History
+    ) -> None:
+        """Events of some types created in `span`, filed into `history` page by page (5M
+        events never sit in memory as JSON). Events have no `order` (§7): pages may overlap
+        if the vendor's order shifts, and the event id de-duplicates them."""
+        low, high = span
+        # §7: the PHP SDK sends both lists comma-joined, `filter[created_at]=from,to`.
+        query: Params = {"filter[type]": ",".join(types)}
+        if low is not None or high is not None:
+            query["filter[created_at]"] = f"{low or 0},{high if high is not None else 2**31 - 1}"
+        fits = in_window(window("created_at", low, high))
         if "events" not in self._started:
             self.progress.start("events", None)
             self._started.append("events")
@@ -251,9 +267,16 @@ class History:
     def resolve_created(self, deals: Mapping[str, Deal]) -> None:
         """Turn `lead_added` events into CREATED rows, once the moves and leads are known."""
         first: dict[str, StageTransition] = {}
-        for row in sorted(self.transitions.values(), key=lambda t: (t.at, numeric_order(t.id))):
-            if row.from_stage_id is not None:
-                first.setdefault(row.deal_id, row)
+        for row in self.transitions.values():
+            if row.from_stage_id is None:
+                continue
+            known = first.get(row.deal_id)
+            if (
+                known is None
+                or row.at < known.at
+                or (row.at == known.at and numeric_order(row.id) < numeric_order(known.id))
+            ):
+                first[row.deal_id] = row
         for event_id, (_, entity_id, at, by) in self.added.items():
             if event_id in self.transitions:
                 continue

@@ -134,15 +134,25 @@ class Writer:
     def reorder_stages(self, change: Change) -> ChangeResult:
         """Give the ordinary statuses rising sorts in the wanted order.
 
-        The server renumbers sorts after each write (§5.5: 20, 30, …), so each status is
-        PATCHed with a sort beyond all renumbered ones and lands last, in turn.
+        The server renumbers sorts after each write (§5.5: 20, 30, …), so each status from
+        the first one out of place is PATCHed with a sort beyond all renumbered ones and
+        lands last, in turn. Unsorted, 142 and 143 keep their fixed places.
         """
         pid = _need(change.funnel_id, "pipeline", change)
-        order = [str(s) for s in change.fields.get("order") or [] if str(s) not in SYSTEM_IDS]
-        for pos, sid in enumerate(order, start=1):
+        current = [s for s in self._statuses(pid) if not _is_system(s)]
+        ordinary = {str(s["id"]) for s in current}
+        wanted = [str(s) for s in change.fields.get("order") or [] if str(s) in ordinary]
+        have = [str(s["id"]) for s in sorted(current, key=lambda s: int(s.get("sort") or 0))]
+        same = 0
+        while same < min(len(have), len(wanted)) and have[same] == wanted[same]:
+            same += 1
+        for pos, sid in enumerate(wanted[same:], start=1):
             body = {"sort": 1000 + pos}
             self.client.request("PATCH", f"{PIPELINES}/{pid}/statuses/{sid}", body=body)
-        return ChangeResult(vendor_id=pid)
+        return ChangeResult(vendor_id=pid, note=f"{len(wanted) - same} status(es) re-sorted")
+
+    def _statuses(self, pid: str) -> list[dict[str, Any]]:
+        return mp.embedded(self.client.get(f"{PIPELINES}/{pid}/statuses"), "statuses")
 
     def create_loss_reason(self, change: Change) -> ChangeResult:
         """POST a loss reason (§9: the SDK's endpoint, not in Kommo's reference)."""
@@ -206,6 +216,10 @@ class Writer:
                 if same_pipeline and (status_id is None or str(item.get("status_id")) == status_id):
                     found.append(str(item["id"]))
         return list(dict.fromkeys(found))
+
+
+def _is_system(status: dict[str, Any]) -> bool:
+    return status.get("type") == mp.UNSORTED_TYPE or str(status.get("id")) in SYSTEM_IDS
 
 
 def _created_ids(pipeline: dict[str, Any], wanted: list[dict[str, Any]]) -> dict[str, str]:

@@ -143,28 +143,31 @@ class Bitrix24Client:
         error = to_error(method, code, description, None)
         if isinstance(error, OperationTimeLimit):
             raise self._blocked_error(method, error)
-        raise error
+        raise self.api.scrub(error)
 
     # -- §5.2: per-method operating time ------------------------------------------------
 
     def _watch(self, method: str, block: Any) -> None:
         if not isinstance(block, dict):
             return
-        if isinstance(block.get("start"), int | float):
-            self.server_time = float(block["start"])
-        if "operating" not in block:
-            return
+        start = block.get("start")
+        if isinstance(start, int | float):
+            self.server_time = float(start)
         try:
-            operating = float(block.get("operating") or 0.0)
-        except (TypeError, ValueError):
+            operating = float(block["operating"] or 0.0)
+        except (KeyError, TypeError, ValueError):
             return
         reset = block.get("operating_reset_at")
-        reset_at = float(reset) if isinstance(reset, int | float) else None
+        # Kept as "seconds from now" by the server's own clock, so a skewed local clock
+        # cannot stretch or skip the pause (§2.2: reset_at is a server unix time).
+        wait: float | None = None
+        if isinstance(reset, int | float) and isinstance(start, int | float):
+            wait = max(0.0, float(reset) - float(start))
         key = method.lower()
-        self.operating[key] = (operating, reset_at)
+        self.operating[key] = (operating, None if wait is None else self.wall() + wait)
         if operating >= OPERATING_LIMIT * OPERATING_SOFT:
             # Pause this method before the portal blocks it; other entities go on meanwhile.
-            self.blocked[key] = reset_at or self.wall() + BLOCK_FALLBACK
+            self.blocked[key] = self.wall() + (BLOCK_FALLBACK if wait is None else wait)
 
     def _blocked_error(self, method: str, exc: OperationTimeLimit) -> OperationTimeLimit:
         seen = self.operating.get(method.lower(), (0.0, None))[1]

@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from funnelkit.connectors.base import NullProgress, Progress, PullScope
 from funnelkit.connectors.bitrix24 import specs
-from funnelkit.connectors.bitrix24.client import command
+from funnelkit.connectors.bitrix24.client import BatchResult, command
 from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
 from funnelkit.connectors.bitrix24.mapping import LEAD_PREFIX, TASK_PREFIX
-from funnelkit.connectors.bitrix24.paging import Cursor
+from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec
 from funnelkit.connectors.bitrix24.pull import (
     PullResult,
     Tables,
@@ -65,41 +65,56 @@ def _old_ids(old: Snapshot, lead: bool) -> set[str]:
     return {d.id for d in old.deals if (d.entity is EntityKind.LEAD) == lead}
 
 
-def _deleted(connector: Bitrix24Connector, scope: PullScope, old: Snapshot) -> set[str]:
-    """Deals and leads of `old` that are gone from the portal.
+Wanted = list[tuple[ListSpec, str, set[str], dict[str, Any]]]
 
-    One counted batch first: when as many rows with id <= the old highest id remain as the
-    old snapshot held, nothing was deleted (ids are never reused) and no sweep is needed.
-    Otherwise an ids-only keyset sweep (2,500 ids a request) finds exactly which.
-    """
+
+def _count_commands(scope: PullScope, old: Snapshot) -> tuple[dict[str, str], Wanted]:
+    """Counted reads of ids up to the old highest: one number per table, no sweep (§3)."""
     filters = scope_filters(scope)
-    wanted = [(specs.DEAL_IDS, "", _old_ids(old, lead=False), filters.get("deals", {}))]
+    wanted: Wanted = [(specs.DEAL_IDS, "", _old_ids(old, lead=False), filters.get("deals", {}))]
     if not scope.funnels or "LEAD" in scope.funnels:
         wanted.append((specs.LEAD_IDS, LEAD_PREFIX, _old_ids(old, lead=True), {}))
-    counts = {}
-    for spec, prefix, ids, extra in wanted:
+    commands = {}
+    for spec, _prefix, ids, extra in wanted:
         top = max((_num(i) for i in ids), default=0)
         params = spec.params(0, {**extra, f"<={spec.id_field}": top})
         params["start"] = 0  # counted on purpose: one number instead of a sweep
-        counts[spec.entity] = command(spec.method, params)
-    batch = connector.client.batch(counts)
+        commands[f"n_{spec.entity}"] = command(spec.method, params)
+    return commands, wanted
+
+
+def _deleted(connector: Bitrix24Connector, first: BatchResult, wanted: Wanted) -> set[str]:
+    """Deals and leads of the old snapshot that are gone from the portal.
+
+    When as many rows with id <= the old highest id remain as the old snapshot held,
+    nothing was deleted (ids are never reused) and no sweep is needed. Otherwise an
+    ids-only keyset sweep (2,500 ids a request) finds exactly which.
+    """
     gone: set[str] = set()
     for spec, prefix, ids, extra in wanted:
-        if spec.entity in batch.errors:
-            connector.client.raise_for(batch, spec.entity, spec.method)
-        if batch.total.get(spec.entity, -1) == len(ids):
+        name = f"n_{spec.entity}"
+        if name in first.errors:
+            connector.client.raise_for(first, name, spec.method)
+        if first.total.get(name, -1) == len(ids):
             continue
-        alive: set[str] = set()
         top = max((_num(i) for i in ids), default=0)
-        cursor = Cursor(spec, extra={**extra, f"<={spec.id_field}": top}, max_id=top)
-
-        def sink(rows: list[dict[str, Any]], p: str = prefix, sp: Any = spec) -> None:
-            alive.update(p + str(sp.id_of(r)) for r in rows)
-
-        run_jobs(connector.client, [Job(cursor, sink)], NullProgress(),
-                 max_wait=connector.settings.max_retry_seconds)  # fmt: skip
-        gone |= ids - alive
+        gone |= ids - _sweep(connector, spec, prefix, extra, top)
     return gone
+
+
+def _sweep(
+    connector: Bitrix24Connector, spec: ListSpec, prefix: str, extra: dict[str, Any], top: int
+) -> set[str]:
+    """Every id up to `top` still on the portal: `select` ID only, keyset in batches."""
+    alive: set[str] = set()
+    cursor = Cursor(spec, extra={**extra, f"<={spec.id_field}": top}, max_id=top)
+
+    def sink(rows: list[dict[str, Any]]) -> None:
+        alive.update(prefix + str(spec.id_of(r)) for r in rows)
+
+    run_jobs(connector.client, [Job(cursor, sink)], NullProgress(),
+             max_wait=connector.settings.max_retry_seconds)  # fmt: skip
+    return alive
 
 
 def _seed(old: Snapshot) -> dict[str, tuple[str, str]]:
@@ -127,6 +142,7 @@ def pull_incremental(connector: Bitrix24Connector, old: Snapshot, progress: Prog
     """Changed rows since `old`, merged into it; deleted deals and leads dropped."""
     scope = _scope(old)
     tables = Tables(positions=_seed(old))
+    counts, wanted = _count_commands(scope, old)
     got = read_tables(
         connector.client,
         scope,
@@ -134,8 +150,9 @@ def pull_incremental(connector: Bitrix24Connector, old: Snapshot, progress: Prog
         max_wait=connector.settings.max_retry_seconds,
         cursors=_cursors(old, scope),
         tables=tables,
+        extra=counts,
     )
-    gone = _deleted(connector, scope, old)
+    gone = _deleted(connector, got.first, wanted)
 
     def live_deal(row: Any) -> bool:
         return row.id not in gone

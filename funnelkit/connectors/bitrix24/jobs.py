@@ -49,7 +49,9 @@ def run_jobs(
             continue
         job = ready[0]
         if not job.started:
-            progress.start(job.entity, job.cursor.max_id)
+            # The id range sizes the bar (issue 5: no counted reads); ids may have gaps.
+            top = job.cursor.max_id
+            progress.start(job.entity, None if top is None else max(0, top - job.cursor.after))
             job.started = True
         try:
             step(client, job.cursor, _reporting(job, progress))

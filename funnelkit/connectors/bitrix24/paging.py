@@ -7,7 +7,13 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from funnelkit.connectors.bitrix24.client import MAX_BATCH, PAGE, Bitrix24Client, command
+from funnelkit.connectors.bitrix24.client import (
+    MAX_BATCH,
+    PAGE,
+    BatchResult,
+    Bitrix24Client,
+    command,
+)
 from funnelkit.errors import ConnectorError
 
 
@@ -72,27 +78,33 @@ class Cursor:
     rows: int = 0
 
 
-def step(
-    client: Bitrix24Client, cursor: Cursor, sink: Callable[[list[dict[str, Any]]], None]
-) -> None:
-    """Read up to 2,500 more rows into `sink`; rows are handed over before an error is raised."""
+def _commands(cursor: Cursor) -> dict[str, str]:
+    """Chained keyset commands p0..pN: each starts after the last id of the one before."""
     spec = cursor.spec
     count = MAX_BATCH
-    if cursor.max_id is not None:
+    if cursor.max_id is not None:  # no more commands than the id range can fill
         count = max(1, min(MAX_BATCH, math.ceil((cursor.max_id - cursor.after) / PAGE)))
     names = [f"p{i}" for i in range(count)]
-    commands = {
+    return {
         name: command(
             spec.method,
             spec.params(cursor.after if i == 0 else spec.ref(names[i - 1]), cursor.extra),
         )
         for i, name in enumerate(names)
     }
+
+
+def step(
+    client: Bitrix24Client, cursor: Cursor, sink: Callable[[list[dict[str, Any]]], None]
+) -> None:
+    """Read up to 2,500 more rows into `sink`; rows are handed over before an error is raised."""
+    spec = cursor.spec
+    commands = _commands(cursor)
     batch = client.batch(commands)
     taken: list[dict[str, Any]] = []
     failed: str | None = None
     last = cursor.after
-    for name in names:
+    for name in commands:
         if name in batch.errors or name not in batch.result:
             failed = name
             break
@@ -103,45 +115,46 @@ def step(
             failed = name
             break
         taken.extend(fresh)
-        if fresh:
-            last = spec.id_of(fresh[-1])
+        last = spec.id_of(fresh[-1]) if fresh else last
         if len(page) < PAGE:
             cursor.done = True
             break
-    cursor.after = last
-    cursor.rows += len(taken)
-    if cursor.max_id is not None and last >= cursor.max_id:
-        cursor.done = True
+    cursor.after, cursor.rows = last, cursor.rows + len(taken)
+    cursor.done = cursor.done or (cursor.max_id is not None and last >= cursor.max_id)
     sink(taken)
     if failed is not None and not cursor.done:
-        if failed in batch.errors:
-            client.raise_for(batch, failed, spec.method)
-        raise ConnectorError(
-            f"bitrix24 {spec.method}: keyset paging did not advance past id {last}",
-            "The portal ignored the >ID filter; report this portal's version",
-            method=spec.method,
-        )
+        _raise_failed(client, batch, failed, spec, last)
 
 
-def max_ids(client: Bitrix24Client, cursors: list[Cursor]) -> dict[str, tuple[str, str] | None]:
-    """One batch reading each entity's highest id (id descending, `start=-1`, no count, §3).
+def _raise_failed(
+    client: Bitrix24Client, batch: BatchResult, name: str, spec: ListSpec, last: int
+) -> None:
+    if name in batch.errors:
+        client.raise_for(batch, name, spec.method)
+    raise ConnectorError(
+        f"bitrix24 {spec.method}: keyset paging did not advance past id {last}",
+        "The portal ignored the >ID filter; report this portal's version",
+        method=spec.method,
+    )
 
-    Sets `cursor.max_id` (0 for an empty table) and returns the errors per entity.
-    """
-    commands = {f"m_{c.spec.entity}": command(c.spec.method, _desc_params(c)) for c in cursors}
+
+def max_id_commands(cursors: list[Cursor]) -> dict[str, str]:
+    """Commands reading each entity's highest id (id descending, `start=-1`, no count, §3)."""
+    return {f"m_{c.spec.entity}": command(c.spec.method, _desc_params(c)) for c in cursors}
+
+
+def apply_max_ids(cursors: list[Cursor], batch: BatchResult) -> dict[str, tuple[str, str] | None]:
+    """Set `cursor.max_id` (0 for an empty table) from a batch; return errors per entity."""
     errors: dict[str, tuple[str, str] | None] = {}
-    for start in range(0, len(cursors), MAX_BATCH):
-        chunk = dict(list(commands.items())[start : start + MAX_BATCH])
-        batch = client.batch(chunk)
-        for cursor in cursors[start : start + MAX_BATCH]:
-            name = f"m_{cursor.spec.entity}"
-            if name in batch.errors:
-                errors[cursor.spec.entity] = batch.errors[name]
-                continue
-            rows = cursor.spec.rows(batch.result.get(name))
-            cursor.max_id = cursor.spec.id_of(rows[0]) if rows else 0
-            if cursor.max_id <= cursor.after:
-                cursor.done = True
+    for cursor in cursors:
+        name = f"m_{cursor.spec.entity}"
+        if name in batch.errors:
+            errors[cursor.spec.entity] = batch.errors[name]
+            continue
+        rows = cursor.spec.rows(batch.result.get(name))
+        cursor.max_id = cursor.spec.id_of(rows[0]) if rows else 0
+        if cursor.max_id <= cursor.after:
+            cursor.done = True
     return errors
 
 

@@ -9,9 +9,9 @@ from urllib.parse import urlsplit
 
 from funnelkit.connectors.base import Progress, PullScope
 from funnelkit.connectors.bitrix24 import mapping, mapping_events, specs
-from funnelkit.connectors.bitrix24.client import Bitrix24Client
+from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client
 from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
-from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec, max_ids
+from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec, apply_max_ids, max_id_commands
 from funnelkit.connectors.bitrix24.structure import read_structure
 from funnelkit.model import (
     DataSet,
@@ -105,11 +105,11 @@ def plan_specs(scope: PullScope) -> tuple[list[ListSpec], dict[DataSet, DataStat
         skipped[DataSet.STAGE_HISTORY] = DataStatus(
             state=DataState.NOT_PULLED, reason="--no-history"
         )
-    chosen.append(specs.ACTIVITIES)
     if scope.tasks:
-        chosen.append(specs.TASKS)
+        chosen.extend([specs.ACTIVITIES, specs.TASKS])
     else:
-        skipped[DataSet.TASKS] = DataStatus(state=DataState.NOT_PULLED, reason="--no-tasks")
+        for dataset in (DataSet.TASKS, DataSet.ACTIVITIES):
+            skipped[dataset] = DataStatus(state=DataState.NOT_PULLED, reason="--no-tasks")
     chosen.extend([specs.CONTACTS, specs.COMPANIES])
     return chosen, skipped
 
@@ -230,6 +230,7 @@ class PullResult:
     fields: list[Any]
     last_ids: dict[str, int]
     started_at: int
+    first: BatchResult  # the first batch, with the answers of any `extra` commands
 
 
 def read_tables(
@@ -240,6 +241,7 @@ def read_tables(
     max_wait: float,
     cursors: list[Cursor] | None = None,
     tables: Tables | None = None,
+    extra: dict[str, str] | None = None,
 ) -> PullResult:
     """Structure + every scoped table (or the given cursors, for incremental pulls)."""
     chosen, statuses = plan_specs(scope)
@@ -247,14 +249,16 @@ def read_tables(
     if cursors is None:
         cursors = [Cursor(spec, extra=filters.get(spec.entity, {})) for spec in chosen]
     leads = any(c.spec.method == specs.LEADS.method for c in cursors)
-    funnels, stages, fields, _ = read_structure(client, leads=leads)
+    # Highest ids (and any `extra` commands) ride along with the structure: one request.
+    commands = {**max_id_commands(cursors), **(extra or {})}
+    funnels, stages, fields, first = read_structure(client, leads=leads, extra=commands)
     # The server's clock, read before any row: the next incremental pull starts from here.
     started_at = int(client.server_time if client.server_time is not None else client.wall())
-    statuses.update(unavailable_from(client, max_ids(client, cursors), cursors))
+    statuses.update(unavailable_from(client, apply_max_ids(cursors, first), cursors))
     tables = tables or Tables()
     sinks = _sinks(tables)
     jobs = [Job(cursor, sinks[cursor.spec.entity]) for cursor in cursors]
     run_jobs(client, jobs, progress, max_wait=max_wait, sleep=client.sleep)
     # History is read on by id next time; other tables by modification date (incremental.py).
     last_ids = {c.spec.entity: c.after for c in cursors if c.spec.entity.endswith("_history")}
-    return PullResult(tables, statuses, funnels, stages, fields, last_ids, started_at)
+    return PullResult(tables, statuses, funnels, stages, fields, last_ids, started_at, first)

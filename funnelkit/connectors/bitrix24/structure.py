@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from funnelkit.connectors.bitrix24 import mapping
-from funnelkit.connectors.bitrix24.client import MAX_BATCH, Bitrix24Client, command
+from funnelkit.connectors.bitrix24.client import MAX_BATCH, BatchResult, Bitrix24Client, command
 from funnelkit.model import CustomField, Funnel, Stage
 
 
@@ -25,7 +25,7 @@ def _rows(result: Any) -> list[dict[str, Any]]:
 
 def read_structure(
     client: Bitrix24Client, *, leads: bool, extra: dict[str, str] | None = None
-) -> tuple[list[Funnel], list[Stage], list[CustomField], dict[str, Any]]:
+) -> tuple[list[Funnel], list[Stage], list[CustomField], BatchResult]:
     """Funnels, stages and user fields; `extra` commands ride along in the first batch."""
     first = {
         "cats": command("crm.category.list", {"entityTypeId": 2, "order": {"sort": "ASC"}}),
@@ -42,9 +42,10 @@ def read_structure(
     categories = _category_rows(client, batch)
     funnels = [mapping.funnel_of_category(row) for row in categories]
     stage_rows: dict[str, list[dict[str, Any]]] = {"0": _status_rows(client, batch, "st_0")}
-    if leads:
+    lead_rows = _status_rows(client, batch, "st_lead") if leads else []
+    if lead_rows:  # no lead statuses: leads are switched off on this portal
         funnels.append(mapping.lead_funnel())
-        stage_rows[mapping.LEAD_FUNNEL_ID] = _status_rows(client, batch, "st_lead")
+        stage_rows[mapping.LEAD_FUNNEL_ID] = lead_rows
     others = [f.id for f in funnels if f.id not in stage_rows]
     for chunk_start in range(0, len(others), MAX_BATCH):
         chunk = others[chunk_start : chunk_start + MAX_BATCH]
@@ -57,7 +58,7 @@ def read_structure(
     fields = list(mapping.custom_fields("deal", _fields(batch, "f_deal")))
     if leads:
         fields.extend(mapping.custom_fields("lead", _fields(batch, "f_lead")))
-    return funnels, stages, fields, {k: batch.result.get(k) for k in (extra or {})}
+    return funnels, stages, fields, batch
 
 
 def _category_rows(client: Bitrix24Client, batch: Any) -> list[dict[str, Any]]:

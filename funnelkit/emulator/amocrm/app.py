@@ -9,9 +9,10 @@ from funnelkit.emulator.amocrm import accountapi, entities, eventsapi, leads, le
 from funnelkit.emulator.amocrm import pipelines as pipes
 from funnelkit.emulator.amocrm.auth import Caller, TokenBook
 from funnelkit.emulator.amocrm.context import Account, Ctx, Handler
-from funnelkit.emulator.amocrm.events import EventIndex
+from funnelkit.emulator.amocrm.events import Deletion, EventIndex
 from funnelkit.emulator.amocrm.guard import Guard, blocked, too_many
 from funnelkit.emulator.amocrm.hal import Problem, problem
+from funnelkit.emulator.amocrm.leadops import event_id
 from funnelkit.emulator.amocrm.query import nest
 from funnelkit.emulator.amocrm.store import Store
 from funnelkit.emulator.server import Request, Response
@@ -99,6 +100,37 @@ class AmoCrmApp:
         self.store.invalidate()
         self.events.invalidate()
 
+    def delete(self, entity: str, entity_id: str, by: str | None = None) -> bool:
+        """Remove a lead, contact, company or task as a user would in the UI.
+
+        The v4 API has no delete for these; the account logs `<entity>_deleted` (§7) and
+        keeps deleted leads in the trash (`with=only_deleted`, §6.1).
+        """
+        with self.state.lock:
+            removed = self._remove(entity, entity_id)
+            if removed is None:
+                return False
+            now = int(self.options.clock.now())
+            if entity == "lead":
+                self.account.trash[entity_id] = (now, by)
+            self.events.deletions.append(Deletion(event_id(self.state), entity, entity_id, now, by))
+        self.store.invalidate()
+        return True
+
+    def _remove(self, entity: str, entity_id: str) -> object | None:
+        if entity == "lead":
+            return self.state.deals.pop(entity_id, None)
+        if entity == "contact":
+            return self.state.contacts.pop(entity_id, None)
+        if entity == "company":
+            return self.state.companies.pop(entity_id, None)
+        if entity == "task":
+            for index, row in enumerate(self.state.activities):
+                if row.id == entity_id:
+                    return self.state.activities.pop(index)
+            return None
+        raise ValueError(f"cannot delete a {entity!r}: lead, contact, company or task")
+
     def expire_tokens(self) -> None:
         """Every OAuth access token issued so far expires now."""
         self.tokens.expire_tokens()
@@ -163,7 +195,10 @@ class AmoCrmApp:
                 match.groups(),
             )
             try:
-                return handler(ctx)
+                # One request at a time on the state: reads build indexes from the same
+                # dicts that writes change, and the API is rate limited anyway.
+                with self.state.lock:
+                    return handler(ctx)
             except Problem as refused:
                 return refused.response
         if path_known:

@@ -26,6 +26,7 @@ class Account:
     reason_stamps: dict[str, int] = field(default_factory=dict)
     description_seq: int = 487
     task_results: dict[str, str] = field(default_factory=dict)
+    trash: dict[str, tuple[int, str | None]] = field(default_factory=dict)  # lead → (at, by)
 
     def next_description(self) -> int:
         """Description ids: odd and increasing, as in the docs' examples (489, 491, …)."""

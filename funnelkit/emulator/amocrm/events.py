@@ -10,9 +10,10 @@ the event id.
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Any
 
-from funnelkit.emulator.amocrm.index import Key, Ordered
+from funnelkit.emulator.amocrm.index import Key, Ordered, pack
 from funnelkit.emulator.amocrm.wire import num
 from funnelkit.emulator.state import TASK_PREFIX, PortalState
 from funnelkit.model import (
@@ -24,7 +25,20 @@ from funnelkit.model import (
     TransitionKind,
 )
 
-Row = StageTransition | ResponsibleChange | DeadlineChange | Activity
+
+@dataclass(frozen=True, slots=True)
+class Deletion:
+    """An entity removed from the account (UI or trash): served as `<entity>_deleted`."""
+
+    id: str
+    entity: str  # "lead" | "contact" | "company" | "task"
+    entity_id: str
+    at: int
+    by: str | None = None
+
+
+Row = StageTransition | ResponsibleChange | DeadlineChange | Activity | Deletion
+DELETED_TYPES = ("lead_deleted", "contact_deleted", "company_deleted", "task_deleted")
 
 # unverified: §7 names incoming/outgoing calls and chat messages and "note-type events"
 # ({note:{id}}); the notes give no event for e-mails or meetings, so those two are
@@ -36,8 +50,13 @@ ACTIVITY_EVENTS: dict[ActivityKind, str] = {
     ActivityKind.EMAIL: "amomail_message_note_added",
     ActivityKind.MEETING: "meeting_note_added",
 }
-LEAD_TYPES = ("lead_added", "lead_status_changed", "entity_responsible_changed")
-ALL_TYPES = (*LEAD_TYPES, "task_deadline_changed", *ACTIVITY_EVENTS.values())
+LEAD_TYPES = ("lead_added", "lead_status_changed", "entity_responsible_changed", "lead_deleted")
+ALL_TYPES = (
+    *LEAD_TYPES,
+    "task_deadline_changed",
+    *ACTIVITY_EVENTS.values(),
+    *DELETED_TYPES[1:],
+)
 
 
 def kind_of(row: Row) -> str:
@@ -49,6 +68,8 @@ def kind_of(row: Row) -> str:
         return "entity_responsible_changed"
     if isinstance(row, DeadlineChange):
         return "task_deadline_changed"
+    if isinstance(row, Deletion):
+        return f"{row.entity}_deleted"
     return ACTIVITY_EVENTS[row.kind]
 
 
@@ -63,6 +84,8 @@ def entity_of(row: Row) -> tuple[str, int | None]:
         return "lead", num(row.deal_id)
     if isinstance(row, DeadlineChange):
         return "task", num(row.task_id)
+    if isinstance(row, Deletion):
+        return row.entity, num(row.entity_id)
     if row.deal_id is not None:
         return "lead", num(row.deal_id)
     return "contact", num(row.contact_id)
@@ -75,7 +98,7 @@ def author_of(row: Row) -> int:
 
 
 def _key(row: Row) -> Key:
-    return (time_of(row), num(row.id) or 0)
+    return pack(time_of(row), num(row.id) or 0)
 
 
 class EventIndex:
@@ -87,6 +110,7 @@ class EventIndex:
         self._by_type: dict[str, Ordered[Row]] = {}
         self._seen: dict[str, int] = {}
         self._by_id: dict[str, Row] | None = None
+        self.deletions: list[Deletion] = []
 
     def _sources(self) -> dict[str, list[Any]]:
         return {
@@ -94,6 +118,7 @@ class EventIndex:
             "responsible": self.state.responsible_changes,
             "deadlines": self.state.deadline_changes,
             "activities": self.state.activities,
+            "deletions": self.deletions,
         }
 
     def _refresh(self) -> None:
@@ -161,6 +186,7 @@ def _types_of_source(name: str) -> tuple[str, ...]:
         "responsible": ("entity_responsible_changed",),
         "deadlines": ("task_deadline_changed",),
         "activities": tuple(ACTIVITY_EVENTS.values()),
+        "deletions": DELETED_TYPES,
     }[name]
 
 
@@ -177,6 +203,8 @@ def values(row: Row) -> tuple[list[Any], list[Any]]:
         return after, before
     if isinstance(row, ResponsibleChange):
         return _one("responsible_user", row.to_user_id), _one("responsible_user", row.from_user_id)
+    if isinstance(row, Deletion):
+        return [], []
     if isinstance(row, DeadlineChange):
         after = (
             [] if row.new_deadline is None else [{"task_deadline": {"timestamp": row.new_deadline}}]
@@ -198,7 +226,9 @@ def render(row: Row, base: str, account_id: int) -> dict[str, Any]:
     """One event object (§7 list example)."""
     entity, entity_id = entity_of(row)
     after, before = values(row)
-    plural = {"lead": "leads", "contact": "contacts", "task": "tasks"}[entity]
+    plural = {"lead": "leads", "contact": "contacts", "task": "tasks", "company": "companies"}[
+        entity
+    ]
     return {
         "id": row.id,
         "type": kind_of(row),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from funnelkit.emulator.amocrm.context import Ctx
@@ -99,21 +100,11 @@ def select(ctx: Ctx) -> View[Deal]:
         result: View[Deal] = found
         return result
 
-    def keep(deal: Deal) -> bool:
-        return (
-            all(within(_value(deal, n), r) for n, r in ranges.items() if n != field or ids)
-            and (pipes is None or num(deal.funnel_id) in pipes)
-            and (people is None or num(deal.responsible_id) in people)
-            and (creators is None or num(deal.creator_id) in creators)
-            and (pairs is None or (num(deal.funnel_id), num(deal.stage_id)) in pairs)
-            and (names is None or deal.title in names)
-            and (ids is None or num(deal.id) in ids)
-        )
-
+    preds = _predicates(ranges, field, ids, pipes, people, creators, pairs, names)
     ordered = ctx.store.leads(field)
     if ids is not None and len(ids) <= 10_000:
         rows = [ctx.state.deals[str(i)] for i in ids if str(i) in ctx.state.deals]
-        rows = sorted((d for d in rows if keep(d)), key=ordered.key)
+        rows = sorted(_filtered(rows, preds), key=ordered.key)
         view = View(rows, 0, len(rows), desc)
     else:
         bounds = ranges.get(field) if field != "id" else None
@@ -123,10 +114,51 @@ def select(ctx: Ctx) -> View[Deal]:
         )
         if plain:
             return View(ordered.rows, lo, hi, desc)  # a bisected window: nothing to cache
-        rows = [d for d in ordered.rows[lo:hi] if keep(d)]
+        rows = _filtered(ordered.rows[lo:hi], preds)
         view = View(rows, 0, len(rows), desc)
     ctx.store.cache.put(key, view)
     return view
+
+
+def _predicates(
+    ranges: dict[str, tuple[int | None, int | None] | None],
+    field: str,
+    ids: set[int] | None,
+    pipes: set[int] | None,
+    people: set[int] | None,
+    creators: set[int] | None,
+    pairs: set[tuple[int, int]] | None,
+    names: set[str] | None,
+) -> list[Callable[[Deal], bool]]:
+    """One test per active filter; the order field's range is already bisected."""
+    preds: list[Callable[[Deal], bool]] = []
+    for name, bounds in ranges.items():
+        if bounds is not None and (name != field or ids is not None):
+            preds.append(_in_range(name, bounds))
+    if ids is not None:
+        preds.append(lambda d: num(d.id) in ids)
+    if pipes is not None:
+        preds.append(lambda d: num(d.funnel_id) in pipes)
+    if people is not None:
+        preds.append(lambda d: num(d.responsible_id) in people)
+    if creators is not None:
+        preds.append(lambda d: num(d.creator_id) in creators)
+    if pairs is not None:
+        preds.append(lambda d: (num(d.funnel_id), num(d.stage_id)) in pairs)
+    if names is not None:
+        preds.append(lambda d: d.title in names)
+    return preds
+
+
+def _in_range(name: str, bounds: tuple[int | None, int | None]) -> Callable[[Deal], bool]:
+    return lambda deal: within(_value(deal, name), bounds)
+
+
+def _filtered(rows: list[Deal], preds: list[Callable[[Deal], bool]]) -> list[Deal]:
+    """Apply the tests one tight pass each (cheaper than one closure per row)."""
+    for pred in preds:
+        rows = [d for d in rows if pred(d)]
+    return rows
 
 
 def _frozen(value: Any) -> Any:
@@ -136,8 +168,10 @@ def _frozen(value: Any) -> Any:
 def list_leads(ctx: Ctx) -> Response:
     """GET /api/v4/leads (§6.1, §6.2)."""
     page = paging(ctx.request.query, 250)
-    rows, more = select(ctx).page(page.offset, page.limit)
     withs = _withs(ctx)
+    if "only_deleted" in withs:
+        return _deleted(ctx, page.offset, page.limit, page.page)
+    rows, more = select(ctx).page(page.offset, page.limit)
     items = [render(ctx, d, withs) for d in rows]
     return paged(
         "leads",
@@ -148,6 +182,36 @@ def list_leads(ctx: Ctx) -> Response:
         page=page.page,
         limit=page.limit,
         more=more,
+    )
+
+
+def _deleted(ctx: Ctx, offset: int, limit: int, number: int) -> Response:
+    """`with=only_deleted` (§6.1): trashed leads with id, update time/author, is_deleted."""
+    flt = ctx.query.get("filter")
+    bounds = span(flt.get("updated_at"), "updated_at") if isinstance(flt, dict) else None
+    trash = sorted(
+        (int(k), at, by) for k, (at, by) in ctx.account.trash.items() if within(at, bounds)
+    )
+    chunk = trash[offset : offset + limit]
+    items = [
+        {
+            "id": lid,
+            "updated_at": at,
+            "updated_by": num(by) or 0,
+            "is_deleted": True,
+            "_links": link(f"{ctx.base}/api/v4/leads/{lid}"),
+        }
+        for lid, at, by in chunk
+    ]
+    return paged(
+        "leads",
+        items,
+        base=ctx.base,
+        path=ctx.request.path,
+        params=ctx.params,
+        page=number,
+        limit=limit,
+        more=offset + limit < len(trash),
     )
 
 

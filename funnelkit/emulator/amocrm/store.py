@@ -5,27 +5,30 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from funnelkit.emulator.amocrm.index import Key, Ordered, ResultCache
+from funnelkit.emulator.amocrm.index import Key, Ordered, ResultCache, pack
 from funnelkit.emulator.amocrm.wire import num
 from funnelkit.emulator.state import TASK_PREFIX, PortalState
 from funnelkit.model import Activity, Deal
 
 
 def _by_id(deal: Deal) -> Key:
-    return (num(deal.id) or 0, 0)
+    return pack(num(deal.id) or 0, 0)
 
 
 def _by_updated(deal: Deal) -> Key:
     stamp = deal.modified_at if deal.modified_at is not None else deal.created_at
-    return (stamp, num(deal.id) or 0)
+    return pack(stamp, num(deal.id) or 0)
 
 
 def _by_created(deal: Deal) -> Key:
-    return (deal.created_at, num(deal.id) or 0)
+    return pack(deal.created_at, num(deal.id) or 0)
 
 
 def _task_key(task: Activity) -> Key:
-    return (num(task.id) or 0, 0)
+    return pack(num(task.id) or 0, 0)
+
+
+LEAD_KEYS = {"id": _by_id, "updated_at": _by_updated, "created_at": _by_created}
 
 
 class Store:
@@ -59,15 +62,14 @@ class Store:
         """Leads sorted by "id", "updated_at" or "created_at" (id breaks ties)."""
         with self._lock:
             if self._leads is None or self._leads_seen != len(self.state.deals):
-                rows = list(self.state.deals.values())
-                self._leads = {
-                    "id": Ordered(rows, _by_id),
-                    "updated_at": Ordered(rows, _by_updated),
-                    "created_at": Ordered(rows, _by_created),
-                }
+                self._leads = {}
                 self._leads_seen = len(self.state.deals)
                 self._contact_leads = None
                 self.cache.clear()
+            if order not in self._leads:
+                # one order at a time: a pull rarely needs more than one
+                rows = list(self.state.deals.values())
+                self._leads[order] = Ordered(rows, LEAD_KEYS[order])
             return self._leads[order]
 
     def put_lead(self, old: Deal | None, new: Deal) -> None:

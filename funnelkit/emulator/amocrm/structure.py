@@ -184,20 +184,28 @@ def set_descriptions(
             continue
         if any(d["level"] == level for d in current.values()):
             raise validation([(rid, "Unique", path + "level", "Level must be unique.")])
-        new_id = account.next_description()
-        current[new_id] = {
-            "account_id": account.id,
-            "created_at": stamp,
-            "created_by": user,
-            "description": text or "",
-            "id": new_id,
-            "level": level,
-            "pipeline_id": int(key[0]),
-            "status_id": int(key[1]),
-            "updated_at": stamp,
-            "updated_by": None,
-        }
+        made = _description(account, key, level, text or "", stamp, user)
+        current[made["id"]] = made
     account.descriptions[key] = list(current.values())
+
+
+def _description(
+    account: Account, key: tuple[str, str], level: str, text: str, stamp: str, user: int
+) -> dict[str, Any]:
+    """A new status description in the shape of §5.7."""
+    new_id = account.next_description()
+    return {
+        "account_id": account.id,
+        "created_at": stamp,
+        "created_by": user,
+        "description": text,
+        "id": new_id,
+        "level": level,
+        "pipeline_id": int(key[0]),
+        "status_id": int(key[1]),
+        "updated_at": stamp,
+        "updated_by": None,
+    }
 
 
 def new_funnel(funnel_id: str, item: dict[str, Any], sort: int) -> Funnel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -47,6 +48,19 @@ class Bitrix24App:
         # bitrix24.md §5.1: 2 requests/s drain, 50 before blocking (non-enterprise plans).
         self.bucket = LeakyBucket(2.0, 50.0, options.clock) if options.rate_limit else None
 
+    def warm(self, freeze_gc: bool = False) -> None:
+        """Build all indexes up front (they are otherwise built on first use).
+
+        `freeze_gc` moves every object alive now out of the collector's reach: with
+        millions of rows a full collection pass costs seconds in the middle of a
+        request. Only for a process that serves this state until it exits.
+        """
+        with self.state.lock:
+            self.backend.indexes.warm()
+        if freeze_gc:
+            gc.collect()
+            gc.freeze()
+
     # --- counters a benchmark reads -------------------------------------------------------
 
     @property
@@ -76,10 +90,12 @@ class Bitrix24App:
 
     def handle(self, request: Request) -> Response:
         """Route one HTTP request."""
-        params = merge_params(
-            urlencode(request.query, doseq=True), request.body, request.header("content-type")
-        ) if request.body or request.query else {}  # fmt: skip
         parts = [p for p in request.path.split("/") if p]
+        try:
+            query = urlencode(request.query, doseq=True)
+            params = merge_params(query, request.body, request.header("content-type"))
+        except B24Error as exc:
+            return error_response(exc)
         if parts[:2] == ["oauth", "token"]:
             return self._oauth(request, params)
         self.cost.served()

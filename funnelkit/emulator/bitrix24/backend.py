@@ -10,14 +10,11 @@ from typing import Any
 from funnelkit.emulator.bitrix24.fields import Schema
 from funnelkit.emulator.bitrix24.index import Indexes
 from funnelkit.emulator.bitrix24.params import pick
-from funnelkit.emulator.bitrix24.schemas import (
-    Ctx,
+from funnelkit.emulator.bitrix24.schemas import Ctx, deal_schema, history_schema, lead_schema
+from funnelkit.emulator.bitrix24.schemas_people import (
     activity_schema,
     company_schema,
     contact_schema,
-    deal_schema,
-    history_schema,
-    lead_schema,
     task_schema,
     user_schema,
 )

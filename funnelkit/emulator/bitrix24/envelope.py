@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import time
 from typing import Any
 
 from funnelkit.emulator.server import Response, json_response
@@ -49,7 +49,11 @@ def legacy(description: str) -> B24Error:
 
 def iso_time(ts: float) -> str:
     """`2024-08-29T10:34:19+00:00`: the vendor's datetime format, rendered in UTC."""
-    return datetime.fromtimestamp(int(ts), tz=UTC).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+    t = time.gmtime(int(ts))  # several times faster than datetime.strftime, and pages print many
+    return (
+        f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
+        f"T{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}+00:00"
+    )
 
 
 def time_block(

@@ -121,5 +121,7 @@ def num_id(text: str | None) -> int | None:
     """The vendor number of a state id ("L12" -> 12, "T5" -> 5, "37" -> 37)."""
     if text is None:
         return None
+    if text.isdigit():
+        return int(text)
     digits = text.lstrip("LTlt")
     return int(digits) if digits.isdigit() else None

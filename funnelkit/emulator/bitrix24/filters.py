@@ -112,7 +112,20 @@ def compile_filter(raw: Any, schema: Schema, strict: bool, partitions: tuple[str
     return out
 
 
+def _narrow(out: Compiled, low: int | None, high: int | None) -> None:
+    if low is not None:
+        out.low = low if out.low is None else max(out.low, low)
+    if high is not None:
+        out.high = high if out.high is None else min(out.high, high)
+
+
 def _use_index(out: Compiled, f: Field, op: str, value: Any, partitions: tuple[str, ...]) -> bool:
+    if f.upper == "ID" and op in ("=", "@"):
+        # `ID: 5` / `@ID: [..]` look-ups: bound the id range, keep the exact test as a predicate.
+        wanted = [v for v in _values(f, value) if v is not None]
+        if wanted:
+            _narrow(out, min(wanted), max(wanted))
+        return False
     if f.upper == "ID" and op in (">", ">=", "<", "<=") and not isinstance(value, list):
         bound = coerce(INT, value)
         if bound is None:
@@ -163,7 +176,15 @@ def compile_order(raw: Any, schema: Schema, strict: bool) -> list[tuple[Field, b
         f = schema.find(str(name))
         if f is None:
             if strict:
-                raise B24Error("INVALID_ARG_VALUE", f"Invalid order: field '{name}'", 400)
+                msg = f"Invalid order: field '{name}' is not allowed in order"
+                raise B24Error("INVALID_ARG_VALUE", msg, 400)
             continue
-        keys.append((f, str(direction).upper() == "DESC"))
+        way = str(direction).upper()
+        if strict and way not in ("ASC", "DESC"):
+            msg = (
+                "Invalid order: allowed sort directions are ASC, DESC. "
+                f"But got '{direction}' for field '{name}'"
+            )
+            raise B24Error("INVALID_ARG_VALUE", msg, 400)
+        keys.append((f, way == "DESC"))
     return keys

@@ -49,15 +49,44 @@ def list_rows(
     return page.rows, meta
 
 
+def _bindings(raw: Any) -> Any:
+    """crm.activity.list `BINDINGS: [{OWNER_TYPE_ID, OWNER_ID}, ...]` as an OR of pairs (§9.1)."""
+    if not isinstance(raw, dict):
+        return raw
+    pairs = next((v for k, v in raw.items() if k.upper() == "BINDINGS"), None)
+    if not isinstance(pairs, list):
+        return raw
+    rest = {k: v for k, v in raw.items() if k.upper() != "BINDINGS"}
+    group: dict[str, Any] = {"logic": "OR"}
+    group.update({str(i): p for i, p in enumerate(pairs) if isinstance(p, dict)})
+    return rest | {"0": group}
+
+
 def _legacy_list(table: str, default_order: dict[str, str] | None = None) -> Any:
     def handler(call: Call) -> Outcome:
-        rows, meta = list_rows(call, table, strict=False, default_order=default_order)
+        flt = _bindings(call.p("filter")) if table == "activity" else None
+        rows, meta = list_rows(
+            call, table, strict=False, filter_raw=flt, default_order=default_order
+        )
         schema = call.backend.schemas[table]
         names = _select(schema, call.p("select"))
-        meta.result = [render(schema, r, names, camel=False, strings=True) for r in rows]
+        blanks = _user_fields(call, table, call.p("select"))
+        meta.result = [render(schema, r, names, False, True) | blanks for r in rows]
         return meta
 
     return handler
+
+
+def _user_fields(call: Call, table: str, raw: Any) -> dict[str, Any]:
+    """UF_CRM_* fields of the entity, with no value: the model keeps definitions only.
+
+    §7.1: the default select is `*` + `UF_*`; an explicit list names its UF fields.
+    """
+    names = [str(n) for n in raw] if isinstance(raw, list) else []
+    every = not names or "UF_*" in names
+    fields = call.backend.state.custom_fields
+    ids = [f.id for f in fields if f.entity.lower().rstrip("s") == table and f.id.startswith("UF_")]
+    return {i: None for i in ids if every or i in names}
 
 
 def deal_get(call: Call) -> Outcome:
@@ -70,7 +99,8 @@ def deal_get(call: Call) -> Outcome:
     if pos is None:
         raise legacy("Not found")
     schema = call.backend.schemas["deal"]
-    return Outcome(render(schema, index.rows[pos], _select(schema, None), False, True))
+    row = render(schema, index.rows[pos], _select(schema, None), False, True)
+    return Outcome(row | _user_fields(call, "deal", None))
 
 
 ITEM_TABLES = {1: "lead", 2: "deal", 3: "contact", 4: "company"}
@@ -101,7 +131,8 @@ def stagehistory_list(call: Call) -> Outcome:
     """crm.stagehistory.list: entityTypeId 1 (leads) and 2 (deals) (§8, A.34)."""
     kind = as_int(call.p("entityTypeId"))
     if kind not in (1, 2):
-        raise B24Error("ENTITY_TYPE_NOT_SUPPORTED", f"{kind} entity is not supported", 400)
+        msg = f"Entity type `{kind}` is not supported"  # crm-stage-history-list.md error table
+        raise B24Error("ENTITY_TYPE_NOT_SUPPORTED", msg, 400)
     table = "history_lead" if kind == 1 else "history_deal"
     rows, meta = list_rows(call, table, strict=True)
     schema = call.backend.schemas[table]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from pydantic import SecretStr
@@ -94,8 +94,8 @@ def _structure(state: PortalState) -> None:
         "502": LossReason(id="502", name="Выбрал конкурента", sort=2),
     }
     state.custom_fields = [
-        CustomField(entity="deal", id="601", name="Источник", type="select"),
-        CustomField(entity="contact", id="602", name="Должность", type="text"),
+        CustomField(entity="leads", id="601", name="Источник", type="select"),
+        CustomField(entity="contacts", id="602", name="Должность", type="text"),
     ]
     state.contacts = {
         str(300 + i): Contact(
@@ -246,6 +246,22 @@ def _activities(state: PortalState) -> None:
     ]
 
 
+def _last_activity(state: PortalState) -> None:
+    """What amoCRM lets a client derive: the latest call/message/note per deal and contact."""
+    by_deal: dict[str, int] = {}
+    for act in state.activities:
+        if not act.id.startswith("T") and act.deal_id is not None:
+            by_deal[act.deal_id] = max(by_deal.get(act.deal_id, 0), act.created_at)
+    by_contact: dict[str, int] = {}
+    for deal_id, deal in list(state.deals.items()):
+        at = by_deal.get(deal_id)
+        state.deals[deal_id] = replace(deal, last_activity_at=at)
+        for contact_id in deal.contact_ids if at is not None else ():
+            by_contact[contact_id] = max(by_contact.get(contact_id, 0), at or 0)
+    for contact_id, contact in list(state.contacts.items()):
+        state.contacts[contact_id] = replace(contact, last_activity_at=by_contact.get(contact_id))
+
+
 def build_state(deals: int = 620) -> PortalState:
     """Two pipelines, `deals` leads with full history, tasks, calls, notes, contacts."""
     state = PortalState(vendor=Vendor.AMOCRM, domain="acme.amocrm.ru", currency="RUB", now=NOW)
@@ -259,6 +275,7 @@ def build_state(deals: int = 620) -> PortalState:
         StageTransition(**{**_fields(t), "id": str(n)}) for n, t in enumerate(history, start=1)
     ]
     _activities(state)
+    _last_activity(state)
     return state
 
 

@@ -12,7 +12,7 @@ from pydantic import SecretStr
 
 from funnelkit.connectors.amocrm.client import AmoCrmClient, IpBlockedError
 from funnelkit.connectors.base import Credentials, PortalSettings
-from funnelkit.errors import AuthError, VendorApiError
+from funnelkit.errors import AuthError, ConfigError, VendorApiError
 from funnelkit.model import Vendor
 
 BASE = "https://acme.amocrm.ru"
@@ -128,3 +128,30 @@ def test_401_with_a_long_lived_token_is_final(respx_mock: respx.MockRouter) -> N
     with pytest.raises(AuthError) as caught:
         client().get("/api/v4/account")
     assert route.call_count == 1 and TOKEN not in str(caught.value)
+
+
+def _jwt(claims: dict[str, object]) -> str:
+    import base64
+
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    return f"eyJhbGciOiJSUzI1NiJ9.{body}.c2ln"
+
+
+@respx.mock(assert_all_called=True)
+def test_common_domain_is_refused_and_the_account_host_suggested(
+    respx_mock: respx.MockRouter, tmp_path: Path
+) -> None:
+    respx_mock.get("https://api-b.amocrm.ru/oauth2/account/current/subdomain").mock(
+        return_value=httpx.Response(
+            200,
+            json={"id": 1, "subdomain": "acme", "domain": "amocrm.ru", "top_level_domain": "ru"},
+        )
+    )
+    token_file = tmp_path / "t.json"
+    access = _jwt({"api_domain": "api-b.amocrm.ru", "exp": 1})
+    token_file.write_text(json.dumps({"access_token": access, "refresh_token": "r" * 20}))
+    settings = PortalSettings(vendor=Vendor.AMOCRM, url="https://www.amocrm.ru")
+    with pytest.raises(ConfigError) as caught:
+        AmoCrmClient(settings, Credentials(token_file=token_file))
+    assert caught.value.hint == "set url: https://acme.amocrm.ru in funnelkit.yaml"
+    assert access not in str(caught.value)

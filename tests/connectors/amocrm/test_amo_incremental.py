@@ -112,3 +112,16 @@ def test_deleted_events_drop_rows() -> None:
         ],
     )
     assert set(rows.deals) == {"2"} and rows.tasks == {}
+
+
+def test_snapshot_of_another_portal_is_refused() -> None:
+    import pytest
+
+    from funnelkit.errors import SnapshotError
+
+    state = build_state(deals=5)
+    with running(state) as run:
+        old = run.connector.pull(PullScope(history=False), NullProgress())
+        other = replace(old, manifest=old.manifest.model_copy(update={"domain": "other.amocrm.ru"}))
+        with pytest.raises(SnapshotError):
+            run.connector.pull_incremental(other, NullProgress())

@@ -178,7 +178,7 @@ def test_users_account_contact_examples() -> None:
         "123123",
         "Пользователь для примера 2",
         True,
-        ("267688",),
+        ("Менеджеры",),
     )
     portal = mp.portal(load("account_kommo.json"), "yourdomain.kommo.com")
     assert portal.currency == "EUR" and portal.name == "yourname"

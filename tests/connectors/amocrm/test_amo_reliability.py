@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import httpx
 from pydantic import SecretStr
 
 from funnelkit.connectors.amocrm import AmoCrmConnector
@@ -10,7 +11,7 @@ from funnelkit.emulator.amocrm import AmoCrmApp, token_for
 from funnelkit.emulator.faults import FaultPlan
 from funnelkit.emulator.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions
-from tests.connectors.amocrm.portal import build_state, running, settings_for
+from tests.connectors.amocrm.portal import SALES, build_state, running, settings_for
 from tests.connectors.amocrm.test_amo_pull import assert_equals_state
 
 
@@ -62,6 +63,38 @@ def test_vendor_429s_are_waited_out() -> None:
     state = build_state(deals=10)
     options = EmulatorOptions(rate_limit=True)
     with running(state, options, rate_limit=40.0) as run:
-        snap = run.connector.pull_structure()
+        snap = run.connector.pull(PullScope(), NullProgress())
         assert run.connector.client.api.retries > 0
-    assert len(snap.structure.funnels) == 2
+    assert_equals_state(snap, state)
+
+
+class MutateOnce(Recorder):
+    """On the first page of leads, move a lead on a later page and add a new one."""
+
+    def __init__(self, url: str, token: str, lead_id: int) -> None:
+        super().__init__()
+        self.url, self.token, self.lead_id = url, token, lead_id
+        self.done = False
+
+    def advance(self, entity: str, rows: int) -> None:
+        super().advance(entity, rows)
+        if entity != "deals" or self.done:
+            return
+        self.done = True
+        headers = {"Authorization": f"Bearer {self.token}"}
+        move = [{"id": self.lead_id, "pipeline_id": int(SALES), "status_id": 142}]
+        httpx.patch(f"{self.url}/api/v4/leads", json=move, headers=headers).raise_for_status()
+        new = [{"name": "Пока идёт", "price": 700, "pipeline_id": int(SALES), "status_id": 2002}]
+        httpx.post(f"{self.url}/api/v4/leads", json=new, headers=headers).raise_for_status()
+
+
+def test_rows_changing_during_the_pull_are_neither_lost_nor_doubled() -> None:
+    state = build_state(deals=600)
+    options = EmulatorOptions()
+    last = max(state.deals, key=int)
+    with running(state, options) as run:
+        progress = MutateOnce(run.server.url, token_for(options), int(last))
+        snap = run.connector.pull(PullScope(), progress)
+    assert progress.done
+    assert list(snap.deals) == sorted(state.deals.values(), key=lambda d: int(d.id))
+    assert len(snap.deals) == 601 and next(d for d in snap.deals if d.id == last).stage_id == "142"

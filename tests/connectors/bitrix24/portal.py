@@ -14,6 +14,7 @@ from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
 from funnelkit.emulator.bitrix24 import Bitrix24App, webhook_url
 from funnelkit.emulator.clock import Clock
+from funnelkit.emulator.faults import FaultPlan
 from funnelkit.emulator.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 from funnelkit.model import (
@@ -174,10 +175,12 @@ class Portal:
 
 
 @contextmanager
-def running(state: PortalState, **options: object) -> Iterator[Portal]:
+def running(
+    state: PortalState, faults: FaultPlan | None = None, scale: float = 1.0, **options: object
+) -> Iterator[Portal]:
     """Serve `state` on a free port for the duration of the block."""
-    opts = EmulatorOptions(clock=Clock(start=NOW), **options)  # type: ignore[arg-type]
-    server = EmulatorServer(Bitrix24App(state, opts)).start()
+    opts = EmulatorOptions(clock=Clock(scale=scale, start=NOW), **options)  # type: ignore[arg-type]
+    server = EmulatorServer(Bitrix24App(state, opts), faults=faults).start()
     settings = PortalSettings(vendor=Vendor.BITRIX24, url=server.url, rate_limit=100, burst=1000,
                               max_retry_seconds=5)  # fmt: skip
     try:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Deal, Semantics, Snapshot, StageTransition, TransitionKind
@@ -68,3 +70,33 @@ def test_incremental_equals_full_pull_with_deletions() -> None:
     _same(merged, full)
     assert merged.manifest.scope.incremental_from == str(old.manifest.pulled_at)
     assert merged.manifest.cursors == full.manifest.cursors
+
+
+def _incremental_share(deals: int) -> tuple[int, int]:
+    state = build_state(deals=deals, leads=deals // 50, seed=5)
+    with running(state) as portal:
+        connector = portal.connector()
+        old = connector.pull(PullScope(), NullProgress())
+        full = connector.requests
+        connector.close()
+    open_deals = [d for d in state.deals.values() if not d.closed and not d.id.startswith("L")]
+    for deal in open_deals[: deals // 100]:  # 1 % of deals change stage
+        stages = [sid for sid, _, _ in FUNNELS[deal.funnel_id][1]]
+        _move(state, deal, next(s for s in stages if s != deal.stage_id))
+    with running(state) as portal:
+        connector = portal.connector()
+        merged = connector.pull_incremental(old, NullProgress())
+        connector.close()
+    assert_equal_to_state(merged, state)
+    return connector.requests, full
+
+
+def test_incremental_costs_a_constant_number_of_requests() -> None:
+    incremental, full = _incremental_share(3000)
+    assert incremental <= 8 < full
+
+
+@pytest.mark.slow
+def test_incremental_is_under_a_fifth_of_a_full_pull() -> None:
+    incremental, full = _incremental_share(30_000)
+    assert incremental <= 0.2 * full, (incremental, full)

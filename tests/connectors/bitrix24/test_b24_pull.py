@@ -80,3 +80,56 @@ def test_request_count_is_rows_over_2500_plus_constant() -> None:
     assert served == connector.requests
     # structure: one batch + one for the other categories' stages; one batch of max ids.
     assert minimum <= served <= math.ceil(minimum * 1.05) + 3, (served, minimum)
+
+
+def test_scope_flags_narrow_the_pull() -> None:
+    state = build_state(deals=120, leads=20, seed=4)
+    since = sorted(t.at for t in state.transitions)[len(state.transitions) // 2]
+    with running(state) as portal:
+        connector = portal.connector()
+        narrow = connector.pull(
+            PullScope(funnels=("2",), history=False, tasks=False), NullProgress()
+        )
+        recent = connector.pull(PullScope(since=since), NullProgress())
+        connector.close()
+    assert {d.funnel_id for d in narrow.deals} == {"2"}
+    assert len(narrow.deals) == sum(1 for d in state.deals.values() if d.funnel_id == "2")
+    assert not narrow.transitions and not narrow.activities
+    for dataset in (DataSet.STAGE_HISTORY, DataSet.TASKS, DataSet.LEADS):
+        assert narrow.manifest.data[dataset].state is DataState.NOT_PULLED
+    assert narrow.manifest.scope.funnels == ("2",)
+    assert {t.id for t in recent.transitions} == {t.id for t in state.transitions if t.at >= since}
+    assert (
+        recent.manifest.earliest_event_at is not None and recent.manifest.earliest_event_at >= since
+    )
+
+
+class Recorder:
+    """A Progress that remembers what it was told."""
+
+    def __init__(self) -> None:
+        self.events: list[tuple[str, str, int | None]] = []
+
+    def start(self, entity: str, total: int | None) -> None:
+        self.events.append(("start", entity, total))
+
+    def advance(self, entity: str, rows: int) -> None:
+        self.events.append(("advance", entity, rows))
+
+    def finish(self, entity: str) -> None:
+        self.events.append(("finish", entity, None))
+
+
+def test_progress_is_reported_per_entity() -> None:
+    state = build_state(deals=80, leads=10, seed=6)
+    progress = Recorder()
+    with running(state) as portal:
+        connector = portal.connector()
+        connector.pull(PullScope(), progress)
+        connector.close()
+    started = {e for kind, e, _ in progress.events if kind == "start"}
+    finished = {e for kind, e, _ in progress.events if kind == "finish"}
+    assert started == finished >= {"deals", "leads", "deal_history", "tasks", "contacts"}
+    rows = sum(n or 0 for kind, e, n in progress.events if kind == "advance" and e == "deals")
+    assert rows == 80
+    assert ("start", "deals", 80) in progress.events  # sized from the highest id

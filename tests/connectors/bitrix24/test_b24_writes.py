@@ -11,7 +11,7 @@ from tests.connectors.bitrix24.portal import build_state, running
 
 
 def _change(op: ChangeOp, **kw: object) -> Change:
-    return Change(op=op, funnel_key="f", **kw)  # type: ignore[arg-type]
+    return Change(op=op, funnel_key="f", **kw)
 
 
 def test_category_and_stage_lifecycle() -> None:
@@ -59,7 +59,9 @@ def test_refusals_and_moves() -> None:
         with pytest.raises(ConnectorError, match="system stage"):
             c.apply_change(_change(ChangeOp.DELETE_STAGE, funnel_id="0", stage_id="NEW"))
         in_new = c.count_deals("0", "NEW")
-        assert in_new == sum(1 for d in state.deals.values() if (d.funnel_id, d.stage_id) == ("0", "NEW"))
+        assert in_new == sum(
+            1 for d in state.deals.values() if (d.funnel_id, d.stage_id) == ("0", "NEW")
+        )
         moved = c.apply_change(_change(
             ChangeOp.MOVE_DEALS, funnel_id="0", stage_id="NEW", target_funnel_id="2",
             target_stage_id="C2:NEW"))  # fmt: skip
@@ -72,6 +74,8 @@ def test_refusals_and_moves() -> None:
         assert lead.vendor_id == "QUALIFY"
         snap = c.pull(PullScope(), NullProgress())
         c.close()
-    moved_ids = {t.deal_id for t in snap.transitions if t.from_funnel_id == "0" and t.funnel_id == "2"}
+    moved_ids = {
+        t.deal_id for t in snap.transitions if t.from_funnel_id == "0" and t.funnel_id == "2"
+    }
     assert len(moved_ids) == in_new
     assert any(s.id == "QUALIFY" and s.funnel_id == "LEAD" for s in snap.structure.stages)

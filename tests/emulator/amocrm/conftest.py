@@ -102,13 +102,13 @@ def build_state(deals: int = 12) -> PortalState:
         state.users[uid] = User(id=uid, name=name, active=active, departments=("Продажи",))
     state.funnels[P1] = Funnel(id=P1, name="Воронка", sort=1, is_default=True)
     state.funnels[P2] = Funnel(id=P2, name="Отказники", sort=2)
-    for stage in [
+    for made in [
         *_stages(
             P1, 32392156, [("32392159", "Первичный контакт"), ("32392165", "Принимают решение")]
         ),
         *_stages(P2, 32400000, [("32400003", "Подогрев")]),
     ]:
-        state.stages[stage.key] = stage
+        state.stages[made.key] = made
     state.loss_reasons["4203748"] = LossReason(
         id="4203748", name="Пропала потребность", sort=100000
     )

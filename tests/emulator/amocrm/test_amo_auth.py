@@ -124,3 +124,19 @@ def test_refresh_rotation_with_grace(
     assert unknown.status_code == 400
     assert rt2  # the unused sibling stays valid, as the grace rule reads
     assert _grant(server, options, grant_type="refresh_token", refresh_token=rt2).is_success
+
+
+def test_non_admin_token_cannot_write_pipelines(
+    app: AmoCrmApp, server: EmulatorServer, options: EmulatorOptions
+) -> None:
+    """§5.2: pipeline and status writes are admin-only; reads are for everyone."""
+    code = app.issue_code(user_id="123321", admin=False)
+    pair = _grant(server, options, grant_type="authorization_code", code=code).json()
+    headers = {"Authorization": f"Bearer {pair['access_token']}"}
+    url = f"{server.url}/api/v4/leads/pipelines"
+    assert httpx.get(url, headers=headers).status_code == 200
+    refused = httpx.delete(f"{url}/3177800", headers=headers)
+    assert refused.status_code == 403
+    assert refused.headers["content-type"].startswith("application/problem+json")
+    account = httpx.get(f"{server.url}/api/v4/account", headers=headers).json()
+    assert account["current_user_id"] == 123321

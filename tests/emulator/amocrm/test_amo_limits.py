@@ -73,6 +73,12 @@ def test_injected_faults_use_vendor_bodies(state: PortalState, options: Emulator
     app = AmoCrmApp(state, options)
     blocked = app.fault_response("403")
     assert blocked.status == 403 and b"403 Forbidden" in blocked.body
+    block = FaultPlan(rate=1.0, kinds=("403",), seed=1)
+    with EmulatorServer(app, faults=block) as server:
+        headers = {"Authorization": f"Bearer {options.secret}"}
+        response = httpx.get(f"{server.url}/api/v4/leads", headers=headers)
+        assert response.status_code == 403 and b"nginx" in response.content
+    assert FaultPlan.parse("rate=0.1,kinds=403+429").kinds == ("403", "429")
     plan = FaultPlan(rate=1.0, kinds=("429",), seed=1)
     with EmulatorServer(app, faults=plan) as server:
         headers = {"Authorization": f"Bearer {options.secret}"}

@@ -6,8 +6,10 @@ from typing import Any
 
 import httpx
 
+from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.clock import Clock
 from funnelkit.emulator.state import PortalState
+from funnelkit.model import CustomField
 
 from .conftest import P1, P2
 
@@ -149,3 +151,46 @@ def test_missing_entities_answer_204(api: httpx.Client) -> None:
     ):
         response = api.get(url)
         assert response.status_code == 204 and response.content == b"", url
+
+
+def test_deletions_leave_events_and_a_trash(
+    api: httpx.Client, app: AmoCrmApp, clock: Clock
+) -> None:
+    clock.advance(5)
+    assert app.delete("lead", "19605", by="504141")
+    assert app.delete("contact", "4") and app.delete("task", "T7087")
+    assert not app.delete("lead", "19605")
+    assert api.get("/api/v4/leads/19605").status_code == 204
+    listed = {
+        x["id"]
+        for x in api.get("/api/v4/leads", params={"limit": 250}).json()["_embedded"]["leads"]
+    }
+    assert 19605 not in listed and len(listed) == 11
+    kinds = {
+        (e["type"], e["entity_id"])
+        for e in _events(api, **{"filter[type]": "lead_deleted,contact_deleted,task_deleted"})
+    }
+    assert kinds == {("lead_deleted", 19605), ("contact_deleted", 4), ("task_deleted", 7087)}
+    trash = api.get("/api/v4/leads", params={"with": "only_deleted"}).json()
+    assert trash["_embedded"]["leads"] == [
+        {
+            "id": 19605,
+            "updated_at": int(clock.now()),
+            "updated_by": 504141,
+            "is_deleted": True,
+            "_links": {"self": {"href": str(api.base_url).rstrip("/") + "/api/v4/leads/19605"}},
+        }
+    ]
+
+
+def test_custom_fields(api: httpx.Client, state: PortalState, app: AmoCrmApp) -> None:
+    state.custom_fields.extend(
+        [
+            CustomField(entity="deal", id="501", name="Источник", type="select"),
+            CustomField(entity="contact", id="3", name="Телефон", type="multitext", multiple=True),
+        ]
+    )
+    leads = api.get("/api/v4/leads/custom_fields").json()["_embedded"]["custom_fields"]
+    assert [(f["id"], f["name"], f["entity_type"]) for f in leads] == [(501, "Источник", "leads")]
+    assert api.get("/api/v4/contacts/custom_fields/3").json()["type"] == "multitext"
+    assert api.get("/api/v4/companies/custom_fields").status_code == 204

@@ -58,8 +58,10 @@ def _stages(state: PortalState, funnel_id: str, prefix: str, spec: Any) -> None:
 def build_state(deals: int = 120) -> PortalState:
     """Funnels 0 and 2 (+ leads), `deals` deals alternating between them, history, activities."""
     s = PortalState(vendor=Vendor.BITRIX24, now=T0)
-    s.users = {"1": User(id="1", name="Anna Fischer", departments=("1",)),
-               "29": User(id="29", name="Klaus Weber", departments=("1",))}  # fmt: skip
+    s.users = {
+        "1": User(id="1", name="Anna Fischer", departments=("1",)),
+        "29": User(id="29", name="Klaus Weber", departments=("1",)),
+    }
     s.funnels = {
         "0": Funnel(id="0", name="General", sort=300, is_default=True),
         "2": Funnel(id="2", name="Production", sort=200),
@@ -74,27 +76,67 @@ def build_state(deals: int = 120) -> PortalState:
         funnel = "0" if n % 2 else "2"
         stage = "NEW" if funnel == "0" else "C2:NEW"
         s.deals[str(n)] = Deal(
-            id=str(n), funnel_id=funnel, stage_id=stage, created_at=T0 + n * 60,
-            title=f"Deal {n}", responsible_id="1" if n % 3 else "29", contact_ids=("7",),
-            amount=float(n * 100), modified_at=T0 + n * 60,
-        )  # fmt: skip
+            id=str(n),
+            funnel_id=funnel,
+            stage_id=stage,
+            created_at=T0 + n * 60,
+            title=f"Deal {n}",
+            responsible_id="1" if n % 3 else "29",
+            contact_ids=("7",),
+            amount=float(n * 100),
+            modified_at=T0 + n * 60,
+        )
         s.transitions.append(
-            StageTransition(id=str(n), deal_id=str(n), funnel_id=funnel, to_stage_id=stage,
-                            at=T0 + n * 60, kind=TransitionKind.CREATED)
-        )  # fmt: skip
+            StageTransition(
+                id=str(n),
+                deal_id=str(n),
+                funnel_id=funnel,
+                to_stage_id=stage,
+                at=T0 + n * 60,
+                kind=TransitionKind.CREATED,
+            )
+        )
     for n in (1, 2, 3):
         s.deals[f"L{n}"] = Deal(
-            id=f"L{n}", funnel_id="LEAD", stage_id="NEW", created_at=T0 + n, title=f"Lead {n}",
-            entity=EntityKind.LEAD, responsible_id="1",
-        )  # fmt: skip
-    s.transitions.append(StageTransition(id=str(deals + 1), deal_id="L1", funnel_id="LEAD",
-                                         to_stage_id="NEW", at=T0 + 1, kind=TransitionKind.CREATED))  # fmt: skip
+            id=f"L{n}",
+            funnel_id="LEAD",
+            stage_id="NEW",
+            created_at=T0 + n,
+            title=f"Lead {n}",
+            entity=EntityKind.LEAD,
+            responsible_id="1",
+        )
+    s.transitions.append(
+        StageTransition(
+            id=str(deals + 1),
+            deal_id="L1",
+            funnel_id="LEAD",
+            to_stage_id="NEW",
+            at=T0 + 1,
+            kind=TransitionKind.CREATED,
+        )
+    )
     s.activities = [
-        Activity(id="20", kind=ActivityKind.CALL, created_at=T0 + 5, deal_id="1", responsible_id="1",
-                 deadline=T0 + 3600, done=True, subject="Call"),
-        Activity(id="T8017", kind=ActivityKind.TASK, created_at=T0 + 6, deal_id="2",
-                 responsible_id="29", deadline=T0 + 86_400, subject="Task Example"),
-    ]  # fmt: skip
+        Activity(
+            id="20",
+            kind=ActivityKind.CALL,
+            created_at=T0 + 5,
+            deal_id="1",
+            responsible_id="1",
+            deadline=T0 + 3600,
+            done=True,
+            subject="Call",
+        ),
+        Activity(
+            id="T8017",
+            kind=ActivityKind.TASK,
+            created_at=T0 + 6,
+            deal_id="2",
+            responsible_id="29",
+            deadline=T0 + 86_400,
+            subject="Task Example",
+        ),
+    ]
     return s
 
 

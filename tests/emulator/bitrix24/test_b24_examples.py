@@ -16,26 +16,82 @@ CASES: list[tuple[str, str, dict[str, Any], bool]] = [
     ("A.8", "crm.category.list", {"entityTypeId": 2}, True),
     ("A.9", "crm.category.get", {"entityTypeId": 2, "id": 2}, True),
     ("A.13", "crm.category.fields", {"entityTypeId": 2}, True),
-    ("A.15", "crm.status.list", {"order": {"SORT": "ASC"}, "filter": {"ENTITY_ID": "DEAL_STAGE"}}, True),
+    (
+        "A.15",
+        "crm.status.list",
+        {"order": {"SORT": "ASC"}, "filter": {"ENTITY_ID": "DEAL_STAGE"}},
+        True,
+    ),
     ("A.16", "crm.status.get", {"id": 1}, False),
     ("A.20", "crm.status.fields", {}, True),
     ("A.22", "crm.status.entity.items", {"entityId": "DEAL_STAGE"}, True),
-    ("A.26", "crm.deal.list", {"SELECT": ["ID", "TITLE", "TYPE_ID", "CATEGORY_ID", "STAGE_ID",
-      "OPPORTUNITY", "IS_MANUAL_OPPORTUNITY", "ASSIGNED_BY_ID", "DATE_CREATE"],
-      "FILTER": {"CATEGORY_ID": 2, "@ASSIGNED_BY_ID": [1, 6]}, "ORDER": {"TITLE": "ASC"}}, True),
+    (
+        "A.26",
+        "crm.deal.list",
+        {
+            "SELECT": [
+                "ID",
+                "TITLE",
+                "TYPE_ID",
+                "CATEGORY_ID",
+                "STAGE_ID",
+                "OPPORTUNITY",
+                "IS_MANUAL_OPPORTUNITY",
+                "ASSIGNED_BY_ID",
+                "DATE_CREATE",
+            ],
+            "FILTER": {"CATEGORY_ID": 2, "@ASSIGNED_BY_ID": [1, 6]},
+            "ORDER": {"TITLE": "ASC"},
+        },
+        True,
+    ),
     ("A.27", "crm.deal.get", {"ID": 3}, False),
     ("A.30", "crm.deal.fields", {}, False),
     ("A.31", "crm.lead.list", {"select": ["*", "UF_*"], "order": {"STATUS_ID": "ASC"}}, True),
-    ("A.32", "crm.item.list", {"entityTypeId": 1, "select": ["id", "assignedById", "stageId",
-      "opportunity", "sourceId", "title", "name", "lastName", "isManualOpportunity"]}, True),
-    ("A.34", "crm.stagehistory.list", {"entityTypeId": 2, "order": {"ID": "ASC"},
-      "filter": {"OWNER_ID": 1}}, True),
-    ("A.35", "crm.activity.list", {"order": {"ID": "DESC"}, "filter": {"OWNER_TYPE_ID": 2},
-      "select": ["*", "COMMUNICATIONS"], "start": 0}, False),
-    ("A.38", "crm.contact.list", {"SELECT": ["ID", "NAME", "LAST_NAME", "EXPORT",
-      "ASSIGNED_BY_ID", "DATE_CREATE", "EMAIL"]}, False),
+    (
+        "A.32",
+        "crm.item.list",
+        {
+            "entityTypeId": 1,
+            "select": [
+                "id",
+                "assignedById",
+                "stageId",
+                "opportunity",
+                "sourceId",
+                "title",
+                "name",
+                "lastName",
+                "isManualOpportunity",
+            ],
+        },
+        True,
+    ),
+    (
+        "A.34",
+        "crm.stagehistory.list",
+        {"entityTypeId": 2, "order": {"ID": "ASC"}, "filter": {"OWNER_ID": 1}},
+        True,
+    ),
+    (
+        "A.35",
+        "crm.activity.list",
+        {
+            "order": {"ID": "DESC"},
+            "filter": {"OWNER_TYPE_ID": 2},
+            "select": ["*", "COMMUNICATIONS"],
+            "start": 0,
+        },
+        False,
+    ),
+    (
+        "A.38",
+        "crm.contact.list",
+        {"SELECT": ["ID", "NAME", "LAST_NAME", "EXPORT", "ASSIGNED_BY_ID", "DATE_CREATE", "EMAIL"]},
+        False,
+    ),
     ("A.39", "user.get", {}, False),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(("section", "method", "params", "exact"), CASES, ids=[c[0] for c in CASES])
@@ -51,8 +107,16 @@ def test_response_matches_official_example(
     assert not problems, problems
     if section != "A.35":  # A.35 prints operating_reset_at as a date string: a doc error (§2.2)
         assert not shape_diff(ours["time"], theirs["time"])
-    assert set(ours["time"]) == {"start", "finish", "duration", "processing", "date_start",
-                                 "date_finish", "operating_reset_at", "operating"}  # fmt: skip
+    assert set(ours["time"]) == {
+        "start",
+        "finish",
+        "duration",
+        "processing",
+        "date_start",
+        "date_finish",
+        "operating_reset_at",
+        "operating",
+    }
     if "total" in theirs:
         assert isinstance(ours["total"], int)
 
@@ -62,25 +126,54 @@ def test_writes_match_examples(portal: Portal) -> None:
     added = portal.ok("crm.category.add", {"entityTypeId": 2, "fields": {"name": "N", "sort": 50}})
     assert not shape_diff(added["result"], example("A.10")["result"])
     ident = added["result"]["category"]["id"]
-    updated = portal.ok("crm.category.update", {"entityTypeId": 2, "id": ident,
-                                                "fields": {"name": "New Funnel Name", "sort": 1000}})  # fmt: skip
+    updated = portal.ok(
+        "crm.category.update",
+        {"entityTypeId": 2, "id": ident, "fields": {"name": "New Funnel Name", "sort": 1000}},
+    )
     assert updated["result"]["category"]["name"] == "New Funnel Name"
     assert not shape_diff(updated["result"], example("A.11")["result"])
-    status = portal.ok("crm.status.add", example("A.17", kind="request") | {
-        "fields": {"ENTITY_ID": f"DEAL_STAGE_{ident}", "STATUS_ID": "DECISION",
-                   "NAME": "Decision making", "SORT": 55, "COLOR": "#FFA900"}})  # fmt: skip
+    status = portal.ok(
+        "crm.status.add",
+        example("A.17", kind="request")
+        | {
+            "fields": {
+                "ENTITY_ID": f"DEAL_STAGE_{ident}",
+                "STATUS_ID": "DECISION",
+                "NAME": "Decision making",
+                "SORT": 55,
+                "COLOR": "#FFA900",
+            }
+        },
+    )
     assert isinstance(status["result"], int)
-    assert portal.ok("crm.status.update", {"id": status["result"], "fields": {"NAME": "X"}})[
-        "result"] is True  # fmt: skip
+    assert (
+        portal.ok("crm.status.update", {"id": status["result"], "fields": {"NAME": "X"}})["result"]
+        is True
+    )
     assert portal.ok("crm.status.delete", {"id": status["result"]})["result"] is True
     assert portal.ok("crm.category.delete", {"entityTypeId": 2, "id": ident})["result"] is None
-    deal = portal.ok("crm.deal.add", {"FIELDS": {"TITLE": "New Deal #1", "CATEGORY_ID": 0,
-                                                 "STAGE_ID": "PREPARATION", "OPPORTUNITY": 1000000}})  # fmt: skip
+    deal = portal.ok(
+        "crm.deal.add",
+        {
+            "FIELDS": {
+                "TITLE": "New Deal #1",
+                "CATEGORY_ID": 0,
+                "STAGE_ID": "PREPARATION",
+                "OPPORTUNITY": 1000000,
+            }
+        },
+    )
     assert isinstance(deal["result"], int)
     request = example("A.29", kind="request") | {"ID": deal["result"]}
     assert portal.ok("crm.deal.update", request)["result"] is True
-    item = portal.ok("crm.item.update", {"entityTypeId": 2, "id": deal["result"],
-                                         "fields": {"title": "REST Deal #1", "stageId": "NEW"}})  # fmt: skip
+    item = portal.ok(
+        "crm.item.update",
+        {
+            "entityTypeId": 2,
+            "id": deal["result"],
+            "fields": {"title": "REST Deal #1", "stageId": "NEW"},
+        },
+    )
     problems = shape_diff(item["result"], example("A.33")["result"])
     assert not problems, problems
 
@@ -116,8 +209,16 @@ def test_errors_have_the_documented_envelope(portal: Portal) -> None:
 def test_batch_matches_example(portal: Portal) -> None:
     """A.2 success envelope (result/result_error/... maps, outer time without operating)."""
     theirs = example("A.2", 0)
-    ours = portal.ok("batch", {"halt": 0, "cmd": {"get_user": "user.current",
-                                                  "get_department": "crm.status.entity.items?entityId=DEAL_STAGE"}})  # fmt: skip
+    ours = portal.ok(
+        "batch",
+        {
+            "halt": 0,
+            "cmd": {
+                "get_user": "user.current",
+                "get_department": "crm.status.entity.items?entityId=DEAL_STAGE",
+            },
+        },
+    )
     assert set(ours["result"]) == set(theirs["result"])
     assert not shape_diff(
         ours["result"]["result"]["get_user"], theirs["result"]["result"]["get_user"]

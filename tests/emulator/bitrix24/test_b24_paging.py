@@ -5,6 +5,7 @@ from __future__ import annotations
 from funnelkit.emulator.bitrix24.cost import PER_COUNTED_ROW
 from funnelkit.emulator.clock import Clock
 from funnelkit.emulator.state import EmulatorOptions
+from funnelkit.model import CustomField
 from tests.emulator.bitrix24.conftest import T0, Factory, Portal, build_state
 
 
@@ -25,8 +26,16 @@ def test_keyset_walk_reads_everything_once(portal: Portal) -> None:
     seen: list[int] = []
     last = 0
     while True:
-        page = portal.ok("crm.item.list", {"entityTypeId": 2, "order": {"id": "ASC"},
-                                           "filter": {">id": last}, "select": ["id"], "start": -1})  # fmt: skip
+        page = portal.ok(
+            "crm.item.list",
+            {
+                "entityTypeId": 2,
+                "order": {"id": "ASC"},
+                "filter": {">id": last},
+                "select": ["id"],
+                "start": -1,
+            },
+        )
         items = page["result"]["items"]
         seen += [i["id"] for i in items]
         if len(items) < 50:
@@ -37,8 +46,14 @@ def test_keyset_walk_reads_everything_once(portal: Portal) -> None:
 
 def test_filters_dates_categories_and_descending(portal: Portal) -> None:
     since = "2026-01-01T01:00:00+00:00"  # deals n >= 60 were modified at T0 + n*60
-    body = portal.ok("crm.deal.list", {"filter": {">=DATE_MODIFY": since, "CATEGORY_ID": 0},
-                                       "order": {"ID": "DESC"}, "select": ["ID", "CATEGORY_ID"]})  # fmt: skip
+    body = portal.ok(
+        "crm.deal.list",
+        {
+            "filter": {">=DATE_MODIFY": since, "CATEGORY_ID": 0},
+            "order": {"ID": "DESC"},
+            "select": ["ID", "CATEGORY_ID"],
+        },
+    )
     ids = [int(r["ID"]) for r in body["result"]]
     assert ids[0] == 119 and ids == sorted(ids, reverse=True) and min(ids) == 61
     assert {r["CATEGORY_ID"] for r in body["result"]} == {"0"} and body["total"] == 30
@@ -62,8 +77,10 @@ def test_history_leads_and_tasks_lists(portal: Portal) -> None:
 def test_batch_chains_keyset_pages_with_result_references(portal: Portal) -> None:
     cmd = {"req_0": "crm.item.list?entityTypeId=2&order[id]=ASC&start=-1&select[]=id"}
     for i in (1, 2):
-        cmd[f"req_{i}"] = (f"crm.item.list?entityTypeId=2&order[id]=ASC&start=-1&select[]=id"
-                           f"&filter[>id]=$result[req_{i - 1}][items][49][id]")  # fmt: skip
+        cmd[f"req_{i}"] = (
+            f"crm.item.list?entityTypeId=2&order[id]=ASC&start=-1&select[]=id"
+            f"&filter[>id]=$result[req_{i - 1}][items][49][id]"
+        )
     body = portal.ok("batch", {"halt": 0, "cmd": cmd})["result"]
     pages = [[i["id"] for i in body["result"][f"req_{n}"]["items"]] for n in range(3)]
     assert pages[1][0] == 51 and pages[2] == list(range(101, 121))
@@ -96,7 +113,9 @@ def test_leaky_bucket_answers_503(make_portal: Factory) -> None:
     statuses = [portal.call("user.current").status_code for _ in range(51)]
     assert statuses[:50] == [200] * 50 and statuses[50] == 503
     assert portal.call("user.current").json() == {
-        "error": "QUERY_LIMIT_EXCEEDED", "error_description": "Too many requests"}  # fmt: skip
+        "error": "QUERY_LIMIT_EXCEEDED",
+        "error_description": "Too many requests",
+    }
     clock.advance(1.0)  # drains 2 requests
     assert [portal.call("user.current").status_code for _ in range(3)] == [200, 200, 503]
 
@@ -132,3 +151,50 @@ def test_request_over_sixty_seconds_is_cut_off(make_portal: Factory) -> None:
     response = portal.call("batch", {"cmd": cmd})
     assert response.status_code == 504
     assert clock.now() - T0 > 60
+
+
+def test_activity_bindings_and_id_lookups(portal: Portal) -> None:
+    bound = portal.ok(
+        "crm.activity.list", {"filter": {"BINDINGS": [{"OWNER_TYPE_ID": 2, "OWNER_ID": 1}]}}
+    )
+    assert [r["ID"] for r in bound["result"]] == ["20"]
+    other = portal.ok(
+        "crm.activity.list", {"filter": {"BINDINGS": [{"OWNER_TYPE_ID": 1, "OWNER_ID": 1}]}}
+    )
+    assert other["result"] == []
+    one = portal.ok("crm.deal.list", {"filter": {"ID": 77}, "select": ["ID"]})
+    assert one["result"] == [{"ID": "77"}] and one["total"] == 1
+    users = portal.ok("user.get", {"filter": {"ID": [29]}})
+    assert [u["NAME"] for u in users["result"]] == ["Klaus"]
+    top_level = portal.ok("user.get", {"UF_DEPARTMENT": 1, "SORT": "ID", "ORDER": "desc"})
+    assert [u["ID"] for u in top_level["result"]] == ["29", "1"]
+
+
+def test_user_fields_and_lead_fields(portal: Portal) -> None:
+    portal.state.custom_fields = [
+        CustomField(entity="deal", id="UF_CRM_1721244482250", name="Budget", type="string")
+    ]
+    assert portal.ok("crm.deal.get", {"ID": 1})["result"]["UF_CRM_1721244482250"] is None
+    listed = portal.ok("crm.deal.list", {"select": ["ID", "UF_*"], "filter": {"ID": 1}})
+    assert listed["result"] == [{"ID": "1", "UF_CRM_1721244482250": None}]
+    described = portal.ok("crm.deal.fields")["result"]["UF_CRM_1721244482250"]
+    assert described["isDynamic"] is True and described["listLabel"] == "Budget"
+    lead = portal.ok("crm.lead.fields")["result"]
+    assert lead["STATUS_ID"]["statusType"] == "STATUS" and "CATEGORY_ID" not in lead
+
+
+def test_scaled_clock_waits_a_fraction_of_modelled_time(make_portal: Factory) -> None:
+    clock = Clock(scale=1000.0)
+    portal = make_portal(build_state(2_000), EmulatorOptions(clock=clock, cost_model=True))
+    began = clock.now()
+    body = portal.ok("crm.deal.list", {"select": ["ID"]})
+    assert body["time"]["processing"] > 0.09  # ~0.1 s modelled ...
+    assert clock.now() - began >= body["time"]["processing"]  # ... passed on the clock
+
+
+def test_batch_is_one_request_for_the_bucket(make_portal: Factory) -> None:
+    portal = make_portal(options=EmulatorOptions(clock=Clock(simulated=True), rate_limit=True))
+    cmd = {f"c{i}": "user.current" for i in range(50)}
+    for _ in range(50):
+        assert portal.call("batch", {"cmd": cmd}).status_code == 200
+    assert portal.call("batch", {"cmd": cmd}).status_code == 503

@@ -20,11 +20,19 @@ def test_get_form_json_and_suffix_agree(portal: Portal) -> None:
     via_get = portal.http.get(portal.hook + "crm.deal.list?" + query).json()
     via_json_suffix = portal.http.get(portal.hook + "crm.deal.list.json?" + query).json()
     via_form = portal.http.post(
-        portal.hook + "crm.deal.list", content=query.encode(),
+        portal.hook + "crm.deal.list",
+        content=query.encode(),
         headers={"Content-Type": "application/x-www-form-urlencoded"},
-    ).json()  # fmt: skip
-    via_json = portal.ok("crm.deal.list", {"filter": {">ID": 5, "CATEGORY_ID": 2},
-                                           "order": {"ID": "ASC"}, "select": ["ID"], "start": -1})  # fmt: skip
+    ).json()
+    via_json = portal.ok(
+        "crm.deal.list",
+        {
+            "filter": {">ID": 5, "CATEGORY_ID": 2},
+            "order": {"ID": "ASC"},
+            "select": ["ID"],
+            "start": -1,
+        },
+    )
     assert _ids(via_get)[:3] == ["6", "8", "10"]
     assert _ids(via_get) == _ids(via_json_suffix) == _ids(via_form) == _ids(via_json)
     assert set(via_json["result"][0]) == {"ID"}
@@ -98,3 +106,12 @@ def test_injected_overload_faults_use_vendor_bodies(portal: Portal) -> None:
     assert portal.app.fault_response("503").status == 503
     body = portal.app.fault_response("429").body
     assert b"OPERATION_TIME_LIMIT" in body
+
+
+def test_broken_json_body_is_a_vendor_error(portal: Portal) -> None:
+    response = portal.http.post(
+        portal.hook + "crm.deal.list",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400 and response.json()["error"] == "INVALID_REQUEST"

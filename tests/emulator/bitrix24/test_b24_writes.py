@@ -47,8 +47,17 @@ def test_category_refusals(portal: Portal) -> None:
 
 
 def test_status_add_prefixes_and_limits(portal: Portal) -> None:
-    new = portal.ok("crm.status.add", {"fields": {"ENTITY_ID": "DEAL_STAGE_2", "STATUS_ID": "DECISION",
-                                                  "NAME": "Decision", "SORT": 30}})["result"]  # fmt: skip
+    new = portal.ok(
+        "crm.status.add",
+        {
+            "fields": {
+                "ENTITY_ID": "DEAL_STAGE_2",
+                "STATUS_ID": "DECISION",
+                "NAME": "Decision",
+                "SORT": 30,
+            }
+        },
+    )["result"]
     row = portal.ok("crm.status.get", {"id": new})["result"]
     assert row["STATUS_ID"] == "C2:DECISION" and row["SYSTEM"] == "N" and row["CATEGORY_ID"] == "2"
     dup = portal.call(
@@ -59,11 +68,21 @@ def test_status_add_prefixes_and_limits(portal: Portal) -> None:
         "error": "ERROR_CORE",
         "error_description": "The specified status ID already exists.",
     }
-    long = portal.call("crm.status.add", {"fields": {"ENTITY_ID": "DEAL_STAGE_2",
-                                                     "STATUS_ID": "A_VERY_LONG_STAGE_CODE_X", "NAME": "x"}})  # fmt: skip
+    long = portal.call(
+        "crm.status.add",
+        {
+            "fields": {
+                "ENTITY_ID": "DEAL_STAGE_2",
+                "STATUS_ID": "A_VERY_LONG_STAGE_CODE_X",
+                "NAME": "x",
+            }
+        },
+    )
     assert long.status_code == 400 and "21" in long.json()["error_description"]
-    late = portal.call("crm.status.add", {"fields": {"ENTITY_ID": "DEAL_STAGE", "STATUS_ID": "LATE",
-                                                     "NAME": "x", "SORT": 65}})  # fmt: skip
+    late = portal.call(
+        "crm.status.add",
+        {"fields": {"ENTITY_ID": "DEAL_STAGE", "STATUS_ID": "LATE", "NAME": "x", "SORT": 65}},
+    )
     assert late.json()["error_description"].startswith("Cannot create more stages after the final")
     unknown = portal.call(
         "crm.status.add", {"fields": {"ENTITY_ID": "DEAL_STAGE_77", "STATUS_ID": "X", "NAME": "x"}}
@@ -102,15 +121,26 @@ def test_deal_writes_append_history_and_are_visible(portal: Portal) -> None:
     portal.ok("crm.deal.update", {"id": ident, "fields": {"STAGE_ID": "C2:WON", "TITLE": "Won"}})
     deal = portal.ok("crm.deal.get", {"id": ident})["result"]
     assert (deal["STAGE_ID"], deal["STAGE_SEMANTIC_ID"], deal["CLOSED"], deal["TITLE"]) == (
-        "C2:WON", "S", "Y", "Won")  # fmt: skip
-    moved = portal.ok("crm.item.update", {"entityTypeId": 2, "id": ident,
-                                          "fields": {"categoryId": 0, "stageId": "C2:LOSE"}})  # fmt: skip
+        "C2:WON",
+        "S",
+        "Y",
+        "Won",
+    )
+    moved = portal.ok(
+        "crm.item.update",
+        {"entityTypeId": 2, "id": ident, "fields": {"categoryId": 0, "stageId": "C2:LOSE"}},
+    )
     assert moved["result"]["item"]["categoryId"] == 0
     assert moved["result"]["item"]["stageId"] == "LOSE"  # first stage of the same semantics
-    history = portal.ok("crm.stagehistory.list", {"entityTypeId": 2, "filter": {"OWNER_ID": ident},
-                                                  "order": {"ID": "ASC"}})["result"]["items"]  # fmt: skip
+    history = portal.ok(
+        "crm.stagehistory.list",
+        {"entityTypeId": 2, "filter": {"OWNER_ID": ident}, "order": {"ID": "ASC"}},
+    )["result"]["items"]
     assert [(h["TYPE_ID"], h["STAGE_ID"], h["CATEGORY_ID"]) for h in history] == [
-        (1, "C2:NEW", 2), (3, "C2:WON", 2), (5, "LOSE", 0)]  # fmt: skip
+        (1, "C2:NEW", 2),
+        (3, "C2:WON", 2),
+        (5, "LOSE", 0),
+    ]
     listed = portal.ok("crm.deal.list", {"filter": {"CATEGORY_ID": 0, ">ID": 120}, "start": -1})
     assert [r["ID"] for r in listed["result"]] == ["121"]
 
@@ -129,6 +159,10 @@ def test_tunnels_copy_and_move(portal: Portal) -> None:
     portal.ok("crm.deal.update", {"id": 2, "fields": {"STAGE_ID": "C2:LOSE"}})
     deal = portal.ok("crm.deal.get", {"id": 2})["result"]
     assert (deal["CATEGORY_ID"], deal["STAGE_ID"]) == ("0", "NEW")
-    types = [h["TYPE_ID"] for h in portal.ok("crm.stagehistory.list", {
-        "entityTypeId": 2, "filter": {"OWNER_ID": 2}})["result"]["items"]]  # fmt: skip
+    types = [
+        h["TYPE_ID"]
+        for h in portal.ok("crm.stagehistory.list", {"entityTypeId": 2, "filter": {"OWNER_ID": 2}})[
+            "result"
+        ]["items"]
+    ]
     assert types == [1, 3, 5]

@@ -1,0 +1,137 @@
+"""Pull benchmarks: funnelkit against the fewest requests the API allows, and against a peer.
+
+Each client gets a fresh emulator over the same generated portal, with the vendor's rate
+limit on a clock running `scale` times faster for everyone (both clients are told the same
+scaled rate). Portal-side time = wall time × scale: the time a real portal at the real
+limit would need, server time of the cost model included.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+from bench.common import Result, run_child
+from funnelkit.emulator.clock import Clock
+from funnelkit.emulator.generator import generate
+from funnelkit.emulator.run import Running, start
+from funnelkit.emulator.state import TASK_PREFIX, EmulatorOptions, PortalState
+from funnelkit.model import EntityKind, Vendor
+
+ROWS_PER_REQUEST = {Vendor.BITRIX24: 2500, Vendor.AMOCRM: 250}
+RATE = {Vendor.BITRIX24: 2.0, Vendor.AMOCRM: 7.0}
+
+
+def entity_counts(state: PortalState) -> dict[str, int]:
+    """Rows per list the API serves."""
+    leads = {d for d, deal in state.deals.items() if deal.entity is EntityKind.LEAD}
+    tasks = sum(1 for a in state.activities if a.id.startswith(TASK_PREFIX))
+    lead_history = sum(1 for t in state.transitions if t.deal_id in leads)
+    return {
+        "deals": len(state.deals) - len(leads),
+        "leads": len(leads),
+        "history_deals": len(state.transitions) - lead_history,
+        "history_leads": lead_history,
+        "tasks": tasks,
+        "activities": len(state.activities) - tasks,
+        "contacts": len(state.contacts),
+        "companies": len(state.companies),
+        "users": len(state.users),
+    }
+
+
+def minimum_requests(vendor: Vendor, counts: dict[str, int]) -> int:
+    """⌈rows / rows-per-request⌉ per list, plus one request for the structure."""
+    per = ROWS_PER_REQUEST[vendor]
+    if vendor is Vendor.AMOCRM:  # events page at 100 (amocrm.md §7)
+        history = counts["history_deals"] + counts["history_leads"]
+        rest = {k: v for k, v in counts.items() if not k.startswith("history")}
+        return sum(math.ceil(v / per) for v in rest.values()) + math.ceil(history / 100) + 1
+    return sum(math.ceil(v / per) for v in counts.values()) + 1
+
+
+def serve(state: PortalState, scale: float, cost: bool, port: int = 0) -> Running:
+    """A fresh emulator (fresh rate-limit and cost state) over the portal."""
+    options = EmulatorOptions(rate_limit=True, cost_model=cost, clock=Clock(scale=scale))
+    return start(state, options, port=port)
+
+
+def free_port() -> int:
+    """A port to reuse across restarts, so incremental pulls see the same portal address."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def measure(client: str, state: PortalState, scale: float, cost: bool) -> dict[str, Any]:
+    """One client's pull against a fresh emulator."""
+    vendor = state.vendor
+    with serve(state, scale, cost) as running:
+        env, secret = running.secret_env
+        started = time.perf_counter()
+        out = run_child(
+            "bench.pull_child",
+            client,
+            "--vendor",
+            vendor.value,
+            "--url",
+            running.url,
+            "--secret-env",
+            env,
+            "--secret",
+            secret,
+            "--rate",
+            str(RATE[vendor] * scale),
+        )
+        wall = time.perf_counter() - started
+        app: Any = running.server.app
+        out["requests"] = running.server.requests
+        out["server_s"] = round(float(getattr(app, "server_seconds", 0.0)), 1)
+    out["wall_s"] = round(wall, 1)
+    out["portal_side_s"] = round(wall * scale, 1)
+    return out
+
+
+def pull_benchmark(vendor: Vendor, deals: int, scale: float, peer: bool) -> list[Result]:
+    """funnelkit (and the peer, for Bitrix24) on one generated portal."""
+    state = generate(vendor, deals=deals, seed=11)
+    counts = entity_counts(state)
+    rows = sum(counts.values())
+    minimum = minimum_requests(vendor, counts)
+    label = f"{vendor.value} pull, {deals:,} deals, {rows:,} rows, clock ×{scale:g}"
+    results = []
+    clients = ["funnelkit", "fast_bitrix24"] if peer else ["funnelkit"]
+    runs = {c: measure(c, state, scale, vendor is Vendor.BITRIX24) for c in clients}
+    for client, out in runs.items():
+        figures: dict[str, Any] = {"minimum requests": minimum}
+        if "error" in out:
+            figures.update({"result": f"did not finish: {out['error']}", "wall s": out["wall_s"]})
+        else:
+            figures.update(
+                {
+                    "requests": out["requests"],
+                    "requests ÷ minimum": round(out["requests"] / minimum, 3),
+                    "wall s": out["wall_s"],
+                    "portal-side s": out["portal_side_s"],
+                    "modelled server s": out["server_s"],
+                    "rows/s (portal-side)": round(out["rows"] / max(out["portal_side_s"], 1e-9)),
+                    "peak RSS MB": out["peak_rss_mb"],
+                }
+            )
+        results.append(Result(label, client, figures))
+    if peer and "error" not in runs["funnelkit"] and "error" not in runs["fast_bitrix24"]:
+        mine, theirs = runs["funnelkit"], runs["fast_bitrix24"]
+        results.append(
+            Result(
+                label,
+                "funnelkit ÷ fast_bitrix24",
+                {
+                    "requests": round(mine["requests"] / theirs["requests"], 3),
+                    "portal-side s": round(mine["portal_side_s"] / theirs["portal_side_s"], 3),
+                },
+            )
+        )
+    return results

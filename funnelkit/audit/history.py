@@ -1,0 +1,132 @@
+"""Stage history as numpy arrays, sorted by deal and time: the one full pass over history.
+
+A 5M-row history is read from Python objects exactly once (a few list
+comprehensions); every per-stage statistic and per-deal lookup after that is a
+vectorised numpy operation or an O(1) slice, so rules never rescan history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+from funnelkit.model import Deal, StageTransition
+
+StageKey = tuple[str, str]
+IntArray = npt.NDArray[np.int64]
+
+
+class HistoryIndex:
+    """Transitions grouped by deal (time order), with stage keys encoded as integers."""
+
+    def __init__(self, deals: Sequence[Deal], rows: Sequence[StageTransition]) -> None:
+        self.rows = rows
+        self.deal_index = {d.id: i for i, d in enumerate(deals)}
+        self.keys: list[StageKey] = []
+        self._key_of: dict[StageKey, int] = {}
+        self._funnels: dict[str, int] = {}
+        n = len(rows)
+        # Plain comprehensions with inline dict lookups: the one Python-speed pass over rows.
+        di = self.deal_index
+        deal = np.array([di.get(t.deal_id, -1) for t in rows], np.int64)
+        at = np.array([t.at for t in rows], np.int64)
+        to_keys = [(t.funnel_id, t.to_stage_id) for t in rows]
+        src_keys = [
+            None if t.from_stage_id is None else (t.from_funnel_id or t.funnel_id, t.from_stage_id)
+            for t in rows
+        ]
+        distinct: set[StageKey] = set(to_keys)
+        distinct.update(k for k in set(src_keys) if k is not None)
+        for k in sorted(distinct):
+            self._code(*k)
+        ko = self._key_of
+        key = np.array([ko[k] for k in to_keys], np.int64)
+        src = np.array([-1 if k is None else ko[k] for k in src_keys], np.int64)
+        del to_keys, src_keys
+        keep = (deal >= 0) & (src != key)  # from == to rows are sync artefacts (§14.1)
+        order = np.flatnonzero(keep)
+        order = order[np.lexsort((order, at[order], deal[order]))]
+        self.order: IntArray = order
+        self.deal: IntArray = deal[order]
+        self.at: IntArray = at[order]
+        self.key: IntArray = key[order]
+        self.src: IntArray = src[order]
+        starts = np.flatnonzero(np.r_[True, self.deal[1:] != self.deal[:-1]]) if n else order
+        self._start = np.full(len(deals), -1, np.int64)
+        self._end = np.full(len(deals), -1, np.int64)
+        if len(order):
+            ends = np.r_[starts[1:], len(order)]
+            self._start[self.deal[starts]] = starts
+            self._end[self.deal[starts]] = ends
+        self.funnel_of_key = np.array([self._fcode(f) for f, _ in self.keys], np.int64)
+        self._current = np.array(
+            [self._key_of.get((d.funnel_id, d.stage_id), -2) for d in deals], np.int64
+        )
+
+    def _code(self, funnel_id: str, stage_id: str) -> int:
+        k = (funnel_id, stage_id)
+        code = self._key_of.get(k)
+        if code is None:
+            code = self._key_of[k] = len(self.keys)
+            self.keys.append(k)
+        return code
+
+    def _fcode(self, funnel_id: str) -> int:
+        return self._funnels.setdefault(funnel_id, len(self._funnels))
+
+    def funnel_name(self, code: int) -> str:
+        """The funnel id behind a funnel code."""
+        if not hasattr(self, "_funnel_ids"):
+            self._funnel_ids = {v: k for k, v in self._funnels.items()}
+        return self._funnel_ids[code]
+
+    def key_code(self, key: StageKey) -> int | None:
+        return self._key_of.get(key)
+
+    def of(self, deal_id: str) -> list[StageTransition]:
+        """One deal's transitions in time order."""
+        i = self.deal_index.get(deal_id)
+        if i is None or self._start[i] < 0:
+            return []
+        return [self.rows[r] for r in self.order[self._start[i] : self._end[i]]]
+
+    def last(self, deal_id: str) -> StageTransition | None:
+        """The deal's latest transition."""
+        i = self.deal_index.get(deal_id)
+        if i is None or self._start[i] < 0:
+            return None
+        return self.rows[int(self.order[self._end[i] - 1])]
+
+    def stage_at(self, deal_ids: Sequence[str], times: Sequence[int]) -> list[StageKey | None]:
+        """The stage each deal was in at each moment (None before its first transition)."""
+        if not len(self.order) or not len(deal_ids):
+            return [None] * len(deal_ids)
+        scale = np.int64(1) << np.int64(34)  # epoch seconds fit in 34 bits until 2514
+        sorted_pos = self.deal * scale + self.at
+        d = np.array([self.deal_index.get(x, -1) for x in deal_ids], np.int64)
+        q = d * scale + np.array(times, np.int64)
+        i = np.searchsorted(sorted_pos, q, side="right") - 1
+        ok = (i >= 0) & (d >= 0) & (self.deal[np.maximum(i, 0)] == d)
+        return [
+            self.keys[int(self.key[j])] if good else None for j, good in zip(i, ok, strict=True)
+        ]
+
+    def stage_entries(self) -> IntArray:
+        """Per deal (snapshot order): when it last entered its current stage, or -1."""
+        entry = np.full(len(self._current), -1, np.int64)
+        mask = self.key == self._current[self.deal]
+        np.maximum.at(entry, self.deal[mask], self.at[mask])
+        return entry
+
+    def cross_funnel_pairs(self) -> set[tuple[str, str]]:
+        """(from funnel, to funnel) of every observed move between funnels."""
+        has_src = self.src >= 0
+        a = self.funnel_of_key[self.src[has_src]]
+        b = self.funnel_of_key[self.key[has_src]]
+        moved = a != b
+        if not moved.any():
+            return set()
+        pairs = np.unique(np.stack([a[moved], b[moved]], axis=1), axis=0)
+        return {(self.funnel_name(int(x)), self.funnel_name(int(y))) for x, y in pairs}
