@@ -2,8 +2,9 @@
 
 Each client gets a fresh emulator over the same generated portal, with the vendor's rate
 limit on a clock running `scale` times faster for everyone (both clients are told the same
-scaled rate). Portal-side time = wall time × scale: the time a real portal at the real
-limit would need, server time of the cost model included.
+scaled rate). Portal-side time = the emulator's active time × scale: what a real portal at the real
+limit would need from the first request to the last, server time of the cost model and any
+blocking included (client start-up is not; client CPU between requests is scaled with the rest).
 """
 
 from __future__ import annotations
@@ -89,9 +90,11 @@ def measure(client: str, state: PortalState, scale: float, cost: bool) -> dict[s
         wall = time.perf_counter() - started
         app: Any = running.server.app
         out["requests"] = running.server.requests
+        first, last = running.server.first_at, running.server.last_at
+        active = (last - first) if first is not None and last is not None else wall
         out["server_s"] = round(float(getattr(app, "server_seconds", 0.0)), 1)
     out["wall_s"] = round(wall, 1)
-    out["portal_side_s"] = round(wall * scale, 1)
+    out["portal_side_s"] = round(active * scale, 1)
     return out
 
 

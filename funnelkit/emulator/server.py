@@ -12,6 +12,7 @@ import contextlib
 import json
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
@@ -149,6 +150,8 @@ class EmulatorServer:
         self._lock = threading.Lock()
         self.requests = 0
         self.requests_by_path: dict[str, int] = {}
+        self.first_at: float | None = None  # monotonic time of the first and last request served
+        self.last_at: float | None = None
 
     @property
     def port(self) -> int:
@@ -163,6 +166,9 @@ class EmulatorServer:
     def count(self, request: Request, response: Response) -> None:
         """Tally a served request (benchmarks compare request counts)."""
         with self._lock:
+            now = time.monotonic()
+            self.first_at = now if self.first_at is None else self.first_at
+            self.last_at = now
             self.requests += 1
             self.requests_by_path[request.path] = self.requests_by_path.get(request.path, 0) + 1
 
