@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.console import Console
 
 from funnelkit.errors import FunnelkitError, InputError, UnsafePlanError
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from funnelkit.config import FunnelkitConfig
     from funnelkit.connectors.base import Connector, Progress, PullScope
     from funnelkit.model import Snapshot
@@ -52,11 +53,15 @@ class AppState:
     @property
     def out(self) -> Console:
         """Console on stdout."""
+        from rich.console import Console
+
         return Console(no_color=self.plain, highlight=False, soft_wrap=True)
 
     @property
     def err(self) -> Console:
         """Console on stderr (messages, progress)."""
+        from rich.console import Console
+
         return Console(stderr=True, no_color=self.plain, highlight=False)
 
     @property
@@ -180,6 +185,8 @@ def not_available(what: str) -> None:
 
 
 def _print_error(exc: FunnelkitError) -> None:
+    from rich.console import Console
+
     console = Console(stderr=True, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
     console.print(f"error: {exc.message}", markup=False, soft_wrap=True)
     if exc.hint:
