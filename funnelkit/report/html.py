@@ -19,7 +19,12 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(
-        t=i18n.t, number=i18n.number, percent=i18n.percent, money=i18n.money, chart=funnel_chart
+        t=i18n.t,
+        when=i18n.when,
+        number=i18n.number,
+        percent=i18n.percent,
+        money=i18n.money,
+        chart=funnel_chart,
     )
     return env
 

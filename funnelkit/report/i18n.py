@@ -118,6 +118,18 @@ def date(epoch: int | None, lang: str) -> str:
     return moment.strftime("%d.%m.%Y") if lang in ("ru", "uk") else moment.strftime("%Y-%m-%d")
 
 
+def when(iso_text: str | None, lang: str) -> str:
+    """An ISO-8601 UTC moment as the language writes it, to the minute."""
+    if not iso_text:
+        return "—"
+    try:
+        moment = datetime.fromisoformat(iso_text.replace("Z", "+00:00"))
+    except ValueError:
+        return iso_text
+    pattern = "%d.%m.%Y %H:%M UTC" if lang in ("ru", "uk") else "%Y-%m-%d %H:%M UTC"
+    return moment.astimezone(UTC).strftime(pattern)
+
+
 def money(by_currency: dict[str, float], lang: str) -> str:
     """Sums per currency, never added across currencies."""
     if not by_currency:

@@ -10,7 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from funnelkit.report.i18n import number, percent, t
+from funnelkit.report.i18n import number, percent, t, when
 
 _STYLE = {"critical": "bold red", "high": "red", "medium": "yellow", "low": "cyan", "info": "dim"}
 
@@ -92,7 +92,7 @@ def render_text(doc: dict[str, Any], lang: str, console: Console, statistics: bo
     console.print(
         Text(
             f"{t('title', lang)}: {portal['domain']} ({portal['vendor']}), "
-            f"{t('pulled', lang)} {portal.get('pulled_at') or '—'}",
+            f"{t('pulled', lang)} {when(portal.get('pulled_at'), lang)}",
             style="bold",
         )
     )
