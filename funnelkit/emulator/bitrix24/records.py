@@ -14,7 +14,7 @@ from funnelkit.emulator.bitrix24.envelope import B24Error, legacy
 from funnelkit.emulator.bitrix24.fields import LIST, Schema, render
 from funnelkit.emulator.bitrix24.filters import compile_filter, compile_order
 from funnelkit.emulator.bitrix24.listing import run_list
-from funnelkit.emulator.bitrix24.params import as_int, pick
+from funnelkit.emulator.bitrix24.params import as_int
 from funnelkit.emulator.bitrix24.schemas import ITEM_EXTRAS
 
 
@@ -142,9 +142,19 @@ def stagehistory_list(call: Call) -> Outcome:
     return meta
 
 
+def _task_filter(call: Call) -> Any:
+    """`STATUS: -1` is the meta-status "overdue" (§9.3): open and past its deadline."""
+    raw = call.p("filter")
+    if not isinstance(raw, dict) or str(raw.get("STATUS", "")) != "-1":
+        return raw
+    rest = {k: v for k, v in raw.items() if k != "STATUS"}
+    return rest | {"<DEADLINE": call.backend.now(), "!REAL_STATUS": 5}
+
+
 def task_list(call: Call) -> Outcome:
     """tasks.task.list: UPPER filter/select names, camelCase string answers (§9.3, A.37)."""
-    rows, meta = list_rows(call, "task", strict=False, default_order={"ID": "DESC"})
+    flt = _task_filter(call)
+    rows, meta = list_rows(call, "task", strict=False, filter_raw=flt, default_order={"ID": "DESC"})
     schema = call.backend.schemas["task"]
     raw = call.p("select")
     if isinstance(raw, list) and raw and "*" not in raw:
@@ -194,5 +204,3 @@ HANDLERS = {
     "crm.contact.list": _legacy_list("contact"),
     "crm.company.list": _legacy_list("company"),
 }
-
-__all__ = ["HANDLERS", "list_rows", "pick"]

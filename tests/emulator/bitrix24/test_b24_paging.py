@@ -198,3 +198,9 @@ def test_batch_is_one_request_for_the_bucket(make_portal: Factory) -> None:
     for _ in range(50):
         assert portal.call("batch", {"cmd": cmd}).status_code == 200
     assert portal.call("batch", {"cmd": cmd}).status_code == 503
+
+
+def test_overdue_task_meta_status(portal: Portal) -> None:
+    overdue = portal.ok("tasks.task.list", {"filter": {"STATUS": -1}})["result"]["tasks"]
+    assert [t["id"] for t in overdue] == ["8017"]  # deadline T0 + 1 day, clock T0 + 1e6 s
+    assert portal.ok("tasks.task.list", {"filter": {"STATUS": 5}})["result"]["tasks"] == []
