@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from funnelkit.connectors.amocrm import events as ev
-from funnelkit.connectors.amocrm.pull import FullPull, Rows, _types, build, resolve_funnels
+from funnelkit.connectors.amocrm.pull import FullPull, Rows, build, event_types, resolve_funnels
 from funnelkit.connectors.amocrm.reader import History, window
 from funnelkit.connectors.base import PullScope
 from funnelkit.errors import SnapshotError
@@ -124,7 +124,7 @@ class IncrementalPull:
         r.companies(changed, rows.companies)
         if scope.tasks:
             r.tasks(changed, rows.tasks)
-        types = (*_types(scope), *DELETED) if scope.history else tuple(DELETED)
+        types = (*event_types(scope), *DELETED) if scope.history else tuple(DELETED)
         r.events(types, (since, started), rows.history)
         _apply_deletions(rows, rows.history.deleted)
 

@@ -179,7 +179,7 @@ class FullPull:
         if scope.tasks:
             r.tasks(window("updated_at", low, None), rows.tasks)
         if scope.history:
-            r.events(_types(scope), (low, high), rows.history)
+            r.events(event_types(scope), (low, high), rows.history)
 
     def catch_up(
         self, rows: Rows, scope: PullScope, funnel_ids: set[str], currency: str | None, started: int
@@ -198,7 +198,7 @@ def _funnel_filter(funnel_ids: set[str]) -> dict[str, Any]:
     return {"filter[pipeline_id][]": sorted(funnel_ids)} if funnel_ids else {}
 
 
-def _types(scope: PullScope) -> tuple[str, ...]:
+def event_types(scope: PullScope) -> tuple[str, ...]:
     return (
         EVENT_TYPES
         if scope.tasks
