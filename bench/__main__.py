@@ -46,7 +46,7 @@ def main() -> None:
     if every or "amo" in wanted:
         from bench.pulls import pull_benchmark
 
-        results += pull_benchmark(Vendor.AMOCRM, 5_000 if small else 100_000, args.scale, False)
+        results += pull_benchmark(Vendor.AMOCRM, 5_000 if small else 100_000, args.scale, True)
     if every or "incremental" in wanted:
         from bench.incremental import incremental_benchmark
 

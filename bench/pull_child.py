@@ -56,7 +56,14 @@ def peer_pull(url: str, rate: float) -> dict[str, object]:
     started = time.perf_counter()
     rows = 0
     for method, params in B24_LISTS:
-        rows += len(client.get_all(method, params=params or None))
+        try:
+            rows += len(client.get_all(method, params=params or None))
+        except Exception as exc:  # the peer's own give-up: report how far it got
+            return {
+                "seconds": time.perf_counter() - started,
+                "rows": rows,
+                "failed": f"{method}: {type(exc).__name__}: {exc}"[:160],
+            }
     return {"seconds": time.perf_counter() - started, "rows": rows}
 
 

@@ -22,6 +22,9 @@ from funnelkit.model import EntityKind, Vendor
 
 ROWS_PER_REQUEST = {Vendor.BITRIX24: 2500, Vendor.AMOCRM: 250}
 RATE = {Vendor.BITRIX24: 2.0, Vendor.AMOCRM: 7.0}
+# The peer each vendor's pull runs beside; bench/amo_peer.py says why aioamocrm.
+AMO_PEER = "aioamocrm"
+PEERS = {Vendor.BITRIX24: "fast_bitrix24", Vendor.AMOCRM: AMO_PEER}
 
 
 def entity_counts(state: PortalState) -> dict[str, int]:
@@ -44,11 +47,11 @@ def entity_counts(state: PortalState) -> dict[str, int]:
 
 def minimum_requests(vendor: Vendor, counts: dict[str, int]) -> int:
     """⌈rows / rows-per-request⌉ per list, plus one request for the structure."""
+    if vendor is Vendor.AMOCRM:
+        from bench.amo_counts import amo_minimum
+
+        return amo_minimum(counts)
     per = ROWS_PER_REQUEST[vendor]
-    if vendor is Vendor.AMOCRM:  # events page at 100 (amocrm.md §7)
-        history = counts["history_deals"] + counts["history_leads"]
-        rest = {k: v for k, v in counts.items() if not k.startswith("history")}
-        return sum(math.ceil(v / per) for v in rest.values()) + math.ceil(history / 100) + 1
     return sum(math.ceil(v / per) for v in counts.values()) + 1
 
 
@@ -73,20 +76,28 @@ def measure(client: str, state: PortalState, scale: float, cost: bool) -> dict[s
     with serve(state, scale, cost) as running:
         env, secret = running.secret_env
         started = time.perf_counter()
-        out = run_child(
-            "bench.pull_child",
-            client,
-            "--vendor",
-            vendor.value,
-            "--url",
-            running.url,
-            "--secret-env",
-            env,
-            "--secret",
-            secret,
-            "--rate",
-            str(RATE[vendor] * scale),
-        )
+        rate = str(RATE[vendor] * scale)
+        if client == AMO_PEER:
+            from funnelkit.connectors.amocrm.pull import EVENT_TYPES
+
+            types = ",".join(EVENT_TYPES)
+            args = ["--url", running.url, "--secret", secret, "--rate", rate, "--types", types]
+            out = run_child("bench.amo_peer", *args)
+        else:
+            out = run_child(
+                "bench.pull_child",
+                client,
+                "--vendor",
+                vendor.value,
+                "--url",
+                running.url,
+                "--secret-env",
+                env,
+                "--secret",
+                secret,
+                "--rate",
+                rate,
+            )
         wall = time.perf_counter() - started
         app: Any = running.server.app
         out["requests"] = running.server.requests
@@ -101,17 +112,32 @@ def measure(client: str, state: PortalState, scale: float, cost: bool) -> dict[s
 def pull_benchmark(vendor: Vendor, deals: int, scale: float, peer: bool) -> list[Result]:
     """funnelkit (and the peer, for Bitrix24) on one generated portal."""
     state = generate(vendor, deals=deals, seed=11)
-    counts = entity_counts(state)
+    if vendor is Vendor.AMOCRM:
+        from bench.amo_counts import amo_counts
+
+        counts = amo_counts(state)
+    else:
+        counts = entity_counts(state)
     rows = sum(counts.values())
     minimum = minimum_requests(vendor, counts)
     label = f"{vendor.value} pull, {deals:,} deals, {rows:,} rows, clock ×{scale:g}"
     results = []
-    clients = ["funnelkit", "fast_bitrix24"] if peer else ["funnelkit"]
+    other = PEERS[vendor]
+    clients = ["funnelkit", other] if peer else ["funnelkit"]
     runs = {c: measure(c, state, scale, vendor is Vendor.BITRIX24) for c in clients}
     for client, out in runs.items():
         figures: dict[str, Any] = {"minimum requests": minimum}
-        if "error" in out:
-            figures.update({"result": f"did not finish: {out['error']}", "wall s": out["wall_s"]})
+        if "error" in out or "failed" in out:
+            reason = out.get("failed") or out.get("error")
+            figures.update(
+                {
+                    "result": f"did not finish ({reason}); "
+                    f"rows read: {out.get('rows', 0):,} of {rows:,}",
+                    "requests": out.get("requests", ""),
+                    "wall s": out["wall_s"],
+                    "portal-side s": out.get("portal_side_s", ""),
+                }
+            )
         else:
             figures.update(
                 {
@@ -125,12 +151,12 @@ def pull_benchmark(vendor: Vendor, deals: int, scale: float, peer: bool) -> list
                 }
             )
         results.append(Result(label, client, figures))
-    if peer and "error" not in runs["funnelkit"] and "error" not in runs["fast_bitrix24"]:
-        mine, theirs = runs["funnelkit"], runs["fast_bitrix24"]
+    if peer and "error" not in runs["funnelkit"] and "error" not in runs[other]:
+        mine, theirs = runs["funnelkit"], runs[other]
         results.append(
             Result(
                 label,
-                "funnelkit ÷ fast_bitrix24",
+                f"funnelkit ÷ {other}",
                 {
                     "requests": round(mine["requests"] / theirs["requests"], 3),
                     "portal-side s": round(mine["portal_side_s"] / theirs["portal_side_s"], 3),

@@ -111,7 +111,7 @@ def test_future_schema_is_refused(tmp_path: Path) -> None:
 def test_truncated_packed_file(tmp_path: Path) -> None:
     path = save_snapshot(sample(), tmp_path / "s.zip")
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
-    with pytest.raises(SnapshotError, match="s.zip"):
+    with pytest.raises(SnapshotError, match=r"s\.zip"):
         load_snapshot(path)
 
 
