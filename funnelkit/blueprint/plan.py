@@ -59,6 +59,7 @@ class Plan(BaseModel):
     refusals: tuple[str, ...] = ()
     threshold_problems: tuple[str, ...] = ()
     matched: dict[str, str] = Field(default_factory=dict)
+    source: str | None = None  # the blueprint file (or bundled name) the plan was made from
     checksum: str = ""
 
     def with_checksum(self) -> Plan:

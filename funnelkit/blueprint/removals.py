@@ -26,6 +26,16 @@ def _target(p: Planner, m: FunnelMatch, ref: str) -> dict[str, object]:
     return out
 
 
+def _label(p: Planner, m: FunnelMatch, ref: str) -> str:
+    """«stage» of «funnel» for a `move_deals_to` reference, in the blueprint's language."""
+    fkey, skey = ref.split("/", 1) if "/" in ref else (m.spec.key, ref)
+    funnel = p.bp.funnel(fkey)
+    stage = funnel.stage(skey) if funnel else None
+    if funnel is None or stage is None:
+        return ref
+    return f"«{p.name(stage)}» of «{p.name(funnel)}»"
+
+
 def _unknown(count: int | None) -> str:
     return "an unknown number of" if count is None else str(count)
 
@@ -43,7 +53,7 @@ def move_deals(
             stage_id=stage.id,
             deal_count=count,
             unsafe_reason=reason,
-            summary=f"move {_unknown(count)} deals from «{stage.name}» to {ref}",
+            summary=f"move {_unknown(count)} deals from «{stage.name}» to {_label(p, m, ref)}",
             **_target(p, m, ref),
         ),
         (m.pos, pos),

@@ -132,7 +132,9 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
         )
         return
     stage_id, private = stage_ref(m, stage)
-    if not m.virtual:
+    # Finishing a funnel an interrupted apply created is not a change to the client's portal.
+    unfinished = m.owned and stage.id not in p.options.ids.stages.values()
+    if not m.virtual and not unfinished:
         p.touched[(m.spec.key, "stage-update")] += 1
     what = f"rename stage «{stage.name}» → «{name}»" if "name" in fields else f"recolour «{name}»"
     p.add(

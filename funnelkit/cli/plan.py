@@ -122,6 +122,8 @@ def plan_cmd(
     bp, state_file = load_any(blueprint)
     with portal_view(state, portal, snapshot) as (snap, connector):
         result = _plan(bp, state_file, snap, connector)
+    source = blueprint if not Path(blueprint).exists() else str(Path(blueprint).resolve())
+    result = result.model_copy(update={"source": source})
     if save_plan is not None:
         result.save(save_plan)
         state.say(f"saved plan to {save_plan}")
@@ -132,8 +134,10 @@ def plan_cmd(
 
 def apply_cmd(
     ctx: typer.Context,
-    blueprint: BlueprintArg,
     portal: Annotated[str, typer.Option("--portal", help="Portal NAME from funnelkit.yaml")],
+    blueprint: Annotated[
+        str | None, typer.Argument(help="Blueprint file or bundled name (or give --plan)")
+    ] = None,
     plan_file: Annotated[Path | None, typer.Option("--plan", help="The reviewed plan")] = None,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask")] = False,
     force: Annotated[bool, typer.Option("--force", help="Allow unsafe changes")] = False,
@@ -143,8 +147,14 @@ def apply_cmd(
     from funnelkit.blueprint.plan import check_binding, load_plan
 
     state = get_state(ctx)
-    bp, state_file = load_any(blueprint)
     reviewed = load_plan(plan_file) if plan_file is not None else None
+    blueprint = blueprint or (reviewed.source if reviewed is not None else None)
+    if blueprint is None:
+        raise InputError(
+            "apply needs a BLUEPRINT or --plan FILE",
+            hint="funnelkit plan BLUEPRINT --portal NAME --save-plan plan.json; then apply",
+        )
+    bp, state_file = load_any(blueprint)
     with portal_view(state, portal, None) as (snap, connector):
         assert connector is not None
         result = _plan(bp, state_file, snap, connector)

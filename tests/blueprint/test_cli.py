@@ -55,7 +55,7 @@ def test_plan_apply_drift_export_cycle(portal: Path, capsys: pytest.CaptureFixtu
     assert fk("drift", str(bp), "--portal", "demo", "--format", "markdown") == 1
     assert "missing" in capsys.readouterr().out
 
-    assert fk("apply", str(bp), "--portal", "demo", "--plan", "plan.json", "--yes") == 0
+    assert fk("apply", "--portal", "demo", "--plan", "plan.json", "--yes") == 0
     assert (portal / "bp.state.json").exists()
     assert fk("plan", str(bp), "--portal", "demo", "--exit-code") == 0
     capsys.readouterr()

@@ -147,3 +147,48 @@ def test_bundled_plans_on_a_fresh_portal_need_no_force() -> None:
         result = plan(fresh_b24(), load_bundled(name))
         result.raise_if_unsafe(False)
         assert result.refusals == ()
+
+
+def test_snapshot_file_plans_and_counts_deals_from_its_rows(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from funnelkit.cli import app
+    from funnelkit.cli.common import run_main
+    from funnelkit.store import save_snapshot
+    from tests.blueprint.portal import deals_in
+
+    monkeypatch.chdir(tmp_path)
+    snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 2))
+    path = save_snapshot(snap, tmp_path / "snap.json")
+    bp = tmp_path / "bp.yaml"
+    bp.write_text(
+        SALES.replace(
+            "{key: offer, names: {ru: Отправлено КП}, previous_names: [КП отправлено]}",
+            "{key: offer, names: {ru: КП отправлено}, absent: true, move_deals_to: new}",
+        ),
+        encoding="utf-8",
+    )
+    assert run_main(app, ["plan", str(bp), "--snapshot", str(path), "--exit-code"]) == 1
+    out = capsys.readouterr().out
+    assert "move 2 deals" in out and "needs --force" in out
+    assert run_main(app, ["drift", str(bp), "--snapshot", str(path), "--format", "json"]) == 1
+
+
+def test_amocrm_loss_reasons_are_written_or_become_manual_steps() -> None:
+    from funnelkit.model import LossReason
+
+    text = SALES + "loss_reasons:\n  - {key: price, names: {ru: Дорого}}\n"
+    text += "  - {key: old, names: {ru: Старая причина}, absent: true}\n"
+    base = snapshot(Vendor.AMOCRM, [amo_pipeline("7", "Продажи", ["Новая заявка", "КП"])])
+    reasons = (LossReason(id="1", name="Старая причина"), LossReason(id="2", name="Чужая"))
+    structure = base.structure.model_copy(update={"loss_reasons": reasons})
+    from dataclasses import replace
+
+    snap = replace(base, structure=structure)
+    result = plan(snap, parse_blueprint(text))
+    ops = {(c.op.value, c.fields.get("name")) for c in result.changes if not c.funnel_key}
+    assert ops == {("create_loss_reason", "Дорого"), ("delete_loss_reason", "Старая причина")}
+    assert [u.name for u in result.unmanaged if u.kind == "loss_reason"] == ["Чужая"]
+    limits = snap.manifest.limits.model_copy(update={"loss_reasons_writable": False})
+    manual = plan(snap, parse_blueprint(text), limits=limits)
+    assert [m.kind for m in manual.manual] == ["loss_reason", "loss_reason"]

@@ -134,20 +134,24 @@ class FailOnce:
         return self.inner.apply_change(change)  # type: ignore[attr-defined, no-any-return]
 
 
+@pytest.mark.parametrize("fail_at", [4, 9])
 @pytest.mark.parametrize("vendor", VENDORS)
-def test_apply_stops_at_first_failure_and_rerun_converges(vendor: Vendor) -> None:
+def test_apply_stops_at_first_failure_and_rerun_converges(vendor: Vendor, fail_at: int) -> None:
     bp = load_bundled("000")
     with live_portal(vendor) as live:
         result = live.plan(bp)
         real = live.connector
-        live.connector = FailOnce(real, fail_at=4)  # type: ignore[assignment]
+        live.connector = FailOnce(real, fail_at=fail_at)  # type: ignore[assignment]
         with pytest.raises(ApplyError) as info:
             live.apply(result)
         error = info.value
         assert error.exit_code == 5
-        assert len(error.done) == 3 and len(error.failed) == 1
-        assert len(error.remaining) == len(result.changes) - 4
+        assert len(error.done) == fail_at - 1 and len(error.failed) == 1
+        assert len(error.remaining) == len(result.changes) - fail_at
         live.connector = real
+        rest = live.plan(bp)
+        rest.raise_if_unsafe(False)  # finishing the interrupted funnels is not "unsafe"
+        assert len(rest.changes) < len(result.changes)
         converge(live, bp)
         names = Counter(f.name for f in real.pull_structure().structure.funnels)
         assert max(names.values()) == 1  # no duplicate funnels
