@@ -11,6 +11,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from funnelkit.errors import InputError, PlanMismatchError, UnsafePlanError
+from funnelkit.fileio import write_atomic
 from funnelkit.model import Change, ChangeOp, Vendor
 
 PLAN_SCHEMA: Final = "funnelkit.plan/1"
@@ -117,7 +118,7 @@ class Plan(BaseModel):
 
     def save(self, path: Path) -> None:
         """Write the plan file (`plan --save-plan`)."""
-        path.write_text(self.to_json(), encoding="utf-8")
+        write_atomic(path, self.to_json())
 
 
 def load_plan(path: Path) -> Plan:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-
 from funnelkit.blueprint.drift import DriftReport
 from funnelkit.blueprint.plan import Plan
 
@@ -74,16 +72,6 @@ def plan_markdown(plan: Plan) -> str:
 
 def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
-
-
-def as_html(title: str, text: str) -> str:
-    """A minimal standalone page around the text rendering."""
-    body = html.escape(text)
-    return (
-        "<!doctype html>\n<html><head><meta charset='utf-8'>"
-        f"<title>{html.escape(title)}</title></head>\n"
-        f"<body><h1>{html.escape(title)}</h1>\n<pre>{body}</pre></body></html>\n"
-    )
 
 
 def drift_text(report: DriftReport) -> str:

@@ -7,13 +7,12 @@ apply is what lets a renamed stage keep its deals (cli-conventions.md §16.7).
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from funnelkit.errors import InputError
+from funnelkit.fileio import write_atomic
 
 STATE_SCHEMA = "funnelkit.state/1"
 
@@ -74,11 +73,4 @@ def load_state(path: Path) -> StateFile:
 def save_state(state: StateFile, path: Path) -> None:
     """Write the state atomically (sorted keys: diffs stay readable in git)."""
     text = json.dumps(state.model_dump(by_alias=True), ensure_ascii=False, indent=2, sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or Path("."))
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_atomic(path, text + "\n")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from funnelkit.errors import FunnelkitError, InputError, UnsafePlanError
+from funnelkit.fileio import write_atomic
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -137,28 +137,13 @@ def read_snapshot(
         connector.close()
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so a crash leaves the old one or the new one, never half of either."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def emit(state: AppState, text: str, output: Path | None) -> None:
     """Print to stdout, or write the file atomically."""
     if output is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         sys.stdout.flush()
         return
-    write_atomic(output, text.encode("utf-8"))
+    write_atomic(output, text)
     state.say(f"wrote {output}")
 
 

@@ -40,6 +40,7 @@ def demo(
     from funnelkit.connectors import get_connector
     from funnelkit.connectors.base import PortalSettings, PullScope
     from funnelkit.emulator.run import start
+    from funnelkit.fileio import write_atomic
     from funnelkit.model import Vendor
     from funnelkit.report import render
     from funnelkit.report.text import summary_line
@@ -63,10 +64,8 @@ def demo(
     settings_audit = audit_settings(state, {}, None, snapshot)
     _, doc = audit_document(state, snapshot, settings_audit, [], None)
     html = output / "audit.html"
-    from funnelkit.cli.common import write_atomic
-
-    write_atomic(html, render(doc, "html", state.lang).encode("utf-8"))
-    write_atomic(output / "audit.json", render(doc, "json", state.lang).encode("utf-8"))
+    write_atomic(html, render(doc, "html", state.lang))
+    write_atomic(output / "audit.json", render(doc, "json", state.lang))
     typer.echo(summary_line(doc, state.lang))
     typer.echo(f"report:   {html}\nsnapshot: {snapshot_path}\njson:     {output / 'audit.json'}\n")
     secret = "WEBHOOK" if vendor is VendorName.BITRIX24 else "TOKEN"

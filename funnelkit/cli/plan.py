@@ -12,6 +12,7 @@ import typer
 
 from funnelkit.cli.common import AppState, confirm, emit, get_state, open_connector
 from funnelkit.errors import ApplyError, ConfigError, InputError
+from funnelkit.fileio import write_atomic
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -94,7 +95,7 @@ def _plan(bp: Blueprint, state_file: Path, snap: Snapshot, connector: Connector 
     return plan(snap, bp, options=PlanOptions(ids=ids, count_deals=counter))
 
 
-def render_plan(result: Plan, fmt: PlanFormat) -> str:
+def render_plan(result: Plan, fmt: PlanFormat, lang: str = "en") -> str:
     """A plan in the asked format."""
     from funnelkit.blueprint import render
 
@@ -103,7 +104,9 @@ def render_plan(result: Plan, fmt: PlanFormat) -> str:
     if fmt is PlanFormat.MARKDOWN:
         return render.plan_markdown(result)
     if fmt is PlanFormat.HTML:
-        return render.as_html(f"funnelkit plan: {result.blueprint}", render.plan_text(result))
+        from funnelkit.report.plan_html import plan_to_html
+
+        return plan_to_html(result.to_json(), lang)
     return render.plan_text(result)
 
 
@@ -127,7 +130,7 @@ def plan_cmd(
     if save_plan is not None:
         result.save(save_plan)
         state.say(f"saved plan to {save_plan}")
-    emit(state, render_plan(result, fmt), output)
+    emit(state, render_plan(result, fmt, state.lang), output)
     if exit_code and result.has_changes:
         raise typer.Exit(1)
 
@@ -274,7 +277,7 @@ def export_cmd(
     key = f"{snap.manifest.vendor.value}:{snap.manifest.domain}"
     for file_name, part in parts:
         path = output / file_name
-        path.write_text(dump_yaml(part), encoding="utf-8")
+        write_atomic(path, dump_yaml(part))
         save_state(StateFile(portals={key: ids}), path.with_name(path.stem + ".state.json"))
     state.say(f"exported {len(data['funnels'])} funnel(s) to {output}")
 

@@ -11,7 +11,6 @@ import gc
 import gzip
 import json
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from funnelkit.errors import SnapshotError
+from funnelkit.fileio import atomic_file
 from funnelkit.model import ROW_TYPES, SNAPSHOT_SCHEMA, Manifest, Snapshot, Structure
 from funnelkit.store.columns import to_columns
 from funnelkit.store.packed import read_packed, write_packed
@@ -61,21 +61,12 @@ def _rows_as_dicts(table: str, rows: Any) -> list[dict[str, Any]]:
 def save_snapshot(snapshot: Snapshot, path: str | os.PathLike[str]) -> Path:
     """Write atomically (temp file + rename): a crash never leaves half a snapshot."""
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if _is_json(target):
-                data = json.dumps(snapshot_to_json(snapshot), ensure_ascii=False).encode()
-                handle.write(gzip.compress(data, mtime=0) if target.suffix == ".gz" else data)
-            else:
-                write_packed(snapshot, handle, _head(snapshot))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_file(target) as handle:
+        if _is_json(target):
+            data = json.dumps(snapshot_to_json(snapshot), ensure_ascii=False).encode()
+            handle.write(gzip.compress(data, mtime=0) if target.suffix == ".gz" else data)
+        else:
+            write_packed(snapshot, handle, _head(snapshot))
     return target
 
 

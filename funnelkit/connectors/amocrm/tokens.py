@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -13,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from funnelkit.errors import AuthError, ConfigError
+from funnelkit.fileio import write_atomic
 
 # Refresh a little before expiry so a long page run never starts with a dying token.
 EXPIRY_MARGIN = 60
@@ -87,19 +87,7 @@ def write_token_file(path: Path, pair: TokenPair) -> None:
     amocrm.md §1.1: the old refresh token dies once the new one is used, so the new pair
     must be on disk before it is used at all.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(pair.to_json(), handle, indent=2)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, json.dumps(pair.to_json(), indent=2))
 
 
 @contextlib.contextmanager

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -12,25 +10,15 @@ from urllib.parse import urlsplit
 from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.connectors.http import ApiClient
 from funnelkit.errors import AuthError, ConfigError, ConnectorError
+from funnelkit.fileio import write_atomic
 
 # §1.2: the English docs' authorisation server; a token's server_endpoint overrides it.
 DEFAULT_OAUTH_SERVER = "https://oauth.bitrix.info"
 
 
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
-    """Replace a file in one step with mode 0600, so a crash never leaves half a token file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, sort_keys=True)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Replace a token file in one step with mode 0600, so a crash never leaves half of it."""
+    write_atomic(path, json.dumps(data, indent=2, sort_keys=True))
 
 
 class WebhookAuth:
