@@ -81,3 +81,12 @@ def test_unknown_portal_lists_known(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="portals defined: a"):
         config.portal("b")
+
+
+def test_portal_thresholds(tmp_path: Path) -> None:
+    body = "portals:\n  a:\n    vendor: amocrm\n    url: https://a.kommo.com\n    thresholds:\n"
+    config = load_config(write(tmp_path, body + "      delete_pct: 0.1\n"))
+    limits = config.portal("a").thresholds
+    assert limits is not None and limits.delete_pct == 0.1 and limits.update_pct == 0.3
+    with pytest.raises(ConfigError, match=r":6:7: portals\.a\.thresholds\.delete_pct"):
+        load_config(write(tmp_path, body + "      delete_pct: 3\n"))

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from funnelkit.blueprint.drift import DriftIgnore
     from funnelkit.blueprint.plan import Plan
     from funnelkit.blueprint.schema import Blueprint
-    from funnelkit.connectors.base import Connector
+    from funnelkit.connectors.base import Connector, PlanThresholds
     from funnelkit.model import Snapshot
 
 
@@ -86,13 +86,26 @@ def portal_view(
         connector.close()
 
 
-def _plan(bp: Blueprint, state_file: Path, snap: Snapshot, connector: Connector | None) -> Plan:
+def _plan(
+    bp: Blueprint,
+    state_file: Path,
+    snap: Snapshot,
+    connector: Connector | None,
+    limits: PlanThresholds | None = None,
+) -> Plan:
     from funnelkit.blueprint.planner import PlanOptions, plan
+    from funnelkit.blueprint.schema import Thresholds
     from funnelkit.blueprint.state import load_state
 
     ids = load_state(state_file).portal(snap.manifest.vendor.value, snap.manifest.domain)
     counter = connector.count_deals if connector is not None else None
-    return plan(snap, bp, options=PlanOptions(ids=ids, count_deals=counter))
+    thresholds = Thresholds(**limits.model_dump()) if limits is not None else None
+    return plan(snap, bp, options=PlanOptions(ids=ids, count_deals=counter, thresholds=thresholds))
+
+
+def _limits(state: AppState, portal: str | None) -> PlanThresholds | None:
+    """The portal's own thresholds from funnelkit.yaml, when planning against a live portal."""
+    return state.config.portal(portal).thresholds if portal is not None else None
 
 
 def render_plan(result: Plan, fmt: PlanFormat, lang: str = "en") -> str:
@@ -124,7 +137,7 @@ def plan_cmd(
     state = get_state(ctx)
     bp, state_file = load_any(blueprint)
     with portal_view(state, portal, snapshot) as (snap, connector):
-        result = _plan(bp, state_file, snap, connector)
+        result = _plan(bp, state_file, snap, connector, _limits(state, portal))
     source = blueprint if not Path(blueprint).exists() else str(Path(blueprint).resolve())
     result = result.model_copy(update={"source": source})
     if save_plan is not None:
@@ -160,7 +173,7 @@ def apply_cmd(
     bp, state_file = load_any(blueprint)
     with portal_view(state, portal, None) as (snap, connector):
         assert connector is not None
-        result = _plan(bp, state_file, snap, connector)
+        result = _plan(bp, state_file, snap, connector, _limits(state, portal))
         if reviewed is not None:
             check_binding(reviewed, result)
         state.err.print(render.plan_text(result), markup=False, end="")
@@ -225,7 +238,9 @@ def drift_cmd(
     bp, state_file = load_any(blueprint)
     ignores = _drift_ignores(ignore_file)
     with portal_view(state, portal, snapshot) as (snap, connector):
-        report = drift_from_plan(_plan(bp, state_file, snap, connector), ignores)
+        report = drift_from_plan(
+            _plan(bp, state_file, snap, connector, _limits(state, portal)), ignores
+        )
     if fmt is DriftFormat.JSON:
         text = report.to_json()
     elif fmt is DriftFormat.MARKDOWN:

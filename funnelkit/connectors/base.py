@@ -16,6 +16,16 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from funnelkit.model import Change, ChangeResult, Snapshot, Vendor
 
 
+class PlanThresholds(BaseModel):
+    """octoDNS-style safety for apply on this portal (overrides the blueprint's own)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    update_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects updated")
+    delete_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects deleted")
+    min_objects: int = Field(default=10, ge=1, description="Only check at this many objects")
+
+
 class PortalSettings(BaseModel):
     """One portal of funnelkit.yaml. Credentials are never read from the file itself."""
 
@@ -35,6 +45,9 @@ class PortalSettings(BaseModel):
     timeout: float = Field(default=30.0, gt=0, le=600, description="Per-request timeout, s")
     max_retry_seconds: float = Field(
         default=300.0, gt=0, le=86_400, description="Give up on a request after this long"
+    )
+    thresholds: PlanThresholds | None = Field(
+        default=None, description="Update/delete safety thresholds for apply on this portal"
     )
 
     @field_validator("url")
