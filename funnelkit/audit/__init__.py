@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -69,6 +70,21 @@ def _run_one(c: CompiledRule, ctx: AuditContext) -> tuple[RuleOutcome, list[Find
     return RuleOutcome(meta.code, meta.name, "ran", None, len(found)), found
 
 
+def _context(snapshot: Snapshot, settings: AuditSettings, now: int) -> AuditContext:
+    """The shared context, with roles and SLAs from settings resolved to portal ids."""
+    ids = _funnel_ids(snapshot)
+    roles: dict[str, tuple[FunnelRole, RoleSource]] = {
+        ids.get(k, k): (v, settings.role_source) for k, v in settings.funnel_roles.items()
+    }
+    return AuditContext(
+        snapshot,
+        now,
+        roles=roles,
+        stage_sla_days=_sla(snapshot, settings, ids),
+        sla_source=settings.sla_source,
+    )
+
+
 def run_audit(
     snapshot: Snapshot,
     settings: AuditSettings | None = None,
@@ -79,7 +95,28 @@ def run_audit(
     registry: Registry | None = None,
     where: Where | None = None,
 ) -> AuditResult:
-    """Run every selected rule over one snapshot. `now` defaults to the pull time."""
+    """Run every selected rule over one snapshot. `now` defaults to the pull time.
+
+    `where` maps a config location to file:line:col; by default the settings' own.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()  # millions of live rows make every cyclic-GC pass a full heap walk
+    try:
+        return _run(snapshot, settings, now, list(suppressions), baseline, registry, where)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _run(
+    snapshot: Snapshot,
+    settings: AuditSettings | None,
+    now: int | None,
+    suppressions: list[SuppressionEntry],
+    baseline: set[str] | None,
+    registry: Registry | None,
+    where: Where | None,
+) -> AuditResult:
     settings = settings or AuditSettings()
     registry = registry or default_registry()
     now = snapshot.manifest.pulled_at if now is None else now
@@ -88,16 +125,7 @@ def run_audit(
         compiled = compile_rules(settings, registry, ids, where)
     else:
         compiled = compile_rules(settings, registry, ids, settings.where, loc=())
-    roles: dict[str, tuple[FunnelRole, RoleSource]] = {
-        ids.get(k, k): (v, settings.role_source) for k, v in settings.funnel_roles.items()
-    }
-    ctx = AuditContext(
-        snapshot,
-        now,
-        roles=roles,
-        stage_sla_days=_sla(snapshot, settings, ids),
-        sla_source=settings.sla_source,
-    )
+    ctx = _context(snapshot, settings, now)
     outcomes: list[RuleOutcome] = []
     findings: list[Finding] = []
     for c in compiled:
@@ -106,23 +134,21 @@ def run_audit(
         findings.extend(found)
     findings.sort(key=Finding.sort_key)
     kept, suppressed, unused, expired = apply_suppressions(
-        findings, list(suppressions), snapshot.manifest.domain, now, registry
+        findings, suppressions, snapshot.manifest.domain, now, registry
     )
-    filtered = 0
-    if baseline is not None:
-        filtered = sum(1 for f in kept if f.key in baseline)
-        kept = [f for f in kept if f.key not in baseline]
-    return AuditResult(
-        findings=kept,
+    known = baseline or set()
+    result = AuditResult(
+        findings=[f for f in kept if f.key not in known],
         outcomes=outcomes,
         now=now,
         fail_on=settings.fail_on,
         suppressed=suppressed,
         unused_suppressions=unused,
         expired_suppressions=expired,
-        baseline_filtered=filtered,
         roles=sorted(ctx.roles.values(), key=lambda r: r.funnel_id),
     )
+    result.baseline_filtered = len(kept) - len(result.findings)
+    return result
 
 
 def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:

@@ -59,6 +59,7 @@ class AuditContext:
         self.stage_sla_days = {f: dict(v) for f, v in (stage_sla_days or {}).items()}
         self.sla_source = sla_source
         self._role_settings = dict(roles or {})
+        self._stage_subjects: dict[StageKey, Subject] = {}
 
     # --- structure --------------------------------------------------------------------------
     @cached_property
@@ -94,11 +95,15 @@ class AuditContext:
         return Subject("funnel", funnel_id, name, funnel_id, name)
 
     def stage_subject(self, key: StageKey) -> Subject:
-        fid, sid = key
-        s = self.stages.get(key)
-        fname = self.funnel_subject(fid).name
-        name = s.name if s else sid
-        return Subject("stage", f"{fid}/{sid}", name, fid, fname, sid, name)
+        found = self._stage_subjects.get(key)
+        if found is None:
+            fid, sid = key
+            s = self.stages.get(key)
+            fname = self.funnel_subject(fid).name
+            name = s.name if s else sid
+            found = Subject("stage", f"{fid}/{sid}", name, fid, fname, sid, name)
+            self._stage_subjects[key] = found
+        return found
 
     def deal_subject(self, deal: Deal) -> Subject:
         fs = self.stage_subject((deal.funnel_id, deal.stage_id))
@@ -154,13 +159,30 @@ class AuditContext:
 
     def is_open(self, deal: Deal) -> bool:
         """Open = not closed and sitting in a process stage."""
-        if deal.closed:
-            return False
-        return self.semantics((deal.funnel_id, deal.stage_id)) in (Semantics.PROCESS, None)
+        return deal.id in self.open_ids
 
     @cached_property
     def open_deals(self) -> list[Deal]:
-        return [d for d in self.snapshot.deals if self.is_open(d)]
+        closed = {k for k, s in self.stages.items() if s.semantics is not Semantics.PROCESS}
+        return [
+            d
+            for d in self.snapshot.deals
+            if not d.closed and (d.funnel_id, d.stage_id) not in closed
+        ]
+
+    def deals_in(self, semantics: Semantics) -> list[Deal]:
+        """Deals sitting in a stage of this semantics (won or lost)."""
+        keys = {k for k, s in self.stages.items() if s.semantics is semantics}
+        return [d for d in self.snapshot.deals if (d.funnel_id, d.stage_id) in keys]
+
+    @cached_property
+    def open_ids(self) -> frozenset[str]:
+        return frozenset(d.id for d in self.open_deals)
+
+    @cached_property
+    def process_count(self) -> dict[str, int]:
+        """Funnel id → number of its process (working) stages."""
+        return {fid: len(self.process_stages(fid)) for fid in self.ordered}
 
     @cached_property
     def hist(self) -> HistoryIndex:
@@ -188,7 +210,9 @@ class AuditContext:
     @cached_property
     def _entries(self) -> dict[str, int]:
         entries = self.hist.stage_entries()
-        return {d.id: int(e) for d, e in zip(self.snapshot.deals, entries, strict=True) if e >= 0}
+        index = self.hist.deal_index
+        found = ((d.id, int(entries[index[d.id]])) for d in self.open_deals)
+        return {k: v for k, v in found if v >= 0}
 
     def stage_entry(self, deal: Deal) -> int | None:
         """When the deal last entered its current stage, from history (None without one)."""

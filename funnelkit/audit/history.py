@@ -7,7 +7,9 @@ vectorised numpy operation or an O(1) slice, so rules never rescan history.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -28,22 +30,24 @@ class HistoryIndex:
         self._key_of: dict[StageKey, int] = {}
         self._funnels: dict[str, int] = {}
         n = len(rows)
-        # Plain comprehensions with inline dict lookups: the one Python-speed pass over rows.
-        di = self.deal_index
-        deal = np.array([di.get(t.deal_id, -1) for t in rows], np.int64)
-        at = np.array([t.at for t in rows], np.int64)
-        to_keys = [(t.funnel_id, t.to_stage_id) for t in rows]
-        src_keys = [
-            None if t.from_stage_id is None else (t.from_funnel_id or t.funnel_id, t.from_stage_id)
-            for t in rows
+        # The one pass over Python objects, kept in C: attrgetter, zip and dict lookups via map.
+        funnel = list(map(attrgetter("funnel_id"), rows))
+        from_funnel = [
+            a or b for a, b in zip(map(attrgetter("from_funnel_id"), rows), funnel, strict=True)
         ]
-        distinct: set[StageKey] = set(to_keys)
-        distinct.update(k for k in set(src_keys) if k is not None)
-        for k in sorted(distinct):
+        to_keys = list(zip(funnel, map(attrgetter("to_stage_id"), rows), strict=True))
+        src_keys = list(zip(from_funnel, map(attrgetter("from_stage_id"), rows), strict=True))
+        del funnel, from_funnel
+        for k in sorted(set(to_keys) | {k for k in set(src_keys) if k[1] is not None}):
             self._code(*k)
-        ko = self._key_of
-        key = np.array([ko[k] for k in to_keys], np.int64)
-        src = np.array([-1 if k is None else ko[k] for k in src_keys], np.int64)
+        src_of: dict[tuple[str, str | None], int] = {k: v for k, v in self._key_of.items()}
+        src_of.update({(k[0], None): -1 for k in self.keys})  # a first row has no source
+        src_of.update({k: -1 for k in set(src_keys) if k[1] is None})
+        deal_of = defaultdict(lambda: -1, self.deal_index)
+        deal = np.fromiter(map(deal_of.__getitem__, map(attrgetter("deal_id"), rows)), np.int64, n)
+        at = np.fromiter(map(attrgetter("at"), rows), np.int64, n)
+        key = np.fromiter(map(self._key_of.__getitem__, to_keys), np.int64, n)
+        src = np.fromiter(map(src_of.__getitem__, src_keys), np.int64, n)
         del to_keys, src_keys
         keep = (deal >= 0) & (src != key)  # from == to rows are sync artefacts (§14.1)
         order = np.flatnonzero(keep)

@@ -25,7 +25,7 @@ from tenacity import (
 )
 
 from funnelkit.connectors.pacing import ClientBucket, retry_after_seconds
-from funnelkit.connectors.redact import redact
+from funnelkit.connectors.redact import guard_loggers, redact
 from funnelkit.errors import AuthError, ConnectorError, RateLimitError, VendorApiError
 
 log = logging.getLogger("funnelkit.connectors.http")
@@ -77,6 +77,7 @@ class ApiClient:
         self.backoff_max = backoff_max
         self._sleep = sleep
         self._secrets: set[str] = {s for s in secrets if s}
+        guard_loggers(self._secrets)
         self.requests = 0
         self.retries = 0
 
@@ -84,6 +85,7 @@ class ApiClient:
         """Remember one more secret to scrub (e.g. a freshly refreshed token)."""
         if secret:
             self._secrets.add(secret)
+            guard_loggers([secret])
 
     def redact(self, text: str) -> str:
         """Text safe to show: known secrets and secret-shaped fragments masked."""

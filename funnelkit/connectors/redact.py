@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 
@@ -27,3 +28,29 @@ def redact(text: str, secrets: Iterable[str] = ()) -> str:
     text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}={MASK}", text)
     text = _JSON_SECRET.sub(lambda m: m.group(1) + MASK, text)
     return _BEARER.sub(lambda m: m.group(1) + MASK, text)
+
+
+class RedactingFilter(logging.Filter):
+    """Masks secrets in records of loggers we do not own (httpx logs every request URL)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message with secrets masked; never drop it."""
+        text = redact(record.getMessage(), self.secrets)
+        record.msg, record.args = text, ()
+        return True
+
+
+LOG_FILTER = RedactingFilter()
+
+
+def guard_loggers(secrets: Iterable[str] = ()) -> None:
+    """Attach the redacting filter to the HTTP libraries' loggers (idempotent)."""
+    LOG_FILTER.secrets.update(s for s in secrets if s and len(s) >= 4)
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        if LOG_FILTER not in logger.filters:
+            logger.addFilter(LOG_FILTER)

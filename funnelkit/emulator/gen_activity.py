@@ -23,6 +23,7 @@ class DealFacts:
     closed_at: np.ndarray  # -1 when open
     is_open: np.ndarray
     in_dump: np.ndarray
+    contact: np.ndarray
 
 
 @dataclass
@@ -60,7 +61,8 @@ def choose_planted(rng: np.random.Generator, f: DealFacts, now: int) -> Planted:
     share = max(1, len(pool) // 100)
     postponed = pool[f.last_at[pool] <= now - 30 * DAY][:share]
     rest = pool[~np.isin(pool, postponed)]
-    silent = rest[f.created[rest] <= now - 130 * DAY][:share]
+    alone = np.bincount(f.contact)[f.contact[rest]] == 1  # FK303 is about the whole client
+    silent = rest[(f.created[rest] <= now - 130 * DAY) & alone][:share]
     rest = rest[~np.isin(rest, silent)]
     n = max(1, len(pool) // 100)
     no_task, overdue = rest[: (n + 1) // 2], rest[(n + 1) // 2 : n]

@@ -11,7 +11,7 @@ from funnelkit.emulator.gen_defects import plant_answer_key
 from funnelkit.emulator.gen_engine import Columns
 from funnelkit.emulator.gen_ids import Ids
 from funnelkit.emulator.gen_layout import DUMP, LOST, PROCESS_TAGS, UNSORTED
-from funnelkit.emulator.gen_paths import Compiled
+from funnelkit.emulator.gen_paths import GENERIC, Compiled
 from funnelkit.emulator.gen_people import People
 from funnelkit.emulator.gen_rows import (
     build_activities,
@@ -47,6 +47,7 @@ def build_state(
         closed_at=np.where(is_open, -1, last_at),
         is_open=is_open,
         in_dump=tags[final] == DUMP,
+        contact=cols.contact,
     )
     planted = choose_planted(rng, facts, now)
     acts = activities(rng, facts, planted, now)
@@ -68,6 +69,7 @@ def _lost_without_reason(
     if vendor != Vendor.AMOCRM:
         return np.zeros(0, np.int64)
     primary = next(i for i, s in enumerate(c.specs) if s.key == "primary")
-    pool = np.flatnonzero(lost & (cols.funnel == primary))
-    count = min(len(pool), max(2, len(pool) // 12))
-    return np.sort(rng.permutation(pool)[:count])
+    planted = np.flatnonzero(np.array(c.kinds)[cols.template] == GENERIC)
+    pool = np.setdiff1d(np.flatnonzero(lost & (cols.funnel == primary)), planted)
+    count = min(len(pool), len(pool) // 12)
+    return np.union1d(planted, rng.permutation(pool)[:count])

@@ -82,6 +82,12 @@ def simulate(
         shift = (now - age - span) - created[stuck]
         times[stuck] = np.where(inside[stuck], times[stuck] + shift[:, None], -1)
         n_valid[stuck] = lengths[stuck]
+    done = np.flatnonzero(np.isin(kinds, [SKIP, GENERIC]) & (n_valid < lengths))
+    if len(done):  # a planted skip or loss must have happened: move it back before now
+        end = times[done, lengths[done] - 1]
+        back = end - now + rng.integers(DAY, 60 * DAY, size=len(done))
+        times[done] = np.where(inside[done], times[done] - back[:, None], -1)
+        n_valid[done] = lengths[done]
     return times, n_valid
 
 

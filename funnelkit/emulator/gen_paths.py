@@ -74,6 +74,8 @@ def _funnel_paths(spec: FunnelSpec, code: dict[str, int]) -> list[tuple[list[int
         out.append((start + work[:k], 0.0, STUCK))
         if generic and lost != generic:
             out.append((start + work[:k] + [generic[0]], 0.0, GENERIC))
+        elif not generic:  # amoCRM: the loss itself is planted, its reason is left empty
+            out.append((start + work[:k] + [lost[0]], 0.0, GENERIC))
     out.append((start + work[:1] + [won], 0.0, SKIP))
     return out
 
@@ -82,41 +84,33 @@ def compile_layout(specs: list[FunnelSpec]) -> Compiled:
     """Number every stage and enumerate every path of every funnel."""
     code: dict[str, int] = {}
     funnel_of: list[int] = []
-    stage_ids: list[str] = []
-    tags: list[str] = []
-    factor: list[float] = []
-    late: list[bool] = []
+    stages = [s for spec in specs for s in spec.stages]
     for f_index, spec in enumerate(specs):
         for stage in spec.stages:
-            code[f"{spec.id}/{stage.id}"] = len(stage_ids)
+            # amoCRM repeats 142/143 in every pipeline: codes are keyed by funnel and stage
+            code[f"{spec.id}/{stage.id}"] = len(funnel_of)
             funnel_of.append(f_index)
-            stage_ids.append(stage.id)
-            tags.append(stage.tag)
-            factor.append(stage.factor)
-            late.append(stage.late)
     rows: list[list[int]] = []
     weights: list[float] = []
     kinds: list[str] = []
     owner: list[int] = []
     for f_index, spec in enumerate(specs):
-        # amoCRM repeats 142/143 in every pipeline: resolve through the funnel-qualified key.
         local = {s.id: code[f"{spec.id}/{s.id}"] for s in spec.stages}
         for path, weight, kind in _funnel_paths(spec, local):
             rows.append(path)
             weights.append(weight)
             kinds.append(kind)
             owner.append(f_index)
-    width = max(len(r) for r in rows)
-    paths = np.full((len(rows), width), -1, dtype=np.int32)
+    paths = np.full((len(rows), max(len(r) for r in rows)), -1, dtype=np.int32)
     for index, row in enumerate(rows):
         paths[index, : len(row)] = row
     return Compiled(
         specs=specs,
         funnel_of=np.array(funnel_of, dtype=np.int32),
-        stage_ids=stage_ids,
-        tags=tags,
-        factor=np.array(factor),
-        late=np.array(late, dtype=bool),
+        stage_ids=[s.id for s in stages],
+        tags=[s.tag for s in stages],
+        factor=np.array([s.factor for s in stages]),
+        late=np.array([s.late for s in stages], dtype=bool),
         paths=paths,
         lengths=np.array([len(r) for r in rows], dtype=np.int32),
         weights=np.array(weights),

@@ -129,6 +129,17 @@ def build_activities(
             "subject": subject_pool[subject[order]].tolist(),
         },
     )
+    _deadline_changes(state, acts, number, act_ids, resp)
+
+
+def _deadline_changes(
+    state: PortalState,
+    acts: ActivityColumns,
+    number: np.ndarray,
+    act_ids: np.ndarray,
+    resp: np.ndarray,
+) -> None:
+    """FK302 rows in time order; the task's own responsible pushed the deadline."""
     c_order = np.lexsort((number[acts.change_task], acts.change_at))
     task = acts.change_task[c_order]
     state.deadline_changes = rows(

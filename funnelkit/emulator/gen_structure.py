@@ -28,7 +28,8 @@ def structure(state: PortalState, c: Compiled, staff: People) -> None:
         )
         for s_index, stage in enumerate(spec.stages):
             sort = (s_index + 1) * 10
-            if amo and stage.id in ("142", "143"):  # amocrm.md §16 item 6: 10000 / 11000
+            # amocrm.md, "What an emulator of this API must reproduce" item 6: 10000 / 11000
+            if amo and stage.id in ("142", "143"):
                 sort = 10_000 if stage.id == "142" else 11_000
             state.stages[(spec.id, stage.id)] = Stage(
                 funnel_id=spec.id,

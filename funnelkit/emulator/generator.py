@@ -36,6 +36,7 @@ from funnelkit.emulator.gen_people import DEPT_A, DEPT_B, DEPT_C, People, people
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Vendor
 
+PRODUCTION_SHARE = 0.08  # the isolated funnel (FK501), generated last
 DEFAULT_NOW = 1_767_225_600  # 2026-01-01T00:00:00Z, so that a seed alone fixes the portal
 
 
@@ -80,8 +81,8 @@ def _deal_groups(
     for f_index, spec in enumerate(c.specs):
         parents = _won_parents(c, groups, spec)
         roots = _root_count(spec, deals, groups.total(), len(parents))
-        if spec.key == "client":
-            keep = max(0, deals - groups.total() - 3)
+        if spec.key == "client":  # copies fill what is left after the production funnel's share
+            keep = max(0, deals - groups.total() - _quota(deals, PRODUCTION_SHARE, 3))
             parents = np.sort(rng.permutation(parents)[:keep]) if len(parents) > keep else parents
         part, contacts = _group(c, staff, rng, f_index, roots, parents, groups, contacts, now)
         if spec.key == "primary":

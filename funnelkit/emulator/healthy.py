@@ -93,8 +93,17 @@ def _chain(b: _Builder) -> None:
         funnel, mode, start = tunnel.to_funnel, tunnel.mode, tunnel.to_stage
         seen.add(funnel)
     times = _times(b, segments)
-    b.contacts.append({"id": contact, "name": f"Клиент {contact}", "created_at": times[0][0]})
+    first = len(b.deals)
     _emit(b, contact, segments, times)
+    touched = [d["last_activity_at"] for d in b.deals[first:]]
+    b.contacts.append(
+        {
+            "id": contact,
+            "name": f"Клиент {contact}",
+            "created_at": times[0][0],
+            "last_activity_at": max(touched),
+        }
+    )
 
 
 def _outcome(lay: Layout, rng: random.Random, funnel: str, seen: set[str], depth: int) -> str:
@@ -138,14 +147,15 @@ def _emit(
     """Turn a chain into fixture deals: copies start a new deal, moves continue the old one."""
     current: dict[str, Any] | None = None
     for (funnel, path, mode), entries in zip(segments, times, strict=True):
-        user = b.rng.choice(b.lay.staff[funnel])
+        moved = current is not None and mode == "move"
+        # a moved deal keeps its manager: nobody is reassigned inside a funnel (FK405)
+        user = current["responsible"] if moved and current else b.rng.choice(b.lay.staff[funnel])
         moves = [
             {"stage": s.id, "at": at, "funnel": funnel, **b.lay.by(user)}
             for s, at in zip(path, entries, strict=True)
         ]
-        if current is not None and mode == "move":
+        if moved and current is not None:
             current["history"] += moves
-            current["responsible"] = user  # the receiving department's person takes it
         else:
             current = _new_deal(b, funnel, contact, user, moves)
             b.deals.append(current)
@@ -192,6 +202,7 @@ def _activities(
     now, rng = b.now, b.rng
     if open_:
         called = max(entries[-1], now - int(rng.uniform(0, 5) * DAY))
+        deal["last_activity_at"] = called
         deal["activities"] += [
             {
                 "kind": "call",
@@ -210,6 +221,7 @@ def _activities(
         ]
     else:
         at = entries[-1] - 30
+        deal["last_activity_at"] = max(deal.get("last_activity_at", 0), at)
         deal["activities"].append(
             {
                 "kind": "call",

@@ -133,7 +133,6 @@ def layout(blueprint: dict[str, Any], vendor: Vendor, rng: random.Random) -> Lay
     ids = _funnel_ids(vendor, specs)
     keys: dict[tuple[str, str], str] = {}
     counter = [70_000_000 + rng.randrange(1000) * 1000]
-    agents = [a for a, _m, _r in sample().agents]
     for index, spec in enumerate(specs):
         fid = ids[spec["key"]]
         stages = [s for s in spec.get("stages", []) if not s.get("absent")]
@@ -141,43 +140,40 @@ def layout(blueprint: dict[str, Any], vendor: Vendor, rng: random.Random) -> Lay
             lost = [s for s in stages if s.get("semantics") == "failure"]
             stages = [s for s in stages if s.get("semantics") != "failure"] + lost[:1]
         stage_ids = _stage_ids(vendor, fid, stages, counter)
-        refs = [
-            StageRef(
-                s["key"],
-                sid,
-                str(s.get("semantics", "process")),
-                float(s.get("sla_days") or DEFAULT_SLA),
-            )
+        lay.stages[fid] = [
+            StageRef(s["key"], sid, str(s.get("semantics", "process")), _sla(s))
             for s, sid in zip(stages, stage_ids, strict=True)
         ]
-        for s, sid in zip(stages, stage_ids, strict=True):
-            keys[(spec["key"], s["key"])] = sid
-        lay.stages[fid] = refs
+        keys.update(
+            {(spec["key"], s["key"]): sid for s, sid in zip(stages, stage_ids, strict=True)}
+        )
         lay.roles[fid] = str(spec.get("role", "other"))
         lay.kinds[fid] = str(spec.get("kind", "deal"))
         lay.names[fid] = _name(spec, lang)
         lay.products[fid] = list((spec.get("serves") or {}).get("products") or [])
         lay.funnels.append(_funnel_dict(vendor, fid, spec, stages, stage_ids, lang, index, counter))
-        team = []
-        for k in range(2):
-            uid = (
-                str(len(lay.users) + 1)
-                if vendor == Vendor.BITRIX24
-                else str(6_000_001 + len(lay.users))
-            )
-            lay.users.append(
-                {
-                    "id": uid,
-                    "name": agents[(2 * index + k) % len(agents)],
-                    "departments": [lay.names[fid]],
-                }
-            )
-            team.append(uid)
-        lay.staff[fid] = team
+        _team(lay, fid, index)
     _tunnels(lay, blueprint, ids, keys)
     targets = {t.to_funnel for t in lay.tunnels.values()}
     lay.roots = [f for f in lay.stages if f not in targets] or [next(iter(lay.stages))]
     return lay
+
+
+def _sla(stage: dict[str, Any]) -> float:
+    return float(stage.get("sla_days") or DEFAULT_SLA)
+
+
+def _team(lay: Layout, fid: str, index: int) -> None:
+    """Two people per funnel, a department of its own: nobody works two funnels."""
+    agents = [a for a, _m, _r in sample().agents]
+    team = []
+    for k in range(2):
+        n = len(lay.users)
+        uid = str(n + 1) if lay.vendor == Vendor.BITRIX24 else str(6_000_001 + n)
+        name = agents[(2 * index + k) % len(agents)]
+        lay.users.append({"id": uid, "name": name, "departments": [lay.names[fid]]})
+        team.append(uid)
+    lay.staff[fid] = team
 
 
 def _funnel_ids(vendor: Vendor, specs: list[dict[str, Any]]) -> dict[str, str]:

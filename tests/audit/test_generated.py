@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 import pytest
 
-from funnelkit.audit import run_audit
+from funnelkit.audit import result_to_dict, run_audit
 from funnelkit.audit.context import AuditContext
 from funnelkit.model import Snapshot, Vendor
 
@@ -46,6 +47,7 @@ def test_every_planted_defect_is_found(vendor: Vendor) -> None:
         and _materialised(snapshot, p.code, p.entity, p.entity_id)
     ]
     assert missing == []
+    json.dumps(result_to_dict(result, "ru"))  # evidence holds plain JSON values only
     assert {p.code for p in state.planted} - skipped <= set(found)
     if vendor is Vendor.BITRIX24:
         assert skipped == {"FK302"}  # Bitrix24 keeps no task deadline history

@@ -15,8 +15,9 @@ def _stages(fid: str, names: list[str]) -> list[Stage]:
 
 def test_fallback_labels_obvious_cases() -> None:
     sales = Funnel(id="1", name="Продажи")
-    stages = _stages("1", ["Недозвон 1", "Недозвон 2", "Клиент думает", "В работе",
-                           "Подготовить КП и согласовать с клиентом", "Оплата получена"])  # fmt: skip
+    names = ["Недозвон 1", "Недозвон 2", "Клиент думает", "В работе"]
+    names += ["Подготовить КП и согласовать с клиентом", "Оплата получена"]
+    stages = _stages("1", names)
     labels = {k: v.label for k, v in naming._fallback_analyse(sales, stages, None).items()}
     assert labels == {"s0": "too-granular", "s1": "too-granular", "s2": "dump", "s3": "vague",
                       "s4": "merged", "s5": "ok"}  # fmt: skip

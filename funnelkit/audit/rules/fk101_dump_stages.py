@@ -28,6 +28,16 @@ class DumpStagesParams(BaseModel):
     )
 
 
+def _idle_share(ctx: AuditContext, key: StageKey) -> float:
+    """Share of the stage's open deals with no open task, or only overdue ones."""
+    here = [d for d in ctx.deals_by_stage.get(key, []) if ctx.is_open(d)]
+    idle = 0
+    for d in here:
+        n_open, overdue = ctx.task_state(d.id)
+        idle += n_open == overdue
+    return round(share(idle, len(here)), 3)
+
+
 class DumpStages(Rule):
     """Stages where deals are parked instead of moved toward the purchase.
 
@@ -109,15 +119,7 @@ class DumpStages(Rule):
             "median_dwell_days": round(median(dwell) / DAY, 1) if len(dwell) else 0.0,
         }
         if tasks:
-            here = [d for d in ctx.deals_by_stage.get(key, []) if ctx.is_open(d)]
-            idle = sum(
-                1
-                for d in here
-                if not any(
-                    dl is None or dl >= ctx.now for dl in ctx.open_task_deadlines.get(d.id, [])
-                )
-            )
-            ev["no_task_share"] = round(share(idle, len(here)), 3) if here else 0.0
+            ev["no_task_share"] = _idle_share(ctx, key)
         signs = [
             ev["sources"] >= p.min_sources,
             ev["lost_or_back_share"] >= p.lost_or_back_share,

@@ -89,7 +89,7 @@ class SkippedByNeglect(Rule):
         if last is None or last.from_stage_id is None:
             return deal.responsible_id, False
         who = last.by or deal.responsible_id
-        n = len(ctx.process_stages(deal.funnel_id))
+        n = ctx.process_count.get(deal.funnel_id, 0)
         src = (last.from_funnel_id or last.funnel_id, last.from_stage_id)
         if src[0] != deal.funnel_id or ctx.semantics(src) is not Semantics.PROCESS:
             return who, False
@@ -100,9 +100,7 @@ class SkippedByNeglect(Rule):
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         wins: dict[str, int] = defaultdict(int)
         skipped: dict[str, list[str]] = defaultdict(list)
-        for deal in ctx.snapshot.deals:
-            if ctx.semantics((deal.funnel_id, deal.stage_id)) is not Semantics.SUCCESS:
-                continue
+        for deal in ctx.deals_in(Semantics.SUCCESS):
             who, bad = self._skipped(ctx, deal, params(deal.funnel_id))
             key = who or "?"
             wins[key] += 1

@@ -98,9 +98,10 @@ class LostWithoutReason(Rule):
             cutoff = ctx.now - p.since_days * DAY
             stages = ctx.ordered.get(fid, [])
             generic = _generic_failure(stages) if ctx.vendor is Vendor.BITRIX24 else None
-            reasons = sum(1 for s in stages if s.semantics is Semantics.FAILURE) - 1
+            lost = {s.id for s in stages if s.semantics is Semantics.FAILURE}
+            reasons = len(lost) - 1
             for deal in ctx.deals_by_funnel.get(fid, []):
-                if ctx.semantics((fid, deal.stage_id)) is not Semantics.FAILURE:
+                if deal.stage_id not in lost:
                     continue
                 if (deal.closed_at or deal.modified_at or deal.created_at) < cutoff:
                     continue

@@ -73,11 +73,7 @@ class NoRefusalFunnel(Rule):
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         if any(ctx.role(fid) is FunnelRole.REFUSALS for fid in ctx.funnels):
             return
-        lost = sum(
-            1
-            for d in ctx.snapshot.deals
-            if ctx.semantics((d.funnel_id, d.stage_id)) is Semantics.FAILURE
-        )
+        lost = len(ctx.deals_in(Semantics.FAILURE))
         if lost >= params().min_lost:
             domain = ctx.snapshot.manifest.domain
             yield self.finding(Subject("portal", domain, domain), lost=lost)

@@ -75,13 +75,11 @@ class ContactWithoutOpenDeal(Rule):
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         grace = ctx.now - params().grace_days * DAY
-        served = {
-            c
-            for d in ctx.snapshot.deals
-            if ctx.is_open(d) or (d.closed_at or 0) >= grace
-            for c in d.contact_ids
-        }
-        for contact in sorted(ctx.snapshot.contacts, key=lambda c: c.id):
+        served = {c for d in ctx.open_deals for c in d.contact_ids}
+        served.update(
+            c for d in ctx.snapshot.deals if (d.closed_at or 0) >= grace for c in d.contact_ids
+        )
+        for contact in ctx.snapshot.contacts:  # run_audit sorts the findings
             if contact.id in served:
                 continue
             deals = ctx.deals_by_contact.get(contact.id, [])

@@ -121,33 +121,14 @@ class Bitrix24Connector:
         self, scope: PullScope, got: PullResult, incremental_from: str | None = None
     ) -> Snapshot:
         """A snapshot from what a pull read."""
-        return self._assemble(
-            scope,
-            got.started_at,
-            got.tables,
-            got.statuses,
-            got.funnels,
-            got.stages,
-            got.fields,
-            got.last_ids,
-            incremental_from,
+        tables = got.tables
+        structure = structure_of(
+            self.settings.url, got.funnels, got.stages, got.fields, tables.users
         )
-
-    def _assemble(
-        self,
-        scope: PullScope,
-        pulled_at: int,
-        tables: Tables,
-        statuses: dict[DataSet, DataStatus],
-        funnels: list[object],
-        stages: list[object],
-        fields: list[object],
-        last: dict[str, int],
-        incremental_from: str | None = None,
-    ) -> Snapshot:
-        structure = structure_of(self.settings.url, funnels, stages, fields, tables.users)
-        cursors = {f"{entity}.last_id": str(value) for entity, value in sorted(last.items())}
-        manifest = self._manifest(scope, pulled_at, statuses, cursors, incremental_from)
+        cursors = {
+            f"{entity}.last_id": str(value) for entity, value in sorted(got.last_ids.items())
+        }
+        manifest = self._manifest(scope, got.started_at, got.statuses, cursors, incremental_from)
         if tables.transitions:
             earliest = min(t.at for t in tables.transitions)
             manifest = manifest.model_copy(update={"earliest_event_at": earliest})
@@ -173,29 +154,19 @@ class Bitrix24Connector:
         from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
         from funnelkit.connectors.bitrix24.paging import Cursor
 
-        funnels, stages, fields, _ = read_structure(self.client, leads=True)
+        funnels, stages, fields, first = read_structure(self.client, leads=True)
         pulled_at = int(self.client.server_time or self.client.wall())
         tables = Tables()
         users = Cursor(specs.USERS)
         job = Job(users, lambda rows: tables.users.extend(map(mapping.user, rows)))
         run_jobs(self.client, [job], NullProgress(), max_wait=self.settings.max_retry_seconds)
         not_pulled = DataStatus(state=DataState.NOT_PULLED, reason="structure only")
-        statuses = {
-            ds: not_pulled
-            for ds in (
-                DataSet.DEALS,
-                DataSet.LEADS,
-                DataSet.STAGE_HISTORY,
-                DataSet.TASKS,
-                DataSet.ACTIVITIES,
-                DataSet.CONTACTS,
-                DataSet.COMPANIES,
-                DataSet.LAST_ACTIVITY_TIME,
-            )
-        }
-        return self._assemble(
-            PullScope(), pulled_at, tables, statuses, list(funnels), list(stages), list(fields), {}
-        )
+        records = (DataSet.DEALS, DataSet.LEADS, DataSet.STAGE_HISTORY, DataSet.TASKS,
+                   DataSet.ACTIVITIES, DataSet.CONTACTS, DataSet.COMPANIES,
+                   DataSet.LAST_ACTIVITY_TIME)  # fmt: skip
+        statuses = dict.fromkeys(records, not_pulled)
+        got = PullResult(tables, statuses, funnels, stages, fields, {}, pulled_at, first)
+        return self.assemble(PullScope(), got)
 
     def count_deals(self, funnel_id: str, stage_id: str | None = None) -> int:
         """Deals in a funnel or one stage (a counted read: for destructive changes only)."""

@@ -36,50 +36,41 @@ def error_of(payload: Any) -> tuple[str, str] | None:
     return ("" if code is None else str(code)), str(description)
 
 
+_WRONG_CREDENTIALS = (
+    "The webhook URL or access token is wrong, revoked or expired; create a new incoming "
+    "webhook (or re-authorise the app) and update the environment variable"
+)
+_NO_SCOPE = (
+    "Give the webhook the scopes crm, user and task (and a user with CRM admin rights for "
+    "writes); REST needs a commercial plan and https"
+)
+# Vendor codes with their own advice (§1.2, §2.3); everything else is a VendorApiError.
+_AUTH_HINTS = {
+    **dict.fromkeys(_AUTH_CODES, _WRONG_CREDENTIALS),
+    **dict.fromkeys(
+        ("INSUFFICIENT_SCOPE", "USER_ACCESS_ERROR", "ACCESS_DENIED", "INVALID_REQUEST"), _NO_SCOPE
+    ),
+}
+_VENDOR_HINTS = {
+    "ERROR_METHOD_NOT_FOUND": "Check the webhook URL: it must look like "
+    "https://PORTAL/rest/USER_ID/CODE/",
+    "PORTAL_DELETED": "The portal no longer exists; check its URL",
+}
+
+
 def to_error(method: str, code: str, description: str, status: int | None) -> ConnectorError:
     """The funnelkit error for one Bitrix24 error envelope (top level or a batch command)."""
-    where = f"{VENDOR} {method}"
     upper = code.upper()
-    text = f"{where}: {code or 'error'}" + (f" ({description})" if description else "")
+    text = f"{VENDOR} {method}: {code or 'error'}" + (f" ({description})" if description else "")
     if upper == "EXPIRED_TOKEN":
         return ExpiredToken(text, "Refresh the OAuth token", method=method)
-    if upper in _AUTH_CODES:
-        return AuthError(
-            text,
-            "The webhook URL or access token is wrong, revoked or expired; create a new incoming "
-            "webhook (or re-authorise the app) and update the environment variable",
-            method=method,
-        )
-    if upper in ("INSUFFICIENT_SCOPE", "USER_ACCESS_ERROR", "ACCESS_DENIED", "INVALID_REQUEST"):
-        return AuthError(
-            text,
-            "Give the webhook the scopes crm, user and task (and a user with CRM admin rights "
-            "for writes); REST needs a commercial plan and https",
-            method=method,
-        )
+    if upper in _AUTH_HINTS:
+        return AuthError(text, _AUTH_HINTS[upper], method=method)
     if upper == "OPERATION_TIME_LIMIT":
-        return OperationTimeLimit(
-            text, "Wait until the method unblocks (about 10 minutes)", method=method, reset_at=None
-        )
-    if upper == "ERROR_METHOD_NOT_FOUND":
-        return VendorApiError(
-            text,
-            "Check the webhook URL: it must look like https://PORTAL/rest/USER_ID/CODE/",
-            method=method,
-            code=code,
-            status=status,
-        )
-    if upper == "PORTAL_DELETED":
-        return VendorApiError(
-            text, "The portal no longer exists; check its URL", method=method, code=code
-        )
-    return VendorApiError(
-        text,
-        "The portal refused the request; see the vendor's message",
-        method=method,
-        code=code,
-        status=status,
-    )
+        hint = "Wait until the method unblocks (about 10 minutes)"
+        return OperationTimeLimit(text, hint, method=method, reset_at=None)
+    hint = _VENDOR_HINTS.get(upper, "The portal refused the request; see the vendor's message")
+    return VendorApiError(text, hint, method=method, code=code, status=status)
 
 
 def check(method: str, response: httpx.Response, payload: Any) -> None:
@@ -89,6 +80,12 @@ def check(method: str, response: httpx.Response, payload: Any) -> None:
         return
     code, description = found
     upper = code.upper()
+    if upper == "OPERATION_TIME_LIMIT":
+        # §5.2 at the top level: the whole request was refused. Back off within the retry
+        # budget; a batch command refused this way pauses only its method (jobs.py).
+        raise Transient(
+            f"{VENDOR} {method}: {code}", retry_after_seconds(response, payload), rate_limited=True
+        )
     if upper in ("QUERY_LIMIT_EXCEEDED", "OVERLOAD_LIMIT"):
         # §5.1: the leaky bucket overflowed; back off and try again.
         raise Transient(

@@ -155,7 +155,7 @@ def user(row: Row) -> User:
         id=str(row["ID"]),
         name=name or str(get(row, "EMAIL", "ID")),
         active=flag(row.get("ACTIVE", True)),
-        departments=tuple(str(d) for d in departments),
+        departments=tuple(str(d) for d in departments if d not in (None, "")),
     )
 
 

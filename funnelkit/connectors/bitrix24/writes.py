@@ -6,6 +6,7 @@ never put in one batch with reads of the same objects.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from funnelkit.connectors.bitrix24 import mapping, specs
@@ -15,6 +16,7 @@ from funnelkit.errors import ConnectorError, VendorApiError
 from funnelkit.model import Change, ChangeOp, ChangeResult, Semantics
 
 # §6.3: SEMANTICS is written as "" (process), "S" or "F".
+STATUS_ID_MAX = 21  # §6.3/§14, A.23: C10:PREPAYMENT_INVOIC shows 21 characters in all
 _SEMANTICS_CODE = {Semantics.PROCESS: "", Semantics.SUCCESS: "S", Semantics.FAILURE: "F"}
 
 
@@ -113,9 +115,16 @@ def _delete_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
     return ChangeResult(vendor_id=fid)
 
 
+def _code_of_key(change: Change, funnel_id: str) -> str:
+    """A Latin STATUS_ID code from a blueprint key when the plan gave none (§6.3 charset)."""
+    room = STATUS_ID_MAX - (0 if funnel_id in ("0", mapping.LEAD_FUNNEL_ID) else len(funnel_id) + 2)
+    code = re.sub(r"[^A-Z0-9_]", "_", str(change.stage_key or "STAGE").upper())[:room]
+    return code or "STAGE"
+
+
 def _create_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
     fid = _fid(change)
-    code = str(change.fields.get("code") or change.stage_id or change.stage_key or "")
+    code = str(change.fields.get("code") or change.stage_id or _code_of_key(change, fid))
     semantics = Semantics(str(change.fields.get("semantics", Semantics.PROCESS.value)))
     fields: dict[str, Any] = {
         "ENTITY_ID": mapping.entity_of_funnel(fid),

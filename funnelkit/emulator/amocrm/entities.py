@@ -8,11 +8,11 @@ from typing import Any
 from funnelkit.emulator.amocrm.context import Ctx, int_field, request_id
 from funnelkit.emulator.amocrm.hal import link, no_content, ok, paged, validation
 from funnelkit.emulator.amocrm.index import View
-from funnelkit.emulator.amocrm.leadops import event_id
+from funnelkit.emulator.amocrm.leadops import next_number, row_id
 from funnelkit.emulator.amocrm.query import ints, paging, span, strs, within
 from funnelkit.emulator.amocrm.wire import company, contact, num, task
 from funnelkit.emulator.server import Response
-from funnelkit.model import Activity, ActivityKind, DeadlineChange
+from funnelkit.model import Activity, ActivityKind, Company, Contact, DeadlineChange
 
 
 def _task(ctx: Ctx, row: Activity) -> dict[str, Any]:
@@ -33,8 +33,11 @@ def _select_tasks(ctx: Ctx) -> View[Activity]:
     entity = strs(flt.get("entity_type"))
     entity_ids = ints(flt.get("entity_id"), "filter[entity_id]") if entity else None
     updated = span(flt.get("updated_at"), "filter[updated_at]")
+    field, desc = _task_order(ctx.query.get("order"))
     key = (
         "tasks",
+        field,
+        desc,
         *[
             None if v is None else tuple(sorted(map(str, v)))
             for v in (ids, people, done, types, entity, entity_ids)
@@ -59,9 +62,28 @@ def _select_tasks(ctx: Ctx) -> View[Activity]:
         )
 
     rows = [r for r in ctx.store.tasks().rows if keep(r)]
-    view = View(rows, 0, len(rows))
+    if field != "id":
+        rows.sort(key=lambda r: (TASK_ORDERS[field](r), num(r.id) or 0))
+    view = View(rows, 0, len(rows), desc)
     ctx.store.cache.put(key, view)
     return view
+
+
+# unverified: §8 calls created_at / complete_till / id the common `order` fields
+TASK_ORDERS: dict[str, Any] = {
+    "id": lambda r: num(r.id) or 0,
+    "created_at": lambda r: r.created_at,
+    "complete_till": lambda r: r.deadline or 0,
+}
+
+
+def _task_order(order: Any) -> tuple[str, bool]:
+    if isinstance(order, dict):
+        for name in TASK_ORDERS:
+            values = order.get(name)
+            if isinstance(values, list):
+                return name, bool(values) and values[0].lower() == "desc"
+    return "id", False
 
 
 def list_tasks(ctx: Ctx) -> Response:
@@ -122,10 +144,8 @@ def _new_task(ctx: Ctx, item: dict[str, Any], rid: str) -> Activity:
         raise validation([(rid, "NotBlank", "text", "This value should not be blank.")])
     entity_id = int_field(item, "entity_id", rid)
     kind = item.get("entity_type")
-    if "T" not in ctx.state.next_ids and "task" not in ctx.state.next_ids:
-        top = max((num(a.id) or 0 for a in ctx.store.tasks().rows), default=0)
-        ctx.state.next_ids["task"] = top + 1
-    task_id = f"T{ctx.state.new_id('task')}"
+    ids = (a.id for a in ctx.state.activities)
+    task_id = f"T{next_number(ctx.state, 'activities', ids)}"
     responsible = int_field(item, "responsible_user_id", rid)
     meeting = int_field(item, "task_type_id", rid) == 2
     return Activity(
@@ -180,7 +200,7 @@ def _edit_task(ctx: Ctx, row: Activity, item: dict[str, Any], rid: str) -> Activ
         # §7: a moved deadline leaves a task_deadline_changed event
         ctx.state.deadline_changes.append(
             DeadlineChange(
-                id=event_id(ctx.state),
+                id=row_id(ctx.state, "deadline_changes"),
                 task_id=row.id,
                 at=ctx.now,
                 old_deadline=row.deadline,
@@ -217,16 +237,31 @@ def _withs(ctx: Ctx) -> set[str]:
     return set(",".join(ctx.request.query.get("with", [])).split(",")) - {""}
 
 
+def _stamp(row: Contact | Company, name: str) -> int | None:
+    """created_at / updated_at as the wire shows them (see wire.contact, wire.company)."""
+    created = row.created_at
+    if created is None or name == "created_at" or isinstance(row, Company):
+        return created
+    return max(created, row.last_activity_at or 0)
+
+
+def _in_window(row: Contact | Company, name: str, bounds: tuple[int | None, int | None]) -> bool:
+    stamp = _stamp(row, name)
+    return stamp is None or within(stamp, bounds)  # timeless state rows are never filtered out
+
+
 def _simple_list(ctx: Ctx, table: dict[str, Any], key: str, render: Any) -> Response:
+    """Contacts or companies: id / responsible / created_at / updated_at filters, ordered
+    by id (state order) or updated_at (§11: «Доступные поля для сортировки: updated_at, id»)."""
     flt = ctx.query.get("filter")
     flt = flt if isinstance(flt, dict) else {}
     ids = ints(flt.get("id"), "filter[id]")
     people = ints(flt.get("responsible_user_id"), "filter[responsible_user_id]")
+    ranges = {n: span(flt.get(n), f"filter[{n}]") for n in ("created_at", "updated_at")}
     page = paging(ctx.request.query, 250)
     order = ctx.query.get("order")
-    desc = isinstance(order, dict) and any(
-        isinstance(v, list) and v and v[0].lower() == "desc" for v in order.values()
-    )
+    order = order if isinstance(order, dict) else {}
+    desc = any(isinstance(v, list) and v and v[0].lower() == "desc" for v in order.values())
     rows = list(table.values())
     if ids is not None or people is not None:
         rows = [
@@ -235,6 +270,11 @@ def _simple_list(ctx: Ctx, table: dict[str, Any], key: str, render: Any) -> Resp
             if (ids is None or num(r.id) in ids)
             and (people is None or num(r.responsible_id) in people)
         ]
+    for name, bounds in ranges.items():
+        if bounds is not None:
+            rows = [r for r in rows if _in_window(r, name, bounds)]
+    if "updated_at" in order:
+        rows.sort(key=lambda r: (_stamp(r, "updated_at") or 0, num(r.id) or 0))
     picked, more = View(rows, 0, len(rows), desc).page(page.offset, page.limit)
     return paged(
         key,

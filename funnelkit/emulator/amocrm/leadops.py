@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterable
+from typing import Any
 
 from funnelkit.emulator.amocrm.context import Ctx
 from funnelkit.emulator.amocrm.wire import LOST, WON
@@ -11,8 +13,27 @@ from funnelkit.model import Deal, ResponsibleChange, StageTransition, Transition
 
 
 def event_id(state: PortalState) -> str:
-    """amocrm.md §7: event ids are 26-character lowercase strings ("01pz58t6p04y…")."""
-    return f"01emu{state.new_id('event'):021x}"
+    """An id for an event with no state row (§7: 26-character strings, "01pz58t6p04y…")."""
+    return f"01emu{state.new_id('events'):021x}"
+
+
+def next_number(state: PortalState, table: str, ids: Iterable[str]) -> int:
+    """The next id of a state table, numbered as the generator numbers it (state.next_ids
+    keys "deals", "transitions", …); the floor is read off the rows on first use."""
+    if table not in state.next_ids:
+        numbers = (i.lstrip("TL") for i in ids)
+        state.next_ids[table] = max((int(n) for n in numbers if n.isdigit()), default=0) + 1
+    return state.new_id(table)
+
+
+def row_id(state: PortalState, table: str) -> str:
+    """A new history row id: the row's id is its event id (emu_amo brief)."""
+    rows: dict[str, list[Any]] = {
+        "transitions": state.transitions,
+        "responsible_changes": state.responsible_changes,
+        "deadline_changes": state.deadline_changes,
+    }
+    return str(next_number(state, table, (r.id for r in rows[table])))
 
 
 def move(ctx: Ctx, deal: Deal, funnel_id: str, stage_id: str) -> Deal:
@@ -32,7 +53,7 @@ def move(ctx: Ctx, deal: Deal, funnel_id: str, stage_id: str) -> Deal:
     )
     ctx.state.transitions.append(
         StageTransition(
-            id=event_id(ctx.state),
+            id=row_id(ctx.state, "transitions"),
             deal_id=deal.id,
             funnel_id=funnel_id,
             to_stage_id=stage_id,
@@ -56,7 +77,7 @@ def reassign(ctx: Ctx, deal: Deal, user_id: str) -> Deal:
         return deal
     ctx.state.responsible_changes.append(
         ResponsibleChange(
-            id=event_id(ctx.state),
+            id=row_id(ctx.state, "responsible_changes"),
             deal_id=deal.id,
             at=ctx.now,
             from_user_id=deal.responsible_id,
@@ -71,7 +92,7 @@ def created(ctx: Ctx, deal: Deal) -> None:
     """A new lead's first history row (served as a `lead_added` event)."""
     ctx.state.transitions.append(
         StageTransition(
-            id=event_id(ctx.state),
+            id=row_id(ctx.state, "transitions"),
             deal_id=deal.id,
             funnel_id=deal.funnel_id,
             to_stage_id=deal.stage_id,

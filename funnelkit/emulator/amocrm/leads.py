@@ -30,7 +30,13 @@ def render(ctx: Ctx, deal: Deal, withs: set[str], single: bool = False) -> dict[
     if "is_price_modified_by_robot" in withs or single:
         body["is_price_modified_by_robot"] = False
     if "catalog_elements" in withs:
-        embedded["catalog_elements"] = []
+        # §6.3 shape, unverified catalog id; products named rather than numbered (as the
+        # generator's are) have no catalog element id to show.
+        embedded["catalog_elements"] = [
+            {"id": int(p), "metadata": {"quantity": 1, "catalog_id": 1}}
+            for p in deal.products
+            if p.isdigit()
+        ]
     if "loss_reason" in withs:
         # amocrm.md §6.3: an ARRAY although the name is singular
         reason = ctx.state.loss_reasons.get(deal.loss_reason_id or "")

@@ -84,10 +84,7 @@ def _tags(item: dict[str, Any], ctx: Ctx) -> tuple[str, ...] | None:
 
 
 def _new_id(ctx: Ctx) -> str:
-    if "lead" not in ctx.state.next_ids:
-        top = max((int(k) for k in ctx.state.deals if k.isdigit()), default=0)
-        ctx.state.next_ids["lead"] = top + 1
-    return str(ctx.state.new_id("lead"))
+    return str(leadops.next_number(ctx.state, "deals", ctx.state.deals))
 
 
 def add_leads(ctx: Ctx) -> Response:

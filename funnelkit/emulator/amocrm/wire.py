@@ -100,7 +100,8 @@ def lead(deal: Deal, base: str, account_id: int, closest_task_at: int | None) ->
         "status_id": num(deal.stage_id),
         "pipeline_id": num(deal.funnel_id),
         "loss_reason_id": num(deal.loss_reason_id),
-        "source_id": None,
+        # a source is an id on the wire; a state source that is a name has none to show
+        "source_id": int(deal.source) if deal.source and deal.source.isdigit() else None,
         "created_by": num(deal.creator_id) or 0,
         "updated_by": num(deal.creator_id) or 0,
         "created_at": deal.created_at,
@@ -198,7 +199,10 @@ def contact(row: Contact, base: str, account_id: int) -> dict[str, Any]:
     """A contact (amocrm.md §11); at most one company."""
     contact_id = num(row.id)
     first, _, last = row.name.partition(" ")
-    created = row.created_at or 0
+    # The vendor always has these times; a state row without one is served as null so a
+    # pull gives back exactly what the state holds (unverified: real answers never null).
+    created = row.created_at
+    updated = None if created is None else max(created, row.last_activity_at or 0)
     embedded: dict[str, Any] = {"tags": [], "companies": []}
     if row.company_id is not None:
         company_id = num(row.company_id)
@@ -215,7 +219,7 @@ def contact(row: Contact, base: str, account_id: int) -> dict[str, Any]:
         "created_by": num(row.responsible_id) or 0,
         "updated_by": num(row.responsible_id) or 0,
         "created_at": created,
-        "updated_at": max(created, row.last_activity_at or 0),
+        "updated_at": updated,
         "closest_task_at": None,
         "custom_fields_values": None,
         "account_id": account_id,
@@ -234,8 +238,8 @@ def company(row: Company, base: str, account_id: int) -> dict[str, Any]:
         "group_id": 0,
         "created_by": num(row.responsible_id) or 0,
         "updated_by": num(row.responsible_id) or 0,
-        "created_at": row.created_at or 0,
-        "updated_at": row.created_at or 0,
+        "created_at": row.created_at,
+        "updated_at": row.created_at,
         "closest_task_at": None,
         "custom_fields_values": None,
         "account_id": account_id,

@@ -94,3 +94,14 @@ def test_query_limit_is_retried() -> None:
     batch = connector.client.batch({"cats": "crm.category.list?entityTypeId=2"})
     assert route.call_count == 2
     assert batch.result == {"cats": {"categories": []}}
+
+
+@respx.mock
+def test_top_level_operation_time_limit_backs_off_then_succeeds() -> None:
+    ok = {"result": {"result": {"c": {"categories": []}}, "result_error": []}, "time": {}}
+    blocked = {"error": "OPERATION_TIME_LIMIT", "error_description": "blocked"}
+    route = respx.post(HOOK + "batch").mock(
+        side_effect=[httpx.Response(429, json=blocked), httpx.Response(200, json=ok)]
+    )
+    batch = _connector(budget=5).client.batch({"c": "crm.category.list?entityTypeId=2"})
+    assert route.call_count == 2 and batch.result == {"c": {"categories": []}}

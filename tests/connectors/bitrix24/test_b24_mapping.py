@@ -205,3 +205,13 @@ def test_tasks_activities_users() -> None:
         )
     )
     assert [(f.id, f.name, f.multiple) for f in fields] == [("UF_CRM_1", "Замерщик", True)]
+
+
+def test_minimal_history_rows_default_to_moves_in_the_general_funnel() -> None:
+    rows = _csv("stagehistory_executing.csv")  # only ID, OWNER_ID, CREATED_TIME, STAGE_ID
+    out = mapping_events.transitions(rows, lead=False)
+    assert [t.to_stage_id for t in out] == ["EXECUTING"] * 9
+    assert {t.funnel_id for t in out} == {"0"}
+    assert all(t.kind is TransitionKind.MOVED for t in out)
+    assert out[-1].at == parse_iso("2023-01-11T07:00:19Z")
+    assert [t.at for t in out] == sorted(t.at for t in out)

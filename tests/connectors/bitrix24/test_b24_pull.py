@@ -7,6 +7,7 @@ import math
 from typing import Any
 
 from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.emulator.bitrix24 import Bitrix24App
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import DataSet, DataState, Snapshot
 from tests.connectors.bitrix24.portal import build_state, running
@@ -133,3 +134,19 @@ def test_progress_is_reported_per_entity() -> None:
     rows = sum(n or 0 for kind, e, n in progress.events if kind == "advance" and e == "deals")
     assert rows == 80
     assert ("start", "deals", 80) in progress.events  # sized from the highest id
+
+
+def test_keyset_pull_counts_no_rows_under_the_cost_model() -> None:
+    state = build_state(deals=1500, leads=50, seed=10)
+    with running(state, cost_model=True) as portal:
+        portal.options.clock.simulated = True  # modelled server time passes without waiting
+        connector = portal.connector()
+        snap = connector.pull(PullScope(), NullProgress())
+        connector.close()
+        app = portal.server.app
+        assert isinstance(app, Bitrix24App)
+        counted = app.rows_counted
+    assert_equal_to_state(snap, state)
+    # §3: only the small structure lists are counted; no table is paged with `start` offsets.
+    assert counted <= 20
+    assert "crm.item.list" in connector.client.operating  # `time.operating` is watched

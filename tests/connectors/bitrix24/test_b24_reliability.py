@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+
+import pytest
+
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.emulator.faults import FaultPlan
 from tests.connectors.bitrix24.portal import build_state, running
@@ -45,3 +49,15 @@ def test_client_pacing_matching_the_portal_never_trips_it() -> None:
         connector.close()
     assert connector.api.retries == 0
     assert connector.api.bucket.waited > 0
+
+
+def test_logs_never_carry_the_webhook_code(caplog: pytest.LogCaptureFixture) -> None:
+    state = build_state(deals=40, leads=5, seed=12)
+    faults = FaultPlan(rate=0.3, kinds=("503", "reset"), seed=3)
+    caplog.set_level(logging.DEBUG)  # httpx logs every request URL at INFO
+    with running(state, faults=faults) as portal:
+        connector = portal.connector()
+        connector.pull(PullScope(), NullProgress())
+        connector.close()
+    assert "retry" in caplog.text and "HTTP Request" in caplog.text
+    assert portal.options.secret not in caplog.text

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+
+from funnelkit.emulator.amocrm import AmoCrmApp
+from funnelkit.emulator.state import PortalState
 
 from .conftest import P1, T0
 
@@ -165,3 +169,32 @@ def test_users_contacts_companies_fields_paging(api: httpx.Client) -> None:
     companies = _all(api, "/api/v4/companies", "companies")
     assert companies[0]["name"] == "ООО Ромашка"
     assert api.get("/api/v4/leads/custom_fields").status_code == 204
+
+
+def test_contact_time_filters_and_order(api: httpx.Client) -> None:
+    recent = _all(api, "/api/v4/contacts", "contacts", **{"filter[created_at][from]": T0})
+    assert [c["id"] for c in recent] == [4]
+    newest_first = _all(api, "/api/v4/contacts", "contacts", **{"order[updated_at]": "desc"})
+    assert [c["id"] for c in newest_first] == [4, 3]
+    companies = api.get("/api/v4/companies", params={"filter[updated_at][from]": T0})
+    assert companies.status_code == 204
+
+
+def test_numeric_products_and_source_are_served(
+    api: httpx.Client, state: PortalState, app: AmoCrmApp
+) -> None:
+    state.deals["19601"] = replace(state.deals["19601"], products=("525439", "x"), source="77")
+    state.deals["19602"] = replace(state.deals["19602"], source="site")
+    app.invalidate()
+    lead = api.get("/api/v4/leads/19601", params={"with": "catalog_elements"}).json()
+    assert [c["id"] for c in lead["_embedded"]["catalog_elements"]] == [525439]
+    assert lead["source_id"] == 77
+    assert api.get("/api/v4/leads/19602").json()["source_id"] is None
+
+
+def test_tasks_order(api: httpx.Client) -> None:
+    soonest = _all(api, "/api/v4/tasks", "tasks", **{"order[complete_till]": "asc"})
+    assert [t["id"] for t in soonest] == [7090, 7087]
+    newest = _all(api, "/api/v4/tasks", "tasks", **{"order[id]": "desc"})
+    assert [t["id"] for t in newest] == [7090, 7087]
+    assert [t["id"] for t in _all(api, "/api/v4/tasks", "tasks")] == [7087, 7090]

@@ -11,12 +11,14 @@ from funnelkit.model import Vendor
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("vendor", [Vendor.AMOCRM])
-def test_million_deals_in_two_minutes(vendor: Vendor) -> None:
-    start = time.perf_counter()
-    portal = generate(vendor, 1_000_000, seed=1)
-    elapsed = time.perf_counter() - start
+def test_million_deals_in_two_minutes() -> None:
+    # The generator is single-threaded, so its CPU time is its wall time on an idle machine;
+    # wall time on a shared runner also counts the neighbours (measured: 29 s CPU, 141 s wall
+    # with eight other processes on two cores).
+    wall, cpu = time.perf_counter(), time.process_time()
+    portal = generate(Vendor.AMOCRM, 1_000_000, seed=1)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     assert len(portal.deals) == 1_000_000
     assert 4_000_000 <= len(portal.transitions) <= 7_000_000
     assert 900_000 <= len(portal.activities) <= 1_600_000
-    assert elapsed < 120, f"{elapsed:.0f} s"
+    assert cpu < 120, f"{cpu:.0f} s CPU, {wall:.0f} s wall"

@@ -176,8 +176,9 @@ def test_planted_deals_look_the_part() -> None:
             assert portal.now - (deal.modified_at or 0) < year
 
 
-def test_generated_portal_round_trips_through_a_fixture() -> None:
-    portal = generate(Vendor.AMOCRM, 300, seed=9, now=NOW)
+@pytest.mark.parametrize("vendor", list(Vendor))
+def test_generated_portal_round_trips_through_a_fixture(vendor: Vendor) -> None:
+    portal = generate(vendor, 300, seed=9, now=NOW)
     again = state_from_fixture(dump_fixture(portal))
     for table in [
         "users",
@@ -195,3 +196,13 @@ def test_generated_portal_round_trips_through_a_fixture() -> None:
         "companies",
     ]:
         assert getattr(again, table) == getattr(portal, table), table
+
+
+@pytest.mark.parametrize("vendor", list(Vendor))
+@pytest.mark.parametrize("deals", [1, 30, 120])
+@pytest.mark.parametrize("seed", [0, 9])
+def test_small_portals_still_plant_every_code(vendor: Vendor, deals: int, seed: int) -> None:
+    portal = generate(vendor, deals, seed=seed, now=NOW)
+    assert {row["code"] for row in answer_key(portal)} == set(CODES)
+    if deals >= 100:
+        assert len(portal.deals) == deals

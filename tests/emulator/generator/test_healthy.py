@@ -90,6 +90,9 @@ def test_every_open_deal_has_a_future_task_and_a_recent_call(portal: PortalState
         if not deal.closed:
             assert deal.id in live
             assert portal.now - called[deal.id] <= 7 * DAY
+            assert deal.last_activity_at == called[deal.id]
+    for contact in portal.contacts.values():
+        assert portal.now - (contact.last_activity_at or 0) <= 7 * DAY
     assert not portal.deadline_changes and not portal.responsible_changes
 
 

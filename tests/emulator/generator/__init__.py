@@ -1,0 +1,1 @@
+"""Tests of the portal generator, the fixture format and healthy portals."""

@@ -1,0 +1,94 @@
+"""Pulls through injected faults equal the fault-free pull; hopeless ones fail cleanly (exit 3)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from funnelkit.emulator.faults import KINDS, FaultPlan
+from funnelkit.emulator.generator import generate
+from funnelkit.emulator.run import start
+from funnelkit.emulator.state import EmulatorOptions
+from funnelkit.model import Vendor
+from funnelkit.store import load_snapshot
+from tests.reliability.live import (
+    NAME,
+    assert_same_rows,
+    cli,
+    stray_files,
+    use_oauth,
+    use_secret,
+    write_config,
+)
+
+VENDORS = [Vendor.BITRIX24, Vendor.AMOCRM]
+DEALS = 300
+
+
+def _busy_seeds(count: int = 8, window: int = 16) -> list[int]:
+    """Seeds whose first requests draw the most different fault kinds (keeps the test short)."""
+
+    def variety(seed: int) -> int:
+        plan = FaultPlan(rate=0.1, kinds=KINDS, seed=seed)
+        return len({plan.draw("/x") for _ in range(window)} - {None})
+
+    return sorted(range(1, 300), key=lambda seed: -variety(seed))[:count]
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
+def test_pull_under_faults_equals_the_fault_free_pull(
+    vendor: Vendor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    seen: Counter[str] = Counter()
+    with start(generate(vendor, deals=DEALS, seed=12)) as running:
+        write_config(tmp_path, running)
+        use_secret(running, monkeypatch)
+        code, _, err = cli(["-q", "pull", "--portal", NAME, "-o", "clean.zip"], capsys)
+        assert code == 0, err
+        clean = load_snapshot(tmp_path / "clean.zip")
+        token_file = tmp_path / "token.json"
+        use_oauth(running, token_file, monkeypatch)
+        write_config(tmp_path, running, token_file, timeout=0.25, max_retry_seconds=60)
+        # A pull is a few dozen requests: repeat with new seeds until every kind has struck.
+        for seed in _busy_seeds():
+            # 10 % of requests fail, kinds drawn in turn; the 8th request finds its token expired.
+            faults = FaultPlan(rate=0.1, kinds=KINDS, seed=seed, slow_seconds=0.6, expire_after=8)
+            running.server.faults = faults
+            target = tmp_path / f"faulty{seed}.snapshot.zip"
+            code, _, err = cli(["-q", "pull", "--portal", NAME, "-o", str(target)], capsys)
+            assert code == 0, err
+            assert faults.injected.get("expire") == 1, faults.injected
+            assert_same_rows(load_snapshot(target), clean)
+            seen.update(faults.injected)
+            if set(KINDS) <= set(seen):
+                break
+    assert set(KINDS) <= set(seen), seen
+
+
+@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
+def test_pull_gives_up_in_bounded_time_without_a_partial_file(
+    vendor: Vendor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    faults = FaultPlan(rate=1.0, kinds=("503", "429", "reset", "truncate"), seed=1)
+    with start(generate(vendor, deals=120, seed=3), EmulatorOptions(faults=faults)) as running:
+        write_config(tmp_path, running, timeout=0.5, max_retry_seconds=2)
+        use_secret(running, monkeypatch)
+        began = time.monotonic()
+        code, out, err = cli(["pull", "--portal", NAME, "-o", "p.snapshot.zip"], capsys)
+        elapsed = time.monotonic() - began
+    assert code == 3, err
+    assert elapsed < 20, f"gave up only after {elapsed:.1f} s"
+    assert "Traceback" not in out + err
+    assert err.strip(), "no error message"
+    assert stray_files(tmp_path, {"funnelkit.yaml"}) == []
