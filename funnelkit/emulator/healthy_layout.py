@@ -13,6 +13,7 @@ from typing import Any
 
 from funnelkit.emulator.gen_data import sample
 from funnelkit.emulator.state import LEAD_FUNNEL_ID
+from funnelkit.errors import BlueprintError
 from funnelkit.model import Vendor
 
 DEFAULT_SLA = 3.0
@@ -130,6 +131,7 @@ def layout(blueprint: dict[str, Any], vendor: Vendor, rng: random.Random) -> Lay
     lay = Layout(vendor=vendor)
     lang = str(blueprint.get("language") or "ru")
     specs = [f for f in blueprint.get("funnels", []) if not f.get("absent")]
+    _check(specs)
     ids = _funnel_ids(vendor, specs)
     keys: dict[tuple[str, str], str] = {}
     counter = [70_000_000 + rng.randrange(1000) * 1000]
@@ -157,6 +159,22 @@ def layout(blueprint: dict[str, Any], vendor: Vendor, rng: random.Random) -> Lay
     targets = {t.to_funnel for t in lay.tunnels.values()}
     lay.roots = [f for f in lay.stages if f not in targets] or [next(iter(lay.stages))]
     return lay
+
+
+def _check(specs: list[dict[str, Any]]) -> None:
+    """A deal needs somewhere to work, win and lose in every funnel."""
+    if not specs:
+        raise BlueprintError("the blueprint has no funnels to build a portal from")
+    for spec in specs:
+        present = {
+            s.get("semantics", "process") for s in spec.get("stages", []) if not s.get("absent")
+        }
+        missing = {"process", "success", "failure"} - present
+        if missing:
+            raise BlueprintError(
+                f"funnel {spec.get('key')!r} has no {'/'.join(sorted(missing))} stage",
+                hint="a healthy portal needs a working, a won and a lost stage in each funnel",
+            )
 
 
 def _sla(stage: dict[str, Any]) -> float:

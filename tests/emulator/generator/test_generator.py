@@ -206,3 +206,8 @@ def test_small_portals_still_plant_every_code(vendor: Vendor, deals: int, seed: 
     assert {row["code"] for row in answer_key(portal)} == set(CODES)
     if deals >= 100:
         assert len(portal.deals) == deals
+
+
+def test_negative_seed_and_vendor_text() -> None:
+    portal = generate("bitrix24", 120, seed=-3, now=NOW)  # type: ignore[arg-type]
+    assert portal.vendor == Vendor.BITRIX24 and len(portal.deals) == 120

@@ -172,3 +172,13 @@ def test_package_reexports() -> None:
     assert callable(emulator.generate) and callable(emulator.load_fixture)
     with pytest.raises(AttributeError):
         _ = emulator.nothing_here
+
+
+def test_unusable_blueprints_are_blueprint_errors() -> None:
+    from funnelkit.errors import BlueprintError
+
+    with pytest.raises(BlueprintError, match="no funnels"):
+        from_blueprint({"funnels": []}, Vendor.AMOCRM, 10, seed=1)
+    broken = {"funnels": [{"key": "x", "stages": [{"key": "a", "names": {"ru": "A"}}]}]}
+    with pytest.raises(BlueprintError, match="'x' has no failure/success stage"):
+        from_blueprint(broken, Vendor.BITRIX24, 10, seed=1)
