@@ -18,7 +18,8 @@ group = typer.Typer(help="Local vendor emulators for trying funnelkit without a 
 
 
 class VendorName(StrEnum):
-    """Vendors an emulator can play."""
+    """Vendors an emulator can play (not model.Vendor: importing the model costs pydantic,
+    and `--help` must stay fast)."""
 
     BITRIX24 = "bitrix24"
     AMOCRM = "amocrm"
