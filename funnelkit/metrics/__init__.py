@@ -11,7 +11,7 @@ from collections import defaultdict
 
 from funnelkit.metrics.definitions import DEFINITIONS, definition
 from funnelkit.metrics.funnels import funnel_metrics
-from funnelkit.metrics.history import Visit, fallback_visits, visits_by_deal
+from funnelkit.metrics.history import VisitTable
 from funnelkit.metrics.people import client_metrics, lead_sources, manager_metrics
 from funnelkit.metrics.results import (
     ClientMetrics,
@@ -41,16 +41,13 @@ def compute_metrics(
 ) -> PortalMetrics:
     """Every metric of a snapshot at moment `now` (epoch seconds)."""
     history = snapshot.manifest.has(DataSet.STAGE_HISTORY) and bool(snapshot.transitions)
-    visits = visits_by_deal(snapshot) if history else fallback_visits(snapshot)
-    per_funnel: dict[str, dict[str, list[Visit]]] = defaultdict(lambda: defaultdict(list))
-    for deal_id, deal_visits in visits.items():
-        for visit in deal_visits:
-            per_funnel[visit.funnel_id][deal_id].append(visit)
+    visits = VisitTable(snapshot, use_history=history)
+    last_entry = visits.last_entry()
     deals: dict[str, list[Deal]] = defaultdict(list)
     for deal in snapshot.deals:
         deals[deal.funnel_id].append(deal)
     funnels = [
-        funnel_metrics(snapshot, f, deals[f.id], per_funnel[f.id], probabilities or {})
+        funnel_metrics(snapshot, f, deals[f.id], visits, last_entry, probabilities or {})
         for f in sorted(snapshot.structure.funnels, key=lambda f: (f.sort, f.id))
     ]
     return PortalMetrics(

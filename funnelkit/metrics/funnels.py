@@ -6,7 +6,7 @@ import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from funnelkit.metrics.history import Visit
+from funnelkit.metrics.history import Flow, VisitTable
 from funnelkit.metrics.results import FunnelMetrics, KeyStage, Money, StageMetrics
 from funnelkit.metrics.stats import ratio, spread
 from funnelkit.model import Deal, Funnel, Semantics, Snapshot, Stage
@@ -33,49 +33,30 @@ def reason_of(deal: Deal, stage: Stage | None, reasons: dict[str, str], failures
     return "(no reason)"
 
 
-def _dwell(
-    order: list[Stage], visits: dict[str, list[Visit]]
-) -> dict[str, tuple[list[float], list[float]]]:
-    """Per stage: latest completed visit and cumulative time of each deal, in days."""
-    latest: dict[str, dict[str, float]] = defaultdict(dict)
-    total: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for deal_id, deal_visits in visits.items():
-        for v in deal_visits:
-            if v.left is None:
-                continue
-            days = (v.left - v.at) / DAY
-            latest[v.stage_id][deal_id] = days
-            total[v.stage_id][deal_id] += days
-    return {s.id: (list(latest[s.id].values()), list(total[s.id].values())) for s in order}
-
-
 def _stage_rows(
-    order: list[Stage],
-    failure: list[Stage],
-    entered: dict[str, set[str]],
-    strict: Counter[str],
-    open_now: Counter[str],
-    dwell: dict[str, tuple[list[float], list[float]]],
+    order: list[Stage], failure: list[Stage], flow: Flow, open_now: Counter[str]
 ) -> list[StageMetrics]:
     rows = []
-    first_any = len(entered[order[0].id]) if order else 0
+    entered, strict = flow.entered, flow.strict
+    first_any = entered[order[0].id] if order else 0
     first_strict = strict[order[0].id] if order else 0
     for i, stage in enumerate(order + failure):
         in_sequence = i < len(order)
         nxt = order[i + 1] if in_sequence and i + 1 < len(order) else None
-        latest, cumulative = dwell.get(stage.id, ([], []))
+        latest = flow.latest.get(stage.id, ())
+        cumulative = flow.cumulative.get(stage.id, ())
         rows.append(
             StageMetrics(
                 stage_id=stage.id,
                 name=stage.name,
                 semantics=stage.semantics.value,
                 open=open_now[stage.id],
-                entered_any=len(entered[stage.id]),
+                entered_any=entered[stage.id],
                 entered_strict=strict[stage.id] if in_sequence else 0,
                 next_step_strict=ratio(strict[nxt.id], strict[stage.id]) if nxt else None,
-                next_step_any=ratio(len(entered[nxt.id]), len(entered[stage.id])) if nxt else None,
+                next_step_any=ratio(entered[nxt.id], entered[stage.id]) if nxt else None,
                 cumulative_strict=ratio(strict[stage.id], first_strict) if in_sequence else None,
-                cumulative_any=ratio(len(entered[stage.id]), first_any) if in_sequence else None,
+                cumulative_any=ratio(entered[stage.id], first_any) if in_sequence else None,
                 latest_days=spread(latest),
                 cumulative_days=spread(cumulative),
             )
@@ -104,22 +85,14 @@ def funnel_metrics(
     snapshot: Snapshot,
     funnel: Funnel,
     deals: list[Deal],
-    visits: dict[str, list[Visit]],
+    visits: VisitTable,
+    last_entry: dict[str, int],
     probabilities: dict[tuple[str, str], float],
 ) -> FunnelMetrics:
-    """Every number of one funnel; `visits` holds only visits to this funnel's stages."""
+    """Every number of one funnel."""
     stages = {s.id: s for s in snapshot.structure.stages if s.funnel_id == funnel.id}
     order, failure = sequence(stages.values())
-    entered: dict[str, set[str]] = defaultdict(set)
-    strict: Counter[str] = Counter()
-    for deal_id, deal_visits in visits.items():
-        seen = {v.stage_id for v in deal_visits}
-        for stage_id in seen:
-            entered[stage_id].add(deal_id)
-        for stage in order:  # strict: counted only while every earlier stage was entered
-            if stage.id not in seen:
-                break
-            strict[stage.id] += 1
+    flow = visits.flow(funnel.id, order, failure)
     currency = snapshot.structure.portal.currency
     reasons = {r.id: r.name for r in snapshot.structure.loss_reasons}
     open_now: Counter[str] = Counter()
@@ -142,8 +115,7 @@ def funnel_metrics(
             if probability is not None and deal.amount is not None:
                 weighted[deal.currency or currency or "?"] += deal.amount * probability
             continue
-        own = visits.get(deal.id)
-        closed_at = deal.closed_at or (own[-1].at if own else deal.created_at)
+        closed_at = deal.closed_at or last_entry.get(deal.id, deal.created_at)
         cycle.append(max(closed_at - deal.created_at, 0) / DAY)
         if semantics is Semantics.SUCCESS:
             won += 1
@@ -156,15 +128,14 @@ def funnel_metrics(
             lost_by[reason_of(deal, where, reasons, len(failure))] += 1
             if same_currency and deal.amount is not None:
                 closed_value["lost"] += deal.amount
-    dwell = _dwell(order + failure, visits)
     return FunnelMetrics(
         funnel_id=funnel.id,
         name=funnel.name,
         kind=funnel.kind.value,
         deals=len(deals),
         open=sum(open_now.values()),
-        stages=_stage_rows(order, failure, entered, strict, open_now, dwell),
-        key_stage=key_stage(order, strict),
+        stages=_stage_rows(order, failure, flow, open_now),
+        key_stage=key_stage(order, flow.strict),
         won=won,
         lost=lost,
         win_rate=ratio(won, won + lost),

@@ -1,45 +1,145 @@
-"""Stage visits per deal, computed once from the stage history and shared by every metric."""
+"""Stage visits from the history, as numpy arrays built once and shared by every metric.
+
+A million-deal portal has millions of history rows; grouping them with Python dicts
+per deal costs a minute, while sorting integer codes with numpy costs a second. Rows
+are coded (deal, stage), sorted by deal then time, and consecutive entries of the same
+stage dropped (cli-conventions.md §14.1: from-stage = to-stage rows are sync artefacts).
+"""
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from funnelkit.model import Snapshot
+import numpy as np
+import numpy.typing as npt
 
+from funnelkit.model import Snapshot, Stage
+from funnelkit.model.timeutil import DAY
 
-@dataclass(frozen=True, slots=True)
-class Visit:
-    """A deal entering a stage at `at` and leaving at `left` (None: still there)."""
-
-    funnel_id: str
-    stage_id: str
-    at: int
-    left: int | None
-
-
-def visits_by_deal(snapshot: Snapshot) -> dict[str, list[Visit]]:
-    """Each deal's visits in time order; repeated entries of the same stage are sync noise."""
-    rows: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
-    for order, t in enumerate(snapshot.transitions):
-        rows[t.deal_id].append((t.at, order, t.funnel_id, t.to_stage_id))
-    result: dict[str, list[Visit]] = {}
-    for deal_id, entries in rows.items():
-        entries.sort()
-        cleaned: list[tuple[int, str, str]] = []
-        for at, _, funnel, stage in entries:
-            if cleaned and cleaned[-1][1:] == (funnel, stage):
-                continue  # cli-conventions.md §14.1: from-stage = to-stage rows are artefacts
-            cleaned.append((at, funnel, stage))
-        result[deal_id] = [
-            Visit(funnel, stage, at, cleaned[i + 1][0] if i + 1 < len(cleaned) else None)
-            for i, (at, funnel, stage) in enumerate(cleaned)
-        ]
-    return result
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+K = TypeVar("K")
+MAX_SEQUENCE = 62  # stages tracked by the in-order bitmask (an int64 per deal)
 
 
-def fallback_visits(snapshot: Snapshot) -> dict[str, list[Visit]]:
-    """Without history, each deal has one visit: its current stage since creation."""
-    return {
-        d.id: [Visit(d.funnel_id, d.stage_id, d.created_at, d.closed_at)] for d in snapshot.deals
-    }
+@dataclass
+class Flow:
+    """How deals went through one funnel's stages."""
+
+    entered: Counter[str]
+    strict: Counter[str]
+    latest: dict[str, Floats]  # days of each deal's last completed visit, per stage
+    cumulative: dict[str, Floats]  # days of all completed visits summed per deal, per stage
+
+
+class VisitTable:
+    """Every stage visit of every deal: coded, time-ordered, with the time it ended."""
+
+    def __init__(self, snapshot: Snapshot, use_history: bool) -> None:
+        self._deals: dict[str, int] = {}
+        self._stages: dict[tuple[str, str], int] = {}
+        if use_history:
+            rows = snapshot.transitions
+            deal = self._codes(self._deals, (t.deal_id for t in rows), len(rows))
+            stage = self._codes(
+                self._stages, ((t.funnel_id, t.to_stage_id) for t in rows), len(rows)
+            )
+            at = np.fromiter((t.at for t in rows), np.int64, len(rows))
+            ended = None
+        else:  # without history each deal counts once, where it stands now
+            rows_d = snapshot.deals
+            deal = self._codes(self._deals, (d.id for d in rows_d), len(rows_d))
+            stage = self._codes(
+                self._stages, ((d.funnel_id, d.stage_id) for d in rows_d), len(rows_d)
+            )
+            at = np.fromiter((d.created_at for d in rows_d), np.int64, len(rows_d))
+            ended = np.fromiter((d.closed_at or -1 for d in rows_d), np.int64, len(rows_d))
+        order = np.lexsort((np.arange(len(deal)), at, deal))
+        deal, stage, at = deal[order], stage[order], at[order]
+        repeat = (deal[1:] == deal[:-1]) & (stage[1:] == stage[:-1])
+        keep = np.concatenate(([True], ~repeat)) if len(deal) else np.zeros(0, bool)
+        deal, stage, at = deal[keep], stage[keep], at[keep]
+        if ended is None:
+            same_next = np.concatenate((deal[1:] == deal[:-1], [False])) if len(deal) else keep
+            self.left: Ints = np.where(same_next, np.roll(at, -1), -1)
+        else:
+            self.left = ended[order][keep]
+        self.deal: Ints = deal
+        self.stage: Ints = stage
+        self.at: Ints = at
+        self._funnels: dict[str, int] = {}
+        funnel_codes = [self._funnels.setdefault(f, len(self._funnels)) for f, _ in self._stages]
+        self._funnel_of: Ints = np.array(funnel_codes, np.int64)
+
+    @staticmethod
+    def _codes(table: dict[K, int], values: Iterable[K], count: int) -> Ints:
+        """Small integer codes for values, in order of first appearance."""
+        setdefault = table.setdefault
+        return np.fromiter((setdefault(v, len(table)) for v in values), np.int64, count)
+
+    def last_entry(self) -> dict[str, int]:
+        """When each deal last entered a stage (a closed deal without closed_at closed then)."""
+        if not len(self.deal):
+            return {}
+        last = np.flatnonzero(np.concatenate((self.deal[1:] != self.deal[:-1], [True])))
+        names = list(self._deals)
+        return {names[d]: int(t) for d, t in zip(self.deal[last], self.at[last], strict=True)}
+
+    def flow(self, funnel_id: str, order: list[Stage], others: list[Stage]) -> Flow:
+        """Entries (any order and in order) and dwell times for one funnel."""
+        code = self._funnels.get(funnel_id, -1)
+        rows = self._funnel_of[self.stage] == code if len(self.stage) and code >= 0 else None
+        if rows is None or not rows.any():
+            return Flow(Counter(), Counter(), {}, {})
+        deal, stage, at, left = self.deal[rows], self.stage[rows], self.at[rows], self.left[rows]
+        size = max(len(self._stages), 1)
+        codes = {s.id: self._stages.get((funnel_id, s.id), -1) for s in (*order, *others)}
+        pairs = np.unique(deal * size + stage)
+        entered_by_code = np.bincount(pairs % size, minlength=size)
+        entered = Counter({sid: int(entered_by_code[c]) for sid, c in codes.items() if c >= 0})
+        strict = self._strict(deal, stage, order, codes, size)
+        latest, cumulative = self._dwell(deal, stage, at, left, codes, size)
+        return Flow(entered, strict, latest, cumulative)
+
+    @staticmethod
+    def _strict(
+        deal: Ints, stage: Ints, order: list[Stage], codes: dict[str, int], size: int
+    ) -> Counter[str]:
+        """Deals that entered each stage of the sequence and every stage before it."""
+        position = np.full(size, -1, np.int64)
+        for index, s in enumerate(order[:MAX_SEQUENCE]):
+            if codes[s.id] >= 0:
+                position[codes[s.id]] = index
+        where = position[stage]
+        chosen = where >= 0
+        if not chosen.any():
+            return Counter()
+        owners, bits = deal[chosen], np.left_shift(np.int64(1), where[chosen])
+        starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+        masks = np.bitwise_or.reduceat(bits, starts)
+        strict: Counter[str] = Counter()
+        for index, s in enumerate(order[:MAX_SEQUENCE]):
+            full = np.int64((1 << (index + 1)) - 1)
+            strict[s.id] = int(np.count_nonzero((masks & full) == full))
+        return strict
+
+    @staticmethod
+    def _dwell(
+        deal: Ints, stage: Ints, at: Ints, left: Ints, codes: dict[str, int], size: int
+    ) -> tuple[dict[str, Floats], dict[str, Floats]]:
+        """Latest and cumulative completed-visit days per deal, grouped by stage."""
+        done = left >= 0
+        days = (left[done] - at[done]) / DAY
+        keys = (deal * size + stage)[done]
+        unique, inverse = np.unique(keys, return_inverse=True)
+        total = np.bincount(inverse, weights=days)
+        _, from_end = np.unique(keys[::-1], return_index=True)
+        latest = days[len(keys) - 1 - from_end]
+        stage_of = unique % size
+        return (
+            {sid: latest[stage_of == c] for sid, c in codes.items() if c >= 0},
+            {sid: total[stage_of == c] for sid, c in codes.items() if c >= 0},
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 
 from funnelkit.metrics.funnels import reason_of
@@ -64,45 +65,57 @@ def manager_metrics(snapshot: Snapshot) -> list[ManagerMetrics]:
 def client_metrics(snapshot: Snapshot, now: int) -> list[ClientMetrics]:
     """LTV (won amounts per currency) and days since the last interaction, top clients first."""
     stages, _ = _stage_index(snapshot)
-    currency = snapshot.structure.portal.currency
-    ltv: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    home = snapshot.structure.portal.currency or "?"
+    ltv: dict[tuple[str, str], float] = defaultdict(float)
     won: Counter[str] = Counter()
-    last: dict[str, int] = {}
-    deal_contacts: dict[str, tuple[str, ...]] = {}
     for deal in snapshot.deals:
-        deal_contacts[deal.id] = deal.contact_ids
         stage = stages.get((deal.funnel_id, deal.stage_id))
-        for contact in deal.contact_ids:
-            if deal.last_activity_at:
-                last[contact] = max(last.get(contact, 0), deal.last_activity_at)
-            if stage is not None and stage.semantics is Semantics.SUCCESS:
-                won[contact] += 1
-                if deal.amount is not None:
-                    ltv[contact][deal.currency or currency or "?"] += deal.amount
-    for activity in snapshot.activities:
-        if activity.kind not in INTERACTIONS:
+        if stage is None or stage.semantics is not Semantics.SUCCESS:
             continue
-        when = activity.completed_at or activity.created_at
-        targets = deal_contacts.get(activity.deal_id or "", ())
-        for contact in (*targets, *((activity.contact_id,) if activity.contact_id else ())):
-            last[contact] = max(last.get(contact, 0), when)
-    names: dict[str, str] = {}
-    for person in snapshot.contacts:
-        names[person.id] = person.name
-        if person.last_activity_at:
-            last[person.id] = max(last.get(person.id, 0), person.last_activity_at)
-    home = currency or "?"
-    ranked = sorted(won, key=lambda c: (-ltv[c].get(home, 0.0), -won[c], c))[:TOP_CLIENTS]
+        for contact in deal.contact_ids:
+            won[contact] += 1
+            if deal.amount is not None:
+                ltv[contact, deal.currency or home] += deal.amount
+    ranked = heapq.nsmallest(TOP_CLIENTS, won, key=lambda c: (-ltv.get((c, home), 0.0), -won[c], c))
+    last = _last_interaction(snapshot, set(ranked))
+    currencies = sorted({cur for _, cur in ltv})
+    names = {p.id: p.name for p in snapshot.contacts if p.id in last or p.id in won}
     return [
         ClientMetrics(
             contact_id=c,
             name=names.get(c, c),
             won_deals=won[c],
-            ltv=Money(by_currency=dict(ltv[c])),
+            ltv=Money(by_currency={cur: ltv[c, cur] for cur in currencies if (c, cur) in ltv}),
             days_since_interaction=round((now - last[c]) / DAY, 1) if c in last else None,
         )
         for c in ranked
     ]
+
+
+def _last_interaction(snapshot: Snapshot, wanted: set[str]) -> dict[str, int]:
+    """The latest call / e-mail / meeting / message or recorded activity of each wanted contact."""
+    last: dict[str, int] = {}
+
+    def touch(contact: str, when: int | None) -> None:
+        if when and contact in wanted and when > last.get(contact, 0):
+            last[contact] = when
+
+    deal_contacts: dict[str, tuple[str, ...]] = {}
+    for deal in snapshot.deals:
+        if wanted.intersection(deal.contact_ids):
+            deal_contacts[deal.id] = deal.contact_ids
+            for contact in deal.contact_ids:
+                touch(contact, deal.last_activity_at)
+    for activity in snapshot.activities:
+        if activity.kind in INTERACTIONS:
+            when = activity.completed_at or activity.created_at
+            for contact in deal_contacts.get(activity.deal_id or "", ()):
+                touch(contact, when)
+            if activity.contact_id:
+                touch(activity.contact_id, when)
+    for person in snapshot.contacts:
+        touch(person.id, person.last_activity_at)
+    return last
 
 
 def lead_sources(snapshot: Snapshot) -> list[SourceConversion]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
 
 from funnelkit.metrics.results import Spread
 
@@ -13,20 +15,9 @@ def ratio(part: float, whole: float) -> float | None:
     return part / whole if whole else None
 
 
-def quantile(sorted_values: Sequence[float], q: float) -> float:
-    """Linear-interpolated quantile of already sorted values."""
-    position = (len(sorted_values) - 1) * q
-    low = math.floor(position)
-    high = min(low + 1, len(sorted_values) - 1)
-    weight = position - low
-    return sorted_values[low] * (1 - weight) + sorted_values[high] * weight
-
-
-def spread(days: list[float]) -> Spread:
-    """Median and p90 of durations in days."""
-    if not days:
+def spread(days: Sequence[float] | npt.NDArray[np.float64]) -> Spread:
+    """Median and p90 of durations in days (linear interpolation between ranks)."""
+    if len(days) == 0:
         return Spread()
-    days.sort()
-    return Spread(
-        n=len(days), median=round(quantile(days, 0.5), 2), p90=round(quantile(days, 0.9), 2)
-    )
+    median, p90 = np.percentile(np.asarray(days, dtype=np.float64), [50, 90])
+    return Spread(n=len(days), median=round(float(median), 2), p90=round(float(p90), 2))
