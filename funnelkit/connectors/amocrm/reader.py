@@ -113,7 +113,8 @@ class Reader:
             self.progress.start(entity, None)
             self._started.append(entity)
         changed_since = "filter[updated_at][from]" in params
-        for page in self.client.pages(path, key, params, limit):
+        pages = self.client.pages(path, key, params, limit, ahead=not changed_since)
+        for page in pages:
             kept = 0
             for item in page:
                 if not fits(item):
@@ -206,7 +207,8 @@ class Reader:
         if "events" not in self._started:
             self.progress.start("events", None)
             self._started.append("events")
-        for page in self.client.pages("/api/v4/events", "events", query, EVENT_LIMIT):
+        pages = self.client.pages("/api/v4/events", "events", query, EVENT_LIMIT, ahead=True)
+        for page in pages:
             for item in page:
                 if not fits(item):
                     continue

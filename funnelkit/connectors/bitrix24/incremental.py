@@ -6,7 +6,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from funnelkit.connectors.base import NullProgress, Progress, PullScope
-from funnelkit.connectors.bitrix24 import specs
+from funnelkit.connectors.bitrix24 import mapping, specs
 from funnelkit.connectors.bitrix24.client import BatchResult, command
 from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
 from funnelkit.connectors.bitrix24.mapping import LEAD_PREFIX, TASK_PREFIX
@@ -14,12 +14,13 @@ from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec
 from funnelkit.connectors.bitrix24.pull import (
     PullResult,
     Tables,
+    domain_of,
     plan_specs,
     read_tables,
     scope_filters,
 )
-from funnelkit.model import EntityKind, Snapshot
-from funnelkit.model.timeutil import iso
+from funnelkit.errors import SnapshotError
+from funnelkit.model import EntityKind, Snapshot, Vendor
 
 if TYPE_CHECKING:
     from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
@@ -48,7 +49,7 @@ def _scope(old: Snapshot) -> PullScope:
 def _cursors(old: Snapshot, scope: PullScope) -> list[Cursor]:
     chosen, _ = plan_specs(scope)
     filters = scope_filters(scope)
-    since = iso(old.manifest.pulled_at - SAFETY_MARGIN)
+    since = mapping.wire_time(old.manifest.pulled_at - SAFETY_MARGIN)
     out = []
     for spec in chosen:
         extra = dict(filters.get(spec.entity, {}))
@@ -140,6 +141,14 @@ def _merge(
 
 def pull_incremental(connector: Bitrix24Connector, old: Snapshot, progress: Progress) -> Snapshot:
     """Changed rows since `old`, merged into it; deleted deals and leads dropped."""
+    domain = domain_of(connector.settings.url)
+    same_host = old.manifest.domain.split(":")[0] == domain.split(":")[0]  # ports may move
+    if old.manifest.vendor is not Vendor.BITRIX24 or not same_host:
+        raise SnapshotError(
+            f"--since-snapshot is from {old.manifest.vendor} {old.manifest.domain}, "
+            f"not bitrix24 {domain}",
+            "Give a snapshot pulled from this portal, or run a full pull",
+        )
     scope = _scope(old)
     tables = Tables(positions=_seed(old))
     counts, wanted = _count_commands(scope, old)

@@ -22,7 +22,7 @@ from funnelkit.model import (
     Stage,
     User,
 )
-from funnelkit.model.timeutil import parse_iso
+from funnelkit.model.timeutil import from_epoch, parse_iso
 
 LEAD_FUNNEL_ID = "LEAD"
 LEAD_PREFIX = "L"
@@ -68,6 +68,11 @@ def ts(row: Row, *names: str) -> int | None:
         return parse_iso(str(value).replace(" ", "T", 1))
     except ValueError:
         return None
+
+
+def wire_time(seconds: int) -> str:
+    """Epoch seconds as the vendor writes datetimes, `2024-08-29T10:34:19+00:00` (§2.5)."""
+    return from_epoch(seconds).strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
 def flag(value: Any) -> bool:

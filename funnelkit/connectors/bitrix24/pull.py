@@ -22,7 +22,6 @@ from funnelkit.model import (
     Vendor,
     VendorLimits,
 )
-from funnelkit.model.timeutil import iso
 
 NO_AUTHOR = "Bitrix24 stage history records no author of a move (bitrix24.md §8)"
 NO_RESPONSIBLE = "Bitrix24 keeps no history of responsible changes (bitrix24.md §7.4, §8)"
@@ -65,7 +64,7 @@ def scope_filters(scope: PullScope) -> dict[str, dict[str, Any]]:
         out["deal_history"] = {"@CATEGORY_ID": [int(f) for f in deal_funnels if f.isdigit()]}
     if scope.since is not None:
         for name in ("deal_history", "lead_history"):
-            out.setdefault(name, {})[">=CREATED_TIME"] = iso(scope.since)
+            out.setdefault(name, {})[">=CREATED_TIME"] = mapping.wire_time(scope.since)
     return out
 
 

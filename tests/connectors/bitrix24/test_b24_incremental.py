@@ -8,6 +8,7 @@ import pytest
 
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.emulator.state import PortalState
+from funnelkit.errors import SnapshotError
 from funnelkit.model import Deal, Semantics, Snapshot, StageTransition, TransitionKind
 from tests.connectors.bitrix24.portal import FUNNELS, NOW, build_state, running
 from tests.connectors.bitrix24.test_b24_pull import _rows, assert_equal_to_state
@@ -100,3 +101,16 @@ def test_incremental_costs_a_constant_number_of_requests() -> None:
 def test_incremental_is_under_a_fifth_of_a_full_pull() -> None:
     incremental, full = _incremental_share(30_000)
     assert incremental <= 0.2 * full, (incremental, full)
+
+
+def test_snapshot_of_another_portal_is_refused() -> None:
+    state = build_state(deals=10, leads=2)
+    with running(state) as portal:
+        connector = portal.connector()
+        old = connector.pull(PullScope(), NullProgress())
+        foreign = dataclasses.replace(
+            old, manifest=old.manifest.model_copy(update={"domain": "other.bitrix24.ru"})
+        )
+        with pytest.raises(SnapshotError, match=r"other\.bitrix24\.ru"):
+            connector.pull_incremental(foreign, NullProgress())
+        connector.close()
