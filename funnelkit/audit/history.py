@@ -32,23 +32,31 @@ class HistoryIndex:
         n = len(rows)
         # The one pass over Python objects, kept in C: attrgetter, zip and dict lookups via map.
         funnel = list(map(attrgetter("funnel_id"), rows))
-        from_funnel = [
-            a or b for a, b in zip(map(attrgetter("from_funnel_id"), rows), funnel, strict=True)
-        ]
         to_keys = list(zip(funnel, map(attrgetter("to_stage_id"), rows), strict=True))
-        src_keys = list(zip(from_funnel, map(attrgetter("from_stage_id"), rows), strict=True))
-        del funnel, from_funnel
-        for k in sorted(set(to_keys) | {k for k in set(src_keys) if k[1] is not None}):
+        # (from funnel, from stage, funnel): a missing from-funnel means "the same funnel".
+        src_rows = list(
+            zip(
+                map(attrgetter("from_funnel_id"), rows),
+                map(attrgetter("from_stage_id"), rows),
+                funnel,
+                strict=True,
+            )
+        )
+        del funnel
+        src_distinct = set(src_rows)
+        named = {((ff or f), fs) for ff, fs, f in src_distinct if fs is not None}
+        for k in sorted(set(to_keys) | named):
             self._code(*k)
-        src_of: dict[tuple[str, str | None], int] = {k: v for k, v in self._key_of.items()}
-        src_of.update({(k[0], None): -1 for k in self.keys})  # a first row has no source
-        src_of.update({k: -1 for k in set(src_keys) if k[1] is None})
+        src_of = {
+            t: -1 if t[1] is None else self._key_of[(t[0] or t[2], t[1])] for t in src_distinct
+        }
         deal_of = defaultdict(lambda: -1, self.deal_index)
-        deal = np.fromiter(map(deal_of.__getitem__, map(attrgetter("deal_id"), rows)), np.int64, n)
+        # np.array(list(map(...))) beats np.fromiter(map(...)) here by about half.
+        deal = np.array(list(map(deal_of.__getitem__, map(attrgetter("deal_id"), rows))), np.int64)
         at = np.fromiter(map(attrgetter("at"), rows), np.int64, n)
-        key = np.fromiter(map(self._key_of.__getitem__, to_keys), np.int64, n)
-        src = np.fromiter(map(src_of.__getitem__, src_keys), np.int64, n)
-        del to_keys, src_keys
+        key = np.array(list(map(self._key_of.__getitem__, to_keys)), np.int64)
+        src = np.array(list(map(src_of.__getitem__, src_rows)), np.int64)
+        del to_keys, src_rows
         keep = (deal >= 0) & (src != key)  # from == to rows are sync artefacts (§14.1)
         order = np.flatnonzero(keep)
         order = order[np.lexsort((order, at[order], deal[order]))]
@@ -116,6 +124,15 @@ class HistoryIndex:
         return [
             self.keys[int(self.key[j])] if good else None for j, good in zip(i, ok, strict=True)
         ]
+
+    def last_of(self, deal_ids: Sequence[str]) -> list[StageTransition | None]:
+        """The latest transition of each deal, in one vectorised lookup."""
+        idx = np.array([self.deal_index.get(d, -1) for d in deal_ids], np.int64)
+        ends = np.where(idx >= 0, self._end[np.maximum(idx, 0)], -1)
+        rows = (
+            np.where(ends > 0, self.order[np.maximum(ends - 1, 0)], -1) if len(self.order) else ends
+        )
+        return [self.rows[int(r)] if r >= 0 else None for r in rows]
 
     def stage_entries(self) -> IntArray:
         """Per deal (snapshot order): when it last entered its current stage, or -1."""

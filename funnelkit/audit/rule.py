@@ -28,11 +28,8 @@ class Text(BaseModel):
     uk: str
 
     def get(self, lang: str) -> str:
+        """The text in `lang`, English for an unknown language."""
         return str(getattr(self, lang, self.en))
-
-    def format(self, **args: Any) -> dict[str, str]:
-        """Every language with `args` filled in."""
-        return {lang: getattr(self, lang).format(**args) for lang in ("en", "ru", "uk")}
 
 
 class RuleMeta(BaseModel):

@@ -58,7 +58,7 @@ def test_pull_under_faults_equals_the_fault_free_pull(
         write_config(tmp_path, running, token_file, timeout=0.25, max_retry_seconds=60)
         # A pull is a few dozen requests: repeat with new seeds until every kind has struck.
         for seed in _busy_seeds():
-            # 10 % of requests fail, kinds drawn in turn; the 8th request finds its token expired.
+            # 10 % of requests fail, of a seeded random kind; the 8th finds its token expired.
             faults = FaultPlan(rate=0.1, kinds=KINDS, seed=seed, slow_seconds=0.6, expire_after=8)
             running.server.faults = faults
             target = tmp_path / f"faulty{seed}.snapshot.zip"
@@ -90,5 +90,5 @@ def test_pull_gives_up_in_bounded_time_without_a_partial_file(
     assert code == 3, err
     assert elapsed < 20, f"gave up only after {elapsed:.1f} s"
     assert "Traceback" not in out + err
-    assert err.strip(), "no error message"
+    assert "gave up" in err and "max_retry_seconds" in err, err
     assert stray_files(tmp_path, {"funnelkit.yaml"}) == []

@@ -51,6 +51,7 @@ class WriteGate:
         self.stall_at = stall_at
         self.stall = stall
         self.writes = 0
+        self.log: list[str] = []  # each write: path and the start of its body
         self.stalled = threading.Event()  # the chosen write arrived and is being held back
         self.landed = threading.Event()  # ... and has since been carried out
         self._lock = threading.Lock()
@@ -65,6 +66,7 @@ class WriteGate:
             with self._lock:
                 self.writes += 1
                 number = self.writes
+                self.log.append(f"{request.method} {request.path} {request.body[:160]!r}")
             if number == self.fail_at:
                 return vendor_error(self.vendor)
             if number == self.stall_at:
@@ -98,6 +100,4 @@ def structure_by_name(state: PortalState) -> dict[str, Any]:
 
 def deals_misplaced(state: PortalState) -> list[str]:
     """Deals whose stage is not a stage of their funnel."""
-    return [
-        d.id for d in state.deals.values() if (d.funnel_id, d.stage_id) not in state.stages
-    ]
+    return [d.id for d in state.deals.values() if (d.funnel_id, d.stage_id) not in state.stages]

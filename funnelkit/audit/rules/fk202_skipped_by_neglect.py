@@ -13,7 +13,7 @@ from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import share
-from funnelkit.model import DataSet, Deal, Semantics
+from funnelkit.model import DataSet, Deal, Semantics, StageTransition
 
 
 class SkippedByNeglectParams(BaseModel):
@@ -82,10 +82,13 @@ class SkippedByNeglect(Rule):
     )
 
     def _skipped(
-        self, ctx: AuditContext, deal: Deal, p: SkippedByNeglectParams
+        self,
+        ctx: AuditContext,
+        deal: Deal,
+        last: StageTransition | None,
+        p: SkippedByNeglectParams,
     ) -> tuple[str | None, bool]:
         """(who closed it, whether the closing move skipped from an early stage)."""
-        last = ctx.last_transition(deal.id)
         if last is None or last.from_stage_id is None:
             return deal.responsible_id, False
         who = last.by or deal.responsible_id
@@ -100,8 +103,10 @@ class SkippedByNeglect(Rule):
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         wins: dict[str, int] = defaultdict(int)
         skipped: dict[str, list[str]] = defaultdict(list)
-        for deal in ctx.deals_in(Semantics.SUCCESS):
-            who, bad = self._skipped(ctx, deal, params(deal.funnel_id))
+        won = ctx.deals_in(Semantics.SUCCESS)
+        tunings = {fid: params(fid) for fid in ctx.funnels}
+        for deal, last in zip(won, ctx.hist.last_of([d.id for d in won]), strict=True):
+            who, bad = self._skipped(ctx, deal, last, tunings.get(deal.funnel_id, params()))
             key = who or "?"
             wins[key] += 1
             if bad:

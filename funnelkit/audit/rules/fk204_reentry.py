@@ -90,19 +90,23 @@ class Reentry(Rule):
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         names = {c.id: c.name for c in ctx.snapshot.contacts}
-        for fid in sorted(ctx.funnels):
-            f = ctx.funnels[fid]
-            if f.kind is FunnelKind.LEAD or ctx.role(fid) in REPEAT_ROLES:
-                continue
-            p: ReentryParams = params(fid)
-            by_contact: dict[str, list[tuple[int, str]]] = defaultdict(list)
-            for deal in ctx.deals_by_funnel.get(fid, []):
-                for c in deal.contact_ids:
-                    by_contact[c].append((deal.created_at, deal.id))
-            cutoff = ctx.now - p.since_days * DAY
-            for contact in sorted(by_contact):
-                rows = sorted(by_contact[contact])
-                if len(rows) < 2 or rows[-1][0] < cutoff:
+        checked = {
+            fid
+            for fid, f in ctx.funnels.items()
+            if f.kind is not FunnelKind.LEAD and ctx.role(fid) not in REPEAT_ROLES
+        }
+        cutoff = {fid: ctx.now - params(fid).since_days * DAY for fid in checked}
+        for contact, deals in ctx.deals_by_contact.items():
+            if len(deals) < 2:
+                continue  # most contacts: nothing to compare
+            per_funnel: dict[str, list[tuple[int, str]]] = defaultdict(list)
+            for d in deals:
+                if d.funnel_id in checked:
+                    per_funnel[d.funnel_id].append((d.created_at, d.id))
+            for fid, rows in per_funnel.items():
+                rows.sort()
+                if len(rows) < 2 or rows[-1][0] < cutoff[fid]:
                     continue
+                f = ctx.funnels[fid]
                 subject = Subject("contact", contact, names.get(contact) or contact, fid, f.name)
                 yield self.finding(subject, related=[d for _, d in rows], deals=len(rows))

@@ -93,18 +93,18 @@ class HandoffByReassignment(Rule):
     )
 
     def _from_history(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        deals = {d.id: d for d in ctx.snapshot.deals}
+        deals, index = ctx.snapshot.deals, ctx.hist.deal_index
+        settle = {fid: params(fid).settle_days * DAY for fid in ctx.funnels}
         moved: dict[str, set[str]] = {}
         where: dict[str, Counter[str]] = {}
         changes = [
-            ch
+            (ch, deal)
             for ch in ctx.snapshot.responsible_changes
-            if (deal := deals.get(ch.deal_id)) is not None
-            and ch.at - deal.created_at >= params(deal.funnel_id).settle_days * DAY
+            if (i := index.get(ch.deal_id)) is not None
+            and ch.at - (deal := deals[i]).created_at >= settle.get(deal.funnel_id, 0)
         ]
-        stages = ctx.hist.stage_at([c.deal_id for c in changes], [c.at for c in changes])
-        for ch, key in zip(changes, stages, strict=True):
-            deal = deals[ch.deal_id]
+        stages = ctx.hist.stage_at([c.deal_id for c, _ in changes], [c.at for c, _ in changes])
+        for (_, deal), key in zip(changes, stages, strict=True):
             if key is None or ctx.semantics(key) is not Semantics.PROCESS or ctx.position[key] < 1:
                 continue
             moved.setdefault(key[0], set()).add(deal.id)

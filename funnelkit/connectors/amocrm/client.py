@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -219,61 +218,24 @@ class AmoCrmClient:
         return self.request("GET", path, params=params)
 
     def pages(
-        self, path: str, key: str, params: Params, limit: int, *, ahead: bool = False
+        self, path: str, key: str, params: Params, limit: int
     ) -> Iterator[list[dict[str, Any]]]:
         """Every page of a list, following `_links.next` until it is absent or a 204 (§3).
 
         The next page number is read from the link, but the URL is ours: `_links` may carry
-        a shard host (amocrm.md §1.4). With `ahead`, the next page is fetched in a worker
-        thread while the caller files this one: it is only asked for once this page's link
-        names it, so no request is spent past the end (a caller that may stop early on its
-        own must not pass `ahead`, or it pays for one page it never reads).
+        a shard host (amocrm.md §1.4).
         """
-        if ahead:
-            yield from self._pages_ahead(path, key, params, limit)
-            return
         page = 1
         while True:
             payload = self.get(path, {**params, "limit": limit, "page": page})
-            items, page_after = _page_of(payload, key, page)
-            if items is None:
+            if not payload:
                 return
-            yield items
-            if page_after is None:
+            items = ((payload.get("_embedded") or {}).get(key)) or []
+            yield [item for item in items if isinstance(item, dict)]
+            following = _next_page(payload)
+            if following is None or not items:
                 return
-            page = page_after
-
-    def _pages_ahead(
-        self, path: str, key: str, params: Params, limit: int
-    ) -> Iterator[list[dict[str, Any]]]:
-        # One worker, so requests still go out one at a time in page order: the rate
-        # limiter and the token refresh see the same sequence as without it.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="amocrm-page") as pool:
-            page = 1
-            pending: Future[Any] | None = pool.submit(
-                self.get, path, {**params, "limit": limit, "page": page}
-            )
-            while pending is not None:
-                items, page_after = _page_of(pending.result(), key, page)
-                if items is None:
-                    return
-                pending = None
-                if page_after is not None:
-                    page = page_after
-                    pending = pool.submit(self.get, path, {**params, "limit": limit, "page": page})
-                yield items
-
-
-def _page_of(payload: Any, key: str, page: int) -> tuple[list[dict[str, Any]] | None, int | None]:
-    """The rows of one answer (None for a 204) and the page after it, if the link names one."""
-    if not payload:
-        return None, None
-    items = ((payload.get("_embedded") or {}).get(key)) or []
-    rows = [item for item in items if isinstance(item, dict)]
-    following = _next_page(payload)
-    if following is None or not items:
-        return rows, None
-    return rows, following if following > page else page + 1
+            page = following if following > page else page + 1
 
 
 def _next_page(payload: dict[str, Any]) -> int | None:

@@ -113,8 +113,7 @@ class Reader:
             self.progress.start(entity, None)
             self._started.append(entity)
         changed_since = "filter[updated_at][from]" in params
-        pages = self.client.pages(path, key, params, limit, ahead=not changed_since)
-        for page in pages:
+        for page in self.client.pages(path, key, params, limit):
             kept = 0
             for item in page:
                 if not fits(item):
@@ -207,8 +206,7 @@ class Reader:
         if "events" not in self._started:
             self.progress.start("events", None)
             self._started.append("events")
-        pages = self.client.pages("/api/v4/events", "events", query, EVENT_LIMIT, ahead=True)
-        for page in pages:
+        for page in self.client.pages("/api/v4/events", "events", query, EVENT_LIMIT):
             for item in page:
                 if not fits(item):
                     continue
