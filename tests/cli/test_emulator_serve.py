@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
+
+FIXTURE = Path(__file__).resolve().parents[2] / "funnelkit/emulator/fixtures/small_amocrm.yaml"
+
+
+@contextmanager
+def serving(*args: str) -> Iterator[str]:
+    """Run `funnelkit emulator serve ARGS` and yield what it printed up to the export line."""
+    command = [sys.executable, "-m", "funnelkit", "-q", "emulator", "serve", "--port", "0", *args]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as server:
+        try:
+            assert server.stdout is not None
+            printed = []
+            for line in server.stdout:
+                printed.append(line)
+                if line.startswith("export "):
+                    break
+            yield "".join(printed)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
 
 
 @pytest.mark.parametrize(("vendor", "secret"), [("bitrix24", "WEBHOOK"), ("amocrm", "TOKEN")])
@@ -22,41 +45,14 @@ def test_serve_then_pull_with_the_printed_lines(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "funnelkit",
-            "-q",
-            "emulator",
-            "serve",
-            "--vendor",
-            vendor,
-            "--name",
-            "shop",
-            "--port",
-            "0",
-            "--deals",
-            "150",
-            "--rate-limit",
-            "off",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ},
-    )
-    try:
-        assert server.stdout is not None
-        printed = []
-        for line in server.stdout:
-            printed.append(line)
-            if line.startswith("export "):
-                break
-        text = "".join(printed)
+    with serving(
+        "--vendor", vendor, "--name", "shop", "--deals", "150", "--rate-limit", "off"
+    ) as text:
         config = text.split("# shell")[0].replace("# funnelkit.yaml\n", "")
         assert "portals:\n  shop:\n" in config and f"vendor: {vendor}" in config
-        name, value = re.search(r"export (FUNNELKIT_SHOP_\w+)=(\S+)", text).groups()  # type: ignore[union-attr]
+        found = re.search(r"export (FUNNELKIT_SHOP_\w+)=(\S+)", text)
+        assert found is not None
+        name, value = found.groups()
         assert name == f"FUNNELKIT_SHOP_{secret}"
         (tmp_path / "funnelkit.yaml").write_text(config)
         monkeypatch.chdir(tmp_path)
@@ -64,38 +60,11 @@ def test_serve_then_pull_with_the_printed_lines(
         code = run_main(app, ["-q", "pull", "--portal", "shop", "-o", "shop.json"])
         assert code == 0, capsys.readouterr().err
         assert (tmp_path / "shop.json").stat().st_size > 1000
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
-def test_fixture_portal_is_served(tmp_path: Path) -> None:
-    fixture = Path(__file__).resolve().parents[2] / "funnelkit/emulator/fixtures/small_amocrm.yaml"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "funnelkit",
-            "emulator",
-            "serve",
-            "--vendor",
-            "amocrm",
-            "--fixture",
-            str(fixture),
-            "--port",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert server.stdout is not None
-        first = server.stdout.readline() + server.stdout.readline()
-        assert "portals:" in first
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+def test_fixture_portal_is_served() -> None:
+    with serving("--vendor", "amocrm", "--fixture", str(FIXTURE)) as text:
+        assert "portals:" in text and "FUNNELKIT_DEMO_TOKEN=" in text
 
 
 def test_bad_fault_spec_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
