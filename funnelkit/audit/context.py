@@ -216,6 +216,8 @@ class AuditContext:
 
     def stage_entry(self, deal: Deal) -> int | None:
         """When the deal last entered its current stage, from history (None without one)."""
+        if not self.snapshot.manifest.has(DataSet.STAGE_HISTORY):
+            return None
         return self._entries.get(deal.id)
 
     @cached_property

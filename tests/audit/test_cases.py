@@ -36,6 +36,9 @@ def test_case(code: str, case: dict[str, Any]) -> None:
     assert found == sorted(case.get("expect", [])), [f.text() for f in result.findings]
     for f in result.findings:
         assert f.text("ru") and f.text("uk") and "{" not in f.text("en")
+    for ident, expected in case.get("evidence", {}).items():
+        finding = next(f for f in result.findings if f"{f.subject.kind}:{f.subject.id}" == ident)
+        assert {k: finding.evidence.get(k) for k in expected} == expected
     if "severity" in case:
         assert {f.severity.value for f in result.findings} == {case["severity"]}
 

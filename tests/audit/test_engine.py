@@ -137,3 +137,26 @@ def test_params_errors_point_into_the_config_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as err:
         run_audit(build(CASE), settings, NOW)
     assert "funnelkit.yaml:5:" in str(err.value) and "<= 3650" in str(err.value)
+
+
+def test_per_funnel_severity_and_enabled_overrides() -> None:
+    case = {
+        "funnels": [
+            {"id": "1", "name": "Продажи", "stages": ["new=Новая"]},
+            {"id": "2", "name": "Сервис", "stages": ["new=Новая"]},
+        ],
+        "deals": [
+            {"id": "a", "history": [["new", -200]]},
+            {"id": "b", "funnel": "2", "history": [["2/new", -200]]},
+        ],
+    }
+    settings = settings_from_data(
+        {
+            "select": ["FK201"],
+            "rules": {
+                "FK201": {"funnels": {"Продажи": {"severity": "info"}, "2": {"enabled": False}}}
+            },
+        }
+    )
+    result = run_audit(build(case), settings, NOW)
+    assert [(f.subject.id, f.severity.value) for f in result.findings] == [("a", "info")]
