@@ -220,6 +220,12 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
         if hit:
             scores[role] += 2.0 if cue.match(outside) else 1.0
             why.setdefault(role, f"funnel name contains «{hit}»")
+    if scores.get(R.PRIMARY_SALES) and len(scores) > 1:
+        # «Повторные продажи», «Продажи партнёрам»: "sales" is the generic word there and the
+        # other cue says which sales; the specific role must outweigh sales-like stages too.
+        for role in scores:
+            if role is not R.PRIMARY_SALES:
+                scores[role] += 2.0
     generic = _GENERIC.match(outside)
     if generic:
         scores[R.PRIMARY_SALES] += 1.0
