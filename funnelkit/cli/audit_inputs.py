@@ -21,13 +21,12 @@ def blueprint_settings(path: Path, snapshot: Snapshot) -> dict[str, Any]:
 
     The CLI does this mapping so the audit never imports the blueprint package.
     """
-    from funnelkit.blueprint.load import load_blueprint
     from funnelkit.blueprint.matching import match_funnels, match_stages
-    from funnelkit.blueprint.state import PortalIds, load_state, state_path
+    from funnelkit.blueprint.state import PortalIds, load_state
+    from funnelkit.cli.plan import load_any
 
-    blueprint = load_blueprint(path)
+    blueprint, state_file = load_any(str(path))
     manifest = snapshot.manifest
-    state_file = state_path(path)
     ids = (
         load_state(state_file).portal(manifest.vendor.value, manifest.domain)
         if state_file.exists()

@@ -47,10 +47,10 @@ def build_portal(
 
         return load_fixture(fixture)
     if blueprint is not None:
-        from funnelkit.blueprint.load import load_blueprint
+        from funnelkit.cli.plan import load_any
         from funnelkit.emulator.healthy import from_blueprint
 
-        loaded = load_blueprint(blueprint)
+        loaded, _ = load_any(str(blueprint))
         return from_blueprint(
             loaded.model_dump(mode="json", by_alias=True), Vendor(vendor.value), deals, seed
         )

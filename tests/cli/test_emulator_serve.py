@@ -70,3 +70,8 @@ def test_fixture_portal_is_served() -> None:
 def test_bad_fault_spec_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     code = run_main(app, ["emulator", "serve", "--faults", "rate=2"])
     assert code == 2 and "--faults" in capsys.readouterr().err
+
+
+def test_bundled_blueprint_portal_is_served() -> None:
+    with serving("--from-blueprint", "000", "--deals", "120", "--name", "clean") as text:
+        assert "clean:" in text and "FUNNELKIT_CLEAN_WEBHOOK=" in text
