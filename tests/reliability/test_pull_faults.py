@@ -28,14 +28,14 @@ VENDORS = [Vendor.BITRIX24, Vendor.AMOCRM]
 DEALS = 300
 
 
-def _busy_seeds(count: int = 8, window: int = 16) -> list[int]:
+def _busy_seeds(count: int = 20, window: int = 6) -> list[int]:
     """Seeds whose first requests draw the most different fault kinds (keeps the test short)."""
 
     def variety(seed: int) -> int:
         plan = FaultPlan(rate=0.1, kinds=KINDS, seed=seed)
         return len({plan.draw("/x") for _ in range(window)} - {None})
 
-    return sorted(range(1, 300), key=lambda seed: -variety(seed))[:count]
+    return sorted(range(1, 2000), key=lambda seed: -variety(seed))[:count]
 
 
 @pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
@@ -58,8 +58,8 @@ def test_pull_under_faults_equals_the_fault_free_pull(
         write_config(tmp_path, running, token_file, timeout=0.25, max_retry_seconds=60)
         # A pull is a few dozen requests: repeat with new seeds until every kind has struck.
         for seed in _busy_seeds():
-            # 10 % of requests fail, of a seeded random kind; the 8th finds its token expired.
-            faults = FaultPlan(rate=0.1, kinds=KINDS, seed=seed, slow_seconds=0.6, expire_after=8)
+            # 10 % of requests fail, of a seeded random kind; the 3rd finds its token expired.
+            faults = FaultPlan(rate=0.1, kinds=KINDS, seed=seed, slow_seconds=0.6, expire_after=3)
             running.server.faults = faults
             target = tmp_path / f"faulty{seed}.snapshot.zip"
             code, _, err = cli(["-q", "pull", "--portal", NAME, "-o", str(target)], capsys)
