@@ -16,7 +16,12 @@ from funnelkit.blueprint.schema import (
     Thresholds,
 )
 from funnelkit.blueprint.state import PortalIds
-from funnelkit.blueprint.vendorrules import is_vendor_stage, nearest_colour, virtual_defaults
+from funnelkit.blueprint.vendorrules import (
+    is_reusable_default,
+    is_vendor_stage,
+    nearest_colour,
+    virtual_defaults,
+)
 from funnelkit.model import (
     Change,
     ChangeOp,
@@ -107,9 +112,25 @@ class Planner:
                 virtual = False
                 owned = spec.key in self.options.ids.created
             reuse = virtual or owned or spec.main or spec.kind is FunnelKind.LEAD
+            reuse = reuse or self._looks_fresh(spec, stages)
             matched = match_stages(self.bp, spec, stages, self.options.ids, self.vendor, reuse)
             out[spec.key] = FunnelMatch(spec, pos, funnel, stages, matched, virtual, owned)
         return out
+
+    def _looks_fresh(self, spec: FunnelSpec, stages: list[Stage]) -> bool:
+        """A funnel whose only stages beside the blueprint's are empty vendor defaults.
+
+        That is what a funnel we created looks like when an apply was killed before it could
+        record the funnel as ours: finish its set-up as for a new one (reuse the defaults).
+        """
+        if spec.main or self.vendor is not Vendor.BITRIX24:
+            return False
+        declared = {norm(n) for s in spec.stages for n in (*s.names.all(), *s.previous_names)}
+        others = [s for s in stages if norm(s.name) not in declared and not s.system]
+        return bool(others) and all(
+            is_reusable_default(self.vendor, spec.kind, s) and not self.count(s.funnel_id, s.id)
+            for s in others
+        )
 
     def matched_ids(self) -> dict[str, str]:
         """`funnel` / `funnel/stage` → vendor id for everything found in the portal."""

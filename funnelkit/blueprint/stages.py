@@ -200,16 +200,29 @@ def _change_semantics(
 def _leftovers(p: Planner, m: FunnelMatch) -> None:
     """Undeclared stages: a new funnel's spare defaults go; a portal's own are only reported."""
     claimed = {s.id for s in m.matched.values()}
-    for stage in m.stages:
-        if stage.id in claimed or is_fixed_stage(p.vendor, stage):
-            continue
-        if stage.system and stage.semantics is not Semantics.PROCESS:
-            continue  # the vendor's own closing stages: required, not ours to report
-        spare = m.virtual or (
-            m.owned
-            and is_reusable_default(p.vendor, m.spec.kind, stage)
-            and p.count(stage.funnel_id, stage.id) == 0
+    left = [
+        s
+        for s in m.stages
+        if s.id not in claimed
+        and not is_fixed_stage(p.vendor, s)
+        and not (s.system and s.semantics is not Semantics.PROCESS)
+    ]
+
+    def unused_default(stage: Stage) -> bool:
+        return is_reusable_default(p.vendor, m.spec.kind, stage) and (
+            p.count(stage.funnel_id, stage.id) == 0
         )
+
+    # A funnel we created keeps its spare defaults only until we clean them up. If an apply
+    # was killed before it could record the funnel as ours, the funnel still shows the
+    # signature of one: nothing undeclared but empty vendor defaults (never the main funnel).
+    ours = (
+        m.virtual
+        or m.owned
+        or (not m.spec.main and bool(left) and all(unused_default(s) for s in left))
+    )
+    for stage in left:
+        spare = m.virtual or (ours and unused_default(stage))
         if spare:
             if stage.system:
                 continue

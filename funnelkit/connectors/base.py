@@ -42,6 +42,15 @@ class PortalSettings(BaseModel):
     burst: int | None = Field(
         default=None, ge=1, le=1000, description="Bitrix24 bucket size (default 50)"
     )
+    concurrency: int = Field(
+        default=4,
+        ge=1,
+        le=16,
+        description=(
+            "Requests a pull keeps in flight at once (Bitrix24); the rate limit still paces "
+            "the total, and the portal advises against many parallel series (bitrix24.md §5.1)"
+        ),
+    )
     timeout: float = Field(default=30.0, gt=0, le=600, description="Per-request timeout, s")
     max_retry_seconds: float = Field(
         default=300.0, gt=0, le=86_400, description="Give up on a request after this long"

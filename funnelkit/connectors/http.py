@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -20,7 +21,7 @@ from tenacity import (
     RetryCallState,
     RetryError,
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_before_delay,
 )
 
@@ -38,12 +39,32 @@ class Transient(Exception):
     """A failure worth another attempt; `retry_after` is the vendor's own advice in seconds."""
 
     def __init__(
-        self, reason: str, retry_after: float | None = None, *, rate_limited: bool = False
+        self,
+        reason: str,
+        retry_after: float | None = None,
+        *,
+        rate_limited: bool = False,
+        ambiguous: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.rate_limited = rate_limited
+        # True when the request may have reached the portal and been carried out (the reply
+        # was lost or cut off): safe to repeat a read, never a write.
+        self.ambiguous = ambiguous
+
+
+_WRITE_VERBS = frozenset({"add", "update", "delete", "set", "move"})
+
+
+def is_write(method: str, http_method: str) -> bool:
+    """Whether a call changes the portal (bitrix24.md: `crm.*.add|update|delete`; REST verbs)."""
+    if "oauth" in method.lower():
+        return False  # token refreshes: amocrm.md §1.1 keeps the old pair valid until used
+    if http_method.upper() in ("PATCH", "PUT", "DELETE") or method.upper().startswith("POST "):
+        return True
+    return method.rsplit(".", 1)[-1].lower() in _WRITE_VERBS
 
 
 Checker = Callable[[str, httpx.Response, Any], None]
@@ -80,6 +101,7 @@ class ApiClient:
         guard_loggers(self._secrets)
         self.requests = 0
         self.retries = 0
+        self._count_lock = threading.Lock()
 
     def add_secret(self, secret: str | None) -> None:
         """Remember one more secret to scrub (e.g. a freshly refreshed token)."""
@@ -102,9 +124,18 @@ class ApiClient:
         params: Any = None,
         headers: dict[str, str] | None = None,
     ) -> Any:
-        """Send one request (retrying transient failures) and return the parsed JSON payload."""
+        """Send one request (retrying transient failures) and return the parsed JSON payload.
+
+        A write is repeated only when the portal surely did not carry it out (refused by
+        its limiter, connection never made); a lost reply would otherwise duplicate it.
+        """
+        write = is_write(method, http_method)
+
+        def worth_retrying(exc: BaseException) -> bool:
+            return isinstance(exc, Transient) and not (write and exc.ambiguous)
+
         retrying = Retrying(
-            retry=retry_if_exception_type(Transient),
+            retry=retry_if_exception(worth_retrying),
             stop=stop_before_delay(self.max_retry_seconds),
             wait=self._wait,
             sleep=self._sleep,
@@ -114,6 +145,14 @@ class ApiClient:
             return retrying(self._once, method, url, http_method, json, data, params, headers or {})
         except RetryError as exc:
             raise self._exhausted(method, exc) from None
+        except Transient as exc:
+            raise ConnectorError(
+                f"{self.vendor} {method}: no reply ({self.redact(exc.reason)}); the portal may "
+                "or may not have made this change",
+                "funnelkit never repeats a change it cannot confirm: re-run the command; it "
+                "re-reads the portal and continues without duplicating anything",
+                method=method,
+            ) from None
 
     def _wait(self, state: RetryCallState) -> float:
         # Exponential backoff with full jitter; written out because tenacity renamed the
@@ -164,16 +203,19 @@ class ApiClient:
         headers: dict[str, str],
     ) -> Any:
         self.bucket.acquire()
-        self.requests += 1
+        with self._count_lock:  # pull chains share this client from several threads
+            self.requests += 1
         try:
             response = self.client.request(
                 http_method, url, json=json, data=data, params=params, headers=headers
             )
         except httpx.TimeoutException as exc:
-            raise Transient(f"timed out ({type(exc).__name__})") from None
+            unsent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+            raise Transient(f"timed out ({type(exc).__name__})", ambiguous=not unsent) from None
         except httpx.TransportError as exc:
             raise Transient(
-                f"connection failed: {self.redact(str(exc)) or type(exc).__name__}"
+                f"connection failed: {self.redact(str(exc)) or type(exc).__name__}",
+                ambiguous=not isinstance(exc, httpx.ConnectError),
             ) from None
         log.debug("%s %s -> HTTP %d", self.vendor, method, response.status_code)
         if response.is_redirect:
@@ -209,8 +251,12 @@ class ApiClient:
             pass
         status = response.status_code
         if status < 400 or status == 429 or status >= 500:
-            # A cut-off or HTML body from a proxy under load (bitrix24.md §17.17): try again.
-            raise Transient(f"HTTP {status} with a truncated or non-JSON body")
+            # A cut-off or HTML body from a proxy under load (bitrix24.md §17.17): try again
+            # (a read; a write may have happened, unless the limiter refused it outright).
+            raise Transient(
+                f"HTTP {status} with a truncated or non-JSON body",
+                ambiguous=status not in (429, 503),
+            )
         return self._non_json_error(method, status)
 
     def _non_json_error(self, method: str, status: int) -> Any:
@@ -245,7 +291,11 @@ class ApiClient:
                 f"{where}: HTTP 429", retry_after_seconds(response, payload), rate_limited=True
             )
         if status >= 500:
-            raise Transient(f"{where}: HTTP {status}", retry_after_seconds(response, payload))
+            raise Transient(
+                f"{where}: HTTP {status}",
+                retry_after_seconds(response, payload),
+                ambiguous=status != 503,  # 503 is the limiter refusing (bitrix24.md §5)
+            )
         if status in (401, 403):
             raise AuthError(
                 f"{where}: access refused (HTTP {status})",
@@ -260,4 +310,12 @@ class ApiClient:
         )
 
 
-__all__ = ["NO_BODY", "ApiClient", "Checker", "ClientBucket", "Transient", "retry_after_seconds"]
+__all__ = [
+    "NO_BODY",
+    "ApiClient",
+    "Checker",
+    "ClientBucket",
+    "Transient",
+    "is_write",
+    "retry_after_seconds",
+]

@@ -116,21 +116,11 @@ def _spawn_apply(case_dir: Path, blueprint: Path, env: dict[str, str]) -> subpro
     )
 
 
-LEFT_DEFAULTS = pytest.mark.xfail(
-    strict=True,
-    reason="bitrix24: a SIGKILL anywhere between crm.category.add and the last crm.status.delete "
-    "of the stages Bitrix24 creates with a category loses the state file (blueprint/state.py is "
-    "saved only in apply's `finally`, once); the re-run adopts the category by name but treats "
-    "its remaining default stages (New, Document preparation, ..., Deal won/lost) as the "
-    "portal's own and keeps them (blueprint/stages.py `_leftovers` drops spare defaults only "
-    "when the funnel is `owned`, i.e. in PortalIds.created), so the funnel ends with extra "
-    "process/success/failure stages that an undisturbed apply reuses or deletes",
-)
 # Bitrix24 writes: 1-2 crm.category.add, 3 crm.status.add, 4-11 renames, 12-20 deletes of the
 # unused default stages; amoCRM: 1-2 pipelines with their statuses, 3 a status, 4 a rename.
 KILLS = [
-    pytest.param(Vendor.BITRIX24, 1, marks=LEFT_DEFAULTS, id="bitrix24-1"),
-    pytest.param(Vendor.BITRIX24, 11, marks=LEFT_DEFAULTS, id="bitrix24-11"),
+    pytest.param(Vendor.BITRIX24, 1, id="bitrix24-1"),
+    pytest.param(Vendor.BITRIX24, 11, id="bitrix24-11"),
     pytest.param(Vendor.BITRIX24, 20, id="bitrix24-20"),
     pytest.param(Vendor.AMOCRM, 1, id="amocrm-1"),
     pytest.param(Vendor.AMOCRM, 3, id="amocrm-3"),
@@ -177,14 +167,6 @@ def test_apply_killed_mid_request_then_rerun_converges(
         assert got == want, f"after kill at write {kill_at}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="both vendors: connectors/http.py ApiClient.call retries every Transient, including "
-    "an httpx read timeout on a non-idempotent write (crm.category.add, POST "
-    "/api/v4/leads/pipelines); the portal carries out the first request after the client gave "
-    "up, the retry creates a second funnel «Партнёры». Writes should not be retried after a "
-    "read timeout (or should look the object up by name before retrying)",
-)
 @pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_write_answered_after_the_client_timeout_is_not_doubled(
     vendor: Vendor,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -86,6 +87,7 @@ class Bitrix24Client:
         self.wall = wall
         self.sleep = sleep
         self.blocked: dict[str, float] = {}
+        self._refresh_lock = threading.Lock()
         self.server_time: float | None = None  # `time.start` of the latest answer (§2.2)
         self.operating: dict[str, tuple[float, float | None]] = {}
         for secret in auth.secrets():
@@ -94,13 +96,16 @@ class Bitrix24Client:
     def call(self, method: str, params: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """One method call; the full envelope (`result`, `total`, `time`, …)."""
         self._wait_if_blocked(method)
-        body = {**(params or {}), **self.auth.params()}
+        sent = self.auth.params()
         try:
-            payload = self._post(method, body)
+            payload = self._post(method, {**(params or {}), **sent})
         except ExpiredToken:
             if not self.auth.can_refresh():
                 raise
-            self.auth.refresh(self.api)
+            # §17.11: serialise refreshes; a chain that lost the race reuses the new token.
+            with self._refresh_lock:
+                if self.auth.params() == sent:
+                    self.auth.refresh(self.api)
             payload = self._post(method, {**(params or {}), **self.auth.params()})
         except OperationTimeLimit as exc:
             raise self._blocked_error(method, exc) from None

@@ -114,7 +114,13 @@ class Bitrix24Connector:
 
     def pull(self, scope: PullScope, progress: Progress) -> Snapshot:
         """Read the portal into a snapshot."""
-        got = read_tables(self.client, scope, progress, max_wait=self.settings.max_retry_seconds)
+        got = read_tables(
+            self.client,
+            scope,
+            progress,
+            max_wait=self.settings.max_retry_seconds,
+            concurrency=self.settings.concurrency,
+        )
         return self.assemble(scope, got)
 
     def assemble(

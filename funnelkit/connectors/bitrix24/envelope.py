@@ -94,5 +94,5 @@ def check(method: str, response: httpx.Response, payload: Any) -> None:
             rate_limited=True,
         )
     if response.status_code >= 500 and upper not in ("PORTAL_DELETED",):
-        raise Transient(f"{VENDOR} {method}: HTTP {response.status_code} {code}")
+        raise Transient(f"{VENDOR} {method}: HTTP {response.status_code} {code}", ambiguous=True)
     raise to_error(method, code, description, response.status_code)

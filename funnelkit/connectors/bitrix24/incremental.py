@@ -160,6 +160,7 @@ def pull_incremental(connector: Bitrix24Connector, old: Snapshot, progress: Prog
         cursors=_cursors(old, scope),
         tables=tables,
         extra=counts,
+        concurrency=connector.settings.concurrency,
     )
     gone = _deleted(connector, got.first, wanted)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import replace
 from typing import Any
 
 from funnelkit.connectors.bitrix24.mapping import (
@@ -148,3 +149,26 @@ def task(row: Row) -> Activity:
         completed_at=ts(row, "closedDate", "CLOSED_DATE") if done else None,
         subject=str(get(row, "title", "TITLE") or ""),
     )
+
+
+def rechain(
+    rows: Iterable[StageTransition], last: MutableMapping[str, Position]
+) -> list[StageTransition]:
+    """Join one id range's transitions (mapped on their own) to the ranges before it.
+
+    A row with no stage left is its deal's first in the range; if an earlier range (or an
+    earlier pull) saw the deal, that position is the stage left, and the kind follows the
+    same rules as `transitions`: a known position is never CREATED.
+    """
+    out: list[StageTransition] = []
+    for row in rows:
+        before = last.get(row.deal_id) if row.from_stage_id is None else None
+        if before is not None:
+            kind = row.kind
+            if kind is not TransitionKind.FUNNEL_CHANGED:
+                moved = before[0] != row.funnel_id
+                kind = TransitionKind.FUNNEL_CHANGED if moved else TransitionKind.MOVED
+            row = replace(row, from_stage_id=before[1], from_funnel_id=before[0], kind=kind)
+        out.append(row)
+        last[row.deal_id] = (row.funnel_id, row.to_stage_id)
+    return out

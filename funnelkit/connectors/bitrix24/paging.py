@@ -78,13 +78,18 @@ class Cursor:
     rows: int = 0
 
 
-def _commands(cursor: Cursor) -> dict[str, str]:
+def need(cursor: Cursor) -> int:
+    """Commands the next batch gives this chain: no more than its id range can fill."""
+    if cursor.max_id is None:
+        return MAX_BATCH
+    # Each full page spans at least 50 ids, so this never falls short of the pages left.
+    return max(1, min(MAX_BATCH, math.ceil((cursor.max_id - cursor.after) / PAGE)))
+
+
+def _commands(cursor: Cursor, prefix: str = "", count: int | None = None) -> dict[str, str]:
     """Chained keyset commands p0..pN: each starts after the last id of the one before."""
     spec = cursor.spec
-    count = MAX_BATCH
-    if cursor.max_id is not None:  # no more commands than the id range can fill
-        count = max(1, min(MAX_BATCH, math.ceil((cursor.max_id - cursor.after) / PAGE)))
-    names = [f"p{i}" for i in range(count)]
+    names = [f"{prefix}p{i}" for i in range(need(cursor) if count is None else count)]
     return {
         name: command(
             spec.method,
@@ -94,17 +99,44 @@ def _commands(cursor: Cursor) -> dict[str, str]:
     }
 
 
-def step(
-    client: Bitrix24Client, cursor: Cursor, sink: Callable[[list[dict[str, Any]]], None]
-) -> None:
+Sink = Callable[[list[dict[str, Any]]], None]
+
+
+def step(client: Bitrix24Client, cursor: Cursor, sink: Sink) -> None:
     """Read up to 2,500 more rows into `sink`; rows are handed over before an error is raised."""
+    step_group(client, [(cursor, sink)])
+
+
+def step_group(client: Bitrix24Client, members: list[tuple[Cursor, Sink]]) -> None:
+    """One batch carrying the next commands of several chains (their tails share a request).
+
+    Every chain's rows are handed over before the first failure among them is raised.
+    """
+    prefixes = [f"c{k}" if len(members) > 1 else "" for k in range(len(members))]
+    parts = [
+        _commands(cursor, prefix) for (cursor, _), prefix in zip(members, prefixes, strict=True)
+    ]
+    if sum(map(len, parts)) > MAX_BATCH:
+        raise ValueError(f"a batch holds at most {MAX_BATCH} commands")
+    batch = client.batch({name: cmd for part in parts for name, cmd in part.items()})
+    failure: Exception | None = None
+    for (cursor, sink), names in zip(members, parts, strict=True):
+        try:
+            _take(client, batch, cursor, list(names), sink)
+        except Exception as exc:  # re-raised below, once every chain has its rows
+            failure = failure or exc
+    if failure is not None:
+        raise failure
+
+
+def _take(
+    client: Bitrix24Client, batch: BatchResult, cursor: Cursor, names: list[str], sink: Sink
+) -> None:
     spec = cursor.spec
-    commands = _commands(cursor)
-    batch = client.batch(commands)
     taken: list[dict[str, Any]] = []
     failed: str | None = None
     last = cursor.after
-    for name in commands:
+    for name in names:
         if name in batch.errors or name not in batch.result:
             failed = name
             break
@@ -162,3 +194,31 @@ def _desc_params(cursor: Cursor) -> dict[str, Any]:
     params = cursor.spec.params(0, cursor.extra, desc=True)
     params["select"] = [cursor.spec.id_field]
     return params
+
+
+PART_IDS = MAX_BATCH * PAGE  # parts are whole batches of ids, so dense ids cost no extra request
+MIN_PART_UNITS = 4  # a part worth fewer batches than this is not worth its extra partial batch
+
+
+def split(cursor: Cursor, parts: int) -> list[Cursor]:
+    """Cut one keyset read into up to `parts` disjoint `>ID`/`<=ID` ranges read side by side.
+
+    Every range but the last ends at a bound of its own; the last keeps the cursor's own end,
+    so a range holds each id once and the union is the whole table. Each range may end in
+    a partial batch, so only big tables are cut.
+    """
+    if parts <= 1 or cursor.done or cursor.max_id is None:
+        return [cursor]
+    units = math.ceil((cursor.max_id - cursor.after) / PART_IDS)
+    count = min(parts, units // MIN_PART_UNITS)
+    if count <= 1:
+        return [cursor]
+    width = math.ceil(units / count) * PART_IDS
+    out: list[Cursor] = []
+    lower = cursor.after
+    while lower + width < cursor.max_id:
+        bound = {**cursor.extra, f"<={cursor.spec.id_field}": lower + width}
+        out.append(Cursor(cursor.spec, extra=bound, after=lower, max_id=lower + width))
+        lower += width
+    out.append(Cursor(cursor.spec, extra=cursor.extra, after=lower, max_id=cursor.max_id))
+    return out

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from funnelkit.connectors.base import Progress, PullScope
-from funnelkit.connectors.bitrix24 import mapping, mapping_events, specs
+from funnelkit.connectors.bitrix24 import mapping, parallel, specs
 from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client
-from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
+from funnelkit.connectors.bitrix24.jobs import run_jobs
 from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec, apply_max_ids, max_id_commands
 from funnelkit.connectors.bitrix24.structure import read_structure
 from funnelkit.model import (
@@ -66,25 +66,6 @@ def scope_filters(scope: PullScope) -> dict[str, dict[str, Any]]:
         for name in ("deal_history", "lead_history"):
             out.setdefault(name, {})[">=CREATED_TIME"] = mapping.wire_time(scope.since)
     return out
-
-
-def _sinks(tables: Tables) -> dict[str, Callable[[list[dict[str, Any]]], None]]:
-    def history(lead: bool) -> Callable[[list[dict[str, Any]]], None]:
-        return lambda rows: tables.transitions.extend(
-            mapping_events.transitions(rows, lead=lead, last=tables.positions)
-        )
-
-    return {
-        "users": lambda rows: tables.users.extend(map(mapping.user, rows)),
-        "deals": lambda rows: tables.deals.extend(map(mapping.deal, rows)),
-        "leads": lambda rows: tables.deals.extend(map(mapping.lead, rows)),
-        "deal_history": history(False),
-        "lead_history": history(True),
-        "activities": lambda rows: tables.activities.extend(map(mapping_events.activity, rows)),
-        "tasks": lambda rows: tables.activities.extend(map(mapping_events.task, rows)),
-        "contacts": lambda rows: tables.contacts.extend(map(mapping.contact, rows)),
-        "companies": lambda rows: tables.companies.extend(map(mapping.company, rows)),
-    }
 
 
 def plan_specs(scope: PullScope) -> tuple[list[ListSpec], dict[DataSet, DataStatus]]:
@@ -241,6 +222,7 @@ def read_tables(
     cursors: list[Cursor] | None = None,
     tables: Tables | None = None,
     extra: dict[str, str] | None = None,
+    concurrency: int = 1,
 ) -> PullResult:
     """Structure + every scoped table (or the given cursors, for incremental pulls)."""
     chosen, statuses = plan_specs(scope)
@@ -255,9 +237,16 @@ def read_tables(
     started_at = int(client.server_time if client.server_time is not None else client.wall())
     statuses.update(unavailable_from(client, apply_max_ids(cursors, first), cursors))
     tables = tables or Tables()
-    sinks = _sinks(tables)
-    jobs = [Job(cursor, sinks[cursor.spec.entity]) for cursor in cursors]
-    run_jobs(client, jobs, progress, max_wait=max_wait, sleep=client.sleep)
+    parts = parallel.plan_parts(cursors, concurrency)
+    run_jobs(
+        client,
+        parallel.jobs_of(parts),
+        progress,
+        max_wait=max_wait,
+        sleep=client.sleep,
+        concurrency=concurrency,
+    )
+    parallel.collect(tables, parts)
     # History is read on by id next time; other tables by modification date (incremental.py).
-    last_ids = {c.spec.entity: c.after for c in cursors if c.spec.entity.endswith("_history")}
+    last_ids = parallel.last_ids(parts)
     return PullResult(tables, statuses, funnels, stages, fields, last_ids, started_at, first)
