@@ -10,6 +10,8 @@ import argparse
 import dataclasses
 import json
 import time
+from pathlib import Path
+from typing import Any
 
 from bench.common import HERE, Result, machine, markdown
 
@@ -55,15 +57,50 @@ def main() -> None:
         from bench.audit_scale import audit_benchmark
 
         results += audit_benchmark([2_000, 10_000] if small else [10_000, 100_000, 1_000_000])
-    title = f"funnelkit benchmarks — {time.strftime('%Y-%m-%d', time.gmtime())}"
-    text = markdown(results, title) + f"\nMachine: {machine()}\n"
-    print(text)
-    if not small:
-        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
-        (HERE / "results.json").write_text(
-            json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2),
-            encoding="utf-8",
-        )
+    stamp = {
+        "commit": commit(),
+        "date": time.strftime("%Y-%m-%d", time.gmtime()),
+        "machine": machine(),
+    }
+    print(markdown(results, "funnelkit benchmarks (this run)"))
+    if small:
+        return
+    # Merge into the recorded results: a run replaces the benchmarks it ran, keeps the rest.
+    store = HERE / "results.json"
+    kept = [r for r in _load(store) if r["bench"] not in {x.bench for x in results}]
+    rows = kept + [{**dataclasses.asdict(r), **stamp} for r in results]
+    store.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
+    (HERE / "RESULTS.md").write_text(render_recorded(rows), encoding="utf-8")
+
+
+def _load(path: Path) -> list[dict[str, Any]]:
+    try:
+        rows = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [r for r in rows if isinstance(r, dict) and "commit" in r]
+
+
+def commit() -> str:
+    """The commit the numbers belong to (with `+dirty` for uncommitted changes)."""
+    import subprocess
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], capture_output=True, text=True, cwd=HERE, check=False)
+        return done.stdout.strip()
+
+    head = git("rev-parse", "--short", "HEAD") or "unknown"
+    return head + ("+dirty" if git("status", "--porcelain", "--", "funnelkit", "bench") else "")
+
+
+def render_recorded(rows: list[dict[str, Any]]) -> str:
+    """RESULTS.md: every recorded benchmark with the commit, date and machine it ran on."""
+    results = [Result(r["bench"], r["subject"], r["figures"]) for r in rows]
+    text = markdown(results, "funnelkit benchmarks")
+    runs = sorted({(r["bench"], r["commit"], r["date"], r["machine"]) for r in rows})
+    lines = ["", "Produced by `python -m bench`; each benchmark as last run:", ""]
+    lines += [f"- {b}: commit `{c}`, {d}, {m}" for b, c, d, m in runs]
+    return text + "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
