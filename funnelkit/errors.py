@@ -5,7 +5,6 @@
     │   ├── ConfigError                     funnelkit.yaml / funnelkit-ignore.yaml
     │   ├── BlueprintError                  blueprint YAML
     │   └── SnapshotError                   snapshot file (truncated, future schema, junk)
-    ├── NotAvailableError                   exit 2: a command that is not built yet
     ├── ConnectorError(method)              exit 3: vendor API, network
     │   ├── AuthError                       wrong webhook / token, expired refresh token
     │   ├── RateLimitError                  the vendor kept refusing past our patience
@@ -53,12 +52,6 @@ class BlueprintError(InputError):
 
 class SnapshotError(InputError):
     """A snapshot that cannot be read."""
-
-
-class NotAvailableError(FunnelkitError):
-    """A command that exists in the interface but is not built yet."""
-
-    exit_code = 2
 
 
 class ConnectorError(FunnelkitError):

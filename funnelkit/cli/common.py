@@ -159,16 +159,6 @@ def confirm(state: AppState, question: str, yes: bool) -> None:
         raise UnsafePlanError("declined: nothing was changed")
 
 
-def not_available(what: str) -> None:
-    """Commands whose issue is not finished say so honestly (exit 2)."""
-    from funnelkit.errors import NotAvailableError
-
-    raise NotAvailableError(
-        f"`funnelkit {what}` is not available yet in this version",
-        hint="see README: What works today",
-    )
-
-
 def _print_error(exc: FunnelkitError) -> None:
     from rich.console import Console
 

@@ -72,13 +72,7 @@ _BUILDERS: dict[SchemaName, Callable[[], dict[str, Any]]] = {
 
 def schema(name: Annotated[SchemaName, typer.Argument(help="Which file format")]) -> None:
     """Print the JSON Schema of a file format."""
-    try:
-        document = _BUILDERS[name]()
-    except (ImportError, AttributeError):
-        from funnelkit.cli.common import not_available
-
-        not_available(f"schema {name.value}")
-        return
+    document = _BUILDERS[name]()
     typer.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
 
 
