@@ -11,12 +11,9 @@ import typer
 from funnelkit import __version__
 from funnelkit.cli import commands
 from funnelkit.cli.common import AppState, Lang, run_main
+from funnelkit.errors import EXIT_CODES
 
-EXIT_CODES_HELP = """Exit codes: 0 success / nothing found; 1 findings at or above --fail-on,
-drift, or pending changes with plan --exit-code; 2 usage, config or input error; 3 vendor API,
-network or authentication error; 4 refused for safety (unsafe change without --force, plan
-checksum mismatch, confirmation declined); 5 apply failed part-way (re-run continues);
-70 internal error (re-run with --debug)."""
+EXIT_CODES_HELP = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES) + "."
 
 app = typer.Typer(
     name="funnelkit",
