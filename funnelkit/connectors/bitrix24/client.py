@@ -88,6 +88,7 @@ class Bitrix24Client:
         self.sleep = sleep
         self.blocked: dict[str, float] = {}
         self._refresh_lock = threading.Lock()
+        self._clock_ref: tuple[float, float] | None = None  # (first server start, local wall)
         self.server_time: float | None = None  # `time.start` of the latest answer (§2.2)
         self.operating: dict[str, tuple[float, float | None]] = {}
         for secret in auth.secrets():
@@ -158,6 +159,7 @@ class Bitrix24Client:
         start = block.get("start")
         if isinstance(start, int | float):
             self.server_time = float(start)
+            self._clock_ref = self._clock_ref or (float(start), self.wall())
         try:
             operating = float(block["operating"] or 0.0)
         except (KeyError, TypeError, ValueError):
@@ -167,12 +169,26 @@ class Bitrix24Client:
         # cannot stretch or skip the pause (§2.2: reset_at is a server unix time).
         wait: float | None = None
         if isinstance(reset, int | float) and isinstance(start, int | float):
-            wait = max(0.0, float(reset) - float(start))
+            wait = max(0.0, float(reset) - float(start)) / self._clock_rate(float(start))
         key = method.lower()
         self.operating[key] = (operating, None if wait is None else self.wall() + wait)
         if operating >= OPERATING_LIMIT * OPERATING_SOFT:
             # Pause this method before the portal blocks it; other entities go on meanwhile.
             self.blocked[key] = self.wall() + (BLOCK_FALLBACK if wait is None else wait)
+
+    def _clock_rate(self, start: float) -> float:
+        """Server seconds per local second, so a pause lasts until the *server's* reset time.
+
+        A real portal's clock runs at 1 (skew aside); a test portal on a scaled clock runs faster,
+        and its `operating_reset_at` comes round sooner in local time. Never below 1.
+        """
+        if self._clock_ref is None:
+            return 1.0
+        first, at = self._clock_ref
+        local = self.wall() - at
+        if local < 1.0:
+            return 1.0
+        return min(1000.0, max(1.0, (start - first) / local))
 
     def _blocked_error(self, method: str, exc: OperationTimeLimit) -> OperationTimeLimit:
         seen = self.operating.get(method.lower(), (0.0, None))[1]
