@@ -17,7 +17,7 @@ ALLOWED_THIRD_PARTY = {
     "funnelkit.model": {"pydantic"},
     "funnelkit.audit": {"pydantic", "numpy"},
     "funnelkit.names": {"snowballstemmer", "pymorphy3"},
-    "funnelkit.store": {"pydantic", "pyarrow"},
+    "funnelkit.store": {"pydantic", "pyarrow", "numpy"},
     "funnelkit.emulator": {"pydantic", "numpy", "yaml"},
     "funnelkit.blueprint": {"pydantic", "yaml"},
     "funnelkit.connectors": {"pydantic", "httpx", "tenacity"},

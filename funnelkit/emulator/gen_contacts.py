@@ -7,11 +7,11 @@ import numpy as np
 from funnelkit.emulator.gen_activity import ActivityColumns
 from funnelkit.emulator.gen_data import sample
 from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_fast import rows
 from funnelkit.emulator.gen_ids import Ids, last_interaction, nullable, obj
 from funnelkit.emulator.gen_people import People, company_name
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Company, Contact, Vendor
+from funnelkit.model.build import rows
 
 NEVER = np.iinfo(np.int64).max
 

@@ -7,7 +7,6 @@ import numpy as np
 from funnelkit.emulator.gen_activity import ActivityColumns, DealFacts
 from funnelkit.emulator.gen_data import sample
 from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_fast import const, rows
 from funnelkit.emulator.gen_ids import Ids, last_interaction, nullable, obj
 from funnelkit.emulator.gen_layout import LOST
 from funnelkit.emulator.gen_names import DEAL_SOURCES
@@ -15,6 +14,7 @@ from funnelkit.emulator.gen_paths import Compiled
 from funnelkit.emulator.gen_people import People, company_name
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Deal, EntityKind
+from funnelkit.model.build import const, rows
 
 
 def _products(

@@ -9,7 +9,6 @@ import numpy as np
 
 from funnelkit.emulator.gen_activity import KINDS, TASK, ActivityColumns
 from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_fast import const, rows
 from funnelkit.emulator.gen_ids import Ids, nullable, obj
 from funnelkit.emulator.gen_names import TASK_SUBJECTS
 from funnelkit.emulator.gen_paths import Compiled
@@ -24,6 +23,7 @@ from funnelkit.model import (
     TransitionKind,
     Vendor,
 )
+from funnelkit.model.build import const, rows
 
 SUBJECTS = {"call": "Звонок клиенту", "email": "Письмо клиенту", "meeting": "Встреча с клиентом"}
 

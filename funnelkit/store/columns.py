@@ -12,12 +12,13 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from enum import Enum
 from typing import Any
 
 from funnelkit.model import ROW_TYPES
 from funnelkit.model import rows as row_module
+from funnelkit.model.build import const, rows
 
 # field kinds: str, int, float, bool, strs (tuple[str, ...]), or an Enum class
 Kind = str | type[Enum]
@@ -78,22 +79,22 @@ def from_columns(
     if count == 0:
         return []
     shared = interner or Interner()
-    ordered: list[list[Any]] = []
-    for name, kind, _nullable in table_fields(table):
+    built: dict[str, Any] = {}
+    for name, kind, _ in table_fields(table):
         values = columns.get(name)
         if values is None:
-            default = _default_of(cls, name)
-            values = [default] * count
+            built[name] = const(_default_of(cls, name))
         elif isinstance(kind, type):
-            convert: Callable[[Any], Any] = kind
             lookup = {member.value: member for member in kind}
-            values = [None if v is None else lookup.get(v) or convert(v) for v in values]
+            built[name] = [None if v is None else lookup.get(v) or kind(v) for v in values]
         elif kind == "strs":
-            values = [tuple(v) if v else () for v in values]
-        elif kind == "str" and (name == "id" or name.endswith("_id")):
-            values = shared.many(values)
-        ordered.append(values)
-    return [cls(*vals) for vals in zip(*ordered, strict=True)]
+            built[name] = [tuple(v) if v else () for v in values]
+        elif kind == "str" and (name.endswith("_id") or (name == "id" and table == "deals")):
+            # deal ids are shared by every row that points at the deal; other ids are unique
+            built[name] = shared.many(values)
+        else:
+            built[name] = values
+    return rows(cls, count, built)
 
 
 def _default_of(cls: type, name: str) -> Any:

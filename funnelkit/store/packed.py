@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
@@ -73,14 +74,16 @@ def table_to_parquet(table: str, rows: Any) -> bytes:
 
 def _column_values(column: pa.ChunkedArray[Any]) -> list[Any]:
     """A column as Python values; dictionary columns share one str per distinct value."""
-    if pa.types.is_dictionary(column.type):
-        out: list[Any] = []
-        for raw in column.chunks:
-            chunk = typing.cast("pa.DictionaryArray[Any, Any]", raw)
-            values = chunk.dictionary.to_pylist()
-            out.extend(None if i is None else values[i] for i in chunk.indices.to_pylist())
-        return out
-    return column.to_pylist()
+    if not pa.types.is_dictionary(column.type):
+        return column.to_pylist()
+    out: list[Any] = []
+    for raw in column.chunks:
+        chunk = typing.cast("pa.DictionaryArray[Any, Any]", raw)
+        values = chunk.dictionary.to_pylist()
+        lookup = np.array([*values, None], dtype=object)  # last slot: null
+        indices = chunk.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
+        out.extend(lookup[indices].tolist())
+    return out
 
 
 def table_from_parquet(table: str, data: bytes, interner: Interner) -> list[Any]:

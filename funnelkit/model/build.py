@@ -1,5 +1,7 @@
 """Build millions of frozen slotted rows without paying for their generated `__init__`.
 
+Used wherever rows are made in bulk: the snapshot loader and the portal generator.
+
 A frozen dataclass's `__init__` sets each field through `object.__setattr__`, a few
 microseconds per row; five million history rows would spend most of the generator's
 budget there. Writing each slot with its member descriptor, one C-level `map` per
