@@ -103,11 +103,24 @@ _UI: dict[str, tuple[str, str, str]] = {
     "warnings": ("Warnings", "Предупреждения", "Попередження"),
     "refusals": ("Refused", "Отказано", "Відмовлено"),
     "info": ("info", "инфо", "інфо"),
+    "kind_deal": ("deal", "сделка", "угода"),
+    "kind_lead": ("lead", "лид", "лід"),
+    "kind_contact": ("contact", "контакт", "контакт"),
+    "kind_task": ("task", "задача", "задача"),
+    "kind_user": ("manager", "менеджер", "менеджер"),
+    "kind_field": ("field", "поле", "поле"),
+    "kind_portal": ("portal", "портал", "портал"),
     "low": ("low", "низкая", "низька"),
     "medium": ("medium", "средняя", "середня"),
     "high": ("high", "высокая", "висока"),
     "critical": ("critical", "критическая", "критична"),
 }
+
+
+def kind(name: str, lang: str) -> str:
+    """An entity kind (deal, contact, …) in `lang`; unknown kinds as they are."""
+    key = f"kind_{name}"
+    return t(key, lang) if key in _UI else name
 
 
 def t(key: str, lang: str) -> str:
