@@ -190,10 +190,15 @@ class Bitrix24Client:
             return 1.0
         return min(1000.0, max(1.0, (start - first) / local))
 
-    def _blocked_error(self, method: str, exc: OperationTimeLimit) -> OperationTimeLimit:
+    def pause(self, method: str) -> float:
+        """Mark a method the portal refused with OPERATION_TIME_LIMIT; returns when it may go on."""
         seen = self.operating.get(method.lower(), (0.0, None))[1]
         until = seen if seen and seen > self.wall() else self.wall() + BLOCK_FALLBACK
         self.blocked[method.lower()] = until
+        return until
+
+    def _blocked_error(self, method: str, exc: OperationTimeLimit) -> OperationTimeLimit:
+        until = self.pause(method)
         return OperationTimeLimit(exc.message, exc.hint, method=method, reset_at=until)
 
     def blocked_until(self, method: str) -> float | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from funnelkit.connectors.bitrix24 import mapping, mapping_events
+from funnelkit.connectors.bitrix24 import mapping, mapping_events, paging
 from funnelkit.connectors.bitrix24.jobs import Job
-from funnelkit.connectors.bitrix24.paging import Cursor, split
+from funnelkit.connectors.bitrix24.paging import Cursor
 
 if TYPE_CHECKING:
     from funnelkit.connectors.bitrix24.pull import Tables
@@ -49,8 +50,25 @@ class Part:
 
 
 def plan_parts(cursors: list[Cursor], concurrency: int) -> list[Part]:
-    """Every cursor cut into id ranges (big tables only), in table then id order."""
-    return [Part(piece) for cursor in cursors for piece in split(cursor, concurrency)]
+    """Every cursor cut into id ranges, in table then id order.
+
+    Ranges aim at an equal share of all the batches, so only a table longer than its share
+    (the one the pull would otherwise wait for) is cut: each cut may cost a partial batch.
+    """
+    units = [_units(c) for c in cursors]
+    share = max(paging.MIN_PART_UNITS, math.ceil(sum(units) / max(1, concurrency)))
+    return [
+        Part(piece)
+        for cursor, size in zip(cursors, units, strict=True)
+        for piece in paging.split(cursor, min(concurrency, math.ceil(size / share)))
+    ]
+
+
+def _units(cursor: Cursor) -> int:
+    """Batches' worth of ids left in a cursor (0 when done or unknown)."""
+    if cursor.done or cursor.max_id is None:
+        return 0
+    return math.ceil(max(0, cursor.max_id - cursor.after) / paging.PART_IDS)
 
 
 def jobs_of(parts: list[Part]) -> list[Job]:

@@ -117,6 +117,11 @@ def unavailable_from(
         if found is None:
             continue
         code, description = found
+        if code.upper() == "OPERATION_TIME_LIMIT":
+            # §5.2: the method is paused, not forbidden; its chain starts once it may go on,
+            # without a known highest id (the bar has no total, the batches stay full).
+            client.pause(cursor.spec.method)
+            continue
         if code.upper() not in _SCOPE_CODES:
             from funnelkit.connectors.bitrix24.envelope import to_error
 

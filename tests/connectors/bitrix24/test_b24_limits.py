@@ -106,3 +106,20 @@ def test_operating_near_the_limit_slows_the_method_down() -> None:
     # Paused once between the two batches, for operating_reset_at - start of the answer.
     assert slept == [pytest.approx(100.0)]
     assert client.blocked_until("crm.contact.list") is not None  # still near the limit
+
+
+def test_pause_follows_a_faster_server_clock() -> None:
+    # A test portal on a clock 20x faster: its reset time comes round 20x sooner locally.
+    now: list[float] = [5000.0]
+    client = _client(now, [])
+    client._watch("crm.deal.list", {"start": 1000.0, "operating": 1.0})
+    now[0] += 10.0  # ten local seconds, two hundred server seconds
+    block = {"start": 1200.0, "operating": 450.0, "operating_reset_at": 1600}
+    client._watch("crm.deal.list", block)
+    assert client.blocked_until("crm.deal.list") == pytest.approx(now[0] + 400 / 20)
+    # A server clock at the local pace (a real portal) keeps the whole pause.
+    real = _client(now, [])
+    real._watch("crm.deal.list", {"start": 1000.0, "operating": 1.0})
+    now[0] += 10.0
+    real._watch("crm.deal.list", {**block, "start": 1010.0, "operating_reset_at": 1410})
+    assert real.blocked_until("crm.deal.list") == pytest.approx(now[0] + 400)

@@ -13,8 +13,9 @@ from tests.connectors.bitrix24.test_b24_pull import assert_equal_to_state
 
 
 def test_pull_survives_injected_faults() -> None:
-    state = build_state(deals=400, leads=40, seed=7)
-    faults = FaultPlan(rate=0.25, kinds=("503", "reset", "truncate"), seed=11)
+    # Big enough for a dozen requests: tables' last batches share requests (jobs._pack).
+    state = build_state(deals=3000, leads=100, seed=7)
+    faults = FaultPlan(rate=0.3, kinds=("503", "reset", "truncate"), seed=11)
     with running(state, faults=faults) as portal:
         connector = portal.connector()
         snap = connector.pull(PullScope(), NullProgress())
@@ -31,7 +32,7 @@ def test_pull_obeys_the_portal_bucket() -> None:
     with running(state, scale=4.0, rate_limit=True) as portal:
         portal.settings = portal.settings.model_copy(update={"max_retry_seconds": 60})
         connector = portal.connector()
-        for _ in range(6):
+        for _ in range(40):  # 3 requests a pull: the tables share one batch
             snap = connector.pull(PullScope(), NullProgress())
             assert_equal_to_state(snap, state)
         connector.close()
@@ -44,7 +45,7 @@ def test_client_pacing_matching_the_portal_never_trips_it() -> None:
         # The portal drains 8/s with a bucket of 50; the client paces itself the same way.
         portal.settings = portal.settings.model_copy(update={"rate_limit": 7.5, "burst": 48})
         connector = portal.connector()
-        for _ in range(6):
+        for _ in range(40):  # 3 requests a pull: the tables share one batch
             connector.pull(PullScope(), NullProgress())
         connector.close()
     assert connector.api.retries == 0
