@@ -20,6 +20,7 @@ def _environment() -> Environment:
     )
     env.globals.update(
         t=i18n.t,
+        kind=i18n.kind,
         when=i18n.when,
         number=i18n.number,
         percent=i18n.percent,

@@ -79,3 +79,9 @@ def test_markdown_escapes_pipes() -> None:
     doc = document()
     doc["findings"][0]["message"] = "a | b"
     assert "a \\| b" in render(doc, "markdown", "en")
+
+
+def test_html_names_entity_kinds_in_the_language() -> None:
+    doc = document("ru")
+    doc["findings"][0]["subject"]["kind"] = "deal"
+    assert "сделка" in render(doc, "html", "ru")
