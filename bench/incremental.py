@@ -23,6 +23,8 @@ def mutate(state: PortalState, changed: float, deleted: float, seed: int = 3) ->
     ids = list(state.deals)
     moved = 0
     later = state.now + 3600
+    # the portal numbers new history rows after the last one, as Bitrix24 and amoCRM do
+    top = max((int(t.id) for t in state.transitions if t.id.isdigit()), default=0)
     for deal_id in rng.sample(ids, int(len(ids) * changed)):
         deal = state.deals[deal_id]
         stages = state.stages_of(deal.funnel_id)
@@ -41,7 +43,7 @@ def mutate(state: PortalState, changed: float, deleted: float, seed: int = 3) ->
         state.deals[deal_id] = dataclasses.replace(deal, stage_id=target.id, modified_at=later)
         state.transitions.append(
             StageTransition(
-                id=str(state.new_id("transitions", 10**9)),
+                id=str(state.new_id("transitions", top + 1)),
                 deal_id=deal_id,
                 funnel_id=deal.funnel_id,
                 to_stage_id=target.id,

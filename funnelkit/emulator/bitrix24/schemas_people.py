@@ -162,6 +162,9 @@ def contact_schema() -> Schema:
             _f("COMPANY_ID", "companyId", INT, lambda c: _n(c.company_id)),
             _f("ASSIGNED_BY_ID", "assignedById", INT, lambda c: _n(c.responsible_id)),
             _f("DATE_CREATE", "createdTime", DATE, lambda c: c.created_at),
+            # The model keeps no edit time for contacts: creation stands in for it, so a
+            # `>=DATE_MODIFY` filter (§10) selects the contacts added since.
+            _f("DATE_MODIFY", "updatedTime", DATE, lambda c: c.created_at),
             _f("LAST_ACTIVITY_TIME", "lastActivityTime", DATE, lambda c: c.last_activity_at),
             _f("EXPORT", "export", YN, _c(True)),
             # Multi-fields come back only when named in `select` (§10).
@@ -180,6 +183,7 @@ def company_schema() -> Schema:
             _f("TITLE", "title", STR, lambda c: c.name),
             _f("ASSIGNED_BY_ID", "assignedById", INT, lambda c: _n(c.responsible_id)),
             _f("DATE_CREATE", "createdTime", DATE, lambda c: c.created_at),
+            _f("DATE_MODIFY", "updatedTime", DATE, lambda c: c.created_at),
             _f("OPENED", "opened", YN, _c(True)),
         ]
     )
