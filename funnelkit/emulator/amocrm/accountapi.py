@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from funnelkit.emulator.amocrm.context import Ctx, int_field, request_id
-from funnelkit.emulator.amocrm.hal import fail, link, no_content, ok, page_links, paged, validation
+from funnelkit.emulator.amocrm.hal import fail, link, no_content, ok, page_links, validation
 from funnelkit.emulator.amocrm.query import paging
 from funnelkit.emulator.amocrm.wire import FIELD_ENTITIES, custom_field, loss_reason, num, user
 from funnelkit.emulator.server import Response
@@ -149,16 +149,7 @@ def list_reasons(ctx: Ctx) -> Response:
     reasons = sorted(ctx.state.loss_reasons.values(), key=lambda r: (r.sort, num(r.id) or 0))
     chunk = reasons[page.offset : page.offset + page.limit]
     more = page.offset + page.limit < len(reasons)
-    return paged(
-        "loss_reasons",
-        [_reason(ctx, r) for r in chunk],
-        base=ctx.base,
-        path=ctx.request.path,
-        params=ctx.params,
-        page=page.page,
-        limit=page.limit,
-        more=more,
-    )
+    return ctx.page("loss_reasons", [_reason(ctx, r) for r in chunk], page, more)
 
 
 def get_reason(ctx: Ctx) -> Response:
@@ -226,16 +217,7 @@ def list_fields(ctx: Ctx) -> Response:
     chunk = rows[page.offset : page.offset + page.limit]
     more = page.offset + page.limit < len(rows)
     items = [custom_field(f, entity, ctx.base, ctx.account.id) for f in chunk]
-    return paged(
-        "custom_fields",
-        items,
-        base=ctx.base,
-        path=ctx.request.path,
-        params=ctx.params,
-        page=page.page,
-        limit=page.limit,
-        more=more,
-    )
+    return ctx.page("custom_fields", items, page, more)
 
 
 def get_field(ctx: Ctx) -> Response:

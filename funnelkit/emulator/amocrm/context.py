@@ -8,8 +8,8 @@ from typing import Any
 
 from funnelkit.emulator.amocrm.auth import Caller
 from funnelkit.emulator.amocrm.events import EventIndex
-from funnelkit.emulator.amocrm.hal import fail, validation
-from funnelkit.emulator.amocrm.query import flat_params
+from funnelkit.emulator.amocrm.hal import fail, paged, validation
+from funnelkit.emulator.amocrm.query import Paging, flat_params
 from funnelkit.emulator.amocrm.store import Store
 from funnelkit.emulator.server import Request, Response
 from funnelkit.emulator.state import EmulatorOptions, PortalState
@@ -64,6 +64,19 @@ class Ctx:
     def params(self) -> list[tuple[str, str]]:
         """The query as ordered pairs (for `_links`)."""
         return flat_params(self.request.query)
+
+    def page(self, key: str, items: list[dict[str, Any]], at: Paging, more: bool) -> Response:
+        """One page of a collection with its HAL links, or 204 when it is empty (§3)."""
+        return paged(
+            key,
+            items,
+            base=self.base,
+            path=self.request.path,
+            params=self.params,
+            page=at.page,
+            limit=at.limit,
+            more=more,
+        )
 
     @property
     def href(self) -> str:

@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from funnelkit.emulator.amocrm.context import Ctx, int_field, request_id
-from funnelkit.emulator.amocrm.hal import link, no_content, ok, paged, validation
+from funnelkit.emulator.amocrm.hal import link, no_content, ok, validation
 from funnelkit.emulator.amocrm.index import View
 from funnelkit.emulator.amocrm.leadops import next_number, row_id
 from funnelkit.emulator.amocrm.query import ints, paging, span, strs, within
@@ -90,16 +90,7 @@ def list_tasks(ctx: Ctx) -> Response:
     """GET /api/v4/tasks (§8), ascending id."""
     page = paging(ctx.request.query, 250)
     rows, more = _select_tasks(ctx).page(page.offset, page.limit)
-    return paged(
-        "tasks",
-        [_task(ctx, r) for r in rows],
-        base=ctx.base,
-        path=ctx.request.path,
-        params=ctx.params,
-        page=page.page,
-        limit=page.limit,
-        more=more,
-    )
+    return ctx.page("tasks", [_task(ctx, r) for r in rows], page, more)
 
 
 def _find_task(ctx: Ctx, raw: str) -> tuple[int, Activity] | None:
@@ -276,16 +267,7 @@ def _simple_list(ctx: Ctx, table: dict[str, Any], key: str, render: Any) -> Resp
     if "updated_at" in order:
         rows.sort(key=lambda r: (_stamp(r, "updated_at") or 0, num(r.id) or 0))
     picked, more = View(rows, 0, len(rows), desc).page(page.offset, page.limit)
-    return paged(
-        key,
-        [render(r.id) for r in picked],
-        base=ctx.base,
-        path=ctx.request.path,
-        params=ctx.params,
-        page=page.page,
-        limit=page.limit,
-        more=more,
-    )
+    return ctx.page(key, [render(r.id) for r in picked], page, more)
 
 
 def list_contacts(ctx: Ctx) -> Response:

@@ -16,7 +16,7 @@ from funnelkit.emulator.amocrm.events import (
     render,
     values,
 )
-from funnelkit.emulator.amocrm.hal import no_content, ok, paged, total
+from funnelkit.emulator.amocrm.hal import no_content, ok, total
 from funnelkit.emulator.amocrm.index import View
 from funnelkit.emulator.amocrm.query import ints, paging, span, strs
 from funnelkit.emulator.server import Response
@@ -190,16 +190,7 @@ def list_events(ctx: Ctx) -> Response:
     page = paging(ctx.request.query, 100)
     rows, more = select(ctx).page(page.offset, page.limit)
     items = [render(r, ctx.base, ctx.account.id) for r in rows]
-    return paged(
-        "events",
-        items,
-        base=ctx.base,
-        path=ctx.request.path,
-        params=ctx.params,
-        page=page.page,
-        limit=page.limit,
-        more=more,
-    )
+    return ctx.page("events", items, page, more)
 
 
 def get_event(ctx: Ctx) -> Response:

@@ -179,16 +179,7 @@ def list_leads(ctx: Ctx) -> Response:
         return _deleted(ctx, page.offset, page.limit, page.page)
     rows, more = select(ctx).page(page.offset, page.limit)
     items = [render(ctx, d, withs) for d in rows]
-    return paged(
-        "leads",
-        items,
-        base=ctx.base,
-        path=ctx.request.path,
-        params=ctx.params,
-        page=page.page,
-        limit=page.limit,
-        more=more,
-    )
+    return ctx.page("leads", items, page, more)
 
 
 def _deleted(ctx: Ctx, offset: int, limit: int, number: int) -> Response:
