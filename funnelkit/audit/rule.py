@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -77,7 +78,7 @@ class Tuning(Generic[P]):
         return self.base
 
 
-class Rule:
+class Rule(ABC):
     """Base of every audit rule. Subclasses set `meta`, `Params` and implement `check`.
 
     A rule reads the context's precomputed indexes and never fetches data; when
@@ -100,8 +101,9 @@ class Rule:
     def _templates(self) -> dict[str, dict[str, str]]:
         return self.meta.templates
 
+    @abstractmethod
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterable[Finding]:
-        raise NotImplementedError
+        """The rule's findings on one snapshot (every rule module implements this)."""
 
     def run(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         yield from self.check(ctx, params)

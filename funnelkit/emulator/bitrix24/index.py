@@ -16,7 +16,7 @@ from typing import Any
 
 from funnelkit.emulator.bitrix24.partition import Partition
 from funnelkit.emulator.state import LEAD_PREFIX, TASK_PREFIX, PortalState
-from funnelkit.model import EntityKind
+from funnelkit.model import ActivityKind, EntityKind
 
 IdOf = Callable[[Any], int]
 
@@ -103,7 +103,14 @@ class Indexes:
             return "transitions", rows
         if table in ("activity", "task"):
             task = table == "task"
-            return "activities", [a for a in s.activities if a.id.startswith(TASK_PREFIX) == task]
+            # A note is a timeline comment, not a crm.activity row (unverified: the notes
+            # list no activity type for it), so crm.activity.list never serves one.
+            acts = [
+                a
+                for a in s.activities
+                if a.id.startswith(TASK_PREFIX) == task and a.kind is not ActivityKind.NOTE
+            ]
+            return "activities", acts
         if table == "user":
             return "users", list(s.users.values())
         if table == "contact":

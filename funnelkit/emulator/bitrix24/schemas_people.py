@@ -19,7 +19,6 @@ ACTIVITY_KINDS: dict[ActivityKind, tuple[str, str, str]] = {
     ActivityKind.CALL: ("2", "VOXIMPLANT_CALL", "CALL"),
     ActivityKind.EMAIL: ("4", "CRM_EMAIL", "EMAIL"),
     ActivityKind.MESSAGE: ("6", "IMOPENLINES_SESSION", "OPENLINE"),
-    ActivityKind.NOTE: ("6", "CRM_TODO", "TODO"),
     ActivityKind.TASK: ("6", "CRM_TODO", "TODO"),
 }
 
