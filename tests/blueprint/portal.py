@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from funnelkit.connectors.amocrm.mapping import PALETTE
 from funnelkit.model import (
     DataSet,
     DataState,
@@ -35,29 +36,7 @@ B24_LIMITS = VendorLimits(
     stage_id_max_length=22,
     lead_funnel=True,
 )
-AMO_PALETTE = (
-    "#fffeb2",
-    "#fffd7f",
-    "#fff000",
-    "#ffeab2",
-    "#ffdc7f",
-    "#ffce5a",
-    "#ffdbdb",
-    "#ffc8c8",
-    "#ff8f92",
-    "#d6eaff",
-    "#c1e0ff",
-    "#98cbff",
-    "#ebffb1",
-    "#deff81",
-    "#87f2c0",
-    "#f9deff",
-    "#f3beff",
-    "#ccc8f9",
-    "#eb93ff",
-    "#f2f3f4",
-    "#e6e8ea",
-)
+AMO_PALETTE = PALETTE  # amocrm.md §5.3, as the connector knows it
 AMO_LIMITS = VendorLimits(
     stage_with_deals_deletable=True,
     deleting_stage_moves_deals_to_first=True,
