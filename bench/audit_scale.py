@@ -35,8 +35,8 @@ def child(path: Path) -> dict[str, float]:
 
 def make_snapshot(deals: int, folder: Path) -> tuple[Path, dict[str, int]]:
     """A generated messy portal saved as a snapshot (generation is not timed here)."""
-    from funnelkit.emulator.generator import generate
-    from funnelkit.emulator.truth import state_to_snapshot
+    from funnelkit.emulator.generate.messy import generate
+    from funnelkit.emulator.generate.truth import state_to_snapshot
     from funnelkit.model import Vendor
     from funnelkit.store import save_snapshot
 

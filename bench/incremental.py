@@ -12,7 +12,7 @@ from typing import Any
 
 from bench.common import Result, run_child
 from bench.pulls import RATE, free_port, serve
-from funnelkit.emulator.generator import generate
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Semantics, StageTransition, Vendor
 

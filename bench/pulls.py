@@ -14,9 +14,9 @@ import time
 from typing import Any
 
 from bench.common import Result, run_child
-from funnelkit.emulator.clock import Clock
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.run import Running, start
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.clock import Clock
+from funnelkit.emulator.serving.run import Running, start
 from funnelkit.emulator.state import TASK_PREFIX, EmulatorOptions, PortalState
 from funnelkit.model import EntityKind, Vendor
 

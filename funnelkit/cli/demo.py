@@ -39,7 +39,7 @@ def demo(
     from funnelkit.config import credentials_for
     from funnelkit.connectors import get_connector
     from funnelkit.connectors.base import PortalSettings, PullScope
-    from funnelkit.emulator.run import start
+    from funnelkit.emulator.serving.run import start
     from funnelkit.fileio import write_atomic
     from funnelkit.model import Vendor
     from funnelkit.report import render

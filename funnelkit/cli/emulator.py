@@ -11,7 +11,7 @@ import typer
 from funnelkit.cli.common import get_state
 
 if TYPE_CHECKING:
-    from funnelkit.emulator.run import Running
+    from funnelkit.emulator.serving.run import Running
     from funnelkit.emulator.state import EmulatorOptions, PortalState
 
 group = typer.Typer(help="Local vendor emulators for trying funnelkit without a real portal.")
@@ -43,18 +43,18 @@ def build_portal(
     from funnelkit.model import Vendor
 
     if fixture is not None:
-        from funnelkit.emulator.fixture import load_fixture
+        from funnelkit.emulator.fixture.load import load_fixture
 
         return load_fixture(fixture)
     if blueprint is not None:
         from funnelkit.cli.plan import load_any
-        from funnelkit.emulator.healthy import from_blueprint
+        from funnelkit.emulator.generate.healthy import from_blueprint
 
         loaded, _ = load_any(str(blueprint))
         return from_blueprint(
             loaded.model_dump(mode="json", by_alias=True), Vendor(vendor.value), deals, seed
         )
-    from funnelkit.emulator.generator import generate
+    from funnelkit.emulator.generate.messy import generate
 
     return generate(Vendor(vendor.value), deals=deals, seed=seed)
 
@@ -63,8 +63,8 @@ def build_options(
     rate_limit: Switch, cost_model: Switch, time_scale: float, faults: str | None
 ) -> EmulatorOptions:
     """Emulator behaviour from the CLI flags; a bad --faults spec is a usage error."""
-    from funnelkit.emulator.clock import Clock
-    from funnelkit.emulator.faults import FaultPlan
+    from funnelkit.emulator.serving.clock import Clock
+    from funnelkit.emulator.serving.faults import FaultPlan
     from funnelkit.emulator.state import EmulatorOptions
     from funnelkit.errors import InputError
 
@@ -109,7 +109,7 @@ def serve(
     faults: Annotated[str | None, typer.Option(help="e.g. rate=0.1,kinds=503+reset,seed=7")] = None,
 ) -> None:
     """Serve a local portal until interrupted, printing how to reach it."""
-    from funnelkit.emulator.run import start
+    from funnelkit.emulator.serving.run import start
 
     state = get_state(ctx)
     options = build_options(rate_limit, cost_model, time_scale, faults)

@@ -55,7 +55,7 @@ def _plan() -> dict[str, Any]:
 
 
 def _fixture() -> dict[str, Any]:
-    from funnelkit.emulator.fixture import fixture_schema
+    from funnelkit.emulator.fixture.load import fixture_schema
 
     return fixture_schema()
 

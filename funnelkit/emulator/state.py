@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 
-from funnelkit.emulator.clock import Clock
-from funnelkit.emulator.faults import FaultPlan
+from funnelkit.emulator.serving.clock import Clock
+from funnelkit.emulator.serving.faults import FaultPlan
 from funnelkit.model import (
     Activity,
     Company,

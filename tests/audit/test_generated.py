@@ -11,8 +11,8 @@ from funnelkit.audit import result_to_dict, run_audit
 from funnelkit.audit.context import AuditContext
 from funnelkit.model import Snapshot, Vendor
 
-generator = pytest.importorskip("funnelkit.emulator.generator")
-truth = pytest.importorskip("funnelkit.emulator.truth")
+generator = pytest.importorskip("funnelkit.emulator.generate.messy")
+truth = pytest.importorskip("funnelkit.emulator.generate.truth")
 
 
 def _materialised(snapshot: Snapshot, code: str, entity: str, entity_id: str) -> bool:
@@ -72,7 +72,7 @@ def _bundled() -> list[str]:
 def test_healthy_portals_from_bundled_blueprints_raise_no_serious_finding(vendor: Vendor) -> None:
     import yaml
 
-    healthy = pytest.importorskip("funnelkit.emulator.healthy")
+    healthy = pytest.importorskip("funnelkit.emulator.generate.healthy")
     from funnelkit.blueprint.library import bundled_text
 
     names = _bundled()

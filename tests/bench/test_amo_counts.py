@@ -9,8 +9,8 @@ from pydantic import SecretStr
 from bench.amo_counts import amo_counts, amo_minimum
 from funnelkit.connectors.amocrm import AmoCrmConnector
 from funnelkit.connectors.base import Credentials, NullProgress, PortalSettings, PullScope
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.run import start
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.run import start
 from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.model import Vendor
 

@@ -15,7 +15,7 @@ from funnelkit.blueprint.schema import Blueprint
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.connectors import get_connector
 from funnelkit.connectors.base import Connector, Credentials, PortalSettings
-from funnelkit.emulator.run import start
+from funnelkit.emulator.serving.run import start
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Deal, Snapshot, Vendor
 from tests.blueprint.portal import fresh_amo, fresh_b24

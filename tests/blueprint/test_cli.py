@@ -11,7 +11,7 @@ from pydantic import SecretStr
 
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
-from funnelkit.emulator.run import start
+from funnelkit.emulator.serving.run import start
 from funnelkit.model import Vendor
 from tests.blueprint.emu import state_of
 from tests.blueprint.portal import fresh_amo, fresh_b24

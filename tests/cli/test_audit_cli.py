@@ -9,8 +9,8 @@ import pytest
 
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.truth import state_to_snapshot
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.generate.truth import state_to_snapshot
 from funnelkit.model import Vendor
 from funnelkit.store import save_snapshot
 

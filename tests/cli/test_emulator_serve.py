@@ -14,7 +14,9 @@ import pytest
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
 
-FIXTURE = Path(__file__).resolve().parents[2] / "funnelkit/emulator/fixtures/small_amocrm.yaml"
+FIXTURE = (
+    Path(__file__).resolve().parents[2] / "funnelkit/emulator/fixture/portals/small_amocrm.yaml"
+)
 
 
 @contextmanager

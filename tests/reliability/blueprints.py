@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.run import Running, start
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.run import Running, start
 from funnelkit.model import Vendor
 from funnelkit.yamlio import dump_yaml
 from tests.reliability.live import NAME, cli, use_secret, write_config

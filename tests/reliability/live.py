@@ -16,7 +16,7 @@ from funnelkit.cli import app
 from funnelkit.cli.common import run_main
 from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.bitrix24 import Bitrix24App
-from funnelkit.emulator.run import Running, env_name
+from funnelkit.emulator.serving.run import Running, env_name
 from funnelkit.model import Snapshot
 
 NAME = "p"

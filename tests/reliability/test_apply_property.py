@@ -15,8 +15,8 @@ from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.schema import Blueprint
 from funnelkit.connectors import get_connector
 from funnelkit.connectors.base import Connector, Credentials, PortalSettings
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.run import Running, start
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.run import Running, start
 from funnelkit.model import Vendor
 from tests.reliability.writes import deals_misplaced
 

@@ -19,9 +19,9 @@ from funnelkit.connectors.base import (
 )
 from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
 from funnelkit.emulator.bitrix24 import Bitrix24App
-from funnelkit.emulator.clock import Clock
-from funnelkit.emulator.generator import DEFAULT_NOW, generate
-from funnelkit.emulator.run import Running, start
+from funnelkit.emulator.generate.messy import DEFAULT_NOW, generate
+from funnelkit.emulator.serving.clock import Clock
+from funnelkit.emulator.serving.run import Running, start
 from funnelkit.emulator.state import LEAD_PREFIX, EmulatorOptions
 from funnelkit.model import Deal, Vendor
 from tests.reliability.live import assert_same_rows

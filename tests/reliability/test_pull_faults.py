@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from funnelkit.emulator.faults import KINDS, FaultPlan
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.run import start
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.faults import KINDS, FaultPlan
+from funnelkit.emulator.serving.run import start
 from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.model import Vendor
 from funnelkit.store import load_snapshot

@@ -9,8 +9,8 @@ import pytest
 
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.run import Running, start
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.run import Running, start
 from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.model import Vendor
 

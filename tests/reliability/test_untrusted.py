@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from funnelkit.emulator.generator import generate
-from funnelkit.emulator.run import start
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.run import start
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Vendor
 from tests.reliability.live import NAME, cli, use_secret, write_config

@@ -7,8 +7,8 @@ import time
 from collections import Counter
 from typing import Any
 
-from funnelkit.emulator.run import Running
-from funnelkit.emulator.server import App, Request, Response, json_response
+from funnelkit.emulator.serving.run import Running
+from funnelkit.emulator.serving.server import App, Request, Response, json_response
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Vendor
 

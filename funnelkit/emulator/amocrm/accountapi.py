@@ -8,7 +8,7 @@ from funnelkit.emulator.amocrm.context import Ctx, int_field, request_id
 from funnelkit.emulator.amocrm.hal import fail, link, no_content, ok, page_links, validation
 from funnelkit.emulator.amocrm.query import paging
 from funnelkit.emulator.amocrm.wire import FIELD_ENTITIES, custom_field, loss_reason, num, user
-from funnelkit.emulator.server import Response
+from funnelkit.emulator.serving.server import Response
 from funnelkit.model import LossReason
 
 SYMBOLS = {"RUB": "₽", "USD": "$", "EUR": "€", "UAH": "₴", "KZT": "₸", "BYN": "Br"}

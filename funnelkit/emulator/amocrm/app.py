@@ -15,7 +15,7 @@ from funnelkit.emulator.amocrm.hal import Problem, problem
 from funnelkit.emulator.amocrm.leadops import event_id
 from funnelkit.emulator.amocrm.query import nest
 from funnelkit.emulator.amocrm.store import Store
-from funnelkit.emulator.server import Request, Response
+from funnelkit.emulator.serving.server import Request, Response
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 
 _N = r"(\d+)"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qs
 
 from funnelkit.emulator.amocrm.hal import PROBLEM
-from funnelkit.emulator.server import Request, Response, json_response
+from funnelkit.emulator.serving.server import Request, Response, json_response
 from funnelkit.emulator.state import EmulatorOptions
 
 CODE_TTL = 20 * 60  # amocrm.md §1.1: "The code expires after 20 minutes."

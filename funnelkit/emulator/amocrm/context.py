@@ -11,7 +11,7 @@ from funnelkit.emulator.amocrm.events import EventIndex
 from funnelkit.emulator.amocrm.hal import fail, paged, validation
 from funnelkit.emulator.amocrm.query import Paging, flat_params
 from funnelkit.emulator.amocrm.store import Store
-from funnelkit.emulator.server import Request, Response
+from funnelkit.emulator.serving.server import Request, Response
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 
 

@@ -11,7 +11,7 @@ from funnelkit.emulator.amocrm.index import View
 from funnelkit.emulator.amocrm.leadops import next_number, row_id
 from funnelkit.emulator.amocrm.query import ints, paging, span, strs, within
 from funnelkit.emulator.amocrm.wire import company, contact, num, task
-from funnelkit.emulator.server import Response
+from funnelkit.emulator.serving.server import Response
 from funnelkit.model import Activity, ActivityKind, Company, Contact, DeadlineChange
 
 

@@ -19,7 +19,7 @@ from funnelkit.emulator.amocrm.events import (
 from funnelkit.emulator.amocrm.hal import no_content, ok, total
 from funnelkit.emulator.amocrm.index import View
 from funnelkit.emulator.amocrm.query import ints, paging, span, strs
-from funnelkit.emulator.server import Response
+from funnelkit.emulator.serving.server import Response
 
 # Part of the documented /events/types answer (§7: lead_added 1, lead_deleted 7); the
 # other codes are unverified placeholders.

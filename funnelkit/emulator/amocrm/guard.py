@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 
 from funnelkit.emulator.amocrm.hal import BLOCK_PAGE, TOO_MANY_PAGE, problem
-from funnelkit.emulator.clock import Clock, LeakyBucket
-from funnelkit.emulator.server import Response
+from funnelkit.emulator.serving.clock import Clock, LeakyBucket
+from funnelkit.emulator.serving.server import Response
 
 RATE = 7.0  # amocrm.md §4: "not more than 7 requests per second"
 

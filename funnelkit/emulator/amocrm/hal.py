@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import quote
 
-from funnelkit.emulator.server import Response, json_response
+from funnelkit.emulator.serving.server import Response, json_response
 
 HAL = "application/hal+json"  # amocrm.md §2: every success
 PROBLEM = "application/problem+json"  # amocrm.md §2: every error

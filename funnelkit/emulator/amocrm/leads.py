@@ -10,7 +10,7 @@ from funnelkit.emulator.amocrm.hal import link, no_content, ok, paged
 from funnelkit.emulator.amocrm.index import View
 from funnelkit.emulator.amocrm.query import ints, paging, span, strs, within
 from funnelkit.emulator.amocrm.wire import lead, lead_contacts, loss_reason, num
-from funnelkit.emulator.server import Response
+from funnelkit.emulator.serving.server import Response
 from funnelkit.model import Deal
 
 ORDERS = ("id", "updated_at", "created_at")  # amocrm.md §6.1

@@ -11,7 +11,7 @@ from funnelkit.emulator.amocrm.hal import link, no_content, ok, validation
 from funnelkit.emulator.amocrm.leads import batch_links
 from funnelkit.emulator.amocrm.structure import first_stage
 from funnelkit.emulator.amocrm.wire import LOST, WON
-from funnelkit.emulator.server import Response
+from funnelkit.emulator.serving.server import Response
 from funnelkit.model import Deal
 
 

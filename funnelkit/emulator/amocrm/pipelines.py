@@ -9,7 +9,7 @@ from funnelkit.emulator.amocrm.context import Ctx, int_field, request_id
 from funnelkit.emulator.amocrm.hal import fail, no_content, ok, total, validation
 from funnelkit.emulator.amocrm.leadops import move
 from funnelkit.emulator.amocrm.wire import LOST, WON, flag, is_unsorted, num, pipeline, status
-from funnelkit.emulator.server import Response
+from funnelkit.emulator.serving.server import Response
 from funnelkit.model import Funnel, Stage
 
 

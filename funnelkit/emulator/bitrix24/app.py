@@ -21,8 +21,8 @@ from funnelkit.emulator.bitrix24.envelope import (
     time_block,
 )
 from funnelkit.emulator.bitrix24.params import merge_params
-from funnelkit.emulator.clock import LeakyBucket
-from funnelkit.emulator.server import Request, Response, json_response
+from funnelkit.emulator.serving.clock import LeakyBucket
+from funnelkit.emulator.serving.server import Request, Response, json_response
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 
 HANDLERS: dict[str, Handler] = {

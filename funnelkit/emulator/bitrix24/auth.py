@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funnelkit.emulator.bitrix24.envelope import B24Error
-from funnelkit.emulator.clock import Clock
+from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.state import EmulatorOptions
 
 REFRESH_TTL = 180 * 86_400  # §1.2: refresh tokens live 180 days

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from funnelkit.emulator.server import Response, json_response
+from funnelkit.emulator.serving.server import Response, json_response
 
 
 class B24Error(Exception):

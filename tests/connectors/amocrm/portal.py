@@ -12,7 +12,7 @@ from pydantic import SecretStr
 from funnelkit.connectors.amocrm import AmoCrmConnector
 from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.emulator.amocrm import AmoCrmApp, token_for
-from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 from funnelkit.model import (
     Activity,

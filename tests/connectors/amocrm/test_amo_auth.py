@@ -15,7 +15,7 @@ from funnelkit.connectors.amocrm import AmoCrmConnector
 from funnelkit.connectors.amocrm.client import IpBlockedError
 from funnelkit.connectors.base import Credentials, NullProgress, PullScope
 from funnelkit.emulator.amocrm import AmoCrmApp
-from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.errors import AuthError, ConfigError
 from tests.connectors.amocrm.portal import build_state, running, settings_for

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from funnelkit.connectors.base import NullProgress, PullScope
-from funnelkit.emulator.generator import generate
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.model import Vendor
 from tests.connectors.amocrm.portal import running
 

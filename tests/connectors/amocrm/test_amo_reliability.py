@@ -8,8 +8,8 @@ from pydantic import SecretStr
 from funnelkit.connectors.amocrm import AmoCrmConnector
 from funnelkit.connectors.base import Credentials, NullProgress, PullScope
 from funnelkit.emulator.amocrm import AmoCrmApp, token_for
-from funnelkit.emulator.faults import FaultPlan
-from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.serving.faults import FaultPlan
+from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions
 from tests.connectors.amocrm.portal import SALES, build_state, running, settings_for
 from tests.connectors.amocrm.test_amo_pull import assert_equals_state

@@ -13,9 +13,9 @@ from pydantic import SecretStr
 from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
 from funnelkit.emulator.bitrix24 import Bitrix24App, webhook_url
-from funnelkit.emulator.clock import Clock
-from funnelkit.emulator.faults import FaultPlan
-from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.serving.clock import Clock
+from funnelkit.emulator.serving.faults import FaultPlan
+from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 from funnelkit.model import (
     Activity,

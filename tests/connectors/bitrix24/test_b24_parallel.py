@@ -10,7 +10,7 @@ import pytest
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.connectors.bitrix24 import mapping_events, paging, specs
 from funnelkit.connectors.bitrix24.paging import Cursor, split
-from funnelkit.emulator.faults import FaultPlan
+from funnelkit.emulator.serving.faults import FaultPlan
 from tests.connectors.bitrix24.portal import build_state, running
 from tests.connectors.bitrix24.test_b24_pull import assert_equal_to_state
 

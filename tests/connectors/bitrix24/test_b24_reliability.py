@@ -7,7 +7,7 @@ import logging
 import pytest
 
 from funnelkit.connectors.base import NullProgress, PullScope
-from funnelkit.emulator.faults import FaultPlan
+from funnelkit.emulator.serving.faults import FaultPlan
 from tests.connectors.bitrix24.portal import build_state, running
 from tests.connectors.bitrix24.test_b24_pull import assert_equal_to_state
 

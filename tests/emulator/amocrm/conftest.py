@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from funnelkit.emulator.amocrm import AmoCrmApp, token_for
-from funnelkit.emulator.clock import Clock
-from funnelkit.emulator.faults import FaultPlan
-from funnelkit.emulator.server import EmulatorServer, Request, Response
+from funnelkit.emulator.serving.clock import Clock
+from funnelkit.emulator.serving.faults import FaultPlan
+from funnelkit.emulator.serving.server import EmulatorServer, Request, Response
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 from funnelkit.model import (
     Activity,

@@ -9,8 +9,8 @@ from typing import Any
 import httpx
 
 from funnelkit.emulator.amocrm import AmoCrmApp, token_for
-from funnelkit.emulator.clock import Clock
-from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.serving.clock import Clock
+from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions
 
 

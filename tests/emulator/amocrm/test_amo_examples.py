@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 
 from funnelkit.emulator.amocrm import AmoCrmApp
-from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 
 from .conftest import P1, example, shape_errors

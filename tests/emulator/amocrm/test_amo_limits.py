@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 
 from funnelkit.emulator.amocrm import AmoCrmApp
-from funnelkit.emulator.clock import Clock
-from funnelkit.emulator.faults import FaultPlan
-from funnelkit.emulator.server import EmulatorServer
+from funnelkit.emulator.serving.clock import Clock
+from funnelkit.emulator.serving.faults import FaultPlan
+from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 
 from .conftest import ACCOUNT_ID

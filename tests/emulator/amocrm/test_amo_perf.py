@@ -9,7 +9,7 @@ import time
 import pytest
 
 from funnelkit.emulator.amocrm import AmoCrmApp
-from funnelkit.emulator.server import Request
+from funnelkit.emulator.serving.server import Request
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 from funnelkit.model import Deal, Funnel, Stage, StageTransition, Vendor
 

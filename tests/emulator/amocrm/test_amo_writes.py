@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 
 from funnelkit.emulator.amocrm import AmoCrmApp
-from funnelkit.emulator.clock import Clock
+from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import CustomField
 

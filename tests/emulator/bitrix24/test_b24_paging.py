@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from funnelkit.emulator.bitrix24.cost import PER_COUNTED_ROW
-from funnelkit.emulator.clock import Clock
+from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.model import CustomField
 from tests.emulator.bitrix24.conftest import T0, Factory, Portal, build_state

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from funnelkit.emulator.bitrix24 import Bitrix24App
-from funnelkit.emulator.server import Request
+from funnelkit.emulator.serving.server import Request
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 from funnelkit.model import Deal, StageTransition, TransitionKind
 from tests.emulator.bitrix24.conftest import T0, build_state

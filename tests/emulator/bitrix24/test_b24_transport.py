@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from funnelkit.emulator.clock import Clock
+from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.state import EmulatorOptions
 from tests.emulator.bitrix24.conftest import T0, Factory, Portal
 

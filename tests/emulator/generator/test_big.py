@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from funnelkit.emulator.generator import generate
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.model import Vendor
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from funnelkit.emulator.fixture import (
+from funnelkit.emulator.fixture.load import (
     dump_fixture,
     fixture_schema,
     load_fixture,
@@ -17,7 +17,7 @@ from funnelkit.errors import ConfigError
 from funnelkit.model import Semantics, TransitionKind, Vendor
 from funnelkit.yamlio import dump_yaml
 
-FIXTURES = Path(__file__).resolve().parents[3] / "funnelkit" / "emulator" / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[3] / "funnelkit" / "emulator" / "fixture" / "portals"
 TABLES = [
     "users",
     "funnels",

@@ -8,8 +8,8 @@ from collections import Counter
 
 import pytest
 
-from funnelkit.emulator.fixture import dump_fixture, state_from_fixture
-from funnelkit.emulator.generator import answer_key, generate
+from funnelkit.emulator.fixture.load import dump_fixture, state_from_fixture
+from funnelkit.emulator.generate.messy import answer_key, generate
 from funnelkit.emulator.state import LEAD_FUNNEL_ID, PortalState
 from funnelkit.model import (
     ActivityKind,

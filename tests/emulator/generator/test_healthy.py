@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from funnelkit.emulator.healthy import from_blueprint
+from funnelkit.emulator.generate.healthy import from_blueprint
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import ActivityKind, Semantics, Vendor
 
@@ -163,22 +163,3 @@ def test_accepts_a_validated_blueprint_dump() -> None:
     assert portal.funnels["0"].is_default
     moved = [t for t in portal.transitions if t.kind == "funnel_changed"]
     assert moved  # `mode: move` tunnels carry the same deal into the next funnel
-
-
-def test_package_reexports() -> None:
-    import funnelkit.emulator as emulator
-
-    assert emulator.from_blueprint is from_blueprint
-    assert callable(emulator.generate) and callable(emulator.load_fixture)
-    with pytest.raises(AttributeError):
-        _ = emulator.nothing_here
-
-
-def test_unusable_blueprints_are_blueprint_errors() -> None:
-    from funnelkit.errors import BlueprintError
-
-    with pytest.raises(BlueprintError, match="no funnels"):
-        from_blueprint({"funnels": []}, Vendor.AMOCRM, 10, seed=1)
-    broken = {"funnels": [{"key": "x", "stages": [{"key": "a", "names": {"ru": "A"}}]}]}
-    with pytest.raises(BlueprintError, match="'x' has no failure/success stage"):
-        from_blueprint(broken, Vendor.BITRIX24, 10, seed=1)

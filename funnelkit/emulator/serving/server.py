@@ -18,7 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from funnelkit.emulator.faults import FaultPlan
+from funnelkit.emulator.serving.faults import FaultPlan
 
 
 @dataclass(frozen=True, slots=True)

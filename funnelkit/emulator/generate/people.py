@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from funnelkit.emulator.gen_data import sample
+from funnelkit.emulator.generate.data import sample
 from funnelkit.model import User, Vendor
 
 DEPT_A = "Отдел продаж"  # takes and qualifies deals

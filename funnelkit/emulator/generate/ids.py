@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
-from funnelkit.emulator.gen_activity import TASK, ActivityColumns
-from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_paths import Compiled
+from funnelkit.emulator.generate.activity import TASK, ActivityColumns
+from funnelkit.emulator.generate.engine import Columns
+from funnelkit.emulator.generate.paths import Compiled
 from funnelkit.emulator.state import LEAD_PREFIX
 from funnelkit.model import FunnelKind, Vendor
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from funnelkit.emulator.gen_layout import UNSORTED, WON
-from funnelkit.emulator.gen_names import REASON_NAMES
-from funnelkit.emulator.gen_paths import Compiled
-from funnelkit.emulator.gen_people import People
+from funnelkit.emulator.generate.layout import UNSORTED, WON
+from funnelkit.emulator.generate.names import REASON_NAMES
+from funnelkit.emulator.generate.paths import Compiled
+from funnelkit.emulator.generate.people import People
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import CustomField, Funnel, LossReason, Stage, Tunnel, TunnelMode, Vendor
 

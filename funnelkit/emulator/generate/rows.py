@@ -7,12 +7,12 @@ from typing import Any
 
 import numpy as np
 
-from funnelkit.emulator.gen_activity import KINDS, TASK, ActivityColumns
-from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_ids import Ids, nullable, obj
-from funnelkit.emulator.gen_names import TASK_SUBJECTS
-from funnelkit.emulator.gen_paths import Compiled
-from funnelkit.emulator.gen_people import People
+from funnelkit.emulator.generate.activity import KINDS, TASK, ActivityColumns
+from funnelkit.emulator.generate.engine import Columns
+from funnelkit.emulator.generate.ids import Ids, nullable, obj
+from funnelkit.emulator.generate.names import TASK_SUBJECTS
+from funnelkit.emulator.generate.paths import Compiled
+from funnelkit.emulator.generate.people import People
 from funnelkit.emulator.state import TASK_PREFIX, PortalState
 from funnelkit.model import (
     Activity,

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 import numpy as np
 
-from funnelkit.emulator.gen_activity import DealFacts, activities, choose_planted
-from funnelkit.emulator.gen_contacts import build_contacts
-from funnelkit.emulator.gen_deals import build_deals
-from funnelkit.emulator.gen_defects import plant_answer_key
-from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_ids import Ids
-from funnelkit.emulator.gen_layout import DUMP, LOST, PROCESS_TAGS, UNSORTED
-from funnelkit.emulator.gen_paths import GENERIC, Compiled
-from funnelkit.emulator.gen_people import People
-from funnelkit.emulator.gen_rows import (
+from funnelkit.emulator.generate.activity import DealFacts, activities, choose_planted
+from funnelkit.emulator.generate.contacts import build_contacts
+from funnelkit.emulator.generate.deals import build_deals
+from funnelkit.emulator.generate.defects import plant_answer_key
+from funnelkit.emulator.generate.engine import Columns
+from funnelkit.emulator.generate.ids import Ids
+from funnelkit.emulator.generate.layout import DUMP, LOST, PROCESS_TAGS, UNSORTED
+from funnelkit.emulator.generate.paths import GENERIC, Compiled
+from funnelkit.emulator.generate.people import People
+from funnelkit.emulator.generate.rows import (
     build_activities,
     build_responsible_changes,
     build_transitions,
 )
-from funnelkit.emulator.gen_structure import structure
+from funnelkit.emulator.generate.structure import structure
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Vendor
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from funnelkit.emulator.gen_layout import (
+from funnelkit.emulator.generate.layout import (
     DUMP,
     GENERIC_LOST,
     GRANULAR,

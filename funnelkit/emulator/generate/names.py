@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 
-from funnelkit.emulator.gen_layout import (
+from funnelkit.emulator.generate.layout import (
     DUMP,
     GENERIC_LOST,
     GRANULAR,

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from funnelkit.emulator.gen_engine import DAY
+from funnelkit.emulator.generate.engine import DAY
 
 HOUR = 3_600
 KINDS = ("task", "call", "email", "meeting")  # ActivityKind values, by column code

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from funnelkit.emulator.gen_activity import ActivityColumns
-from funnelkit.emulator.gen_data import sample
-from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_ids import Ids, last_interaction, nullable, obj
-from funnelkit.emulator.gen_people import People, company_name
+from funnelkit.emulator.generate.activity import ActivityColumns
+from funnelkit.emulator.generate.data import sample
+from funnelkit.emulator.generate.engine import Columns
+from funnelkit.emulator.generate.ids import Ids, last_interaction, nullable, obj
+from funnelkit.emulator.generate.people import People, company_name
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Company, Contact, Vendor
 from funnelkit.model.build import rows

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from funnelkit.emulator.gen_build import build_state
-from funnelkit.emulator.gen_engine import (
+from funnelkit.emulator.generate.build import build_state
+from funnelkit.emulator.generate.engine import (
     DAY,
     HISTORY_YEARS,
     Groups,
@@ -32,10 +32,10 @@ from funnelkit.emulator.gen_engine import (
     simulate,
     won_mask,
 )
-from funnelkit.emulator.gen_layout import FunnelSpec, funnel_order
-from funnelkit.emulator.gen_names import amocrm_layout, bitrix24_layout
-from funnelkit.emulator.gen_paths import GENERIC, SKIP, STUCK, Compiled, compile_layout
-from funnelkit.emulator.gen_people import DEPT_A, DEPT_B, DEPT_C, People, people
+from funnelkit.emulator.generate.layout import FunnelSpec, funnel_order
+from funnelkit.emulator.generate.names import amocrm_layout, bitrix24_layout
+from funnelkit.emulator.generate.paths import GENERIC, SKIP, STUCK, Compiled, compile_layout
+from funnelkit.emulator.generate.people import DEPT_A, DEPT_B, DEPT_C, People, people
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Vendor
 

@@ -6,16 +6,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from funnelkit.emulator.gen_activity import Planted as TaskPlants
-from funnelkit.emulator.gen_engine import DAY, Columns
-from funnelkit.emulator.gen_paths import GENERIC, SKIP, STUCK, Compiled
-from funnelkit.emulator.gen_people import People
-from funnelkit.emulator.gen_structure import HELPER_FIELD
+from funnelkit.emulator.generate.activity import Planted as TaskPlants
+from funnelkit.emulator.generate.engine import DAY, Columns
+from funnelkit.emulator.generate.paths import GENERIC, SKIP, STUCK, Compiled
+from funnelkit.emulator.generate.people import People
+from funnelkit.emulator.generate.structure import HELPER_FIELD
 from funnelkit.emulator.state import Planted, PortalState
 from funnelkit.model import Vendor
 
 if TYPE_CHECKING:
-    from funnelkit.emulator.gen_ids import Ids
+    from funnelkit.emulator.generate.ids import Ids
 
 QUIET_DAYS = 90  # FK303 as planted: no call / e-mail / meeting for this long
 STAGE_NOTES = {

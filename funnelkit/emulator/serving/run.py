@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from funnelkit.emulator.server import App, EmulatorServer
+from funnelkit.emulator.serving.server import App, EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 from funnelkit.model import Vendor
 

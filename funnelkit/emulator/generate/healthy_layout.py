@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from funnelkit.emulator.gen_data import sample
+from funnelkit.emulator.generate.data import sample
 from funnelkit.emulator.state import LEAD_FUNNEL_ID
 from funnelkit.errors import BlueprintError
 from funnelkit.model import Vendor

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from funnelkit.emulator.gen_activity import ActivityColumns, DealFacts
-from funnelkit.emulator.gen_data import sample
-from funnelkit.emulator.gen_engine import Columns
-from funnelkit.emulator.gen_ids import Ids, last_interaction, nullable, obj
-from funnelkit.emulator.gen_layout import LOST
-from funnelkit.emulator.gen_names import DEAL_SOURCES
-from funnelkit.emulator.gen_paths import Compiled
-from funnelkit.emulator.gen_people import People, company_name
+from funnelkit.emulator.generate.activity import ActivityColumns, DealFacts
+from funnelkit.emulator.generate.data import sample
+from funnelkit.emulator.generate.engine import Columns
+from funnelkit.emulator.generate.ids import Ids, last_interaction, nullable, obj
+from funnelkit.emulator.generate.layout import LOST
+from funnelkit.emulator.generate.names import DEAL_SOURCES
+from funnelkit.emulator.generate.paths import Compiled
+from funnelkit.emulator.generate.people import People, company_name
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Deal, EntityKind
 from funnelkit.model.build import const, rows

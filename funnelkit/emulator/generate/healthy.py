@@ -13,11 +13,11 @@ import random
 from dataclasses import dataclass, field
 from typing import Any
 
-from funnelkit.emulator.fixture import state_from_fixture
-from funnelkit.emulator.gen_data import sample
-from funnelkit.emulator.gen_names import REASON_NAMES
-from funnelkit.emulator.generator import DEFAULT_NOW
-from funnelkit.emulator.healthy_layout import Layout, StageRef, layout
+from funnelkit.emulator.fixture.load import state_from_fixture
+from funnelkit.emulator.generate.data import sample
+from funnelkit.emulator.generate.healthy_layout import Layout, StageRef, layout
+from funnelkit.emulator.generate.messy import DEFAULT_NOW
+from funnelkit.emulator.generate.names import REASON_NAMES
 from funnelkit.emulator.state import LEAD_PREFIX, PortalState
 from funnelkit.model import Vendor
 from funnelkit.model.timeutil import DAY

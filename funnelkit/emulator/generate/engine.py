@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from funnelkit.emulator.gen_data import stage_dwell
-from funnelkit.emulator.gen_layout import MERGED, WON
-from funnelkit.emulator.gen_paths import GENERIC, ORGANIC, SKIP, STUCK, Compiled
+from funnelkit.emulator.generate.data import stage_dwell
+from funnelkit.emulator.generate.layout import MERGED, WON
+from funnelkit.emulator.generate.paths import GENERIC, ORGANIC, SKIP, STUCK, Compiled
 
 DAY = 86_400
 MAX_DWELL = 200 * DAY  # organic deals never sit a year: everything older is planted (FK201)

@@ -1,0 +1,1 @@
+"""Generated portals: the messy one with its answer key, healthy ones shaped by a blueprint."""

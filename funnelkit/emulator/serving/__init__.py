@@ -1,0 +1,1 @@
+"""Serving: HTTP plumbing, clock, fault injection and the entry point that starts an emulator."""
