@@ -22,6 +22,7 @@ ALLOWED_THIRD_PARTY = {
     "funnelkit.blueprint": {"pydantic", "yaml"},
     "funnelkit.connectors": {"pydantic", "httpx", "tenacity"},
     "funnelkit.report": {"pydantic", "rich", "jinja2"},
+    "funnelkit.fleet": set(),
 }
 FORBIDDEN_INTERNAL = {
     "funnelkit.model": {
@@ -71,6 +72,7 @@ FORBIDDEN_INTERNAL = {
     },
     "funnelkit.blueprint": {"funnelkit.cli", "funnelkit.report", "funnelkit.emulator"},
     "funnelkit.report": {"funnelkit.cli", "funnelkit.connectors", "funnelkit.emulator"},
+    "funnelkit.fleet": {"funnelkit.cli", "funnelkit.config", "funnelkit.emulator"},
 }
 # third-party libraries that may appear only under one part of the package
 ONLY_UNDER = {
