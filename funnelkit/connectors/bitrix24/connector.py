@@ -14,7 +14,6 @@ from funnelkit.connectors.bitrix24.auth import OAuthAuth, WebhookAuth
 from funnelkit.connectors.bitrix24.client import Bitrix24Client
 from funnelkit.connectors.bitrix24.pull import (
     PullResult,
-    Tables,
     base_statuses,
     domain_of,
     limits,
@@ -22,6 +21,7 @@ from funnelkit.connectors.bitrix24.pull import (
     structure_of,
 )
 from funnelkit.connectors.bitrix24.structure import read_structure
+from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.connectors.http import ApiClient
 from funnelkit.errors import ConfigError
 from funnelkit.model import (

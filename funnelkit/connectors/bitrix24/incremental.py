@@ -3,27 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from funnelkit.connectors.base import NullProgress, Progress, PullScope
+from funnelkit.connectors.base import NullProgress, PortalSettings, Progress, PullScope
 from funnelkit.connectors.bitrix24 import mapping, specs
-from funnelkit.connectors.bitrix24.client import BatchResult, command
+from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client, command
 from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
 from funnelkit.connectors.bitrix24.mapping import LEAD_PREFIX, TASK_PREFIX
 from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec
 from funnelkit.connectors.bitrix24.pull import (
     PullResult,
-    Tables,
     domain_of,
     plan_specs,
     read_tables,
     scope_filters,
 )
+from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.errors import SnapshotError
 from funnelkit.model import EntityKind, Snapshot, Vendor
 
-if TYPE_CHECKING:
-    from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
+
+class ConnectorParts(Protocol):
+    """What an incremental pull needs of the connector (connector.py calls in, never back)."""
+
+    client: Bitrix24Client
+    settings: PortalSettings
+
+    def assemble(
+        self, scope: PullScope, got: PullResult, incremental_from: str | None = None
+    ) -> Snapshot:
+        """A snapshot from what a pull read."""
+
 
 # DATE_MODIFY has one-second resolution and the portal commits rows a little after stamping
 # them: re-read a margin before the old pull started (rows read twice are merged by id).
@@ -84,7 +94,7 @@ def _count_commands(scope: PullScope, old: Snapshot) -> tuple[dict[str, str], Wa
     return commands, wanted
 
 
-def _deleted(connector: Bitrix24Connector, first: BatchResult, wanted: Wanted) -> set[str]:
+def _deleted(connector: ConnectorParts, first: BatchResult, wanted: Wanted) -> set[str]:
     """Deals and leads of the old snapshot that are gone from the portal.
 
     When as many rows with id <= the old highest id remain as the old snapshot held,
@@ -104,7 +114,7 @@ def _deleted(connector: Bitrix24Connector, first: BatchResult, wanted: Wanted) -
 
 
 def _sweep(
-    connector: Bitrix24Connector, spec: ListSpec, prefix: str, extra: dict[str, Any], top: int
+    connector: ConnectorParts, spec: ListSpec, prefix: str, extra: dict[str, Any], top: int
 ) -> set[str]:
     """Every id up to `top` still on the portal: `select` ID only, keyset in batches."""
     alive: set[str] = set()
@@ -139,7 +149,7 @@ def _merge(
     return tuple(sorted((r for r in merged.values() if keep(r)), key=order))
 
 
-def pull_incremental(connector: Bitrix24Connector, old: Snapshot, progress: Progress) -> Snapshot:
+def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progress) -> Snapshot:
     """Changed rows since `old`, merged into it; deleted deals and leads dropped."""
     domain = domain_of(connector.settings.url)
     same_host = old.manifest.domain.split(":")[0] == domain.split(":")[0]  # ports may move

@@ -5,14 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from funnelkit.connectors.bitrix24 import mapping, mapping_events, paging
 from funnelkit.connectors.bitrix24.jobs import Job
 from funnelkit.connectors.bitrix24.paging import Cursor
-
-if TYPE_CHECKING:
-    from funnelkit.connectors.bitrix24.pull import Tables
+from funnelkit.connectors.bitrix24.tables import Tables
 
 # entity -> (Tables field, row mapper); stage history is chained per deal instead (below).
 _MAPPERS: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {

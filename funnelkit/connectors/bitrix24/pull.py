@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +13,7 @@ from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client
 from funnelkit.connectors.bitrix24.jobs import run_jobs
 from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec, apply_max_ids, max_id_commands
 from funnelkit.connectors.bitrix24.structure import read_structure
+from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.model import (
     DataSet,
     DataState,
@@ -35,19 +36,6 @@ _SCOPE_CODES = {
     "ALLOWED_ONLY_INTRANET_USER",
     "ERROR_METHOD_NOT_FOUND",
 }
-
-
-@dataclass
-class Tables:
-    """Rows as they arrive, mapped; `positions` chains stage history per deal."""
-
-    deals: list[Any] = field(default_factory=list)
-    transitions: list[Any] = field(default_factory=list)
-    activities: list[Any] = field(default_factory=list)
-    contacts: list[Any] = field(default_factory=list)
-    companies: list[Any] = field(default_factory=list)
-    users: list[Any] = field(default_factory=list)
-    positions: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 def domain_of(url: str) -> str:
