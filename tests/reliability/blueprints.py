@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 import yaml
 
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import Running, start
+from funnelkit.emulator.serving.run import Running
 from funnelkit.model import Vendor
 from funnelkit.yamlio import dump_yaml
-from tests.reliability.live import NAME, cli, use_secret, write_config
+from tests.reliability.live import NAME, cli, live_portal
 
 NEW_FUNNELS: list[dict[str, Any]] = [
     {
@@ -82,14 +81,9 @@ def live_case(
     workdir: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    deals: int = 150,
 ) -> Iterator[Case]:
-    """A generated portal served over HTTP, exported to a blueprint next to its state file."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    monkeypatch.chdir(workdir)
-    with start(generate(vendor, deals=deals, seed=5)) as running:
-        write_config(workdir, running)
-        use_secret(running, monkeypatch)
+    """The `apply` scenario's portal, exported to a blueprint next to its state file."""
+    with live_portal("apply", vendor, workdir, monkeypatch) as running:
         code, _, err = cli(["-q", "export", "--portal", NAME, "-o", "bp"], capsys)
         assert code == 0, err
         path = workdir / "bp" / f"{NAME}.yaml"

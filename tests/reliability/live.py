@@ -6,6 +6,9 @@ import json
 import os
 import time
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -16,12 +19,73 @@ from funnelkit.cli import app
 from funnelkit.cli.common import run_main
 from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.bitrix24 import Bitrix24App
-from funnelkit.emulator.serving.run import Running, env_name
-from funnelkit.model import Snapshot
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.serving.faults import FaultPlan
+from funnelkit.emulator.serving.run import Running, env_name, start
+from funnelkit.emulator.state import EmulatorOptions, PortalState
+from funnelkit.model import Snapshot, Vendor
 
 NAME = "p"
 # Fast client pacing: the emulators here have no rate limit unless a test turns it on.
 FAST = {"rate_limit": 200, "burst": 1000}
+VENDORS = (Vendor.BITRIX24, Vendor.AMOCRM)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The portal a group of reliability tests runs against: its size, seed and faults."""
+
+    deals: int
+    seed: int
+    faults: str | None = None  # an `emulator serve --faults` spec, parsed afresh per portal
+
+
+# Every generated portal of the suite, by what the tests do with it.
+SCENARIOS = {
+    "apply": Scenario(deals=150, seed=5),  # exported to a blueprint, edited, applied
+    "pull-faults": Scenario(deals=300, seed=12),  # pulled clean, then through random faults
+    "give-up": Scenario(deals=120, seed=3, faults="rate=1,kinds=503+429+reset+truncate,seed=1"),
+    "token-refresh": Scenario(deals=120, seed=2, faults="expire_after=3"),  # mid-pull expiry
+    "hostile": Scenario(deals=150, seed=9),  # names rewritten to markup and formulas
+}
+
+
+@contextmanager
+def live_portal(
+    scenario: str,
+    vendor: Vendor,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    prepare: Callable[[PortalState], None] | None = None,
+    secret: bool = True,
+    **settings: Any,
+) -> Iterator[Running]:
+    """A scenario's portal served over HTTP, with funnelkit.yaml for portal `p` in workdir.
+
+    The working directory becomes `workdir`; `prepare` edits the generated portal before it
+    is served; `secret=False` leaves the credential to the test (OAuth token files).
+    """
+    plan = SCENARIOS[scenario]
+    workdir.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(workdir)
+    state = generate(vendor, deals=plan.deals, seed=plan.seed)
+    if prepare is not None:
+        prepare(state)
+    with start(
+        state, EmulatorOptions(faults=FaultPlan.parse(plan.faults) if plan.faults else None)
+    ) as running:
+        write_config(workdir, running, **settings)
+        if secret:
+            use_secret(running, monkeypatch)
+        yield running
+
+
+def run_apply(
+    blueprint: Path, capsys: pytest.CaptureFixture[str], *flags: str
+) -> tuple[int, str, str]:
+    """`funnelkit apply BLUEPRINT --portal p --yes [FLAGS]`: (exit code, stdout, stderr)."""
+    return cli(["apply", str(blueprint), "--portal", NAME, "--yes", *flags], capsys)
 
 
 def write_config(

@@ -13,14 +13,12 @@ import pytest
 
 from funnelkit.model import Vendor
 from tests.reliability.blueprints import edited, live_case
-from tests.reliability.live import NAME, cli, write_config
+from tests.reliability.live import NAME, cli, run_apply, write_config
 from tests.reliability.writes import WriteGate, deals_misplaced, structure_by_name
-
-VENDORS = [Vendor.BITRIX24, Vendor.AMOCRM]
 
 
 def _apply(blueprint: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    code, _, err = cli(["apply", str(blueprint), "--portal", NAME, "--yes"], capsys)
+    code, _, err = run_apply(blueprint, capsys)
     return code, err
 
 
@@ -93,7 +91,6 @@ def test_apply_failing_at_a_write_then_rerun_converges(
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_apply_failing_at_every_write_then_rerun_converges(
     vendor: Vendor,
     tmp_path: Path,
@@ -167,7 +164,6 @@ def test_apply_killed_mid_request_then_rerun_converges(
         assert got == want, f"after kill at write {kill_at}"
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_write_answered_after_the_client_timeout_is_not_doubled(
     vendor: Vendor,
     tmp_path: Path,

@@ -11,10 +11,8 @@ import pytest
 
 from funnelkit.model import Vendor
 from tests.reliability.blueprints import Case, edited, live_case, main_funnel
-from tests.reliability.live import NAME, cli
+from tests.reliability.live import NAME, cli, run_apply
 from tests.reliability.writes import WriteGate, deals_misplaced
-
-VENDORS = [Vendor.BITRIX24, Vendor.AMOCRM]
 
 
 def _ids(case: Case) -> dict[str, Any]:
@@ -38,7 +36,7 @@ def _busiest_open_stage(case: Case) -> tuple[dict[str, Any], dict[str, Any], str
 
 
 def _apply(case: Case, cap: pytest.CaptureFixture[str], *flags: str) -> tuple[int, str]:
-    code, out, err = cli(["apply", str(case.blueprint), "--portal", NAME, "--yes", *flags], cap)
+    code, out, err = run_apply(case.blueprint, cap, *flags)
     return code, out + err
 
 
@@ -55,7 +53,6 @@ def _target(funnel: dict[str, Any], not_this: dict[str, Any]) -> dict[str, Any]:
     )
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_removing_a_stage_with_deals_needs_a_target_and_force(
     vendor: Vendor,
     tmp_path: Path,
@@ -87,7 +84,6 @@ def test_removing_a_stage_with_deals_needs_a_target_and_force(
         assert deals_misplaced(case.running.state) == []
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_removing_a_funnel_with_deals_needs_a_target_and_force(
     vendor: Vendor,
     tmp_path: Path,
@@ -130,7 +126,6 @@ def test_removing_a_funnel_with_deals_needs_a_target_and_force(
         assert deals_misplaced(state) == []
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_changing_semantics_of_a_stage_with_deals_needs_force(
     vendor: Vendor,
     tmp_path: Path,
@@ -162,7 +157,6 @@ def test_changing_semantics_of_a_stage_with_deals_needs_force(
         assert deals_misplaced(state) == []
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_drift_and_plan_never_write(
     vendor: Vendor,
     tmp_path: Path,

@@ -8,24 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.faults import KINDS, FaultPlan
-from funnelkit.emulator.serving.run import start
-from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.model import Vendor
 from funnelkit.store import load_snapshot
 from tests.reliability.live import (
     NAME,
     assert_same_rows,
     cli,
+    live_portal,
     stray_files,
     use_oauth,
-    use_secret,
     write_config,
 )
-
-VENDORS = [Vendor.BITRIX24, Vendor.AMOCRM]
-DEALS = 300
 
 
 def _busy_seeds(count: int = 20, window: int = 6) -> list[int]:
@@ -38,18 +32,14 @@ def _busy_seeds(count: int = 20, window: int = 6) -> list[int]:
     return sorted(range(1, 2000), key=lambda seed: -variety(seed))[:count]
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_pull_under_faults_equals_the_fault_free_pull(
     vendor: Vendor,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
     seen: Counter[str] = Counter()
-    with start(generate(vendor, deals=DEALS, seed=12)) as running:
-        write_config(tmp_path, running)
-        use_secret(running, monkeypatch)
+    with live_portal("pull-faults", vendor, tmp_path, monkeypatch) as running:
         code, _, err = cli(["-q", "pull", "--portal", NAME, "-o", "clean.zip"], capsys)
         assert code == 0, err
         clean = load_snapshot(tmp_path / "clean.zip")
@@ -72,18 +62,14 @@ def test_pull_under_faults_equals_the_fault_free_pull(
     assert set(KINDS) <= set(seen), seen
 
 
-@pytest.mark.parametrize("vendor", VENDORS, ids=lambda v: v.value)
 def test_pull_gives_up_in_bounded_time_without_a_partial_file(
     vendor: Vendor,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    faults = FaultPlan(rate=1.0, kinds=("503", "429", "reset", "truncate"), seed=1)
-    with start(generate(vendor, deals=120, seed=3), EmulatorOptions(faults=faults)) as running:
-        write_config(tmp_path, running, timeout=0.5, max_retry_seconds=2)
-        use_secret(running, monkeypatch)
+    settings = {"timeout": 0.5, "max_retry_seconds": 2}
+    with live_portal("give-up", vendor, tmp_path, monkeypatch, **settings):
         began = time.monotonic()
         code, out, err = cli(["pull", "--portal", NAME, "-o", "p.snapshot.zip"], capsys)
         elapsed = time.monotonic() - began

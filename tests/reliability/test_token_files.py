@@ -8,28 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.faults import FaultPlan
-from funnelkit.emulator.serving.run import start
-from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.model import Vendor
-from tests.reliability.live import NAME, cli, use_oauth, write_config
+from tests.reliability.live import NAME, cli, live_portal, use_oauth, write_config
 
 
-@pytest.mark.parametrize("vendor", [Vendor.BITRIX24, Vendor.AMOCRM], ids=lambda v: v.value)
 def test_refreshed_token_file_is_written_0600(
     vendor: Vendor,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
     secrets_dir = tmp_path / "secrets"
     secrets_dir.mkdir()
     token_file = secrets_dir / "p.json"
     # Every access token dies at the third request: the pull must refresh once, mid-way.
-    options = EmulatorOptions(faults=FaultPlan(expire_after=3))
-    with start(generate(vendor, deals=120, seed=2), options) as running:
+    with live_portal("token-refresh", vendor, tmp_path, monkeypatch, secret=False) as running:
         first = use_oauth(running, token_file, monkeypatch)
         assert stat.S_IMODE(token_file.stat().st_mode) == 0o644
         write_config(tmp_path, running, token_file)

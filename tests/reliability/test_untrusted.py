@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import start
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Vendor
-from tests.reliability.live import NAME, cli, use_secret, write_config
+from tests.reliability.live import NAME, cli, live_portal
 
 STAGE = '<script>alert("stage")</script> Этап'
 DEAL = '=HYPERLINK("http://evil.example","x") \'"><img src=x onerror=alert(1)>'
@@ -32,19 +30,13 @@ def poison(state: PortalState) -> None:
         state.users[user_id] = user.model_copy(update={"name": f"{USER} {user_id}"})
 
 
-@pytest.mark.parametrize("vendor", [Vendor.BITRIX24, Vendor.AMOCRM], ids=lambda v: v.value)
 def test_hostile_names_are_escaped_in_html_and_formula_safe_in_csv(
     vendor: Vendor,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    state = generate(vendor, deals=150, seed=9)
-    poison(state)
-    with start(state) as running:
-        write_config(tmp_path, running)
-        use_secret(running, monkeypatch)
+    with live_portal("hostile", vendor, tmp_path, monkeypatch, prepare=poison):
         args = ["audit", "--portal", NAME, "--report", "html=a.html", "--report", "csv=a.csv"]
         code, _, err = cli(["-q", *args, "--fail-on", "critical"], capsys)
     assert code in (0, 1), err
