@@ -141,3 +141,20 @@ def test_unknown_portal_is_a_config_error(
     assert code == 2
     assert "unknown portal 'nope'" in err
     assert not (tmp_path / "f").exists()
+
+
+def test_a_damaged_kept_snapshot_means_a_full_pull(
+    fleet_portals: dict[str, Running], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "fleet"
+    args = ["fleet", "-o", str(out), "--portal", "b24-a", "--fail-on", "critical"]
+    code, _, err = cli(args, capsys)
+    assert code == 0, err
+    (kept,) = (out / "b24-a" / "snapshots").glob("*.snapshot.zip")
+    kept.write_bytes(b"not a zip")
+    code, _, err = cli(args, capsys)
+    assert code == 0, err
+    assert "pulling in full" in err
+    entry = json.loads((out / "fleet.json").read_text(encoding="utf-8"))["portals"][0]
+    assert entry["pull"]["kind"] == "full" and entry["status"] == "ok"
+    assert entry["change"] is not None and entry["change"]["resolved"] == 0
