@@ -37,6 +37,9 @@ def fleet_portals(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[d
             served = start(generate(vendor, deals=60, seed=seed), EmulatorOptions(rate_limit=True))
             running[name] = served
             lines += [f"  {name}:", f"    vendor: {vendor.value}", f"    url: {served.url}"]
+            if vendor is Vendor.BITRIX24:
+                # The vendor's 2 requests/s without the burst of 50: a small pull takes seconds
+                lines += ["    rate_limit: 2", "    burst: 1"]
             for key, value in served.env(name).items():
                 monkeypatch.setenv(key, "refused-token" if name == REFUSED else value)
         (tmp_path / "funnelkit.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -96,7 +99,7 @@ def test_fleet_of_four_with_one_refused(
     serial = sum(p["pull"]["seconds"] for p in doc["portals"] if p["status"] == "ok")
     assert slowest > 1.0, "the rate limit should make at least one pull take a while"
     assert wall <= 1.5 * slowest, f"wall {wall:.2f} s, slowest pull {slowest:.2f} s"
-    assert doc["wall_seconds"] < serial
+    assert doc["wall_seconds"] < 0.9 * serial, f"wall {wall:.2f} s, pulls {serial:.2f} s in all"
     for name in ("fleet.md", "fleet.html"):
         assert REFUSED in (out / name).read_text(encoding="utf-8")
 
