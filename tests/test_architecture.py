@@ -21,7 +21,7 @@ ALLOWED_THIRD_PARTY = {
     "funnelkit.emulator": {"pydantic", "numpy", "yaml"},
     "funnelkit.blueprint": {"pydantic", "yaml"},
     "funnelkit.connectors": {"pydantic", "httpx", "tenacity"},
-    "funnelkit.report": {"pydantic", "rich", "jinja2"},
+    "funnelkit.report": {"pydantic", "rich", "jinja2", "babel"},
 }
 FORBIDDEN_INTERNAL = {
     "funnelkit.model": {
