@@ -12,7 +12,7 @@ import re
 
 from funnelkit.report.i18n import kind, money, noun, number, percent, t, when
 from funnelkit.report.schema import AuditReport
-from funnelkit.report.text import affected, summary_line, where
+from funnelkit.report.text import affected, compare_summary, summary_line, where
 
 LIMIT = 60_000
 CELL = 160  # characters of one cell of portal data; names longer than that are cut with …
@@ -111,6 +111,8 @@ def to_markdown(r: AuditReport, *, details: bool = False) -> str:
     lang = r.lang
     page = _Page(None if details else LIMIT)
     _summary(page, r)
+    if r.compare is not None:
+        page.add(*(cell(x, None) for x in compare_summary(r)), "")
     _actions(page, r)
     left: list[str] = []
     cards = [
@@ -178,6 +180,19 @@ def to_markdown(r: AuditReport, *, details: bool = False) -> str:
         heads = [t(k, lang) for k in ("severity", "rule", "subject", "kind_deal", "message")]
         heads[3] = t("subject", lang)
         _table(page, t("details", lang), heads, rows)
+    if r.compare is not None:
+        moved = [m for m in r.compare.movements if m.kind != "idle"]
+        rows = [
+            [
+                t("mv_" + m.kind, lang),
+                cell(m.deal_name or m.deal_id),
+                f"{cell(m.from_stage_name or '—')} → {cell(m.to_stage_name)}",
+            ]
+            for m in moved
+        ]
+        heads = [t("movements", lang), t("kind_deal", lang), t("from_to", lang)]
+        if missed := _table(page, t("movements", lang), heads, rows):
+            left.append(f"{t('movements', lang)}: {number(missed, lang)}")
     skipped = [x for x in r.rules if x.status == "skipped"]
     if skipped:
         lines = ["", f"**{t('skipped_rules', lang)}**", ""]
