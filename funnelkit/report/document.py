@@ -13,7 +13,8 @@ from funnelkit import __version__
 from funnelkit.metrics import DEFINITIONS, PortalMetrics, definition
 from funnelkit.model import Snapshot
 from funnelkit.model.timeutil import iso
-from funnelkit.report.i18n import skip_reason
+from funnelkit.report.catalog import gettext
+from funnelkit.report.i18n import evidence_word, number, skip_reason
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
     SEVERITIES,
@@ -36,24 +37,47 @@ from funnelkit.report.score import money_at_stake, open_deal_count, score_of
 from funnelkit.report.summary import actions, group_findings, managers, scorecards
 
 if TYPE_CHECKING:
-    from funnelkit.audit.findings import AuditResult, Finding, SuppressionNote
+    from funnelkit.audit.findings import AuditResult, EvidenceValue, Finding, SuppressionNote
     from funnelkit.audit.registry import Registry
 
 RELATED_KEPT = 50
 
 
 def rule_texts(lang: str, registry: Registry | None = None) -> dict[str, dict[str, str]]:
-    """Title, rationale and remedy of every rule in `lang`."""
+    """Title, rationale and remedy of every rule in `lang` (English source, catalog texts)."""
     from funnelkit.audit.registry import default_registry
 
-    return {
-        rule.meta.code: {
-            "title": rule.meta.title.get(lang),
-            "rationale": rule.meta.rationale.get(lang),
-            "remedy": rule.meta.remedy.get(lang),
+    out: dict[str, dict[str, str]] = {}
+    for rule in registry or default_registry():
+        m = rule.meta
+        out[m.code] = {
+            field: gettext(getattr(m, field).en, lang, f"{m.code}.{field}")
+            for field in ("title", "rationale", "remedy")
         }
-        for rule in registry or default_registry()
-    }
+    return out
+
+
+def _value(key: str, value: EvidenceValue, lang: str) -> str:
+    """An evidence value inside a sentence: shares as percentages, numbers the language's way."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, float):
+        if key.endswith("share"):
+            return number(value * 100, lang) + ("\u00a0%" if lang in ("ru", "uk") else "%")
+        return number(value, lang, 0 if value.is_integer() else 1)
+    if isinstance(value, int):
+        return str(value)
+    return evidence_word(value, lang)
+
+
+def message(f: Finding, lang: str) -> str:
+    """A finding's message in `lang`: the rule's template filled with translated evidence."""
+    template = f.template.get(lang) or f.template.get("en", "")
+    s = f.subject
+    args = {k: _value(k, v, lang) for k, v in f.evidence.items()}
+    args.update(subject=s.name or s.id, funnel=s.funnel_name or "")
+    args.setdefault("stage", s.stage_name or "")
+    return template.format(**args)
 
 
 def finding_out(f: Finding, lang: str, texts: dict[str, dict[str, str]]) -> FindingOut:
@@ -66,7 +90,7 @@ def finding_out(f: Finding, lang: str, texts: dict[str, dict[str, str]]) -> Find
         name=f.name,
         severity=f.severity.value,
         title=meta.get("title", ""),
-        message=f.text(lang),
+        message=message(f, lang),
         remedy=meta.get("remedy", ""),
         subject=SubjectOut(
             kind=s.kind,
@@ -116,7 +140,7 @@ def build_report(
         lang=lang,
         generated_at=iso(generated_at),
         now=iso(result.now),
-        clock=result.clock,
+        clock=gettext(result.clock, lang, "clock"),
         portal=PortalOut(
             vendor=manifest.vendor.value,
             domain=manifest.domain,

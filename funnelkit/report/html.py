@@ -5,6 +5,7 @@ from __future__ import annotations
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from funnelkit.report import i18n
+from funnelkit.report.catalog import gettext
 from funnelkit.report.charts import funnel_chart
 from funnelkit.report.schema import AuditReport, FindingOut
 from funnelkit.report.summary import group_key
@@ -29,6 +30,7 @@ def _environment() -> Environment:
         money=i18n.money,
         noun=i18n.noun,
         chart=funnel_chart,
+        role_source=lambda value, lang: gettext(value, lang, "role.source"),
     )
     return env
 

@@ -17,7 +17,8 @@ from funnelkit.report.text import affected, compare_summary, summary_line, where
 LIMIT = 60_000
 CELL = 160  # characters of one cell of portal data; names longer than that are cut with …
 _ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
-_PUNCT = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+# Inside a table cell nothing starts a line, so block markers (# > - +) need no escape.
+_PUNCT = re.compile(r"([\\`*_\[\]()!|~])")
 
 
 def cell(value: object, limit: int | None = CELL) -> str:
