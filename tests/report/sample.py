@@ -101,7 +101,8 @@ def snapshot(open_deals: int = 6, funnels: int = 1, users: int = 2) -> Snapshot:
 
 
 def document(lang: str = "en", snap: Snapshot | None = None) -> AuditReport:
+    now = NOW if snap is None else None  # a generated portal keeps its own clock
     snap = snap or snapshot()
-    result = run_audit(snap, None, NOW)
-    metrics = compute_metrics(snap, NOW)
-    return build_report(result, snap, metrics, lang, NOW, portal_name="acme")
+    result = run_audit(snap, None, now)
+    metrics = compute_metrics(snap, result.now)
+    return build_report(result, snap, metrics, lang, result.now, portal_name="acme")

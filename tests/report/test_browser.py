@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from funnelkit.report import render
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.emulator.generate.truth import state_to_snapshot
+from funnelkit.model import Vendor
+from funnelkit.report import AuditReport, render
 from tests.report.pngread import count_colour
 from tests.report.sample import document
 
@@ -73,12 +76,19 @@ window.addEventListener('load', function () {
 </script>"""
 
 
+def _generated(lang: str) -> AuditReport:
+    snap = state_to_snapshot(generate(Vendor.BITRIX24, deals=2000, seed=7))
+    return document(lang, snap)
+
+
+@pytest.mark.parametrize("portal", ["hostile", "generated"])
 @pytest.mark.parametrize("lang", ["en", "uk"])
 def test_first_screen_shows_actions_and_scorecards_without_console_errors(
-    tmp_path: Path, lang: str
+    tmp_path: Path, lang: str, portal: str
 ) -> None:
     page = tmp_path / "audit.html"
-    html = render(document(lang), "html", details=True)
+    report = document(lang) if portal == "hostile" else _generated(lang)
+    html = render(report, "html", details=True)
     page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     done = subprocess.run(
         [
