@@ -233,7 +233,19 @@ def _compare(report: AuditReport, details: bool) -> list[str]:
         )
         if change:
             lines.append(f"  {t('funnel', lang)} {d.name}: {change}")
+    changed = [d for d in c.managers if d.before != d.after]
+    for d in changed if details else changed[:MANAGERS_SHOWN]:
+        change = ", ".join(
+            f"{t(k, lang)} {_fmt(d.before.get(m), lang)} → {_fmt(d.after.get(m), lang)}"
+            for k in ("open", "won", "lost", "untasked")
+            for m in [_KEYS.get(k, k)]
+            if d.before.get(m) != d.after.get(m)
+        )
+        lines.append(f"  {t('manager', lang)} {d.name}: {change}")
     return lines
+
+
+_KEYS = {"untasked": "open_without_task"}
 
 
 def _fmt(value: float | None, lang: str) -> str:
