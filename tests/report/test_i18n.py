@@ -131,3 +131,20 @@ def test_plural_forms(lang: str, forms: list[str]) -> None:
 
 def test_readme_rule_table_is_generated_from_the_rules() -> None:
     assert readme_table() in README.read_text(encoding="utf-8")
+
+
+NAMES = {"subject", "role", "funnel", "stage", "reason", "handoff_stage"}
+
+
+def test_no_message_puts_a_count_before_a_noun_that_must_agree_with_it() -> None:
+    """«2 этапов» is wrong and «этапов: 2» is not: counts stand where no agreement is needed."""
+    found = []
+    for rule in default_registry():
+        for variant in rule.meta.messages.values():
+            for lang in ("ru", "uk"):
+                for field, word in re.findall(r"\{(\w+)\}\s+(\w+)", variant.get(lang)):
+                    if field in NAMES or field.endswith("share") or field == "signs":
+                        continue  # names, percentages («30 % сделок») and «3 из 4» agree anyway
+                    if re.match(r"[а-яіїєґ]", word) and word not in ("дн", "в", "на"):
+                        found.append((rule.meta.code, lang, field, word))
+    assert found == []

@@ -68,17 +68,17 @@ class StageCount(Rule):
             "many": Text(
                 en="Funnel «{funnel}» has {stages} working stages (at most {limit} expected "
                 "for role {role})",
-                ru="В воронке «{funnel}» {stages} рабочих этапов (для роли {role} ожидается "
+                ru="В воронке «{funnel}» рабочих этапов: {stages} (для роли {role} ожидается "
                 "не больше {limit})",
-                uk="У воронці «{funnel}» {stages} робочих етапів (для ролі {role} очікується "
+                uk="У воронці «{funnel}» робочих етапів: {stages} (для ролі {role} очікується "
                 "не більше {limit})",
             ),
             "few": Text(
                 en="Funnel «{funnel}» has only {stages} working stages (at least {limit} "
                 "expected for role {role})",
-                ru="В воронке «{funnel}» всего {stages} рабочих этапов (для роли {role} "
+                ru="В воронке «{funnel}» всего рабочих этапов: {stages} (для роли {role} "
                 "ожидается не меньше {limit})",
-                uk="У воронці «{funnel}» лише {stages} робочих етапів (для ролі {role} "
+                uk="У воронці «{funnel}» лише робочих етапів: {stages} (для ролі {role} "
                 "очікується не менше {limit})",
             ),
         },

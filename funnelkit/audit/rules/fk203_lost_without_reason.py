@@ -74,9 +74,9 @@ class LostWithoutReason(Rule):
                 en="Deal «{subject}» was lost in the generic stage «{stage}» although "
                 "«{funnel}» has {reasons} reason stages",
                 ru="Сделка «{subject}» проиграна в общей стадии «{stage}», хотя в «{funnel}» "
-                "есть {reasons} стадий-причин",
+                "есть стадии-причины ({reasons})",
                 uk="Угода «{subject}» програна в загальній стадії «{stage}», хоча в «{funnel}» "
-                "є {reasons} стадій-причин",
+                "є стадії-причини ({reasons})",
             ),
         },
     )

@@ -57,9 +57,10 @@ class PostponedTasks(Rule):
             "default": Text(
                 en="Task {subject} was postponed {postponements} times (by {days_pushed} days "
                 "in total)",
-                ru="Задачу {subject} переносили {postponements} раз (в сумме на {days_pushed} дн.)",
-                uk="Задачу {subject} переносили {postponements} разів (загалом на {days_pushed} "
-                "дн.)",
+                ru="Задачу {subject} переносили снова и снова (переносов: {postponements}, "
+                "в сумме на {days_pushed} дн.)",
+                uk="Задачу {subject} переносили знову і знову (перенесень: {postponements}, "
+                "загалом на {days_pushed} дн.)",
             )
         },
     )

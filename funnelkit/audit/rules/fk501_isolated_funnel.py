@@ -61,9 +61,9 @@ class IsolatedFunnel(Rule):
             "default": Text(
                 en="Funnel «{funnel}» ({deals} deals) has no tunnel, move or copy linking it to "
                 "another funnel",
-                ru="Воронка «{funnel}» ({deals} сделок) не связана с другими ни туннелем, ни "
+                ru="Воронка «{funnel}» (сделок: {deals}) не связана с другими ни туннелем, ни "
                 "переходами, ни копиями",
-                uk="Воронка «{funnel}» ({deals} угод) не пов'язана з іншими ні тунелем, ні "
+                uk="Воронка «{funnel}» (угод: {deals}) не пов'язана з іншими ні тунелем, ні "
                 "переходами, ні копіями",
             )
         },
