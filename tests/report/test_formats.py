@@ -105,3 +105,14 @@ def test_details_lists_every_finding_with_its_subject() -> None:
 
 def test_html_names_entity_kinds_in_the_language() -> None:
     assert "угода" in render(document("uk"), "html", details=True)
+
+
+def test_one_list_of_severities_languages_and_formats() -> None:
+    from funnelkit.audit.findings import LANGS as AUDIT_LANGS
+    from funnelkit.audit.findings import Severity
+    from funnelkit.cli.audit import Format
+    from funnelkit.report import LANGS, SEVERITIES
+
+    assert tuple(s.value for s in Severity) == SEVERITIES
+    assert LANGS == AUDIT_LANGS
+    assert set(FORMATS) == {f.value for f in Format}
