@@ -107,6 +107,16 @@ def _table(page: _Page, title: str, head: list[str], rows: list[list[str]]) -> i
     return 0
 
 
+_DELTA_KEYS = ("open", "won", "lost")
+
+
+def _delta(before: float | None, after: float | None, lang: str) -> str:
+    """`12 → 15` (or one number when nothing changed)."""
+    if before == after:
+        return number(after, lang)
+    return f"{number(before, lang)} → {number(after, lang)}"
+
+
 def to_markdown(r: AuditReport, *, details: bool = False) -> str:
     """Summary, actions, scorecards, managers, groups; every finding only with `details`."""
     lang = r.lang
@@ -194,6 +204,16 @@ def to_markdown(r: AuditReport, *, details: bool = False) -> str:
         heads = [t("movements", lang), t("kind_deal", lang), t("from_to", lang)]
         if missed := _table(page, t("movements", lang), heads, rows):
             left.append(f"{t('movements', lang)}: {number(missed, lang)}")
+        deltas = [
+            [cell(d.name), *(_delta(d.before.get(k), d.after.get(k), lang) for k in _DELTA_KEYS)]
+            for d in [*r.compare.funnels, *r.compare.managers]
+            if d.before != d.after
+        ]
+        heads = [t("since", lang), *(t(k, lang) for k in ("open", "won", "lost"))]
+        if missed := _table(
+            page, f"{t('since', lang)}: {t('funnels', lang)}, {t('managers', lang)}", heads, deltas
+        ):
+            left.append(f"{t('since', lang)}: {number(missed, lang)}")
     skipped = [x for x in r.rules if x.status == "skipped"]
     if skipped:
         lines = ["", f"**{t('skipped_rules', lang)}**", ""]
