@@ -123,7 +123,8 @@ def to_markdown(r: AuditReport, *, details: bool = False) -> str:
     page = _Page(None if details else LIMIT)
     _summary(page, r)
     if r.compare is not None:
-        page.add(*(cell(x, None) for x in compare_summary(r)), "")
+        head, *rest = compare_summary(r)
+        page.add(f"**{cell(head, None)}**", "", *(f"- {cell(x, None)}" for x in rest), "")
     _actions(page, r)
     left: list[str] = []
     cards = [
