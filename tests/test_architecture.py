@@ -40,7 +40,7 @@ ALLOWED_THIRD_PARTY = {
     "emulator": {"pydantic", "numpy"},
     "blueprint": {"pydantic"},
     "connectors": {"pydantic", "httpx", "tenacity"},
-    "report": {"pydantic", "rich", "jinja2"},
+    "report": {"pydantic", "rich", "jinja2", "babel"},
     "fleet": set(),
     "config": {"pydantic"},
     "errors": set(),

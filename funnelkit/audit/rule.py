@@ -20,17 +20,18 @@ GROUPS = ("stages", "deals", "tasks", "funnels", "links")
 
 
 class Text(BaseModel):
-    """One sentence or paragraph in every language funnelkit speaks."""
+    """One sentence or paragraph; ru / uk inline, or (rule titles, rationales, remedies) only
+    English here and the translations in the report's gettext catalogs."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     en: str
-    ru: str
-    uk: str
+    ru: str | None = None
+    uk: str | None = None
 
     def get(self, lang: str) -> str:
-        """The text in `lang`, English for an unknown language."""
-        return str(getattr(self, lang, self.en))
+        """The inline text in `lang`, English when there is none."""
+        return str(getattr(self, lang, None) or self.en)
 
 
 class RuleMeta(BaseModel):

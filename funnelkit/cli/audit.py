@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from funnelkit.audit import AuditResult, AuditSettings
     from funnelkit.audit.suppress import SuppressionEntry
     from funnelkit.model import Snapshot
+    from funnelkit.report import AuditReport
 
 
 class Format(StrEnum):
@@ -51,29 +52,37 @@ def audit_document(
     settings: AuditSettings,
     entries: list[SuppressionEntry],
     baseline: set[str] | None,
-) -> tuple[AuditResult, dict[str, Any]]:
-    """Run the audit and the metrics, and build the report document."""
-    from funnelkit.audit import result_to_dict, run_audit
-    from funnelkit.cli.audit_inputs import rule_texts
+    *,
+    portal_name: str = "",
+    old: Snapshot | None = None,
+) -> tuple[AuditResult, AuditReport]:
+    """Run the audit and the metrics (and the comparison with `old`), and build the report."""
+    from funnelkit.audit import run_audit
     from funnelkit.metrics import compute_metrics
-    from funnelkit.report import build_document
+    from funnelkit.report import build_report
 
     result = run_audit(snap, settings, suppressions=entries, baseline=baseline)
     probabilities = {
         (f, s): p for f, stages in settings.stage_probabilities.items() for s, p in stages.items()
     }
     metrics = compute_metrics(snap, result.now, probabilities)
-    lang = state.lang
-    doc = build_document(
-        result_to_dict(result, lang),
+    compare = None
+    if old is not None:
+        from funnelkit.report.compare import compare_snapshots
+
+        old_result = run_audit(old, settings, suppressions=entries, baseline=baseline)
+        old_metrics = compute_metrics(old, old_result.now, probabilities)
+        compare = compare_snapshots(old, old_result, old_metrics, snap, result, metrics)
+    report = build_report(
+        result,
+        snap,
         metrics,
-        snap.manifest,
-        snap.structure.portal,
-        rule_texts(lang),
-        lang,
+        state.lang,
         int(time.time()),
+        portal_name=portal_name,
+        compare=compare,
     )
-    return result, doc
+    return result, report
 
 
 def audit(
@@ -96,6 +105,12 @@ def audit(
     baseline: Annotated[Path | None, typer.Option(help="Report only findings not in it")] = None,
     write_baseline: Annotated[Path | None, typer.Option(help="Freeze today's findings")] = None,
     blueprint: Annotated[Path | None, typer.Option(help="Stage SLAs, probabilities, roles")] = None,
+    compare: Annotated[
+        Path | None, typer.Option("--compare", help="Since last visit: an older snapshot")
+    ] = None,
+    details: Annotated[
+        bool, typer.Option("--details", help="Every finding in text, markdown and HTML")
+    ] = False,
 ) -> None:
     """Check a portal against the rules and show its funnel metrics."""
     from funnelkit.audit.suppress import read_baseline
@@ -117,26 +132,43 @@ def audit(
     }
     settings = audit_settings(state, overrides, blueprint, snap)
     known = read_baseline(baseline) if baseline else None
+    old = None
+    if compare is not None:
+        from funnelkit.store import load_snapshot
+
+        old = load_snapshot(compare)
     result, doc = audit_document(
-        state, snap, settings, suppressions(ignore_file, no_suppressions), known
+        state,
+        snap,
+        settings,
+        suppressions(ignore_file, no_suppressions),
+        known,
+        portal_name=portal_title(state, portal, snap),
+        old=old,
     )
     if write_baseline:
         freeze(write_baseline, result.findings)
         state.say(f"baseline of {len(result.findings)} findings written to {write_baseline}")
-    lang = state.lang
     if status == "fail":
         doc = only_failing(doc)
     chosen = (format.value if format else None) or state.config.file.report.format
-    if chosen == "text" and output is None:
-        from funnelkit.report.text import render_text
-
-        render_text(doc, lang, state.out, statistics)
-    else:
-        emit(state, render(doc, chosen, lang, statistics), output)
+    emit(state, render(doc, chosen, statistics=statistics, details=details), output)
     for fmt, path in extra:
-        emit(state, render(doc, fmt, lang, statistics), path)
+        emit(state, render(doc, fmt, statistics=statistics, details=details), path)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
+
+
+def portal_title(state: AppState, portal: str | None, snap: Snapshot) -> str:
+    """The portal as the config names it: `--portal NAME`, else the config entry whose URL
+    is the snapshot's domain, else the portal's own name or domain."""
+    if portal:
+        return portal
+    domain = snap.manifest.domain
+    for name, settings in getattr(state.config.file, "portals", {}).items():
+        if domain and domain in str(getattr(settings, "url", "")):
+            return str(name)
+    return snap.structure.portal.name or domain
 
 
 def register(app: typer.Typer) -> None:

@@ -95,17 +95,3 @@ def suppressions(ignore_file: Path | None, disabled: bool) -> list[SuppressionEn
         return []
     doc = load_yaml(path, ConfigError)
     return parse_suppressions(doc.data, doc.where)
-
-
-def rule_texts(lang: str) -> dict[str, dict[str, str]]:
-    """Title, rationale and remedy of every rule in `lang`."""
-    from funnelkit.audit.registry import default_registry
-
-    return {
-        rule.meta.code: {
-            "title": rule.meta.title.get(lang),
-            "rationale": rule.meta.rationale.get(lang),
-            "remedy": rule.meta.remedy.get(lang),
-        }
-        for rule in default_registry()
-    }

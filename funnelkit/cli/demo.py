@@ -62,11 +62,11 @@ def demo(
     output.mkdir(parents=True, exist_ok=True)
     snapshot_path = save_snapshot(snapshot, output / "demo.snapshot.zip")
     settings_audit = audit_settings(state, {}, None, snapshot)
-    _, doc = audit_document(state, snapshot, settings_audit, [], None)
+    _, doc = audit_document(state, snapshot, settings_audit, [], None, portal_name="demo")
     html = output / "audit.html"
-    write_atomic(html, render(doc, "html", state.lang))
-    write_atomic(output / "audit.json", render(doc, "json", state.lang))
-    typer.echo(summary_line(doc, state.lang))
+    write_atomic(html, render(doc, "html"))
+    write_atomic(output / "audit.json", render(doc, "json"))
+    typer.echo(summary_line(doc))
     typer.echo(f"report:   {html}\nsnapshot: {snapshot_path}\njson:     {output / 'audit.json'}\n")
     secret = "WEBHOOK" if vendor is VendorName.BITRIX24 else "TOKEN"
     url = "https://acme.bitrix24.ru" if vendor is VendorName.BITRIX24 else "https://acme.kommo.com"

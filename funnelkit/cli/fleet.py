@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -14,6 +15,7 @@ if TYPE_CHECKING:
     from funnelkit.audit import AuditResult, AuditSettings
     from funnelkit.fleet import FleetPortal
     from funnelkit.model import Snapshot
+    from funnelkit.report.schema import AuditReport
 
 
 class FleetFormat(StrEnum):
@@ -80,7 +82,7 @@ def fleet(
     entries = suppressions(ignore_file, False)
     lang = state.lang
 
-    def audit(snapshot: Snapshot) -> tuple[AuditResult, dict[str, Any]]:
+    def audit(snapshot: Snapshot) -> tuple[AuditResult, AuditReport]:
         return audit_document(state, snapshot, settings, entries, None)
 
     doc = run_fleet(
@@ -102,10 +104,9 @@ def fleet(
 
 def _summary(doc: dict[str, Any], fmt: str, lang: str) -> str:
     from funnelkit.report import fleet as render
-    from funnelkit.report.machine import to_json
 
     if fmt == "json":
-        return to_json(doc)
+        return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     if fmt == "markdown":
         return render.fleet_to_markdown(doc, lang)
     if fmt == "html":

@@ -32,7 +32,7 @@ def list_rules(
     format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """Every rule: code, name, default severity and title."""
-    from funnelkit.audit.catalogue import catalogue, render_list
+    from funnelkit.report.catalogue import catalogue, render_list
 
     if format not in FORMATS:
         raise InputError(f"--format {format!r}: unknown format", hint="use text or json")
@@ -51,8 +51,8 @@ def show_rule(
     format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """One rule: what it finds, why, the remedy, its parameters and data needs."""
-    from funnelkit.audit.catalogue import render_rule, rule_dict
     from funnelkit.audit.registry import default_registry
+    from funnelkit.report.catalogue import render_rule, rule_dict
 
     rule = default_registry().get(code)
     if rule is None:

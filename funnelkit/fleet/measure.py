@@ -1,13 +1,10 @@
-"""The one place a fleet run asks for a portal's score and money at stake (report/score.py)."""
+"""The one place a fleet run reads a portal's score and money at stake from its audit report."""
 
 from __future__ import annotations
 
-from funnelkit.audit import AuditResult
-from funnelkit.model import Snapshot
+from funnelkit.report.schema import AuditReport
 
 
-def measure(result: AuditResult, snapshot: Snapshot) -> tuple[int, dict[str, float]]:
-    """The 0–100 score and the money at stake per currency of one audited snapshot."""
-    from funnelkit.report.score import money_at_stake, portal_score
-
-    return portal_score(result, snapshot).value, money_at_stake(result, snapshot)
+def measure(report: AuditReport) -> tuple[int, dict[str, float]]:
+    """The 0–100 score and the money at stake per currency (defined in report/score.py)."""
+    return report.score.value, dict(report.money_at_stake.by_currency)

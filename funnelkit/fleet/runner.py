@@ -11,6 +11,7 @@ to audit a snapshot — so this module never reads the config or the command lin
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -34,10 +35,11 @@ from funnelkit.fleet.summary import (
     trend,
 )
 from funnelkit.model import Snapshot
+from funnelkit.report.schema import AuditReport
 
 MAX_PARALLEL = 16  # portals pulled at once; more would only queue on the machine's sockets
 Connect = Callable[[str], Connector]
-Audit = Callable[[Snapshot], tuple[AuditResult, dict[str, Any]]]
+Audit = Callable[[Snapshot], tuple[AuditResult, AuditReport]]
 Say = Callable[[str], None]
 
 
@@ -86,13 +88,13 @@ def _pull(fleet: Fleet, portal: FleetPortal, folder: PortalFolder) -> tuple[Snap
         connector.close()
 
 
-def _write_reports(fleet: Fleet, folder: PortalFolder, doc: dict[str, Any]) -> dict[str, str]:
+def _write_reports(fleet: Fleet, folder: PortalFolder, doc: AuditReport) -> dict[str, str]:
     from funnelkit.report import render
 
     written = {}
     for fmt in REPORTS:
         path = folder.report(fmt)
-        write_atomic(path, render(doc, fmt, fleet.lang))
+        write_atomic(path, render(doc, fmt))
         written[fmt] = str(path.relative_to(fleet.out))
     return written
 
@@ -108,8 +110,8 @@ def _read_and_audit(fleet: Fleet, portal: FleetPortal, folder: PortalFolder) -> 
     save_snapshot(snapshot, folder.snapshot_for(int(fleet.clock())))
     folder.prune()
     result, doc = fleet.audit(snapshot)
-    score, money = measure(result, snapshot)
-    by_severity = doc["summary"]["by_severity"]
+    score, money = measure(doc)
+    by_severity = doc.summary.by_severity
     keys = {f.key for f in result.findings}
     change = change_since(last_ok(history), score, by_severity, money, folder.read_keys(), keys)
     folder.write_keys(keys)
@@ -154,7 +156,6 @@ def _with_trend(outcome: PortalOutcome, folder: PortalFolder) -> PortalOutcome:
 def run_fleet(fleet: Fleet, portals: Sequence[FleetPortal]) -> dict[str, Any]:
     """Every portal concurrently, then the summary files; returns the summary document."""
     from funnelkit.report.fleet import fleet_to_html, fleet_to_markdown
-    from funnelkit.report.machine import to_json
 
     started = time.monotonic()
     fleet.out.mkdir(parents=True, exist_ok=True)
@@ -169,7 +170,10 @@ def run_fleet(fleet: Fleet, portals: Sequence[FleetPortal]) -> dict[str, Any]:
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="fleet") as pool:
         outcomes = list(pool.map(lambda p: run_portal(shared, p), portals))
     doc = fleet_document(outcomes, fleet.fail_on, int(fleet.clock()), time.monotonic() - started)
-    write_atomic(fleet.out / "fleet.json", to_json(doc))
+    write_atomic(
+        fleet.out / "fleet.json",
+        json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+    )
     write_atomic(fleet.out / "fleet.md", fleet_to_markdown(doc, fleet.lang))
     write_atomic(fleet.out / "fleet.html", fleet_to_html(doc, fleet.lang))
     return doc

@@ -1,48 +1,59 @@
 """Render results for people and machines; never computes them.
 
-`build_document` gathers the audit's findings, the rule texts and the metrics into
-one JSON-ready document; each format renders that document:
+`build_report` turns an audit result and its snapshot into one typed document
+(`schema.AuditReport`, already in the report's language); each format renders that:
 
-    text      rich tables (plain when not a terminal)      text.py
-    json      the document itself, funnelkit.audit/1        machine.py
-    csv       one row per finding, formula-safe             machine.py
-    sarif     SARIF 2.1.0 for code-scanning UIs             machine.py
-    junit     JUnit XML, a test case per rule               machine.py
-    markdown  a PR comment / CI step summary                markdown.py
-    html      one self-contained page with charts           html.py
+    text      summary first, findings grouped; plain lines      text.py
+    json      the document itself, funnelkit.audit/1            machine.py
+    csv       one row per finding, formula-safe                 machine.py
+    sarif     SARIF 2.1.0 for code-scanning UIs                 machine.py
+    junit     JUnit XML, a failure per finding at --fail-on     machine.py
+    markdown  a PR comment / CI step summary, < 60,000 chars    markdown.py
+    html      one self-contained page with charts               html.py
 """
 
 from __future__ import annotations
 
-import io
-from typing import Any
+from funnelkit.report.document import build_report
+from funnelkit.report.schema import (
+    FORMATS,
+    LANGS,
+    REPORT_SCHEMA,
+    SEVERITIES,
+    AuditReport,
+    report_schema,
+    severity_rank,
+)
 
-from rich.console import Console
+__all__ = [
+    "FORMATS",
+    "LANGS",
+    "REPORT_SCHEMA",
+    "SEVERITIES",
+    "AuditReport",
+    "build_report",
+    "only_failing",
+    "render",
+    "report_schema",
+]
 
-from funnelkit.report.document import build_document
-from funnelkit.report.schema import REPORT_SCHEMA, report_schema
 
-FORMATS = ("text", "json", "csv", "markdown", "html", "sarif", "junit")
-
-__all__ = ["FORMATS", "REPORT_SCHEMA", "build_document", "render", "report_schema"]
-
-
-def render(doc: dict[str, Any], fmt: str, lang: str, statistics: bool = False) -> str:
-    """The document in one format, as text."""
+def render(
+    report: AuditReport, fmt: str, *, statistics: bool = False, details: bool = False
+) -> str:
+    """The report in one format, as text (in the language it was built in)."""
     if fmt == "text":
-        from funnelkit.report.text import render_text
+        from funnelkit.report.text import text_lines
 
-        buffer = io.StringIO()
-        render_text(doc, lang, Console(file=buffer, width=120, no_color=True), statistics)
-        return buffer.getvalue()
+        return "\n".join(text_lines(report, statistics=statistics, details=details)) + "\n"
     if fmt == "html":
         from funnelkit.report.html import to_html
 
-        return to_html(doc, lang)
+        return to_html(report, details=details)
     if fmt == "markdown":
         from funnelkit.report.markdown import to_markdown
 
-        return to_markdown(doc, lang)
+        return to_markdown(report, details=details)
     from funnelkit.report import machine
 
     writers = {
@@ -51,12 +62,17 @@ def render(doc: dict[str, Any], fmt: str, lang: str, statistics: bool = False) -
         "sarif": machine.to_sarif,
         "junit": machine.to_junit,
     }
-    return writers[fmt](doc)
+    if fmt not in writers:
+        raise ValueError(f"unknown report format {fmt!r}; formats: {', '.join(FORMATS)}")
+    return writers[fmt](report)
 
 
-def only_failing(doc: dict[str, Any]) -> dict[str, Any]:
-    """`--status fail`: the findings at or above --fail-on only."""
-    order = ["info", "low", "medium", "high", "critical"]
-    floor = order.index(doc["summary"]["fail_on"])
-    kept = [f for f in doc["findings"] if order.index(f["severity"]) >= floor]
-    return {**doc, "findings": kept}
+def only_failing(report: AuditReport) -> AuditReport:
+    """`--status fail`: the findings (and groups) at or above --fail-on only."""
+    floor = severity_rank(report.summary.fail_on)
+    return report.model_copy(
+        update={
+            "findings": [f for f in report.findings if severity_rank(f.severity) >= floor],
+            "groups": [g for g in report.groups if severity_rank(g.severity) >= floor],
+        }
+    )

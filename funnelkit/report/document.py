@@ -1,76 +1,211 @@
-"""One report document for every format: the audit's findings, rule texts and the metrics."""
+"""One typed report document for every format, built from the audit result and the snapshot.
+
+This is the only place where an audit's findings meet the report's language: messages,
+rule texts and metric definitions are rendered in `lang` here, and every renderer reads
+the resulting `AuditReport` and nothing else.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from funnelkit import __version__
 from funnelkit.metrics import DEFINITIONS, PortalMetrics, definition
-from funnelkit.model import Manifest, Portal
+from funnelkit.model import Snapshot
 from funnelkit.model.timeutil import iso
-from funnelkit.report.schema import REPORT_SCHEMA
+from funnelkit.report.catalog import gettext
+from funnelkit.report.i18n import evidence_word, number, skip_reason
+from funnelkit.report.schema import (
+    REPORT_SCHEMA,
+    SEVERITIES,
+    AuditReport,
+    CompareOut,
+    Definition,
+    FindingOut,
+    MoneyOut,
+    PortalOut,
+    RoleOut,
+    RuleRun,
+    ScoreOut,
+    SubjectOut,
+    Summary,
+    SuppressedOut,
+    SuppressionNoteOut,
+    severity_rank,
+)
+from funnelkit.report.score import money_at_stake, open_deal_count, score_of
+from funnelkit.report.summary import actions, group_findings, managers, scorecards
 
-SEVERITIES = ("critical", "high", "medium", "low", "info")
+if TYPE_CHECKING:
+    from funnelkit.audit.findings import AuditResult, EvidenceValue, Finding, SuppressionNote
+    from funnelkit.audit.registry import Registry
+
+RELATED_KEPT = 50
 
 
-def _with_texts(finding: dict[str, Any], texts: dict[str, dict[str, str]]) -> dict[str, Any]:
-    meta = texts.get(finding["code"], {})
-    return {**finding, "title": meta.get("title", ""), "remedy": meta.get("remedy", "")}
+def rule_texts(lang: str, registry: Registry | None = None) -> dict[str, dict[str, str]]:
+    """Title, rationale and remedy of every rule in `lang` (English source, catalog texts)."""
+    from funnelkit.audit.registry import default_registry
+
+    out: dict[str, dict[str, str]] = {}
+    for rule in registry or default_registry():
+        m = rule.meta
+        out[m.code] = {
+            field: gettext(getattr(m, field).en, lang, f"{m.code}.{field}")
+            for field in ("title", "rationale", "remedy")
+        }
+    return out
 
 
-def build_document(
-    audit: dict[str, Any],
+def _value(key: str, value: EvidenceValue, lang: str) -> str:
+    """An evidence value inside a sentence: shares as percentages, numbers the language's way."""
+    if isinstance(value, bool) or value is None:
+        return "" if value is None else str(value)
+    if isinstance(value, float):
+        if key.endswith("share"):
+            return number(value * 100, lang) + ("\u00a0%" if lang in ("ru", "uk") else "%")
+        return number(value, lang, 0 if value.is_integer() else 1)
+    if isinstance(value, int):
+        return str(value)
+    return evidence_word(value, lang)
+
+
+def message(f: Finding, lang: str) -> str:
+    """A finding's message in `lang`: the rule's template filled with translated evidence."""
+    template = f.template.get(lang) or f.template.get("en", "")
+    s = f.subject
+    args = {k: _value(k, v, lang) for k, v in f.evidence.items()}
+    args.update(subject=s.name or s.id, funnel=s.funnel_name or "")
+    args.setdefault("stage", s.stage_name or "")
+    return template.format(**args)
+
+
+def finding_out(f: Finding, lang: str, texts: dict[str, dict[str, str]]) -> FindingOut:
+    """One finding in `lang`."""
+    s = f.subject
+    meta = texts.get(f.code, {})
+    return FindingOut(
+        key=f.key,
+        code=f.code,
+        name=f.name,
+        severity=f.severity.value,
+        title=meta.get("title", ""),
+        message=message(f, lang),
+        remedy=meta.get("remedy", ""),
+        subject=SubjectOut(
+            kind=s.kind,
+            id=s.id,
+            name=s.name,
+            funnel_id=s.funnel_id,
+            funnel_name=s.funnel_name,
+            stage_id=s.stage_id,
+            stage_name=s.stage_name,
+        ),
+        evidence=dict(sorted(f.evidence.items())),
+        related=list(f.related[:RELATED_KEPT]),
+        related_count=len(f.related),
+    )
+
+
+def _note(n: SuppressionNote) -> SuppressionNoteOut:
+    return SuppressionNoteOut(entry=n.entry, rule=n.rule, reason=n.reason, expires=n.expires)
+
+
+def build_report(
+    result: AuditResult,
+    snapshot: Snapshot,
     metrics: PortalMetrics | None,
-    manifest: Manifest,
-    portal: Portal,
-    rule_texts: dict[str, dict[str, str]],
     lang: str,
     generated_at: int,
-) -> dict[str, Any]:
-    """The report as JSON-ready data (`funnelkit.audit/1`).
-
-    `audit` is the audit's own dict view (`funnelkit.audit.result_to_dict`);
-    `rule_texts` maps a rule code to its title / rationale / remedy in `lang`.
-    """
-    rules = audit.get("rules", [])
-    counts = {s: audit.get("counts", {}).get(s, 0) for s in SEVERITIES}
-    findings = [_with_texts(f, rule_texts) for f in audit.get("findings", [])]
-    failing = sum(
-        1 for f in findings if SEVERITIES.index(f["severity"]) <= SEVERITIES.index(audit["fail_on"])
-    )
-    return {
-        "schema": REPORT_SCHEMA,
-        "funnelkit_version": __version__,
-        "lang": lang,
-        "generated_at": iso(generated_at),
-        "now": audit.get("now"),
-        "clock": audit.get("clock", ""),
-        "portal": {
-            "vendor": manifest.vendor.value,
-            "domain": manifest.domain,
-            "currency": portal.currency,
-            "pulled_at": iso(manifest.pulled_at),
-        },
-        "summary": {
-            "findings": len(findings),
-            "by_severity": counts,
-            "failing": failing,
-            "fail_on": audit["fail_on"],
-            "exit_code": audit.get("exit_code", 0),
-            "rules_run": sum(1 for r in rules if r["status"] == "ran"),
-            "rules_skipped": sum(1 for r in rules if r["status"] == "skipped"),
-            "suppressed": len(audit.get("suppressed", [])),
-            "baseline_filtered": audit.get("baseline_filtered", 0),
-        },
-        "findings": findings,
-        "rules": rules,
-        "suppressed": [_with_texts(f, rule_texts) for f in audit.get("suppressed", [])],
-        "unused_suppressions": audit.get("unused_suppressions", []),
-        "expired_suppressions": audit.get("expired_suppressions", []),
-        "roles": audit.get("roles", []),
-        "metrics": metrics.model_dump(mode="json") if metrics else None,
-        "definitions": {
-            key: dict(zip(("name", "definition"), definition(key, lang), strict=True))
+    *,
+    portal_name: str = "",
+    compare: CompareOut | None = None,
+    registry: Registry | None = None,
+) -> AuditReport:
+    """The whole report (`funnelkit.audit/1`) in `lang`."""
+    texts = rule_texts(lang, registry)
+    findings = [finding_out(f, lang, texts) for f in result.findings]
+    counts = {s: 0 for s in reversed(SEVERITIES)}
+    for f in findings:
+        counts[f.severity] += 1
+    fail_on = result.fail_on.value
+    manifest, portal = snapshot.manifest, snapshot.structure.portal
+    stake = money_at_stake(result.findings, snapshot)
+    score = score_of(result.findings, open_deal_count(snapshot))
+    groups = group_findings(findings, snapshot, stake)
+    outcomes = result.outcomes
+    return AuditReport(
+        schema=REPORT_SCHEMA,
+        funnelkit_version=__version__,
+        lang=lang,
+        generated_at=iso(generated_at),
+        now=iso(result.now),
+        clock=gettext(result.clock, lang, "clock"),
+        portal=PortalOut(
+            vendor=manifest.vendor.value,
+            domain=manifest.domain,
+            name=portal_name or portal.name or manifest.domain,
+            currency=portal.currency,
+            pulled_at=iso(manifest.pulled_at),
+        ),
+        summary=Summary(
+            findings=len(findings),
+            by_severity=counts,
+            failing=sum(1 for f in findings if severity_rank(f.severity) >= severity_rank(fail_on)),
+            fail_on=fail_on,
+            exit_code=result.exit_code,
+            rules_run=sum(1 for o in outcomes if o.status == "ran"),
+            rules_skipped=sum(1 for o in outcomes if o.status == "skipped"),
+            suppressed=len(result.suppressed),
+            baseline_filtered=result.baseline_filtered,
+        ),
+        score=ScoreOut(
+            value=score.value,
+            hygiene=score.hygiene,
+            setup=score.setup,
+            open_deals=score.open_deals,
+            affected_deals=score.affected_deals,
+            deductions=score.deductions,
+        ),
+        money_at_stake=MoneyOut(by_currency=stake.total),
+        actions=actions(groups),
+        scorecards=scorecards(findings, metrics, snapshot, stake),
+        managers=managers(findings, snapshot, stake),
+        groups=groups,
+        findings=findings,
+        rules=[
+            RuleRun(
+                code=o.code,
+                name=o.name,
+                status=o.status,
+                reason=skip_reason(o.reason, lang),
+                findings=o.findings,
+            )
+            for o in outcomes
+        ],
+        suppressed=[
+            SuppressedOut(
+                **finding_out(s.finding, lang, texts).model_dump(), reason=s.reason, entry=s.entry
+            )
+            for s in result.suppressed
+        ],
+        unused_suppressions=[_note(n) for n in result.unused_suppressions],
+        expired_suppressions=[_note(n) for n in result.expired_suppressions],
+        roles=[
+            RoleOut(
+                funnel_id=r.funnel_id,
+                funnel_name=r.funnel_name,
+                role=r.role.value,
+                source=r.source.value,
+                reason=r.reason,
+            )
+            for r in result.roles
+        ],
+        metrics=metrics,
+        definitions={
+            key: Definition(name=name, definition=text)
             for key in DEFINITIONS
+            for name, text in [definition(key, lang)]
         },
-    }
+        compare=compare,
+    )

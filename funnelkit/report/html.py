@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from funnelkit.report import i18n
+from funnelkit.report.catalog import gettext
 from funnelkit.report.charts import funnel_chart
+from funnelkit.report.schema import AuditReport, FindingOut
+from funnelkit.report.summary import group_key
+
+CAP = 300  # findings of a group written into the page with --details (JSON/CSV carry all)
 
 
 def _environment() -> Environment:
@@ -25,50 +28,29 @@ def _environment() -> Environment:
         number=i18n.number,
         percent=i18n.percent,
         money=i18n.money,
+        noun=i18n.noun,
         chart=funnel_chart,
+        role_source=lambda value, lang: gettext(value, lang, "role.source"),
     )
     return env
 
 
-SHOWN = 3  # findings of a group shown open; the rest fold away
-CAP = 300  # findings of a group written into the page at all (JSON/CSV carry every one)
-_ORDER = ("critical", "high", "medium", "low", "info")
+def _items(report: AuditReport) -> dict[str, list[FindingOut]]:
+    out: dict[str, list[FindingOut]] = {}
+    for f in report.findings:
+        items = out.setdefault("/".join(group_key(f)), [])
+        if len(items) < CAP:
+            items.append(f)
+    return out
 
 
-def group_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Findings grouped by rule, funnel and severity, worst first, so big portals stay readable."""
-    groups: dict[tuple[str, str, str], dict[str, Any]] = {}
-    for f in findings:
-        funnel = f["subject"].get("funnel_name") or ""
-        key = (f["severity"], f["code"], funnel)
-        group = groups.setdefault(
-            key,
-            {
-                "severity": f["severity"],
-                "code": f["code"],
-                "title": f.get("title") or f["name"],
-                "funnel": funnel,
-                "remedy": f.get("remedy", ""),
-                "items": [],
-                "total": 0,
-            },
-        )
-        group["total"] += 1
-        if len(group["items"]) < CAP:
-            group["items"].append(f)
-    return sorted(
-        groups.values(), key=lambda g: (_ORDER.index(g["severity"]), g["code"], g["funnel"])
-    )
-
-
-def to_html(doc: dict[str, Any], lang: str) -> str:
-    """Render the audit report."""
+def to_html(report: AuditReport, *, details: bool = False) -> str:
+    """Render the audit report; with `details`, each group lists its findings."""
     template = _environment().get_template("audit.html.j2")
-    funnels = sorted({f["subject"].get("funnel_name") or "" for f in doc["findings"]} - {""})
+    funnels = sorted({g.funnel_name or "" for g in report.groups} - {""})
     return template.render(
-        doc=doc,
-        lang=lang,
+        doc=report,
+        lang=report.lang,
         funnel_names=funnels,
-        groups=group_findings(doc["findings"]),
-        shown=SHOWN,
+        items=_items(report) if details else {},
     )

@@ -1,157 +1,275 @@
-"""Report words in en, ru and uk; numbers and dates the way each language writes them."""
+"""Report words in en, ru and uk; numbers, dates and plural forms by Babel (CLDR rules)."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
-LANGS = ("en", "ru", "uk")
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import format_decimal
 
-_UI: dict[str, tuple[str, str, str]] = {
-    # key: (en, ru, uk)
-    "title": ("Funnel audit", "Аудит воронок", "Аудит воронок"),
-    "portal": ("Portal", "Портал", "Портал"),
-    "pulled": ("Data as of", "Данные на", "Дані на"),
-    "generated": ("Report generated", "Отчёт создан", "Звіт створено"),
-    "summary": ("Summary", "Итоги", "Підсумки"),
-    "findings": ("Findings", "Замечания", "Зауваження"),
-    "no_findings": ("No findings.", "Замечаний нет.", "Зауважень немає."),
-    "severity": ("Severity", "Важность", "Важливість"),
-    "rule": ("Rule", "Правило", "Правило"),
-    "subject": ("Where", "Где", "Де"),
-    "message": ("What we found", "Что найдено", "Що знайдено"),
-    "remedy": ("What to do", "Что делать", "Що робити"),
-    "evidence": ("Evidence", "Подтверждение", "Підтвердження"),
-    "funnel": ("Funnel", "Воронка", "Воронка"),
-    "stage": ("Stage", "Этап", "Етап"),
-    "all": ("All", "Все", "Усі"),
-    "metrics": ("Metrics", "Показатели", "Показники"),
-    "funnels": ("Funnels", "Воронки", "Воронки"),
-    "managers": ("Managers", "Менеджеры", "Менеджери"),
-    "clients": ("Top clients", "Лучшие клиенты", "Найкращі клієнти"),
-    "lead_sources": ("Lead sources", "Источники лидов", "Джерела лідів"),
-    "deals": ("Deals", "Сделки", "Угоди"),
-    "open": ("Open", "Открыто", "Відкрито"),
-    "won": ("Won", "Выиграно", "Виграно"),
-    "lost": ("Lost", "Проиграно", "Програно"),
-    "win_rate": ("Win rate", "Доля выигранных", "Частка виграних"),
-    "key_stage": ("Key stage", "Ключевой этап", "Ключовий етап"),
-    "skipped_rules": (
-        "Rules not run",
-        "Правила, которые не выполнялись",
-        "Правила, які не виконувались",
-    ),
-    "suppressed": ("Suppressed findings", "Подавленные замечания", "Приглушені зауваження"),
-    "unused_suppressions": (
-        "Unused suppressions",
-        "Неиспользованные исключения",
-        "Невикористані винятки",
-    ),
-    "expired_suppressions": ("Expired suppressions", "Истёкшие исключения", "Прострочені винятки"),
-    "roles": ("Funnel roles", "Роли воронок", "Ролі воронок"),
-    "role_source": ("from", "источник", "джерело"),
-    "definitions": (
-        "How the metrics are defined",
-        "Как считаются показатели",
-        "Як рахуються показники",
-    ),
-    "verdict_fail": ("needs attention", "требует внимания", "потребує уваги"),
-    "verdict_pass": ("no findings at or above", "нет замечаний уровня", "немає зауважень рівня"),
-    "total": ("Total", "Всего", "Усього"),
-    "reason": ("Reason", "Причина", "Причина"),
-    "time_in_stage": (
-        "Time in stage, days (median / p90)",
-        "Время на этапе, дней (медиана / p90)",
-        "Час на етапі, днів (медіана / p90)",
-    ),
-    "conversion": ("Conversion", "Конверсия", "Конверсія"),
-    "next_step": ("Next step", "В следующий", "У наступний"),
-    "cumulative": ("From start", "От начала", "Від початку"),
-    "reached": ("Reached", "Дошли", "Дійшли"),
-    "sales_cycle": ("Sales cycle, days", "Цикл сделки, дней", "Цикл угоди, днів"),
-    "ltv": ("LTV", "LTV", "LTV"),
-    "days_since": ("Days since contact", "Дней без контакта", "Днів без контакту"),
-    "no_history": (
-        "Stage history was not pulled: conversion counts only where deals stand now.",
-        "История этапов не загружена: конверсия считается только по текущему этапу сделок.",
-        "Історію етапів не завантажено: конверсія рахується лише за поточним етапом угод.",
-    ),
-    "filter": ("Filter", "Фильтр", "Фільтр"),
-    "open_without_task": ("Open without task", "Открыто без задачи", "Відкрито без задачі"),
-    "lost_by_reason": ("Lost by reason", "Проигрыши по причинам", "Програші за причинами"),
-    "count": ("Count", "Количество", "Кількість"),
-    "plan_title": ("Plan", "План изменений", "План змін"),
-    "blueprint": ("Blueprint", "Блюпринт", "Блюпринт"),
-    "checksum": ("Checksum", "Контрольная сумма", "Контрольна сума"),
-    "changes": ("Changes", "Изменения", "Зміни"),
-    "no_changes": (
-        "No changes: the portal matches the blueprint.",
-        "Изменений нет: портал соответствует блюпринту.",
-        "Змін немає: портал відповідає блюпринту.",
-    ),
-    "create": ("create", "создать", "створити"),
-    "update": ("update", "изменить", "змінити"),
-    "reorder": ("reorder", "переставить", "переставити"),
-    "move": ("move deals", "перенести сделки", "перенести угоди"),
-    "delete": ("delete", "удалить", "видалити"),
-    "unsafe": ("needs --force", "нужен --force", "потрібен --force"),
-    "manual": ("Manual steps", "Ручные шаги", "Ручні кроки"),
-    "unmanaged": (
-        "Not in the blueprint (left alone)",
-        "Нет в блюпринте (не трогаем)",
-        "Немає в блюпринті (не чіпаємо)",
-    ),
-    "warnings": ("Warnings", "Предупреждения", "Попередження"),
-    "refusals": ("Refused", "Отказано", "Відмовлено"),
-    "info": ("info", "инфо", "інфо"),
-    "kind_deal": ("deal", "сделка", "угода"),
-    "kind_lead": ("lead", "лид", "лід"),
-    "kind_contact": ("contact", "контакт", "контакт"),
-    "kind_task": ("task", "задача", "задача"),
-    "kind_user": ("manager", "менеджер", "менеджер"),
-    "kind_field": ("field", "поле", "поле"),
-    "kind_portal": ("portal", "портал", "портал"),
-    "low": ("low", "низкая", "низька"),
-    "medium": ("medium", "средняя", "середня"),
-    "high": ("high", "высокая", "висока"),
-    "critical": ("critical", "критическая", "критична"),
+from funnelkit.report.catalog import gettext, ngettext
+from funnelkit.report.schema import LANGS
+
+__all__ = [
+    "LANGS",
+    "date",
+    "evidence_word",
+    "kind",
+    "money",
+    "noun",
+    "number",
+    "percent",
+    "t",
+    "when",
+]
+
+#: Nouns counted in reports: (singular, plural) in English; the catalogs hold every form.
+NOUNS: dict[str, tuple[str, str]] = {
+    "finding": ("finding", "findings"),
+    "deal": ("deal", "deals"),
+    "contact": ("contact", "contacts"),
+    "stage": ("stage", "stages"),
+    "day": ("day", "days"),
+    "group": ("group", "groups"),
 }
+
+
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang if lang in LANGS else "en")
+
+
+def noun(count: int | float, name: str, lang: str) -> str:
+    """`count` and the noun in the plural form the language needs: 1 сделка, 2 сделки, 5 сделок."""
+    one, many = NOUNS[name]
+    digits = 0 if float(count).is_integer() else 1
+    return f"{number(count, lang, digits)} {ngettext(one, many, count, lang, f'noun.{name}')}"
+
+
+#: Report words: key → English; ru and uk live in the gettext catalogs (context `ui.KEY`).
+UI: dict[str, str] = {
+    "title": "Funnel audit",
+    "portal": "Portal",
+    "pulled": "Data as of",
+    "generated": "Report generated",
+    "summary": "Summary",
+    "findings": "Findings",
+    "no_findings": "No findings.",
+    "severity": "Severity",
+    "rule": "Rule",
+    "subject": "Where",
+    "message": "What we found",
+    "remedy": "What to do",
+    "evidence": "Evidence",
+    "funnel": "Funnel",
+    "stage": "Stage",
+    "all": "All",
+    "metrics": "Metrics",
+    "funnels": "Funnels",
+    "managers": "Managers",
+    "clients": "Top clients",
+    "lead_sources": "Lead sources",
+    "deals": "Deals",
+    "open": "Open",
+    "won": "Won",
+    "lost": "Lost",
+    "win_rate": "Win rate",
+    "key_stage": "Key stage",
+    "skipped_rules": "Rules not run",
+    "suppressed": "Suppressed findings",
+    "unused_suppressions": "Unused suppressions",
+    "expired_suppressions": "Expired suppressions",
+    "roles": "Funnel roles",
+    "role_source": "from",
+    "definitions": "How the metrics are defined",
+    "verdict_fail": "needs attention",
+    "verdict_pass": "no findings at or above",
+    "total": "Total",
+    "reason": "Reason",
+    "time_in_stage": "Time in stage, days (median / p90)",
+    "conversion": "Conversion",
+    "next_step": "Next step",
+    "cumulative": "From start",
+    "reached": "Reached",
+    "sales_cycle": "Sales cycle, days",
+    "ltv": "LTV",
+    "days_since": "Days since contact",
+    "no_history": "Stage history was not pulled: conversion counts only where deals stand now.",
+    "filter": "Filter",
+    "open_without_task": "Open without task",
+    "lost_by_reason": "Lost by reason",
+    "count": "Count",
+    "plan_title": "Plan",
+    "blueprint": "Blueprint",
+    "checksum": "Checksum",
+    "changes": "Changes",
+    "no_changes": "No changes: the portal matches the blueprint.",
+    "create": "create",
+    "update": "update",
+    "reorder": "reorder",
+    "move": "move deals",
+    "delete": "delete",
+    "unsafe": "needs --force",
+    "manual": "Manual steps",
+    "unmanaged": "Not in the blueprint (left alone)",
+    "warnings": "Warnings",
+    "refusals": "Refused",
+    "info": "info",
+    "kind_deal": "deal",
+    "kind_lead": "lead",
+    "kind_contact": "contact",
+    "kind_task": "task",
+    "kind_user": "manager",
+    "kind_field": "field",
+    "kind_portal": "portal",
+    "low": "low",
+    "medium": "medium",
+    "high": "high",
+    "critical": "critical",
+    "score": "Portal score",
+    "score_note": "0–100: deal hygiene (60) + set-up (40)",
+    "money_at_stake": "Money at stake",
+    "money_note": "open amounts of stuck, neglected or untasked deals",
+    "actions": "What to do first",
+    "effort": "effort",
+    "effort_low": "low",
+    "effort_medium": "medium",
+    "effort_high": "high",
+    "affected": "Affected",
+    "scorecards": "Funnels at a glance",
+    "manager": "Manager",
+    "managers_table": "Managers",
+    "stuck": "Stuck",
+    "stuck_money": "Stuck money",
+    "untasked": "Without task",
+    "neglected": "Neglected",
+    "groups": "Findings by rule and place",
+    "examples": "e.g.",
+    "details": "Every finding",
+    "left_out": (
+        "left out here; every finding is in the JSON, CSV and SARIF reports and with --details"
+    ),
+    "more_groups": "more groups",
+    "where_portal": "whole portal",
+    "since": "Since last visit",
+    "new": "new",
+    "resolved": "resolved",
+    "still_open": "still open",
+    "movements": "Deal movements",
+    "mv_won": "won",
+    "mv_lost": "lost",
+    "mv_advanced": "advanced",
+    "mv_moved_back": "moved back",
+    "mv_idle": "idle",
+    "mv_new": "new",
+    "before": "before",
+    "after": "after",
+    "day_unit": "d",
+    "default_severity": "default severity",
+    "needs": "needs",
+    "aliases": "aliases",
+    "parameters": "parameters",
+    "from_to": "From → to",
+}
+
+
+_DOC_REF = re.compile(r"\s*\(?\b[\w-]+\.md\s*§\s*[\w.]+\)?")
+_NEEDS = re.compile(r"^needs (?P<data>[\w ]+), which is (?P<state>[\w ]+?)(?:: (?P<why>.*))?$")
+#: Evidence values rules write in English, translated for the report (context `evidence`).
+EVIDENCE_WORDS = (
+    "time in stage",
+    "deal age (no stage history)",
+    "default",
+    "blueprint",
+    "config",
+    "portal p{n}",
+    "ok",
+    "dump",
+    "deal",
+    "contact",
+    "employee",
+)
+#: How a rule that did not run says why; the data states a manifest records.
+NEEDS = "needs {data}, which is {state}"
+DATA_STATES = ("unavailable", "not pulled")
+#: The vendors' reasons for missing data that connectors and the emulator record.
+WHY = (
+    "Bitrix24 keeps no history of responsible changes",
+    "Bitrix24 REST offers no history of task deadline changes",
+    "Bitrix24 keeps no responsible-change history",
+    "Bitrix24 keeps no task deadline history",
+    "amoCRM has no separate lead entity; the unsorted status plays that part",
+    "structure only",
+    "structure-only pull",
+)
+#: The audit's own description of its clock (`AuditResult.clock`).
+CLOCKS = ("time in current stage (stage history), else deal age",)
+_PERCENTILE = re.compile(r"^portal p(?P<n>[\d.]+)$")
+
+
+def evidence_word(value: str, lang: str) -> str:
+    """A rule's English evidence value in `lang` (portal data and unknown values unchanged)."""
+    found = _PERCENTILE.match(value)
+    if found:
+        return gettext("portal p{n}", lang, "evidence").format(n=found["n"])
+    return gettext(value, lang, "evidence") if value in EVIDENCE_WORDS else value
+
+
+def without_doc_refs(text: str) -> str:
+    """A sentence without references to funnelkit's internal notes ("bitrix24.md §9")."""
+    return _DOC_REF.sub("", text).strip()
+
+
+def skip_reason(reason: str | None, lang: str) -> str | None:
+    """Why a rule did not run, in `lang` (the vendor's own explanation stays as given)."""
+    if reason is None:
+        return None
+    reason = without_doc_refs(reason)
+    found = _NEEDS.match(reason)
+    if found is None:
+        return reason
+    state = gettext(found["state"].replace("_", " "), lang, "reason.state")
+    text = gettext(NEEDS, lang, "reason.needs")
+    text = text.format(data=found["data"], state=state)
+    why = found["why"]
+    if why in WHY:
+        why = gettext(why, lang, "reason.why")
+    return f"{text}: {why}" if why else text
 
 
 def kind(name: str, lang: str) -> str:
     """An entity kind (deal, contact, …) in `lang`; unknown kinds as they are."""
     key = f"kind_{name}"
-    return t(key, lang) if key in _UI else name
+    return t(key, lang) if key in UI else name
 
 
 def t(key: str, lang: str) -> str:
     """A UI string in `lang` (English when the language is unknown)."""
-    en, ru, uk = _UI[key]
-    return {"ru": ru, "uk": uk}.get(lang, en)
+    return gettext(UI[key], lang, f"ui.{key}")
 
 
 def number(value: float | int | None, lang: str, digits: int = 0) -> str:
-    """1,234.5 in English; 1 234,5 in Russian and Ukrainian (narrow no-break space)."""
+    """A number as the language writes it (CLDR): 1,234.5 in English, 1 234,5 in ru and uk."""
     if value is None:
         return "—"
-    text = f"{value:,.{digits}f}"
-    if lang in ("ru", "uk"):
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return text
+    pattern = "#,##0" + ("." + "0" * digits if digits else "")
+    return str(format_decimal(value, pattern, locale=_locale(lang)))
 
 
 def percent(value: float | None, lang: str) -> str:
-    """A share as a percentage with one decimal."""
+    """A share as a percentage with one decimal (45.3% / 45,3 %)."""
     if value is None:
         return "—"
     return number(value * 100, lang, 1) + ("\u00a0%" if lang in ("ru", "uk") else "%")
 
 
 def date(epoch: int | None, lang: str) -> str:
-    """A day: 2026-01-31 in English, 31.01.2026 in ru/uk."""
+    """A day in the language's medium date format."""
     if epoch is None:
         return "—"
     moment = datetime.fromtimestamp(epoch, tz=UTC)
-    return moment.strftime("%d.%m.%Y") if lang in ("ru", "uk") else moment.strftime("%Y-%m-%d")
+    return str(format_date(moment.date(), "medium", locale=_locale(lang)))
 
 
 def when(iso_text: str | None, lang: str) -> str:
@@ -162,8 +280,8 @@ def when(iso_text: str | None, lang: str) -> str:
         moment = datetime.fromisoformat(iso_text.replace("Z", "+00:00"))
     except ValueError:
         return iso_text
-    pattern = "%d.%m.%Y %H:%M UTC" if lang in ("ru", "uk") else "%Y-%m-%d %H:%M UTC"
-    return moment.astimezone(UTC).strftime(pattern)
+    text = format_datetime(moment.astimezone(UTC), "medium", tzinfo=UTC, locale=_locale(lang))
+    return f"{text} UTC"
 
 
 def money(by_currency: dict[str, float], lang: str) -> str:

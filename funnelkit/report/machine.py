@@ -8,6 +8,8 @@ import json
 from typing import Any
 from xml.etree import ElementTree as ET
 
+from funnelkit.report.schema import AuditReport, FindingOut, severity_rank
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SARIF_LEVEL = {
     "critical": "error",
@@ -18,9 +20,10 @@ _SARIF_LEVEL = {
 }
 
 
-def to_json(doc: dict[str, Any]) -> str:
+def to_json(report: AuditReport) -> str:
     """Stable JSON: sorted keys, unicode kept."""
-    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    data = report.model_dump(mode="json", by_alias=True)
+    return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def safe_cell(value: Any) -> str:
@@ -29,79 +32,79 @@ def safe_cell(value: Any) -> str:
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 
-def to_csv(doc: dict[str, Any]) -> str:
+_CSV_HEAD = [
+    "severity",
+    "code",
+    "rule",
+    "funnel",
+    "stage",
+    "subject_kind",
+    "subject_id",
+    "subject_name",
+    "message",
+    "remedy",
+    "key",
+]
+
+
+def to_csv(report: AuditReport) -> str:
     """One row per finding."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(
-        [
-            "severity",
-            "code",
-            "rule",
-            "funnel",
-            "stage",
-            "subject_kind",
-            "subject_id",
-            "subject_name",
-            "message",
-            "remedy",
-            "key",
-        ]
-    )
-    for f in doc["findings"]:
-        s = f["subject"]
-        writer.writerow(
-            [
-                safe_cell(v)
-                for v in (
-                    f["severity"],
-                    f["code"],
-                    f["name"],
-                    s.get("funnel_name"),
-                    s.get("stage_name"),
-                    s["kind"],
-                    s["id"],
-                    s.get("name"),
-                    f["message"],
-                    f.get("remedy"),
-                    f["key"],
-                )
-            ]
+    writer.writerow(_CSV_HEAD)
+    for f in report.findings:
+        s = f.subject
+        row = (
+            f.severity,
+            f.code,
+            f.name,
+            s.funnel_name,
+            s.stage_name,
+            s.kind,
+            s.id,
+            s.name,
+            f.message,
+            f.remedy,
+            f.key,
         )
+        writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
 
-def _location(f: dict[str, Any], domain: str) -> dict[str, Any]:
-    s = f["subject"]
-    parts = [p for p in (s.get("funnel_id"), s.get("stage_id")) if p]
-    uri = f"crm://{domain}/" + "/".join([*parts, f"{s['kind']}-{s['id']}"])
-    return {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+def _location(f: FindingOut, domain: str) -> dict[str, Any]:
+    s = f.subject
+    parts = [p for p in (s.funnel_id, s.stage_id) if p]
+    uri = f"crm://{domain}/" + "/".join([*parts, f"{s.kind}-{s.id}"])
+    return {
+        "physicalLocation": {"artifactLocation": {"uri": uri}},
+        "logicalLocations": [{"name": s.name or s.id, "kind": s.kind}],
+    }
 
 
-def to_sarif(doc: dict[str, Any]) -> str:
+def to_sarif(report: AuditReport) -> str:
     """SARIF 2.1.0: one run, rules from the findings' codes, results with stable fingerprints."""
-    domain = doc["portal"]["domain"]
+    domain = report.portal.domain
     codes: dict[str, dict[str, Any]] = {}
-    for f in doc["findings"]:
+    for f in report.findings:
         codes.setdefault(
-            f["code"],
+            f.code,
             {
-                "id": f["code"],
-                "name": f["name"],
-                "shortDescription": {"text": f.get("title") or f["name"]},
-                "help": {"text": f.get("remedy") or ""},
+                "id": f.code,
+                "name": f.name,
+                "shortDescription": {"text": f.title or f.name},
+                "help": {"text": f.remedy or ""},
             },
         )
     results = [
         {
-            "ruleId": f["code"],
-            "level": _SARIF_LEVEL[f["severity"]],
-            "message": {"text": f["message"]},
+            "ruleId": f.code,
+            "level": _SARIF_LEVEL[f.severity],
+            "message": {"text": f.message},
             "locations": [_location(f, domain)],
-            "partialFingerprints": {"funnelkit/v1": f["key"]},
-            "properties": {"severity": f["severity"], "evidence": f["evidence"]},
+            "partialFingerprints": {"funnelkit/v1": f.key},
+            "properties": {"severity": f.severity, "evidence": f.evidence},
         }
-        for f in doc["findings"]
+        for f in report.findings
     ]
     sarif = {
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
@@ -111,7 +114,7 @@ def to_sarif(doc: dict[str, Any]) -> str:
                 "tool": {
                     "driver": {
                         "name": "funnelkit",
-                        "version": doc["funnelkit_version"],
+                        "version": report.funnelkit_version,
                         "rules": [codes[c] for c in sorted(codes)],
                     }
                 },
@@ -122,35 +125,45 @@ def to_sarif(doc: dict[str, Any]) -> str:
     return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
 
 
-def to_junit(doc: dict[str, Any]) -> str:
-    """JUnit XML: a test case per rule; failing findings are failures, skipped rules skipped."""
-    by_code: dict[str, list[dict[str, Any]]] = {}
-    for f in doc["findings"]:
-        by_code.setdefault(f["code"], []).append(f)
-    suite = ET.Element("testsuite", name=f"funnelkit audit {doc['portal']['domain']}")
-    failures = skipped = 0
-    fail_on = doc["summary"]["fail_on"]
-    order = ["info", "low", "medium", "high", "critical"]
-    for rule in doc["rules"]:
-        case = ET.SubElement(
-            suite, "testcase", classname="funnelkit." + rule["code"], name=rule["name"]
-        )
-        if rule["status"] == "skipped":
-            skipped += 1
-            ET.SubElement(case, "skipped", message=rule.get("reason") or "")
-            continue
-        failing = [
-            f
-            for f in by_code.get(rule["code"], [])
-            if order.index(f["severity"]) >= order.index(fail_on)
-        ]
-        if failing:
+def _line(f: FindingOut) -> str:
+    return f"[{f.severity}] {f.key}: {f.message}"
+
+
+def to_junit(report: AuditReport) -> str:
+    """JUnit XML: every finding at or above --fail-on is a failed test case of its own;
+    findings below it go to their rule's properties and system-out; skipped rules are skipped.
+    """
+    floor = severity_rank(report.summary.fail_on)
+    by_code: dict[str, list[FindingOut]] = {}
+    for f in report.findings:
+        by_code.setdefault(f.code, []).append(f)
+    suite = ET.Element("testsuite", name=f"funnelkit audit {report.portal.name}")
+    tests = failures = skipped = 0
+    for rule in report.rules:
+        cls = f"funnelkit.{rule.code}"
+        found = by_code.get(rule.code, [])
+        failing = [f for f in found if severity_rank(f.severity) >= floor]
+        below = [f for f in found if severity_rank(f.severity) < floor]
+        for f in failing:
+            tests += 1
             failures += 1
-            node = ET.SubElement(
-                case, "failure", message=f"{len(failing)} finding(s)", type=failing[0]["severity"]
-            )
-            node.text = "\n".join(f"[{f['severity']}] {f['message']}" for f in failing)
-    suite.set("tests", str(len(doc["rules"])))
+            case = ET.SubElement(suite, "testcase", classname=cls, name=f.subject.name or f.key)
+            node = ET.SubElement(case, "failure", message=f.message, type=f.severity)
+            node.text = _line(f)
+        if failing and not below and rule.status == "ran":
+            continue
+        tests += 1
+        case = ET.SubElement(suite, "testcase", classname=cls, name=rule.name)
+        if rule.status == "skipped":
+            skipped += 1
+            ET.SubElement(case, "skipped", message=rule.reason or "")
+            continue
+        props = ET.SubElement(case, "properties")
+        ET.SubElement(props, "property", name="findings_below_fail_on", value=str(len(below)))
+        ET.SubElement(props, "property", name="fail_on", value=report.summary.fail_on)
+        if below:
+            ET.SubElement(case, "system-out").text = "\n".join(_line(f) for f in below)
+    suite.set("tests", str(tests))
     suite.set("failures", str(failures))
     suite.set("skipped", str(skipped))
     return ET.tostring(suite, encoding="unicode", xml_declaration=True) + "\n"

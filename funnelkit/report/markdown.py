@@ -1,65 +1,229 @@
-"""Markdown for a pull-request comment or a CI step summary."""
+"""Markdown for a pull-request comment or a CI step summary.
+
+GitHub refuses comments over 65,536 characters, so without `--details` the page stays
+under `LIMIT` whatever the portal's size: sections are added while they fit and the
+page says what it left out. Portal data (deal, stage, funnel and user names) is
+untrusted: `cell` neutralises HTML, links, images and autolinks in it.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
 
-from funnelkit.report.i18n import number, percent, t
+from funnelkit.report.i18n import kind, money, noun, number, percent, t, when
+from funnelkit.report.schema import AuditReport
+from funnelkit.report.text import affected, compare_summary, summary_line, where
 
+LIMIT = 60_000
+CELL = 160  # characters of one cell of portal data; names longer than that are cut with …
 _ICON = {"critical": "🔴", "high": "🟠", "medium": "🟡", "low": "🔵", "info": "⚪"}
+# Inside a table cell nothing starts a line, so block markers (# > - +) need no escape.
+_PUNCT = re.compile(r"([\\`*_\[\]()!|~])")
 
 
-def _cell(text: Any) -> str:
-    return str(text or "").replace("|", "\\|").replace("\n", " ")
+def cell(value: object, limit: int | None = CELL) -> str:
+    """Text safe inside markdown: no HTML, no link, image or emphasis syntax, one line."""
+    text = " ".join(str(value or "").split())
+    if limit is not None and len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _PUNCT.sub(r"\\\1", text)
+    # GitHub turns bare URLs and www. names into links; a zero-width space breaks the pattern.
+    return re.sub(r"(?i)(://|www\.)", lambda m: m.group(1)[0] + "\u200b" + m.group(1)[1:], text)
 
 
-def to_markdown(doc: dict[str, Any], lang: str) -> str:
-    """Summary, findings table, skipped rules and funnel metrics."""
-    s = doc["summary"]
-    portal = doc["portal"]
-    lines = [f"## {t('title', lang)}: {portal['domain']} ({portal['vendor']})", ""]
-    counts = ", ".join(f"{_ICON[k]} {t(k, lang)} {v}" for k, v in s["by_severity"].items() if v)
-    lines += [f"**{t('findings', lang)}: {s['findings']}** {counts}".rstrip(), ""]
-    if doc["findings"]:
-        lines += [
-            f"| {t('severity', lang)} | {t('rule', lang)} | {t('subject', lang)} | "
-            f"{t('message', lang)} |",
-            "|---|---|---|---|",
+class _Page:
+    """Lines added while they fit the budget; counts what did not."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.lines: list[str] = []
+        self.size = 0
+        self.limit = limit
+        self.reserve = 600  # room for the closing note
+
+    def fits(self, lines: list[str]) -> bool:
+        add = sum(len(x) + 1 for x in lines)
+        return self.limit is None or self.size + add <= self.limit - self.reserve
+
+    def add(self, *lines: str) -> bool:
+        if not self.fits(list(lines)):
+            return False
+        self.lines += lines
+        self.size += sum(len(x) + 1 for x in lines)
+        return True
+
+
+def _summary(page: _Page, r: AuditReport) -> None:
+    lang = r.lang
+    page.add(
+        f"## {t('title', lang)}: {cell(r.portal.name)} ({r.portal.vendor})",
+        "",
+        f"{t('pulled', lang)} {when(r.portal.pulled_at, lang)}",
+        "",
+        f"**{t('score', lang)}: {r.score.value}/100** ({t('score_note', lang)}) · "
+        f"**{t('money_at_stake', lang)}: {money(r.money_at_stake.by_currency, lang)}** "
+        f"({t('money_note', lang)})",
+        "",
+        cell(summary_line(r), None),
+        "",
+    )
+
+
+def _actions(page: _Page, r: AuditReport) -> None:
+    lang = r.lang
+    if not r.actions:
+        page.add(t("no_findings", lang), "")
+        return
+    page.add(
+        f"### {t('actions', lang)}",
+        "",
+        f"| # | {t('severity', lang)} | {t('rule', lang)} | {t('affected', lang)} | "
+        f"{t('money_at_stake', lang)} | {t('effort', lang)} | {t('remedy', lang)} |",
+        "|---:|---|---|---|---:|---|---|",
+    )
+    for a in r.actions:
+        cells = [
+            str(a.rank),
+            f"{_ICON[a.severity]} {t(a.severity, lang)}",
+            f"`{a.code}` {cell(a.title)}",
+            affected(a.deals, a.contacts, a.findings, lang),
+            money(a.money.by_currency, lang),
+            t("effort_" + a.effort, lang),
+            cell(a.remedy, None),
         ]
-        for f in doc["findings"]:
-            where = (
-                " / ".join(
-                    x
-                    for x in (f["subject"].get("funnel_name"), f["subject"].get("stage_name"))
-                    if x
-                )
-                or f["subject"].get("name")
-                or f["subject"]["id"]
-            )
-            sev = f"{_ICON[f['severity']]} {t(f['severity'], lang)}"
-            rule = f"`{f['code']}` {_cell(f['name'])}"
-            lines.append(f"| {sev} | {rule} | {_cell(where)} | {_cell(f['message'])} |")
-    else:
-        lines.append(t("no_findings", lang))
-    skipped = [r for r in doc["rules"] if r["status"] == "skipped"]
-    if skipped:
-        lines += ["", f"**{t('skipped_rules', lang)}**", ""]
-        lines += [f"- `{r['code']}` {r['name']}: {_cell(r['reason'])}" for r in skipped]
-    metrics = doc.get("metrics")
-    if metrics:
-        lines += [
-            "",
-            f"### {t('funnels', lang)}",
-            "",
-            f"| {t('funnel', lang)} | {t('deals', lang)} | {t('open', lang)} | "
-            f"{t('won', lang)} | {t('lost', lang)} | {t('win_rate', lang)} |",
-            "|---|---:|---:|---:|---:|---:|",
+        page.add("| " + " | ".join(cells) + " |")
+    page.add("")
+
+
+def _table(page: _Page, title: str, head: list[str], rows: list[list[str]]) -> int:
+    """A table, row by row while it fits; returns how many rows were left out."""
+    if not rows or not page.add(f"### {title}", "", "| " + " | ".join(head) + " |"):
+        return len(rows)
+    page.add("|" + "---|" * len(head))
+    for i, row in enumerate(rows):
+        if not page.add("| " + " | ".join(row) + " |"):
+            return len(rows) - i
+    page.add("")
+    return 0
+
+
+_DELTA_KEYS = ("open", "won", "lost")
+
+
+def _delta(before: float | None, after: float | None, lang: str) -> str:
+    """`12 → 15` (or one number when nothing changed)."""
+    if before == after:
+        return number(after, lang)
+    return f"{number(before, lang)} → {number(after, lang)}"
+
+
+def to_markdown(r: AuditReport, *, details: bool = False) -> str:
+    """Summary, actions, scorecards, managers, groups; every finding only with `details`."""
+    lang = r.lang
+    page = _Page(None if details else LIMIT)
+    _summary(page, r)
+    if r.compare is not None:
+        head, *rest = compare_summary(r)
+        page.add(f"**{cell(head, None)}**", "", *(f"- {cell(x, None)}" for x in rest), "")
+    _actions(page, r)
+    left: list[str] = []
+    cards = [
+        [
+            cell(c.name),
+            number(c.open, lang),
+            percent(c.win_rate, lang),
+            number(c.findings, lang),
+            number(c.stuck, lang),
+            number(c.untasked, lang),
+            money(c.money_at_stake.by_currency, lang),
         ]
-        for f in metrics["funnels"]:
-            cells = [
-                _cell(f["name"]),
-                *(number(f[k], lang) for k in ("deals", "open", "won", "lost")),
-                percent(f["win_rate"], lang),
+        for c in r.scorecards
+    ]
+    heads = [
+        t(k, lang)
+        for k in ("funnel", "open", "win_rate", "findings", "stuck", "untasked", "money_at_stake")
+    ]
+    if missed := _table(page, t("scorecards", lang), heads, cards):
+        left.append(f"{t('scorecards', lang)}: {number(missed, lang)}")
+    people = [
+        [
+            cell(m.name),
+            number(m.open, lang),
+            number(m.findings, lang),
+            number(m.stuck, lang),
+            money(m.stuck_money.by_currency, lang),
+            number(m.without_task, lang),
+        ]
+        for m in r.managers
+    ]
+    heads = [
+        t(k, lang) for k in ("manager", "open", "findings", "stuck", "stuck_money", "untasked")
+    ]
+    if missed := _table(page, t("managers_table", lang), heads, people):
+        left.append(f"{t('managers_table', lang)}: {number(missed, lang)}")
+    groups = [
+        [
+            f"{_ICON[g.severity]} {t(g.severity, lang)}",
+            f"`{g.code}` {cell(g.title or g.name)}",
+            cell(where(g, lang)),
+            affected(g.deals, g.contacts, g.count, lang),
+            money(g.money.by_currency, lang),
+            "; ".join(cell(x, 60) for x in g.examples),
+        ]
+        for g in r.groups
+    ]
+    heads = [
+        t(k, lang)
+        for k in ("severity", "rule", "subject", "affected", "money_at_stake", "examples")
+    ]
+    if missed := _table(page, t("groups", lang), heads, groups):
+        left.append(noun(missed, "group", lang))
+    if details:
+        rows = [
+            [
+                f"{_ICON[f.severity]} {t(f.severity, lang)}",
+                f"`{f.code}`",
+                cell(" / ".join(x for x in (f.subject.funnel_name, f.subject.stage_name) if x)),
+                f"{kind(f.subject.kind, lang)} {cell(f.subject.name or f.subject.id)}",
+                cell(f.message, None),
             ]
-            lines.append("| " + " | ".join(cells) + " |")
-    return "\n".join(lines) + "\n"
+            for f in r.findings
+        ]
+        heads = [t(k, lang) for k in ("severity", "rule", "subject", "kind_deal", "message")]
+        heads[3] = t("subject", lang)
+        _table(page, t("details", lang), heads, rows)
+    if r.compare is not None:
+        moved = [m for m in r.compare.movements if m.kind != "idle"]
+        rows = [
+            [
+                t("mv_" + m.kind, lang),
+                cell(m.deal_name or m.deal_id),
+                f"{cell(m.from_stage_name or '—')} → {cell(m.to_stage_name)}",
+            ]
+            for m in moved
+        ]
+        heads = [t("movements", lang), t("kind_deal", lang), t("from_to", lang)]
+        if missed := _table(page, t("movements", lang), heads, rows):
+            left.append(f"{t('movements', lang)}: {number(missed, lang)}")
+        deltas = [
+            [cell(d.name), *(_delta(d.before.get(k), d.after.get(k), lang) for k in _DELTA_KEYS)]
+            for d in [*r.compare.funnels, *r.compare.managers]
+            if d.before != d.after
+        ]
+        heads = [t("since", lang), *(t(k, lang) for k in ("open", "won", "lost"))]
+        if missed := _table(
+            page, f"{t('since', lang)}: {t('funnels', lang)}, {t('managers', lang)}", heads, deltas
+        ):
+            left.append(f"{t('since', lang)}: {number(missed, lang)}")
+    skipped = [x for x in r.rules if x.status == "skipped"]
+    if skipped:
+        lines = ["", f"**{t('skipped_rules', lang)}**", ""]
+        lines += [f"- `{x.code}` {x.name}: {cell(x.reason, None)}" for x in skipped]
+        if not page.add(*lines):
+            left.append(t("skipped_rules", lang))
+    page.reserve = 0
+    if left:
+        page.add("", f"_{', '.join(left)} — {t('left_out', lang)}._")
+    else:
+        page.add("", f"_{noun(r.summary.findings, 'finding', lang)}: JSON, CSV, SARIF, --details._")
+    return "\n".join(page.lines) + "\n"

@@ -14,6 +14,16 @@ from funnelkit.metrics.results import PortalMetrics
 
 REPORT_SCHEMA = "funnelkit.audit/1"
 Severity = Literal["info", "low", "medium", "high", "critical"]
+Lang = Literal["en", "ru", "uk"]
+#: The one list of severities (mildest first), languages and formats every part of report/ uses.
+SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
+LANGS: tuple[Lang, ...] = ("en", "ru", "uk")
+FORMATS = ("text", "json", "csv", "markdown", "html", "sarif", "junit")
+
+
+def severity_rank(severity: str) -> int:
+    """0 for info up to 4 for critical."""
+    return SEVERITIES.index(severity)
 
 
 class _Strict(BaseModel):
@@ -75,6 +85,7 @@ class RoleOut(_Strict):
 class PortalOut(_Strict):
     vendor: str
     domain: str
+    name: str = Field("", description="The portal as the config names it (else its domain)")
     currency: str | None = None
     pulled_at: str | None = None
 
@@ -89,6 +100,119 @@ class Summary(_Strict):
     rules_skipped: int
     suppressed: int
     baseline_filtered: int
+
+
+class MoneyOut(_Strict):
+    """Sums per currency (never added across currencies)."""
+
+    by_currency: dict[str, float] = Field(default_factory=dict)
+
+
+class ScoreOut(_Strict):
+    value: int = Field(ge=0, le=100)
+    hygiene: float
+    setup: float
+    open_deals: int
+    affected_deals: int
+    deductions: dict[str, float] = Field(description="Rule code → points taken off the set-up part")
+
+
+class GroupOut(_Strict):
+    """Findings of one rule in one place (funnel × stage, or a manager), for people to read."""
+
+    key: str
+    code: str
+    name: str
+    severity: Severity
+    title: str = ""
+    remedy: str = ""
+    funnel_id: str | None = None
+    funnel_name: str | None = None
+    stage_id: str | None = None
+    stage_name: str | None = None
+    user_id: str | None = None
+    user_name: str | None = None
+    count: int
+    deals: int = Field(description="Deals the group's findings cover")
+    contacts: int = Field(description="Contacts the group's findings cover")
+    money: MoneyOut = Field(description="Open amounts of stuck, neglected or untasked deals")
+    examples: list[str] = Field(description="A few subjects, by name")
+    finding_keys: list[str] = Field(
+        description="Keys of the first findings (all are in findings[])"
+    )
+
+
+class ActionOut(_Strict):
+    rank: int
+    code: str
+    name: str
+    severity: Severity
+    title: str
+    remedy: str
+    findings: int
+    deals: int
+    contacts: int
+    money: MoneyOut
+    effort: Literal["low", "medium", "high"]
+    priority: float
+
+
+class ScorecardOut(_Strict):
+    funnel_id: str
+    name: str
+    open: int
+    win_rate: float | None = None
+    findings: int
+    by_severity: dict[str, int]
+    money_at_stake: MoneyOut
+    stuck: int
+    untasked: int
+    neglected: int
+
+
+class ManagerRowOut(_Strict):
+    user_id: str
+    name: str
+    open: int
+    findings: int
+    stuck: int
+    stuck_money: MoneyOut
+    money_at_stake: MoneyOut
+    without_task: int
+
+
+class MovementOut(_Strict):
+    deal_id: str
+    deal_name: str = ""
+    from_funnel_id: str | None
+    from_stage_id: str | None
+    to_funnel_id: str | None
+    to_stage_id: str | None
+    from_stage_name: str | None = None
+    to_stage_name: str | None = None
+    kind: Literal["won", "lost", "advanced", "moved_back", "idle", "new"]
+
+
+class DeltaOut(_Strict):
+    id: str
+    name: str
+    before: dict[str, float | None]
+    after: dict[str, float | None]
+
+
+class CompareFindings(_Strict):
+    new: list[str]
+    resolved: list[str]
+    open: list[str]
+
+
+class CompareOut(_Strict):
+    old_pulled_at: str | None
+    findings: CompareFindings
+    movements: list[MovementOut]
+    movement_counts: dict[str, int]
+    funnels: list[DeltaOut]
+    managers: list[DeltaOut]
 
 
 class Definition(_Strict):
@@ -107,6 +231,12 @@ class AuditReport(_Strict):
     clock: str
     portal: PortalOut
     summary: Summary
+    score: ScoreOut
+    money_at_stake: MoneyOut
+    actions: list[ActionOut]
+    scorecards: list[ScorecardOut]
+    managers: list[ManagerRowOut]
+    groups: list[GroupOut]
     findings: list[FindingOut]
     rules: list[RuleRun]
     suppressed: list[SuppressedOut]
@@ -115,6 +245,7 @@ class AuditReport(_Strict):
     roles: list[RoleOut]
     metrics: PortalMetrics | None = None
     definitions: dict[str, Definition]
+    compare: CompareOut | None = None
 
 
 def report_schema() -> dict[str, Any]:

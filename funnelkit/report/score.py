@@ -1,104 +1,189 @@
-"""One number per portal for people comparing portals: a 0–100 score and the money at stake.
+"""The portal score (0–100) and the money at stake: two numbers a head of sales reads first.
 
-The score starts at 100 and loses two parts, both clipped so neither can pass 100 alone:
+Both are pure functions of an audit's findings and the snapshot's deals, so `fleet` can
+call them per portal and compare portals and visits.
 
-- **deals**: every open deal touched by a finding (its subject, or one of the finding's
-  related ids) weighs the worst severity among those findings — info 0, low 0.25,
-  medium 0.5, high 0.75, critical 1 — and the part is 100 × the sum of weights ÷ open
-  deals. A portal where every open deal has a critical finding loses all 100 points;
-- **structure**: findings about funnels, stages, users, fields and the portal itself cost
-  a fixed number of points by severity (critical 10, high 5, medium 2, low 1, info 0),
-  at most 50, since a badly shaped funnel hurts every deal that will ever pass through it.
+**Money at stake** is the sum of the open amounts of every open deal that FK201 (stuck),
+FK301 (no open task, or only overdue ones) or FK303 (no recent interaction) reports. Each deal
+counts once however many of the three rules name it. Sums are kept per currency (a deal's own
+currency, else the portal's) and never added across currencies.
 
-Money at stake is the amount of the open deals touched by a finding above info, summed
-per currency (a deal without a currency is in the portal's): amounts in different
-currencies are never added together.
+**Portal score** = deal hygiene (60 points) + set-up (40 points), rounded to an integer:
+
+- deal hygiene = 60 × (1 − affected ÷ open), where *open* is the number of open deals and
+  *affected* the number of them that FK201, FK301 or FK303 reports (60 when nothing is open);
+- set-up = 40 minus, for every other rule that reported something, its worst severity's
+  weight (critical 16, high 8, medium 4, low 2, info 0) × min(1, 0.5 + 0.1 × (findings − 1)):
+  one finding costs half the weight, six or more the whole; never below 0.
+
+With `--blueprint`, stage limits come from the blueprint's SLAs and funnel roles from its
+declared roles, so the score is measured against the blueprint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-from funnelkit.audit import AuditResult, Finding, Severity
-from funnelkit.model import Deal, Snapshot
+if TYPE_CHECKING:
+    from funnelkit.audit.findings import AuditResult
+    from funnelkit.model import Deal, Snapshot
+    from funnelkit.report.schema import AuditReport
 
-DEAL_WEIGHT = {
-    Severity.INFO: 0.0,
-    Severity.LOW: 0.25,
-    Severity.MEDIUM: 0.5,
-    Severity.HIGH: 0.75,
-    Severity.CRITICAL: 1.0,
-}
-STRUCTURE_POINTS = {
-    Severity.INFO: 0,
-    Severity.LOW: 1,
-    Severity.MEDIUM: 2,
-    Severity.HIGH: 5,
-    Severity.CRITICAL: 10,
-}
-STRUCTURE_CAP = 50
-RECORD_KINDS = frozenset({"deal", "contact", "task"})
+STUCK, UNTASKED, NEGLECTED = "FK201", "FK301", "FK303"
+#: Rules whose deals put money at stake, and what each calls such a deal.
+STAKE_RULES = {STUCK: "stuck", UNTASKED: "untasked", NEGLECTED: "neglected"}
+HYGIENE_POINTS = 60.0
+SETUP_POINTS = 40.0
+WEIGHTS = {"critical": 16.0, "high": 8.0, "medium": 4.0, "low": 2.0, "info": 0.0}
+_RANK = ("info", "low", "medium", "high", "critical")
 
 
-@dataclass(frozen=True, slots=True)
+class _SubjectLike(Protocol):
+    @property
+    def kind(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+
+
+class _FindingLike(Protocol):
+    """An audit Finding or a report FindingOut: both carry these."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def subject(self) -> _SubjectLike: ...
+
+
+def _severity(finding: object) -> str:
+    value = getattr(finding, "severity", "info")
+    return str(getattr(value, "value", value))
+
+
+@dataclass(frozen=True)
+class MoneyAtStake:
+    """Open amounts of stuck, neglected or untasked deals, per currency."""
+
+    deal_ids: frozenset[str]
+    total: dict[str, float] = field(default_factory=dict)
+    by_funnel: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_manager: dict[str, dict[str, float]] = field(default_factory=dict)
+    by_rule: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def _add(into: dict[str, float], currency: str, amount: float) -> None:
+    into[currency] = round(into.get(currency, 0.0) + amount, 2)
+
+
+def money_at_stake(
+    findings: Iterable[_FindingLike],
+    deals: Snapshot | Mapping[str, Deal],
+    currency: str | None = None,
+) -> MoneyAtStake:
+    """Money at stake (see the module docstring) from findings and the snapshot's deals."""
+    if isinstance(deals, Mapping):
+        index: Mapping[str, Deal] = deals
+    else:
+        index = {d.id: d for d in deals.deals}
+        currency = currency or deals.structure.portal.currency
+    rules_of: dict[str, set[str]] = {}
+    for f in findings:
+        if f.code in STAKE_RULES and f.subject.kind == "deal":
+            rules_of.setdefault(f.subject.id, set()).add(f.code)
+    out = MoneyAtStake(deal_ids=frozenset(rules_of))
+    for deal_id, codes in rules_of.items():
+        deal = index.get(deal_id)
+        if deal is None or deal.closed or not deal.amount:
+            continue
+        cur = deal.currency or currency or "?"
+        _add(out.total, cur, deal.amount)
+        _add(out.by_funnel.setdefault(deal.funnel_id, {}), cur, deal.amount)
+        _add(out.by_manager.setdefault(deal.responsible_id or "", {}), cur, deal.amount)
+        for code in codes:
+            _add(out.by_rule.setdefault(code, {}), cur, deal.amount)
+    return out
+
+
+@dataclass(frozen=True)
 class PortalScore:
-    """The score and the two parts it lost (so a report can say why)."""
+    """The portal score and how it was reached."""
 
     value: int
-    deal_penalty: float
-    structure_penalty: int
+    hygiene: float
+    setup: float
     open_deals: int
     affected_deals: int
+    deductions: dict[str, float]
 
 
-def _open_deals(snapshot: Snapshot) -> dict[str, Deal]:
-    return {d.id: d for d in snapshot.deals if not d.closed}
-
-
-def _worst_by_deal(findings: Iterable[Finding], open_ids: dict[str, Deal]) -> dict[str, Severity]:
-    """The worst severity of a finding touching each open deal."""
-    worst: dict[str, Severity] = {}
+def score_of(findings: Iterable[_FindingLike], open_deals: int) -> PortalScore:
+    """The score from findings and the number of open deals (the definition above)."""
+    affected: set[str] = set()
+    per_rule: dict[str, tuple[int, str]] = {}
     for f in findings:
-        ids = [f.subject.id] if f.subject.kind == "deal" else []
-        ids.extend(f.related)
-        for deal_id in ids:
-            if deal_id in open_ids and (
-                deal_id not in worst or f.severity.rank > worst[deal_id].rank
-            ):
-                worst[deal_id] = f.severity
-    return worst
-
-
-def portal_score(result: AuditResult, snapshot: Snapshot) -> PortalScore:
-    """The portal's 0–100 score (100: nothing found) from one audit of one snapshot."""
-    open_ids = _open_deals(snapshot)
-    worst = _worst_by_deal(result.findings, open_ids)
-    share = sum(DEAL_WEIGHT[s] for s in worst.values()) / len(open_ids) if open_ids else 0.0
-    deal_penalty = min(100.0, 100.0 * share)
-    structure = sum(
-        STRUCTURE_POINTS[f.severity] for f in result.findings if f.subject.kind not in RECORD_KINDS
+        if f.code in STAKE_RULES:
+            if f.subject.kind == "deal":
+                affected.add(f.subject.id)
+            continue
+        count, worst = per_rule.get(f.code, (0, "info"))
+        sev = _severity(f)
+        per_rule[f.code] = (count + 1, sev if _RANK.index(sev) > _RANK.index(worst) else worst)
+    hygiene = (
+        HYGIENE_POINTS * (1 - min(len(affected), open_deals) / open_deals)
+        if open_deals
+        else HYGIENE_POINTS
     )
-    structure = min(STRUCTURE_CAP, structure)
-    value = round(max(0.0, min(100.0, 100.0 - deal_penalty - structure)))
+    deductions = {
+        code: round(WEIGHTS[worst] * min(1.0, 0.5 + 0.1 * (count - 1)), 2)
+        for code, (count, worst) in sorted(per_rule.items())
+        if WEIGHTS[worst]
+    }
+    setup = max(0.0, SETUP_POINTS - sum(deductions.values()))
     return PortalScore(
-        value=int(value),
-        deal_penalty=round(deal_penalty, 2),
-        structure_penalty=structure,
-        open_deals=len(open_ids),
-        affected_deals=len(worst),
+        value=max(0, min(100, round(hygiene + setup))),
+        hygiene=round(hygiene, 1),
+        setup=round(setup, 1),
+        open_deals=open_deals,
+        affected_deals=len(affected),
+        deductions=deductions,
     )
 
 
-def money_at_stake(result: AuditResult, snapshot: Snapshot) -> dict[str, float]:
-    """Amount of the open deals with a finding above info, per currency."""
-    open_ids = _open_deals(snapshot)
-    serious = (f for f in result.findings if f.severity is not Severity.INFO)
-    fallback = snapshot.structure.portal.currency
-    money: dict[str, float] = {}
-    for deal_id in _worst_by_deal(serious, open_ids):
-        deal = open_ids[deal_id]
-        if deal.amount:
-            currency = deal.currency or fallback or "?"
-            money[currency] = round(money.get(currency, 0.0) + deal.amount, 2)
-    return dict(sorted(money.items()))
+def portal_score(
+    report_or_result: AuditReport | AuditResult,
+    snapshot: Snapshot | None = None,
+    *,
+    open_deals: int | None = None,
+) -> PortalScore:
+    """The portal score of a built report, or of an audit result plus its snapshot.
+
+    For an `AuditResult`, give the `snapshot` (or `open_deals`): the score needs the number
+    of open deals, which the result does not hold.
+    """
+    from funnelkit.report.schema import AuditReport
+
+    if isinstance(report_or_result, AuditReport):
+        s = report_or_result.score
+        return PortalScore(
+            s.value, s.hygiene, s.setup, s.open_deals, s.affected_deals, dict(s.deductions)
+        )
+    if open_deals is None:
+        if snapshot is None:
+            raise ValueError("portal_score of an AuditResult needs the snapshot or open_deals")
+        open_deals = open_deal_count(snapshot)
+    return score_of(report_or_result.findings, open_deals)
+
+
+def open_deal_count(snapshot: Snapshot) -> int:
+    """Deals neither closed nor standing in a won or lost stage (the audit's 'open')."""
+    from funnelkit.model import Semantics
+
+    closed = {
+        (s.funnel_id, s.id)
+        for s in snapshot.structure.stages
+        if s.semantics is not Semantics.PROCESS
+    }
+    return sum(
+        1 for d in snapshot.deals if not d.closed and (d.funnel_id, d.stage_id) not in closed
+    )

@@ -11,6 +11,7 @@ import pytest
 from funnelkit.audit.registry import Registry, default_registry
 from funnelkit.audit.rule import GROUPS, Rule
 from funnelkit.audit.rules import ALL_RULES
+from funnelkit.report.catalogue import text
 
 RULES_MD = Path("/work/shared/rules.md")
 CATALOGUE = {
@@ -39,13 +40,16 @@ def test_metadata_is_complete(rule: Rule) -> None:
     meta = rule.meta
     assert meta.group in GROUPS and meta.name.startswith(meta.group + ".")
     assert meta.code[2] == "12345"[GROUPS.index(meta.group)]
-    for text in (meta.title, meta.rationale, meta.remedy):
-        for lang in ("en", "ru", "uk"):
-            assert text.get(lang).strip(), (meta.code, lang)
+    for field in ("title", "rationale", "remedy"):
+        source = getattr(meta, field)
+        # written once, in English; ru / uk come from the report's gettext catalogs
+        assert source.en.strip() and source.ru is None and source.uk is None, (meta.code, field)
+        texts = {lang: text(rule, field, lang) for lang in ("en", "ru", "uk")}
+        assert len(set(texts.values())) == 3, (meta.code, field)
     for lang in ("en", "ru", "uk"):
-        assert len(meta.title.get(lang)) <= 80, (meta.code, lang)
-    assert meta.title.ru != meta.title.uk != meta.title.en
-    assert meta.messages and rule.__doc__ and "Remedy" in rule.__doc__
+        assert len(text(rule, "title", lang)) <= 80, (meta.code, lang)
+    assert meta.messages and rule.__doc__ and "How it is detected" in rule.__doc__
+    assert "Remedy:" not in rule.__doc__  # the remedy is the RuleMeta's, not repeated here
     for variant in meta.messages.values():
         fields = [
             {f for _, f, _, _ in string.Formatter().parse(variant.get(lang)) if f}

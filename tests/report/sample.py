@@ -1,9 +1,8 @@
-"""A small report document with hostile names, shared by the report tests."""
+"""A small portal with hostile names, audited for real, shared by the report tests."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from funnelkit.audit import run_audit
 from funnelkit.metrics import compute_metrics
 from funnelkit.model import (
     DataSet,
@@ -18,138 +17,92 @@ from funnelkit.model import (
     Stage,
     StageTransition,
     Structure,
+    User,
     Vendor,
 )
-from funnelkit.report import build_document
+from funnelkit.report import AuditReport, build_report
 
 EVIL = '<script>alert("x")</script> & "quotes" \'single\''
+IMG = '<img src=x onerror="alert(1)">'
+LINK = "[click](javascript:alert(1))"
+REMOTE = "![t](https://evil.example/pixel.png)"
+HOSTILE = (EVIL, IMG, LINK, REMOTE)
 DAY = 86_400
+NOW = 400 * DAY
 
 
-def snapshot() -> Snapshot:
-    stages = (
-        Stage(funnel_id="1", id="a", name=EVIL, sort=1),
-        Stage(funnel_id="1", id="b", name='=HYPERLINK("http://x")', sort=2),
-        Stage(funnel_id="1", id="w", name="Won", sort=3, semantics=Semantics.SUCCESS),
-        Stage(funnel_id="1", id="l", name="Lost", sort=4, semantics=Semantics.FAILURE),
-    )
-    deals = []
-    transitions = []
+def snapshot(open_deals: int = 6, funnels: int = 1, users: int = 2) -> Snapshot:
+    """Closed deals with history (won / lost) and `open_deals` old open deals with no tasks."""
+    stages: list[Stage] = []
+    funnel_rows = []
+    for n in range(funnels):
+        fid = str(n + 1)
+        funnel_rows.append(Funnel(id=fid, name=f"{EVIL} {n}" if n else EVIL))
+        stages += [
+            Stage(funnel_id=fid, id="a", name=IMG, sort=1),
+            Stage(funnel_id=fid, id="b", name='=HYPERLINK("http://x")', sort=2),
+            Stage(funnel_id=fid, id="c", name=LINK, sort=3),
+            Stage(funnel_id=fid, id="w", name="Won", sort=4, semantics=Semantics.SUCCESS),
+            Stage(funnel_id=fid, id="l", name="Lost", sort=5, semantics=Semantics.FAILURE),
+        ]
+    deals, transitions = [], []
     for i in range(1, 21):
         path = ["a", "b", "w"] if i % 3 else ["a", "l"]
         for step, stage in enumerate(path):
-            transitions.append(
-                StageTransition(
-                    id=f"{i}-{step}",
-                    deal_id=str(i),
-                    funnel_id="1",
-                    to_stage_id=stage,
-                    at=i * DAY + step * DAY,
-                )
-            )
+            at = i * DAY + step * DAY
+            transitions.append(StageTransition(f"{i}-{step}", str(i), "1", stage, at))
         deals.append(
             Deal(
-                id=str(i),
-                funnel_id="1",
-                stage_id=path[-1],
-                created_at=i * DAY,
+                str(i),
+                "1",
+                path[-1],
+                i * DAY,
+                title=REMOTE,
                 amount=1000.0,
                 currency="UAH",
-                title=EVIL,
+                closed=True,
+                closed_at=(i + 2) * DAY,
+                responsible_id="u1",
             )
         )
+    for j in range(open_deals):
+        i = 100 + j
+        fid, stage = str(j % funnels + 1), "abc"[j % 3]
+        transitions.append(StageTransition(f"{i}-0", str(i), fid, stage, 30 * DAY))
+        deals.append(
+            Deal(
+                str(i),
+                fid,
+                stage,
+                30 * DAY,
+                title=f"{HOSTILE[j % 4]} {j}",
+                amount=500.0 + j,
+                currency="UAH",
+                responsible_id=f"u{j % users + 1}",
+            )
+        )
+    pulled = {
+        d: DataStatus(state=DataState.PULLED)
+        for d in (DataSet.STAGE_HISTORY, DataSet.DEALS, DataSet.TASKS, DataSet.USERS)
+    }
     return Snapshot(
         manifest=Manifest(
-            vendor=Vendor.BITRIX24,
-            domain="evil.bitrix24.ua",
-            pulled_at=40 * DAY,
-            data={DataSet.STAGE_HISTORY: DataStatus(state=DataState.PULLED)},
+            vendor=Vendor.BITRIX24, domain="evil.bitrix24.ua", pulled_at=NOW, data=pulled
         ),
         structure=Structure(
             portal=Portal(vendor=Vendor.BITRIX24, domain="evil.bitrix24.ua", currency="UAH"),
-            funnels=(Funnel(id="1", name=EVIL),),
-            stages=stages,
+            users=tuple(User(id=f"u{k + 1}", name=f"{HOSTILE[k % 4]} {k}") for k in range(users)),
+            funnels=tuple(funnel_rows),
+            stages=tuple(stages),
         ),
         deals=tuple(deals),
         transitions=tuple(transitions),
     )
 
 
-def finding(code: str, severity: str, stage: str = "a") -> dict[str, Any]:
-    return {
-        "key": f"{code}:stage:{stage}",
-        "code": code,
-        "name": "stages.dump",
-        "severity": severity,
-        "message": f"Stage {EVIL} parks deals",
-        "evidence": {"share": 0.5, "note": EVIL},
-        "subject": {
-            "kind": "stage",
-            "id": stage,
-            "name": EVIL,
-            "funnel_id": "1",
-            "funnel_name": EVIL,
-            "stage_id": stage,
-            "stage_name": EVIL,
-        },
-        "related": ["1", "2"],
-        "related_count": 2,
-    }
-
-
-def document(lang: str = "en") -> dict[str, Any]:
-    snap = snapshot()
-    audit = {
-        "schema": "funnelkit.audit/1",
-        "lang": lang,
-        "now": "1970-02-10T00:00:00Z",
-        "clock": "time in stage",
-        "fail_on": "high",
-        "exit_code": 1,
-        "counts": {"critical": 0, "high": 1, "medium": 1, "low": 0, "info": 0},
-        "findings": [
-            finding("FK101", "high"),
-            {**finding("FK102", "medium", "b"), "message": "=cmd|' /C calc'!A0"},
-        ],
-        "rules": [
-            {
-                "code": "FK101",
-                "name": "stages.dump",
-                "status": "ran",
-                "reason": None,
-                "findings": 1,
-            },
-            {
-                "code": "FK102",
-                "name": "stages.vague-name",
-                "status": "ran",
-                "reason": None,
-                "findings": 1,
-            },
-            {
-                "code": "FK302",
-                "name": "tasks.postponed",
-                "status": "skipped",
-                "reason": "no deadline history on Bitrix24",
-                "findings": 0,
-            },
-        ],
-        "suppressed": [],
-        "unused_suppressions": [],
-        "expired_suppressions": [],
-        "baseline_filtered": 0,
-        "roles": [
-            {
-                "funnel_id": "1",
-                "funnel_name": EVIL,
-                "role": "primary-sales",
-                "source": "guess",
-                "reason": EVIL,
-            }
-        ],
-    }
-    texts = {"FK101": {"title": "Dump stage", "remedy": f"Fix {EVIL}", "rationale": ""}}
-    metrics = compute_metrics(snap, 40 * DAY)
-    return build_document(
-        audit, metrics, snap.manifest, snap.structure.portal, texts, lang, 40 * DAY
-    )
+def document(lang: str = "en", snap: Snapshot | None = None) -> AuditReport:
+    now = NOW if snap is None else None  # a generated portal keeps its own clock
+    snap = snap or snapshot()
+    result = run_audit(snap, None, now)
+    metrics = compute_metrics(snap, result.now)
+    return build_report(result, snap, metrics, lang, result.now, portal_name="acme")

@@ -1,4 +1,4 @@
-"""Every report format renders the same document, safely."""
+"""Every report format renders the same typed document, safely."""
 
 from __future__ import annotations
 
@@ -9,51 +9,61 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from funnelkit.report import FORMATS, only_failing, render, report_schema
-from funnelkit.report.schema import AuditReport
-from tests.report.sample import EVIL, document
+from funnelkit.report import FORMATS, AuditReport, only_failing, render, report_schema
+from tests.report.sample import EVIL, IMG, document
 
 
-def test_json_matches_its_schema() -> None:
-    doc = json.loads(render(document(), "json", "en"))
+def test_json_matches_its_schema_with_groups_beside_findings() -> None:
+    doc = json.loads(render(document(), "json"))
     AuditReport.model_validate(doc)
     assert doc["schema"] == "funnelkit.audit/1"
-    assert doc["summary"]["failing"] == 1
+    assert doc["summary"]["failing"] == 6
+    assert len(doc["findings"]) == 12 and all(f["subject"]["kind"] for f in doc["findings"])
+    assert sum(g["count"] for g in doc["groups"]) == len(doc["findings"])
+    assert doc["portal"]["name"] == "acme"
     assert report_schema()["title"].startswith("funnelkit audit report")
 
 
 def test_json_is_stable() -> None:
-    assert render(document(), "json", "en") == render(document(), "json", "en")
+    assert render(document(), "json") == render(document(), "json")
 
 
-def test_html_escapes_portal_names_and_is_self_contained() -> None:
-    html = render(document(), "html", "en")
-    assert EVIL not in html
+@pytest.mark.parametrize("details", [False, True])
+def test_html_escapes_portal_names_and_is_self_contained(details: bool) -> None:
+    html = render(document(), "html", details=details)
+    for bad in (EVIL, IMG, "<script>alert", "<img src=x"):
+        assert bad not in html
     assert "&lt;script&gt;alert" in html
-    assert "<script>alert" not in html
-    for external in ("https://", "//cdn", "@import", "<link", "src="):
+    for external in ('="https://', '="//', "@import", "<link", "<img", "url("):
         assert external not in html
-    assert "http://" not in html.replace("&#34;http://x&#34;", "")
     assert "<svg" in html and "filter-funnel" in html
 
 
-def test_csv_neutralises_formulas() -> None:
-    rows = list(csv.reader(io.StringIO(render(document(), "csv", "en"))))
-    assert rows[0][0] == "severity"
+def test_csv_neutralises_formulas_and_names_every_subject() -> None:
+    rows = list(csv.reader(io.StringIO(render(document(), "csv"))))
+    assert rows[0][0] == "severity" and len(rows) == 13
     cells = [cell for row in rows[1:] for cell in row]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
-    assert "'=cmd|' /C calc'!A0" in cells
+    assert '\'=HYPERLINK("http://x")' in cells
+    assert all(row[7] for row in rows[1:])
 
 
-def test_sarif_and_junit_are_well_formed() -> None:
-    sarif = json.loads(render(document(), "sarif", "en"))
+def test_sarif_is_well_formed() -> None:
+    sarif = json.loads(render(document(), "sarif"))
     assert sarif["version"] == "2.1.0"
     results = sarif["runs"][0]["results"]
-    assert results[0]["level"] == "error" and results[0]["partialFingerprints"]
-    suite = ET.fromstring(render(document(), "junit", "en").split("?>", 1)[1])
-    assert (
-        suite.get("tests") == "3" and suite.get("failures") == "1" and suite.get("skipped") == "1"
-    )
+    assert len(results) == 12 and results[0]["level"] == "error"
+    assert results[0]["locations"][0]["logicalLocations"][0]["name"]
+
+
+def test_junit_fails_every_finding_at_fail_on_and_keeps_the_rest_as_output() -> None:
+    suite = ET.fromstring(render(document(), "junit").split("?>", 1)[1])
+    failures = suite.findall(".//failure")
+    assert len(failures) == 6 == int(suite.get("failures") or 0)
+    assert all(f.get("type") == "high" for f in failures)
+    out = [c for c in suite.iter("testcase") if c.get("classname") == "funnelkit.FK301"]
+    assert out and "[medium]" in (out[0].findtext("system-out") or "")
+    assert suite.findall(".//skipped")
 
 
 @pytest.mark.parametrize(
@@ -61,27 +71,48 @@ def test_sarif_and_junit_are_well_formed() -> None:
 )
 def test_languages(lang: str, word: str) -> None:
     for fmt in ("text", "markdown", "html"):
-        assert word in render(document(lang), fmt, lang)
-    assert "45,0" in render(document("uk"), "html", "uk") or "%" in render(document(), "html", "en")
+        assert word in render(document(lang), fmt)
 
 
 def test_every_format_renders() -> None:
     for fmt in FORMATS:
-        assert render(document(), fmt, "en").strip()
+        assert render(document(), fmt).strip()
 
 
 def test_status_fail_keeps_only_failing() -> None:
     kept = only_failing(document())
-    assert [f["code"] for f in kept["findings"]] == ["FK101"]
+    assert {f.code for f in kept.findings} == {"FK201"}
+    assert {g.code for g in kept.groups} == {"FK201"}
 
 
-def test_markdown_escapes_pipes() -> None:
-    doc = document()
-    doc["findings"][0]["message"] = "a | b"
-    assert "a \\| b" in render(doc, "markdown", "en")
+def test_text_is_plain_summary_first_and_never_cut() -> None:
+    report = document()
+    text = render(report, "text")
+    assert not set(text) & set("─│┃━┏┓└┘├┤┌┐╭╮╰╯")
+    lines = text.splitlines()
+    assert lines[0].startswith("Funnel audit: acme")
+    assert lines[1].startswith("Portal score:")
+    assert lines.index("What to do first") < lines.index("Findings by rule and place")
+    assert EVIL in text  # plain text shows names exactly as the portal has them
+
+
+def test_details_lists_every_finding_with_its_subject() -> None:
+    report = document()
+    text = render(report, "text", details=True)
+    for f in report.findings:
+        assert f.subject.name in text and f.message in text
 
 
 def test_html_names_entity_kinds_in_the_language() -> None:
-    doc = document("ru")
-    doc["findings"][0]["subject"]["kind"] = "deal"
-    assert "сделка" in render(doc, "html", "ru")
+    assert "угода" in render(document("uk"), "html", details=True)
+
+
+def test_one_list_of_severities_languages_and_formats() -> None:
+    from funnelkit.audit.findings import LANGS as AUDIT_LANGS
+    from funnelkit.audit.findings import Severity
+    from funnelkit.cli.audit import Format
+    from funnelkit.report import LANGS, SEVERITIES
+
+    assert tuple(s.value for s in Severity) == SEVERITIES
+    assert LANGS == AUDIT_LANGS
+    assert set(FORMATS) == {f.value for f in Format}

@@ -49,7 +49,6 @@ class DumpStages(Rule):
     dwell time is long. With enough behaviour signs it fires even on an innocent name
     (names lie); a dump name with contrary behaviour does not fire. Refusal funnels are
     exempt: their stages are reasons.
-    Remedy: replace the stage with a tag, a reminder task with a date, then close as lost.
     Configuration: min_sources, no_task_share, lost_or_back_share, min_dwell_days, min_signs.
     """
 
@@ -63,24 +62,14 @@ class DumpStages(Rule):
         requires=frozenset({DataSet.STRUCTURE}),
         title=Text(
             en="Every stage is a step toward the purchase, not a parking place",
-            ru="Каждый этап ведёт к покупке, а не служит «отстойником»",
-            uk="Кожен етап веде до покупки, а не є «відстійником»",
         ),
         rationale=Text(
             en="Deals parked in «Client is thinking» stages are forgotten: no one calls, "
             "they only leave to lost, and the stage statistics stop meaning anything.",
-            ru="Сделки в этапах вроде «Клиент думает» забываются: им не звонят, они уходят "
-            "только в проигрыш, а статистика по этапам теряет смысл.",
-            uk="Угоди в етапах на кшталт «Клієнт думає» забуваються: їм не телефонують, вони "
-            "йдуть лише в програш, а статистика етапів втрачає сенс.",
         ),
         remedy=Text(
             en="Remove the stage: mark such deals with a tag, set a reminder task with a "
             "deadline, and close them as lost when it passes.",
-            ru="Уберите этап: помечайте такие сделки тегом, ставьте задачу-напоминание со "
-            "сроком и закрывайте как проигранные, если срок прошёл.",
-            uk="Приберіть етап: позначайте такі угоди тегом, ставте задачу-нагадування з "
-            "терміном і закривайте як програні, якщо термін минув.",
         ),
         messages={
             "default": Text(
@@ -88,7 +77,7 @@ class DumpStages(Rule):
                 "signs; name: {name_label})",
                 ru="Этап «{stage}» воронки «{funnel}» работает как «отстойник» (признаков "
                 "поведения: {signs} из 4; название: {name_label})",
-                uk="Етап «{stage}» лійки «{funnel}» працює як «відстійник» (ознак поведінки: "
+                uk="Етап «{stage}» воронки «{funnel}» працює як «відстійник» (ознак поведінки: "
                 "{signs} з 4; назва: {name_label})",
             )
         },

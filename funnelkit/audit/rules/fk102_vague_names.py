@@ -28,7 +28,6 @@ class VagueNames(Rule):
     what to do with each deal.
     How it is detected: the stage-name analyser's `vague` label (wording and position).
     Refusal funnels are exempt: their stages name reasons, not steps.
-    Remedy: rename the stage as «situation + task».
     Configuration: min_confidence.
     """
 
@@ -42,30 +41,20 @@ class VagueNames(Rule):
         requires=frozenset({DataSet.STRUCTURE}),
         title=Text(
             en="Stage names state the situation and the manager's task",
-            ru="Названия этапов описывают ситуацию и задачу менеджера",
-            uk="Назви етапів описують ситуацію і задачу менеджера",
         ),
         rationale=Text(
             en="A vague stage name leaves each manager to guess what to do next, so deals "
             "in it are handled differently by everyone.",
-            ru="Размытое название этапа заставляет менеджера гадать, что делать дальше, и "
-            "каждый ведёт такие сделки по-своему.",
-            uk="Розмита назва етапу змушує менеджера вгадувати, що робити далі, і кожен "
-            "веде такі угоди по-своєму.",
         ),
         remedy=Text(
             en="Rename the stage so it says what has happened and what the manager does "
             "now, e.g. «Proposal sent — get feedback».",
-            ru="Переименуйте этап так, чтобы он говорил, что произошло и что делает "
-            "менеджер, например «КП отправлено — получить обратную связь».",
-            uk="Перейменуйте етап так, щоб він казав, що сталося і що робить менеджер, "
-            "наприклад «КП надіслано — отримати зворотний зв'язок».",
         ),
         messages={
             "default": Text(
                 en="Stage «{stage}» in «{funnel}» has a vague name ({reason})",
                 ru="Этап «{stage}» воронки «{funnel}» назван размыто ({reason})",
-                uk="Етап «{stage}» лійки «{funnel}» має розмиту назву ({reason})",
+                uk="Етап «{stage}» воронки «{funnel}» має розмиту назву ({reason})",
             )
         },
     )

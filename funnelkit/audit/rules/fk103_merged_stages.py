@@ -32,7 +32,6 @@ class MergedStages(Rule):
     time's bimodality coefficient is reported as behavioural evidence (a short hump for the
     task, a long one for the wait). Behaviour alone does not fire: many healthy stages have
     skewed dwell times.
-    Remedy: split into two stages, the task with its SLA and the wait with a follow-up task.
     Configuration: bimodal_above, min_samples.
     """
 
@@ -46,24 +45,14 @@ class MergedStages(Rule):
         requires=frozenset({DataSet.STRUCTURE}),
         title=Text(
             en="Each stage is either an internal task or a client wait, not both",
-            ru="Этап — это либо внутренняя задача, либо ожидание клиента, но не оба сразу",
-            uk="Етап — це або внутрішня задача, або очікування клієнта, але не обидва",
         ),
         rationale=Text(
             en="A task with a time norm glued to an open-ended wait makes the stage's time "
             "meaningless: you cannot tell a slow manager from a slow client.",
-            ru="Задача с нормативом, склеенная с ожиданием без срока, обесценивает время на "
-            "этапе: медленного менеджера не отличить от медленного клиента.",
-            uk="Задача з нормативом, склеєна з очікуванням без терміну, знецінює час на "
-            "етапі: повільного менеджера не відрізнити від повільного клієнта.",
         ),
         remedy=Text(
             en="Split the stage: one for the internal task with its deadline, one for the "
             "client's answer with a follow-up task.",
-            ru="Разделите этап: один для внутренней задачи со сроком, другой для ответа "
-            "клиента с задачей на контроль.",
-            uk="Розділіть етап: один для внутрішньої задачі з терміном, інший для відповіді "
-            "клієнта із задачею на контроль.",
         ),
         messages={
             "default": Text(
@@ -71,7 +60,7 @@ class MergedStages(Rule):
                 "bimodality {bimodality})",
                 ru="Этап «{stage}» воронки «{funnel}» совмещает задачу и ожидание ({reason}; "
                 "бимодальность времени {bimodality})",
-                uk="Етап «{stage}» лійки «{funnel}» поєднує задачу й очікування ({reason}; "
+                uk="Етап «{stage}» воронки «{funnel}» поєднує задачу й очікування ({reason}; "
                 "бімодальність часу {bimodality})",
             )
         },

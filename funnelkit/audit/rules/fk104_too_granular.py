@@ -29,7 +29,6 @@ class TooGranularStages(Rule):
     How it is detected: names (numbered siblings, elementary actions), with the share of the
     funnel's deals that ever passed through the stage as behavioural evidence (few pass a
     «Недозвон 3»).
-    Remedy: fold the repeats into one stage and count attempts with tasks or a field.
     Configuration: rare_share.
     """
 
@@ -43,21 +42,13 @@ class TooGranularStages(Rule):
         requires=frozenset({DataSet.STRUCTURE}),
         title=Text(
             en="Only key moments of the sale get a stage",
-            ru="Этапом становятся только ключевые моменты продажи",
-            uk="Етапом стають лише ключові моменти продажу",
         ),
         rationale=Text(
             en="Numbered repeats and elementary steps as stages clutter the funnel and "
             "split deals across columns that say nothing new.",
-            ru="Пронумерованные повторы и мелкие действия в виде этапов загромождают "
-            "воронку и раскидывают сделки по колонкам, которые ничего не добавляют.",
-            uk="Пронумеровані повтори й дрібні дії у вигляді етапів захаращують лійку та "
-            "розкидають угоди по колонках, що нічого не додають.",
         ),
         remedy=Text(
             en="Merge the repeats into one stage; count attempts with tasks or a field.",
-            ru="Объедините повторы в один этап; попытки считайте задачами или полем.",
-            uk="Об'єднайте повтори в один етап; спроби рахуйте задачами або полем.",
         ),
         messages={
             "default": Text(
@@ -65,8 +56,8 @@ class TooGranularStages(Rule):
                 "the funnel's deals pass through it)",
                 ru="Этап «{stage}» воронки «{funnel}» слишком дробный ({reason}; через него "
                 "проходит {pass_share} сделок воронки)",
-                uk="Етап «{stage}» лійки «{funnel}» надто дрібний ({reason}; через нього "
-                "проходить {pass_share} угод лійки)",
+                uk="Етап «{stage}» воронки «{funnel}» надто дрібний ({reason}; через нього "
+                "проходить {pass_share} угод воронки)",
             )
         },
     )

@@ -43,7 +43,6 @@ class StageCount(Rule):
     How it is detected: structure only — the count of process stages, judged against the
     funnel's role (refusal and list funnels have no upper bound; qualification and client
     base funnels may be short).
-    Remedy: merge elementary stages, or split a funnel that lumps everything in one column.
     Configuration: min_stages, min_stages_short, max_stages (per funnel too).
     """
 
@@ -57,38 +56,29 @@ class StageCount(Rule):
         requires=frozenset({DataSet.STRUCTURE}),
         title=Text(
             en="Each funnel has a sensible number of working stages for its role",
-            ru="В каждой воронке разумное для её роли число рабочих этапов",
-            uk="У кожній лійці розумна для її ролі кількість робочих етапів",
         ),
         rationale=Text(
             en="With too few stages you cannot see where deals stall; with too many, "
             "managers stop moving deals through them.",
-            ru="При слишком малом числе этапов не видно, где застревают сделки; при "
-            "слишком большом менеджеры перестают их двигать.",
-            uk="Коли етапів замало, не видно, де застрягають угоди; коли забагато, "
-            "менеджери перестають їх рухати.",
         ),
         remedy=Text(
             en="Keep one stage per key moment of the sale; merge or split the rest.",
-            ru="Оставьте по этапу на каждый ключевой момент продажи; остальное объедините "
-            "или разделите.",
-            uk="Залиште по етапу на кожен ключовий момент продажу; решту об'єднайте або розділіть.",
         ),
         messages={
             "many": Text(
                 en="Funnel «{funnel}» has {stages} working stages (at most {limit} expected "
                 "for role {role})",
-                ru="В воронке «{funnel}» {stages} рабочих этапов (для роли {role} ожидается "
+                ru="В воронке «{funnel}» рабочих этапов: {stages} (для роли {role} ожидается "
                 "не больше {limit})",
-                uk="У лійці «{funnel}» {stages} робочих етапів (для ролі {role} очікується "
+                uk="У воронці «{funnel}» робочих етапів: {stages} (для ролі {role} очікується "
                 "не більше {limit})",
             ),
             "few": Text(
                 en="Funnel «{funnel}» has only {stages} working stages (at least {limit} "
                 "expected for role {role})",
-                ru="В воронке «{funnel}» всего {stages} рабочих этапов (для роли {role} "
+                ru="В воронке «{funnel}» всего рабочих этапов: {stages} (для роли {role} "
                 "ожидается не меньше {limit})",
-                uk="У лійці «{funnel}» лише {stages} робочих етапів (для ролі {role} "
+                uk="У воронці «{funnel}» лише робочих етапів: {stages} (для ролі {role} "
                 "очікується не менше {limit})",
             ),
         },

@@ -35,14 +35,10 @@ class StuckDeals(Rule):
     """Open deals sitting in one stage far longer than that stage should take.
 
     What it finds: open deals whose time in their current stage exceeds the stage's limit.
-    Why it matters: article 000 found deals untouched for over a year; a stuck deal is lost
-    money that still inflates the pipeline.
     How it is detected: the clock is time in the current stage, from stage history; without
     history it is the deal's age (said in the evidence). The limit is the blueprint's SLA, else
     the config's, else the portal's own p90 of completed visits (never below `floor_days`),
     else `max_days`.
-    Remedy: review each deal with its manager; move it on, close it lost with a reason, or
-    set a dated task.
     Configuration: max_days, percentile, floor_days, min_samples, critical_days.
     """
 
@@ -56,24 +52,14 @@ class StuckDeals(Rule):
         requires=frozenset({DataSet.DEALS}),
         title=Text(
             en="Open deals move on before their stage's time limit",
-            ru="Открытые сделки не задерживаются на этапе дольше его лимита",
-            uk="Відкриті угоди не затримуються на етапі довше за його ліміт",
         ),
         rationale=Text(
             en="A deal that sits for months in one stage is usually lost, yet still counts "
             "as pipeline and hides what managers really work on.",
-            ru="Сделка, которая месяцами стоит на одном этапе, обычно уже потеряна, но "
-            "продолжает раздувать воронку и скрывать реальную работу менеджеров.",
-            uk="Угода, що місяцями стоїть на одному етапі, зазвичай уже втрачена, але й далі "
-            "роздуває лійку та приховує реальну роботу менеджерів.",
         ),
         remedy=Text(
             en="Go through the list with each manager: advance the deal, close it as lost "
             "with a reason, or give it a task with a date.",
-            ru="Пройдите список с каждым менеджером: продвиньте сделку, закройте её как "
-            "проигранную с причиной или поставьте задачу с датой.",
-            uk="Пройдіть список із кожним менеджером: просуньте угоду, закрийте її як "
-            "програну з причиною або поставте задачу з датою.",
         ),
         messages={
             "default": Text(

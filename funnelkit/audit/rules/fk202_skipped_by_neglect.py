@@ -36,7 +36,6 @@ class SkippedByNeglect(Rule):
     How it is detected: stage history — the move into won, where it came from, and who made
     it (amoCRM records the mover; on Bitrix24 the deal's responsible stands in). A manager is
     reported when such wins are at least `min_deals` and `min_share` of their wins.
-    Remedy: agree that deals move stage by stage as things happen; review with the manager.
     Configuration: early_fraction, min_skipped, min_deals, min_share.
     """
 
@@ -50,33 +49,23 @@ class SkippedByNeglect(Rule):
         requires=frozenset({DataSet.DEALS, DataSet.STAGE_HISTORY}),
         title=Text(
             en="Managers move deals through the stages as the sale happens",
-            ru="Менеджеры двигают сделки по этапам по мере продажи",
-            uk="Менеджери рухають угоди етапами в міру продажу",
         ),
         rationale=Text(
             en="When deals jump from the first stage to won at the very end, the funnel "
             "shows nothing of how they were sold, and stage statistics are fiction.",
-            ru="Когда сделки прыгают с первого этапа сразу в «успешно» в самом конце, "
-            "воронка не показывает, как шла продажа, а статистика этапов выдумана.",
-            uk="Коли угоди стрибають з першого етапу одразу в «успішно» наприкінці, лійка "
-            "не показує, як ішов продаж, а статистика етапів вигадана.",
         ),
         remedy=Text(
             en="Review these deals with the manager and agree to move each deal to the "
             "stage that matches reality when it happens.",
-            ru="Разберите эти сделки с менеджером и договоритесь переводить сделку на "
-            "этап, соответствующий реальности, в момент события.",
-            uk="Розберіть ці угоди з менеджером і домовтеся переводити угоду на етап, що "
-            "відповідає реальності, в момент події.",
         ),
         messages={
             "default": Text(
                 en="{subject} dragged {deals} won deals straight from an early stage to won "
                 "({skip_share} of their wins)",
-                ru="{subject}: {deals} выигранных сделок перенесены сразу с раннего этапа в "
-                "«успешно» ({skip_share} их побед)",
-                uk="{subject}: {deals} виграних угод перенесено одразу з раннього етапу в "
-                "«успішно» ({skip_share} їхніх перемог)",
+                ru="{subject}: выигранных сделок, перенесённых сразу с раннего этапа в «успешно»: "
+                "{deals} ({skip_share} побед)",
+                uk="{subject}: виграних угод, перенесених одразу з раннього етапу в «успішно»: "
+                "{deals} ({skip_share} перемог)",
             )
         },
     )

@@ -42,7 +42,6 @@ class LostWithoutReason(Rule):
     there is nothing to learn from and no next action (warm-up, another offer).
     How it is detected: deals (recently closed, `since_days`) and their loss reason or
     failure stage.
-    Remedy: make the reason mandatory when closing as lost; fill in the missing ones.
     Configuration: since_days.
     """
 
@@ -56,38 +55,28 @@ class LostWithoutReason(Rule):
         requires=frozenset({DataSet.DEALS}),
         title=Text(
             en="Every lost deal records why it was lost",
-            ru="У каждой проигранной сделки указана причина",
-            uk="Кожна програна угода має вказану причину",
         ),
         rationale=Text(
             en="Most leads refuse. Without a reason on each lost deal you cannot see what "
             "to fix or whom to warm up again.",
-            ru="Большинство лидов отказываются. Без причины у каждой проигранной сделки не "
-            "понять, что исправлять и кого подогревать снова.",
-            uk="Більшість лідів відмовляються. Без причини в кожній програній угоді не "
-            "зрозуміти, що виправляти і кого підігрівати знову.",
         ),
         remedy=Text(
             en="Make the loss reason mandatory (amoCRM loss reasons, Bitrix24 one failure "
             "stage per reason) and fill in the missing ones.",
-            ru="Сделайте причину обязательной (причины отказа в amoCRM, отдельные стадии "
-            "провала в Битрикс24) и заполните пропущенные.",
-            uk="Зробіть причину обов'язковою (причини відмови в amoCRM, окремі стадії "
-            "провалу в Бітрікс24) і заповніть пропущені.",
         ),
         messages={
             "empty": Text(
                 en="Deal «{subject}» in «{funnel}» was lost without a reason",
                 ru="Сделка «{subject}» воронки «{funnel}» проиграна без причины",
-                uk="Угода «{subject}» лійки «{funnel}» програна без причини",
+                uk="Угода «{subject}» воронки «{funnel}» програна без причини",
             ),
             "generic": Text(
                 en="Deal «{subject}» was lost in the generic stage «{stage}» although "
                 "«{funnel}» has {reasons} reason stages",
                 ru="Сделка «{subject}» проиграна в общей стадии «{stage}», хотя в «{funnel}» "
-                "есть {reasons} стадий-причин",
+                "есть стадии-причины ({reasons})",
                 uk="Угода «{subject}» програна в загальній стадії «{stage}», хоча в «{funnel}» "
-                "є {reasons} стадій-причин",
+                "є стадії-причини ({reasons})",
             ),
         },
     )

@@ -45,8 +45,6 @@ class Reentry(Rule):
     or it is a duplicate deal.
     How it is detected: deals grouped by contact and funnel; the later deal was created
     within `since_days`.
-    Remedy: route returning clients to the client-base funnel (a tunnel from won) and merge
-    duplicates.
     Configuration: since_days.
     """
 
@@ -60,30 +58,20 @@ class Reentry(Rule):
         requires=frozenset({DataSet.DEALS}),
         title=Text(
             en="A client passes through a primary funnel once; repeat sales have their own",
-            ru="Клиент проходит основную воронку один раз; для повторных продаж есть своя",
-            uk="Клієнт проходить основну лійку один раз; для повторних продажів є своя",
         ),
         rationale=Text(
             en="A returning client in the primary sales funnel inflates lead counts and "
             "hides repeat business, or reveals duplicate deals.",
-            ru="Вернувшийся клиент в воронке первичных продаж завышает число лидов и "
-            "скрывает повторные продажи либо говорит о дублях сделок.",
-            uk="Клієнт, що повернувся, у лійці первинних продажів завищує кількість лідів і "
-            "приховує повторні продажі або свідчить про дублі угод.",
         ),
         remedy=Text(
             en="Send returning clients to a client-base funnel (tunnel from won) and merge "
             "duplicate deals.",
-            ru="Направляйте вернувшихся клиентов в воронку клиентской базы (туннель из "
-            "успешной сделки) и объединяйте дубли.",
-            uk="Спрямовуйте клієнтів, що повернулися, у лійку клієнтської бази (тунель з "
-            "успішної угоди) та об'єднуйте дублі.",
         ),
         messages={
             "default": Text(
                 en="Contact {subject} entered funnel «{funnel}» {deals} times",
-                ru="Контакт {subject} попадал в воронку «{funnel}» {deals} раз",
-                uk="Контакт {subject} потрапляв у лійку «{funnel}» {deals} разів",
+                ru="Контакт {subject} попадал в воронку «{funnel}» повторно (сделок: {deals})",
+                uk="Контакт {subject} потрапляв у воронку «{funnel}» повторно (угод: {deals})",
             )
         },
     )

@@ -29,7 +29,6 @@ class NoTaskOrOverdue(Rule):
     works on; an overdue-only deal is the same, just older.
     How it is detected: open tasks per deal (tasks data); deals younger than `grace_days`
     are left alone.
-    Remedy: make a dated task mandatory on every open deal (a robot or a process rule).
     Configuration: grace_days, overdue_days.
     """
 
@@ -43,23 +42,13 @@ class NoTaskOrOverdue(Rule):
         requires=frozenset({DataSet.DEALS, DataSet.TASKS}),
         title=Text(
             en="Every open deal has a planned, not overdue, next task",
-            ru="У каждой открытой сделки есть запланированная и не просроченная задача",
-            uk="Кожна відкрита угода має заплановану й не прострочену задачу",
         ),
         rationale=Text(
             en="An open deal without a dated next step is forgotten; the client hears "
             "nothing and buys elsewhere.",
-            ru="Открытая сделка без следующего шага со сроком забывается: клиент ничего не "
-            "слышит и покупает у других.",
-            uk="Відкрита угода без наступного кроку з терміном забувається: клієнт нічого "
-            "не чує й купує в інших.",
         ),
         remedy=Text(
             en="Require a dated task on every open deal and review overdue tasks daily.",
-            ru="Требуйте задачу со сроком на каждой открытой сделке и ежедневно разбирайте "
-            "просроченные.",
-            uk="Вимагайте задачу з терміном на кожній відкритій угоді та щодня розбирайте "
-            "прострочені.",
         ),
         messages={
             "none": Text(

@@ -32,7 +32,6 @@ class PostponedTasks(Rule):
     not working the deal; the task list looks tidy while the client waits.
     How it is detected: the task deadline history (amoCRM `task_deadline_changed` events).
     Bitrix24 keeps no such history, so there the rule is skipped with that reason.
-    Remedy: review repeatedly postponed tasks with the manager; close the deal or act.
     Configuration: min_postponements, since_days.
     """
 
@@ -46,31 +45,22 @@ class PostponedTasks(Rule):
         requires=frozenset({DataSet.TASKS, DataSet.DEADLINE_HISTORY}),
         title=Text(
             en="Tasks are done on time, not postponed again and again",
-            ru="Задачи выполняются в срок, а не переносятся раз за разом",
-            uk="Задачі виконуються вчасно, а не переносяться раз у раз",
         ),
         rationale=Text(
             en="A task moved to «tomorrow» every day keeps the task list clean while the "
             "client waits and the deal goes cold.",
-            ru="Задача, которую каждый день переносят на «завтра», держит список задач "
-            "чистым, пока клиент ждёт и сделка остывает.",
-            uk="Задача, яку щодня переносять на «завтра», тримає список задач чистим, поки "
-            "клієнт чекає, а угода холоне.",
         ),
         remedy=Text(
             en="Review repeatedly postponed tasks with the manager: act on the deal or close it.",
-            ru="Разберите многократно перенесённые задачи с менеджером: действуйте по "
-            "сделке или закройте её.",
-            uk="Розберіть неодноразово перенесені задачі з менеджером: дійте по угоді або "
-            "закрийте її.",
         ),
         messages={
             "default": Text(
                 en="Task {subject} was postponed {postponements} times (by {days_pushed} days "
                 "in total)",
-                ru="Задачу {subject} переносили {postponements} раз (в сумме на {days_pushed} дн.)",
-                uk="Задачу {subject} переносили {postponements} разів (загалом на {days_pushed} "
-                "дн.)",
+                ru="Задачу {subject} переносили снова и снова (переносов: {postponements}, "
+                "в сумме на {days_pushed} дн.)",
+                uk="Задачу {subject} переносили знову і знову (перенесень: {postponements}, "
+                "загалом на {days_pushed} дн.)",
             )
         },
     )

@@ -29,7 +29,6 @@ class NoRecentInteraction(Rule):
     are lost; a task list can look fine while nobody talks to the client.
     How it is detected: activities, plus the vendor's last-activity time where it keeps one.
     Needs either data set; skipped with the reason when neither was pulled.
-    Remedy: set a contact rhythm per stage and a report on the last interaction.
     Configuration: max_days (per funnel too).
     """
 
@@ -43,23 +42,13 @@ class NoRecentInteraction(Rule):
         requires=frozenset({DataSet.DEALS}),
         title=Text(
             en="Every open client hears from you within the allowed period",
-            ru="С каждым клиентом в работе есть контакт в пределах допустимого срока",
-            uk="З кожним клієнтом у роботі є контакт у межах допустимого терміну",
         ),
         rationale=Text(
             en="Clients are lost in silence; the last interaction date shows who has been "
             "forgotten long before the deal is closed as lost.",
-            ru="Клиентов теряют в тишине; дата последнего контакта показывает, о ком "
-            "забыли, задолго до закрытия сделки.",
-            uk="Клієнтів втрачають у тиші; дата останнього контакту показує, про кого "
-            "забули, задовго до закриття угоди.",
         ),
         remedy=Text(
             en="Agree a contact rhythm per stage and check the last-interaction report weekly.",
-            ru="Договоритесь о ритме контактов на каждом этапе и еженедельно смотрите "
-            "отчёт по последнему контакту.",
-            uk="Домовтеся про ритм контактів на кожному етапі та щотижня переглядайте "
-            "звіт про останній контакт.",
         ),
         messages={
             "default": Text(

@@ -29,8 +29,6 @@ class MixedLeadDeal(Rule):
     neither marketing nor sales can be judged.
     How it is detected: the name analyser's `sales-stage-in-lead-funnel` label on the
     stages of lead funnels.
-    Remedy: keep only qualification in the lead funnel; move the sales stages to a deal
-    funnel and convert qualified leads into deals.
     Configuration: min_stages.
     """
 
@@ -44,30 +42,20 @@ class MixedLeadDeal(Rule):
         requires=frozenset({DataSet.STRUCTURE}),
         title=Text(
             en="Lead funnels only qualify requests; selling happens in deal funnels",
-            ru="Воронка лидов только квалифицирует запросы; продажа идёт в сделках",
-            uk="Лійка лідів лише кваліфікує запити; продаж відбувається в угодах",
         ),
         rationale=Text(
             en="Sales stages inside the lead funnel turn marketing conversion into a sales "
             "figure: you no longer know whether the lead was bad or the selling was.",
-            ru="Этапы продажи в воронке лидов превращают маркетинговую конверсию в "
-            "продажную: уже не понять, плох был лид или продажа.",
-            uk="Етапи продажу в лійці лідів перетворюють маркетингову конверсію на "
-            "продажну: вже не зрозуміти, поганим був лід чи продаж.",
         ),
         remedy=Text(
             en="Leave only qualification stages in the lead funnel and move offer, invoice, "
             "contract and payment into a deal funnel.",
-            ru="Оставьте в воронке лидов только квалификацию, а КП, счёт, договор и оплату "
-            "перенесите в воронку сделок.",
-            uk="Залиште в лійці лідів лише кваліфікацію, а КП, рахунок, договір і оплату "
-            "перенесіть у лійку угод.",
         ),
         messages={
             "default": Text(
                 en="Lead funnel «{funnel}» contains {count} sales stages: {stages}",
-                ru="Воронка лидов «{funnel}» содержит {count} этапов продажи: {stages}",
-                uk="Лійка лідів «{funnel}» містить {count} етапів продажу: {stages}",
+                ru="Воронка лидов «{funnel}» содержит этапы продажи ({count}): {stages}",
+                uk="Воронка лідів «{funnel}» містить етапи продажу ({count}): {stages}",
             )
         },
     )

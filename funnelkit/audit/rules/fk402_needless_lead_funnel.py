@@ -33,7 +33,6 @@ class NeedlessLeadFunnel(Rule):
     the client's history.
     How it is detected: leads created in `window_days` per month, and the share of them
     whose responsible also owns deals in deal funnels.
-    Remedy: drop the lead funnel and start work in deals (or keep it if marketing needs it).
     Configuration: window_days, max_leads_per_month, same_person_share.
     """
 
@@ -47,33 +46,24 @@ class NeedlessLeadFunnel(Rule):
         requires=frozenset({DataSet.DEALS}),
         title=Text(
             en="A separate lead funnel exists only where it pays off",
-            ru="Отдельная воронка лидов есть только там, где она окупается",
-            uk="Окрема лійка лідів є лише там, де вона окупається",
         ),
         rationale=Text(
             en="With few leads and one person who both qualifies and sells, a lead funnel "
             "only adds a conversion step and splits the client's history.",
-            ru="Когда лидов мало и один человек и квалифицирует, и продаёт, воронка лидов "
-            "лишь добавляет конвертацию и разрывает историю клиента.",
-            uk="Коли лідів мало й одна людина і кваліфікує, і продає, лійка лідів лише "
-            "додає конвертацію й розриває історію клієнта.",
         ),
         remedy=Text(
             en="Work with deals only: start new requests in the first stage of the deal "
             "funnel and qualify there.",
-            ru="Работайте только со сделками: новые запросы начинайте с первого этапа "
-            "воронки сделок и квалифицируйте там же.",
-            uk="Працюйте лише з угодами: нові запити починайте з першого етапу лійки угод "
-            "і кваліфікуйте там само.",
         ),
         messages={
             "default": Text(
                 en="Lead funnel «{funnel}» gets {leads_per_month} leads a month and "
                 "{same_person_share} are handled by people who also sell",
-                ru="В воронку лидов «{funnel}» приходит {leads_per_month} лидов в месяц, "
-                "{same_person_share} ведут те же люди, что и продают",
-                uk="До лійки лідів «{funnel}» надходить {leads_per_month} лідів на місяць, "
-                "{same_person_share} ведуть ті самі люди, що й продають",
+                ru="В воронку лидов «{funnel}» приходит мало лидов ({leads_per_month} в месяц), "
+                "{same_person_share} из них ведут те же люди, что и продают",
+                uk="До воронки лідів «{funnel}» надходить мало лідів "
+                "({leads_per_month} на місяць), {same_person_share} з них ведуть ті самі люди, "
+                "що й продають",
             )
         },
     )

@@ -59,7 +59,6 @@ class SingleFunnelForAll(Rule):
     when a single responsible holds `solo_share` of the deals.
     How it is detected: recent deals of sales-role funnels, their products (else source)
     and their responsibles.
-    Remedy: one funnel per business process or product group, linked by tunnels.
     Configuration: window_days, coverage, min_groups, min_group_share, min_deals, solo_share.
     """
 
@@ -73,31 +72,22 @@ class SingleFunnelForAll(Rule):
         requires=frozenset({DataSet.DEALS}),
         title=Text(
             en="Funnels follow business processes and product groups",
-            ru="Воронки соответствуют бизнес-процессам и группам продуктов",
-            uk="Лійки відповідають бізнес-процесам і групам продуктів",
         ),
         rationale=Text(
             en="One funnel for every product mixes different sales cycles and stages, so "
             "its conversion and timing describe none of them.",
-            ru="Одна воронка на все продукты смешивает разные циклы и этапы продаж, и её "
-            "конверсия и сроки не описывают ни один из них.",
-            uk="Одна лійка на всі продукти змішує різні цикли й етапи продажів, і її "
-            "конверсія та терміни не описують жоден із них.",
         ),
         remedy=Text(
             en="Create a funnel per business process or product group and link them with tunnels.",
-            ru="Создайте воронку на каждый бизнес-процесс или группу продуктов и свяжите "
-            "их туннелями.",
-            uk="Створіть лійку на кожен бізнес-процес або групу продуктів і зв'яжіть їх тунелями.",
         ),
         messages={
             "default": Text(
                 en="Funnel «{funnel}» carries every product: it holds most deals of "
                 "{coverage_share} of the {groups} product groups or sources",
                 ru="Воронка «{funnel}» несёт все продукты: в ней большинство сделок "
-                "{coverage_share} из {groups} групп продуктов или источников",
-                uk="Лійка «{funnel}» несе всі продукти: у ній більшість угод "
-                "{coverage_share} з {groups} груп продуктів або джерел",
+                "{coverage_share} групп продуктов или источников (всего групп: {groups})",
+                uk="Воронка «{funnel}» несе всі продукти: у ній більшість угод "
+                "{coverage_share} груп продуктів або джерел (усього груп: {groups})",
             )
         },
     )

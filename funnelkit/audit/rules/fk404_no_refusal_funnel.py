@@ -27,8 +27,6 @@ class NoRefusalFunnel(Rule):
     Why it matters (articles 000, 002, 003): over 90 % of leads refuse; a refusal funnel
     with one stage per reason keeps them for warm-up and revival instead of losing them.
     How it is detected: structure (roles) plus the number of lost deals.
-    Remedy: add a refusal funnel (stages = reasons: «Дорого», «Отложенный спрос» …) and a
-    tunnel from every lost stage into it.
     Configuration: min_lost.
     """
 
@@ -42,30 +40,20 @@ class NoRefusalFunnel(Rule):
         requires=frozenset({DataSet.STRUCTURE, DataSet.DEALS}),
         title=Text(
             en="Refused clients go to a refusal / warm-up funnel",
-            ru="Отказавшиеся клиенты попадают в воронку отказов / подогрева",
-            uk="Клієнти, що відмовилися, потрапляють у лійку відмов / підігріву",
         ),
         rationale=Text(
             en="Most leads refuse; without a funnel for refusals they are simply lost "
             "instead of being warmed up and sold to later.",
-            ru="Большинство лидов отказываются; без воронки отказов они просто теряются, "
-            "а не подогреваются для продажи позже.",
-            uk="Більшість лідів відмовляються; без лійки відмов вони просто губляться, а не "
-            "підігріваються для продажу пізніше.",
         ),
         remedy=Text(
             en="Add a refusal funnel with a stage per reason and a tunnel from each lost "
             "stage into it; revive deals back into primary sales.",
-            ru="Добавьте воронку отказов с этапом на каждую причину и туннель из каждой "
-            "стадии проигрыша; оживших возвращайте в первичные продажи.",
-            uk="Додайте лійку відмов з етапом на кожну причину й тунель з кожної стадії "
-            "програшу; оживлених повертайте в первинні продажі.",
         ),
         messages={
             "default": Text(
                 en="Portal has {lost} lost deals but no refusal / warm-up funnel",
-                ru="На портале {lost} проигранных сделок, но нет воронки отказов / подогрева",
-                uk="На порталі {lost} програних угод, але немає лійки відмов / підігріву",
+                ru="На портале проигранных сделок: {lost}, но нет воронки отказов / подогрева",
+                uk="На порталі програних угод: {lost}, але немає воронки відмов / підігріву",
             )
         },
     )

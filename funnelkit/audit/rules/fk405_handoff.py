@@ -37,7 +37,6 @@ class HandoffByReassignment(Rule):
     (the rule says so in its evidence), so it uses a proxy: a large share of the deals in the
     late half of the stages is held by people who hold no early-stage deal and did not
     create the deal (creator ≠ responsible).
-    Remedy: split the funnel per department and hand deals on with a tunnel.
     Configuration: min_share, min_deals, settle_days.
     """
 
@@ -51,23 +50,14 @@ class HandoffByReassignment(Rule):
         requires=frozenset({DataSet.DEALS}),
         title=Text(
             en="Departments hand deals on through linked funnels, not by reassigning",
-            ru="Отделы передают сделки через связанные воронки, а не сменой ответственного",
-            uk="Відділи передають угоди через пов'язані лійки, а не зміною відповідального",
         ),
         rationale=Text(
             en="When a deal changes owner mid-funnel, no manager's numbers are their own: "
             "the closer inherits the opener's work.",
-            ru="Когда сделка меняет ответственного посреди воронки, цифры менеджеров "
-            "смешиваются: закрывающий получает чужую работу.",
-            uk="Коли угода змінює відповідального посеред лійки, цифри менеджерів "
-            "змішуються: той, хто закриває, отримує чужу роботу.",
         ),
         remedy=Text(
             en="Give each department its own funnel and pass deals on with a tunnel at the "
             "hand-off stage.",
-            ru="Выделите каждому отделу свою воронку и передавайте сделки туннелем на "
-            "этапе передачи.",
-            uk="Виділіть кожному відділу свою лійку й передавайте угоди тунелем на етапі передачі.",
         ),
         messages={
             "history": Text(
@@ -75,8 +65,8 @@ class HandoffByReassignment(Rule):
                 "mid-funnel (mostly at «{handoff_stage}»)",
                 ru="Воронка «{funnel}»: у {reassigned_share} сделок меняется ответственный "
                 "посреди воронки (чаще всего на «{handoff_stage}»)",
-                uk="Лійка «{funnel}»: у {reassigned_share} угод змінюється відповідальний "
-                "посеред лійки (найчастіше на «{handoff_stage}»)",
+                uk="Воронка «{funnel}»: у {reassigned_share} угод змінюється відповідальний "
+                "посеред воронки (найчастіше на «{handoff_stage}»)",
             ),
             "proxy": Text(
                 en="Funnel «{funnel}»: {handed_share} of late-stage deals are held by people "
@@ -85,7 +75,7 @@ class HandoffByReassignment(Rule):
                 ru="Воронка «{funnel}»: {handed_share} сделок поздних этапов ведут люди, у "
                 "которых нет ранних сделок и которые их не создавали (истории ответственных "
                 "нет; вывод по тому, кто ведёт какие этапы)",
-                uk="Лійка «{funnel}»: {handed_share} угод пізніх етапів ведуть люди, які не "
+                uk="Воронка «{funnel}»: {handed_share} угод пізніх етапів ведуть люди, які не "
                 "мають ранніх угод і не створювали їх (історії відповідальних немає; висновок "
                 "за тим, хто веде які етапи)",
             ),

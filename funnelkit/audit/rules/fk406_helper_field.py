@@ -33,8 +33,6 @@ class HelperEmployeeField(Rule):
     measurer or lawyer at one stage without handing the deal over; listed so the consultant
     can check it is used that way and not as a second responsible.
     How it is detected: custom field definitions only (type, and the name for choice fields).
-    Remedy: none needed if the helper works at one stage; if the helper effectively takes
-    over the deal, give that department its own funnel (see FK405).
     Configuration: none.
     """
 
@@ -47,24 +45,14 @@ class HelperEmployeeField(Rule):
         requires=frozenset({DataSet.CUSTOM_FIELDS}),
         title=Text(
             en="Helper employees are involved through a field, not by handing the deal over",
-            ru="Помощники подключаются через поле, а не передачей сделки",
-            uk="Помічники залучаються через поле, а не передачею угоди",
         ),
         rationale=Text(
             en="A user field such as «Measurer» lets a helper do one step while the deal "
             "stays with its manager; check it is not a hidden second owner.",
-            ru="Поле-сотрудник вроде «Замерщик» позволяет помощнику сделать один шаг, пока "
-            "сделка остаётся у менеджера; проверьте, что это не скрытый второй владелец.",
-            uk="Поле-співробітник на кшталт «Замірник» дає помічнику зробити один крок, поки "
-            "угода лишається в менеджера; перевірте, що це не прихований другий власник.",
         ),
         remedy=Text(
             en="Keep the field for one-stage help; if the helper runs a whole process, give "
             "it its own funnel.",
-            ru="Оставьте поле для помощи на одном этапе; если помощник ведёт целый процесс, "
-            "выделите ему воронку.",
-            uk="Залиште поле для допомоги на одному етапі; якщо помічник веде цілий процес, "
-            "виділіть йому лійку.",
         ),
         messages={
             "default": Text(

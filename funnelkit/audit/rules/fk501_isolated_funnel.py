@@ -35,7 +35,6 @@ class IsolatedFunnel(Rule):
     How it is detected: tunnels where the vendor exposes them (Bitrix24 tunnels are not
     readable over REST, see bitrix24.md §11.1 — there only observed moves and copies count),
     cross-funnel stage history, and same-contact copies within `copy_window_days`.
-    Remedy: add tunnels: won → client base / production, lost → refusals, revived → sales.
     Configuration: copy_window_days, min_deals.
     """
 
@@ -49,32 +48,22 @@ class IsolatedFunnel(Rule):
         requires=frozenset({DataSet.STRUCTURE, DataSet.DEALS}),
         title=Text(
             en="Funnels are linked: won, lost and revived deals flow on to the right funnel",
-            ru="Воронки связаны: выигранные, проигранные и ожившие сделки идут дальше",
-            uk="Лійки пов'язані: виграні, програні й оживлені угоди йдуть далі",
         ),
         rationale=Text(
             en="An isolated funnel drops clients at its edge: buyers never reach the client "
             "base, refusals are never warmed up.",
-            ru="Изолированная воронка теряет клиентов на выходе: купившие не попадают в "
-            "клиентскую базу, отказники не подогреваются.",
-            uk="Ізольована лійка губить клієнтів на виході: ті, хто купив, не потрапляють у "
-            "клієнтську базу, відмовники не підігріваються.",
         ),
         remedy=Text(
             en="Add tunnels: won → client base or production, lost → refusals, revived → "
             "primary sales.",
-            ru="Добавьте туннели: успех → клиентская база или производство, провал → "
-            "отказы, оживший → первичные продажи.",
-            uk="Додайте тунелі: успіх → клієнтська база чи виробництво, провал → відмови, "
-            "оживлений → первинні продажі.",
         ),
         messages={
             "default": Text(
                 en="Funnel «{funnel}» ({deals} deals) has no tunnel, move or copy linking it to "
                 "another funnel",
-                ru="Воронка «{funnel}» ({deals} сделок) не связана с другими ни туннелем, ни "
+                ru="Воронка «{funnel}» (сделок: {deals}) не связана с другими ни туннелем, ни "
                 "переходами, ни копиями",
-                uk="Лійка «{funnel}» ({deals} угод) не пов'язана з іншими ні тунелем, ні "
+                uk="Воронка «{funnel}» (угод: {deals}) не пов'язана з іншими ні тунелем, ні "
                 "переходами, ні копіями",
             )
         },

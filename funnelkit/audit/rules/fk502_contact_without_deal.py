@@ -30,8 +30,6 @@ class ContactWithoutOpenDeal(Rule):
     Why it matters (article 003): every client should always sit in some funnel — sales,
     client base, warm-up — so someone is responsible for the next contact.
     How it is detected: contacts and deals.
-    Remedy: link funnels so that closing a deal opens the next one (client base after won,
-    refusals after lost), and give orphan contacts a deal in the right funnel.
     Configuration: grace_days.
     """
 
@@ -45,24 +43,14 @@ class ContactWithoutOpenDeal(Rule):
         requires=frozenset({DataSet.CONTACTS, DataSet.DEALS}),
         title=Text(
             en="Every contact always has an open deal in some funnel",
-            ru="У каждого контакта всегда есть открытая сделка в какой-то воронке",
-            uk="Кожен контакт завжди має відкриту угоду в якійсь лійці",
         ),
         rationale=Text(
             en="A contact with no open deal belongs to no one: no one plans the next call, "
             "and the client drifts away.",
-            ru="Контакт без открытой сделки ничей: следующий звонок никто не планирует, и "
-            "клиент уходит.",
-            uk="Контакт без відкритої угоди нічий: наступний дзвінок ніхто не планує, і "
-            "клієнт іде.",
         ),
         remedy=Text(
             en="Make closing a deal open the next one (client base after won, refusals "
             "after lost) and give orphan contacts a deal.",
-            ru="Настройте, чтобы закрытие сделки открывало следующую (клиентская база после "
-            "успеха, отказы после провала), и заведите сделки «сиротам».",
-            uk="Налаштуйте, щоб закриття угоди відкривало наступну (клієнтська база після "
-            "успіху, відмови після провалу), і заведіть угоди «сиротам».",
         ),
         messages={
             "default": Text(

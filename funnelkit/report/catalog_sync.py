@@ -1,0 +1,88 @@
+"""Keep the catalogs in line with the code: what must be translated, and what is missing.
+
+`python -m funnelkit.report.catalog_sync` adds entries for new English texts to both catalogs
+(untranslated, which the tests report) and drops entries nothing uses any more. Apart from
+`catalog` because it reads the report's word tables, which themselves translate through
+`catalog`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import write_po
+
+from funnelkit.audit.registry import default_registry
+from funnelkit.model import RoleSource
+from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, po_path
+from funnelkit.report.i18n import CLOCKS, DATA_STATES, EVIDENCE_WORDS, NEEDS, NOUNS, UI, WHY
+
+
+def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
+    """(context, message id) of every text the catalogs must translate."""
+    for key, english in UI.items():
+        yield f"ui.{key}", english
+    for name, (one, many) in NOUNS.items():
+        yield f"noun.{name}", (one, many)
+    for word in EVIDENCE_WORDS:
+        yield "evidence", word
+    yield "reason.needs", NEEDS
+    for state in DATA_STATES:
+        yield "reason.state", state
+    for why in WHY:
+        yield "reason.why", why
+    for clock in CLOCKS:
+        yield "clock", clock
+    for source in RoleSource:
+        yield "role.source", source.value
+    for rule in default_registry():
+        m = rule.meta
+        yield f"{m.code}.title", m.title.en
+        yield f"{m.code}.rationale", m.rationale.en
+        yield f"{m.code}.remedy", m.remedy.en
+        for name, info in rule.Params.model_fields.items():
+            if info.description:
+                yield f"{m.code}.param.{name}", info.description
+
+
+def missing(lang: str) -> list[str]:
+    """Contexts of the texts `lang` has no translation for."""
+    cat = catalog(lang)
+    assert cat is not None
+    out = []
+    for context, msgid in wanted():
+        key = msgid[0] if isinstance(msgid, tuple) else msgid
+        found = cat.get(key, context=context)
+        strings = found.string if found is not None else ""
+        values = list(strings) if isinstance(strings, tuple | list) else [strings]
+        if not all(values):
+            out.append(context)
+    return out
+
+
+def update() -> None:
+    """Bring both catalogs in line with the code: add new ids, keep translations, drop stale."""
+    for lang in TRANSLATED:
+        old = catalog(lang)
+        fresh = Catalog(locale=lang, domain=DOMAIN, project="funnelkit", fuzzy=False)
+        for context, msgid in wanted():
+            key = msgid[0] if isinstance(msgid, tuple) else msgid
+            kept = old.get(key, context=context) if old is not None else None
+            string = (
+                kept.string
+                if kept is not None
+                else ("", "", "")
+                if isinstance(msgid, tuple)
+                else ""
+            )
+            fresh.add(msgid, string, context=context)
+        path = po_path(lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            write_po(handle, fresh, width=100, omit_header=False, sort_output=False)
+    catalog.cache_clear()
+
+
+if __name__ == "__main__":
+    update()
