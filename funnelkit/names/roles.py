@@ -19,8 +19,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "refusals",
             """
-            отказ | відмов | подогрев | прогрев | реаним | реанім | =warm | nurtur | refusal |
-            win back | =lost | отложен | відклад | дожим | думк
+            отказ | відмова | подогрев | прогрев | реанимация | реанімація | =warm | nurture | refusal |
+            win back | =lost | отложить | відкласти | відкладений | дожим | думка
             """,
         ),
     ),
@@ -29,7 +29,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "cold calls",
             """
-            холодн | =cold | обзвон | прозвон | outbound | телемаркет | telemarket
+            холодный | холодний | =cold | обзвон | прозвон | outbound | телемаркетинг | telemarketing
             """,
         ),
     ),
@@ -38,9 +38,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "leads",
             """
-            =лид | =лиды | лидов | =лід | =ліди | лідів | =lead | =leads | квалиф | кваліф |
-            qualif | =заявки | обращени | звернен | inbound | =lead_stage | =leadstage | lead
-            stage | lead status
+            лид | лід | lead | квалификация | кваліфікація | qualification | qualify | заявка |
+            обращение | звернення | inbound | =lead_stage | =leadstage | lead stage | lead status
             """,
         ),
     ),
@@ -49,8 +48,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "pre-sale",
             """
-        предпрод | передпрод | pre sale | presale | =замер
-        """,
+            предпродажа | предпродажный | передпродаж* | pre sale | presale | замер | замір
+            """,
         ),
     ),
     (
@@ -58,9 +57,9 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "client base",
             """
-            повторн | допрод | upsell | up sell | cross sell | =repeat | retention | постоянн |
-            постійн | лояльн | клиентская база | клієнтська база | база клиент | база клієнт |
-            customer base | =baza
+            повторный | повторний | допродажа | upsell | up sell | cross sell | repeat | retention |
+            постоянный | постійний | лояльность | лояльність | клиентский база | клієнтський база |
+            база клиент | база клієнт | customer base
             """,
         ),
     ),
@@ -69,9 +68,10 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "production",
             """
-            производ | виробниц | исполнен | виконан | монтаж | delivery | fulfil | сервис |
-            сервіс | service | обслуж | проект | project | доставк | onboard | выполнен |
-            реализац | реаліз | помощ | support | тикет | ticket
+            производство | виробництво | исполнение | виконання | монтаж | delivery | fulfilment |
+            fulfillment | сервис | сервіс | service | обслуживание | обслуговування | проект | project |
+            доставка | onboarding | выполнение | реализация | реалізація | помощь | support | тикет |
+            ticket
             """,
         ),
     ),
@@ -80,7 +80,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "supplies",
             """
-            закуп | поставк | постачан | снабж | procure | purchas | =supply | supplier
+            закупка | закупівля | поставка | постачання | снабжение | procurement | purchasing |
+            supply | supplier
             """,
         ),
     ),
@@ -89,8 +90,9 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "warranty",
             """
-        гарант | warranty | рекламац | =return | =returns
-        """,
+            гарантия | гарантія | гарантийный | гарантійний | warranty | рекламация | рекламація |
+            return
+            """,
         ),
     ),
     (
@@ -98,7 +100,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "nps",
             """
-            =nps | отзыв | відгук | опрос | опитуван | satisfaction | review
+            =nps | отзыв | відгук | опрос | опитування | satisfaction | review
             """,
         ),
     ),
@@ -107,8 +109,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "partners",
             """
-            партнер | партнёр | partner | агент | agent | дилер | dealer | broker | брокер |
-            посредник | посередник | франчайз | franchis | реферал | referral | =сеть | мережа
+            партнер | partner | агент | agent | дилер | dealer | broker | брокер | посредник |
+            посередник | франшиза | франшизa | franchise | реферал | referral | сеть | мережа
             """,
         ),
     ),
@@ -117,8 +119,9 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "other processes",
             """
-            =hr | рекрут | recruit | найм | вакан | кадр | рассрочк | розстрочк | instal |
-            взыскан | стягнен | collection | бухгалт | account
+            =hr | рекрутинг | recruiting | найм | вакансия | вакансія | кадры | кадри |
+            рассрочка | розстрочка | instalment | installment | взыскание | стягнення | collection |
+            бухгалтерия | бухгалтерія | accounting
             """,
         ),
     ),
@@ -127,7 +130,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "lists",
             """
-            список | =list | =lists | рассылк | розсилк | newsletter | подписк | підписк
+            список | list | рассылка | розсилка | newsletter | подписка | підписка
             """,
         ),
     ),
@@ -136,9 +139,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "sales",
             """
-            продаж | =sales | =sale | sales pipeline | opportunit | сделк | угод | =deal |
-            =deals | воронка продаж | =order | =orders
-            | заказ | замовлен
+            продажа | продаж | sales | sale | sales pipeline | opportunity | сделка | угода | deal |
+            воронка продажа | order | заказ | замовлення
             """,
         ),
     ),
@@ -146,7 +148,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
 # Words that name "a funnel" without a purpose: weak evidence of a sales funnel.
 _GENERIC = lx.cue(
     "generic funnel name",
-    "=pipeline | =воронка | =лійка | =общая | =загальна | основн | =default | =main | =general",
+    "=pipeline | =воронка | =лійка | =общая | =загальна | основной | основний | =default | =main | =general",
 )
 # Stage-name cues: each matching stage is one vote.
 _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
@@ -156,8 +158,8 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "sales activity",
             """
-        переговор | negotiat | =won | выигр
-        """,
+            переговоры | переговори | negotiation | =won | выиграть
+            """,
         ),
     ),
     (
@@ -165,9 +167,10 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "lead stages",
             """
-            квалиф | кваліф | qualif | =лид | =лід | =lead | нецелев | нецільов | =спам | =spam
-            | сконверт | convert | =заявка | брак | =junk | contacted | attempted | недозвон |
-            не дозвон | недодзвон | no answer | =лпр | decision maker
+            квалификация | кваліфікація | qualify | qualification | лид | лід | lead | нецелевой |
+            нецільовий | спам | =spam | сконвертировать | convert | заявка | брак | =junk |
+            contacted | attempted | недозвон* | не дозвониться | недодзвон* | no answer | =лпр |
+            decision maker
             """,
         ),
     ),
@@ -176,9 +179,9 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "work stages",
             """
-            в работ | в робот | выполн | виконан | сдан | здан | монтаж | комплект | отгруз |
-            відвантаж | доставк | курьер | кур'єр | на проверк | на перевірц | исполнител |
-            виконавц | бэклог | backlog
+            в работа | в робота | выполнить | выполнение | виконання | сдать | здати | монтаж |
+            комплектация | отгрузка | відвантаження | доставка | курьер | кур'єр | на проверка |
+            на перевірка | исполнитель | виконавець | бэклог | backlog
             """,
         ),
     ),
@@ -187,8 +190,8 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "partner stages",
             """
-            партнер | посредник | посередник | агент | partner | broker | сотрудничеств |
-            співпрац
+            партнер | посредник | посередник | агент | partner | broker | сотрудничество |
+            співпраця
             """,
         ),
     ),
@@ -197,8 +200,8 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "refusal reasons",
             """
-            дорого | expensive | конкурент | competitor | =не актуально | неактуальн | не
-            устраива | не влаштов | no budget | нет бюджет | немає бюджет
+            дорого | expensive | конкурент | competitor | не актуально | неактуальный |
+            неактуальний | не устраивать | не влаштовувати | no budget | нет бюджет | немає бюджет
             """,
         ),
     ),
@@ -214,9 +217,9 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     scores: dict[R, float] = defaultdict(float)
     why: dict[R, str] = {}
     parsed = parse(name)
-    outside = parse(_PAREN.sub(" ", name)).folded
+    outside = parse(_PAREN.sub(" ", name)).words
     for role, cue in _NAME_CUES:
-        hit = cue.match(outside) or cue.match(parsed.folded)
+        hit = cue.match(outside) or cue.match(parsed.words)
         if hit:
             scores[role] += 2.0 if cue.match(outside) else 1.0
             why.setdefault(role, f"funnel name contains «{hit}»")
@@ -230,7 +233,7 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     if generic:
         scores[R.PRIMARY_SALES] += 1.0
         why.setdefault(R.PRIMARY_SALES, f"a generic funnel name («{generic}»)")
-    stages = [parse(s).folded for s in stage_names]
+    stages = [parse(s).words for s in stage_names]
     for role, cue in _STAGE_CUES:
         share = sum(1 for f in stages if cue.match(f)) / max(1, len(stages))
         if share:
