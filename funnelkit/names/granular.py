@@ -5,14 +5,16 @@ an internal hand-off chain)."""
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import defaultdict
 
 from funnelkit.model.enums import Semantics
 from funnelkit.names import lexicon as lx
 from funnelkit.names.context import FunnelView, StageView, content_words
-from funnelkit.names.forms import did, is_result
+from funnelkit.names.forms import did, is_infinitive, is_result
 from funnelkit.names.morph import lemmas
-from funnelkit.names.normalize import ORDINALS
+from funnelkit.names.normalize import ORDINALS, parse
 from funnelkit.names.stagerules import Hit
 from funnelkit.names.types import Label
 
@@ -28,6 +30,7 @@ def too_granular(funnel: FunnelView) -> dict[int, Hit]:
         _single_attempts,
         _duplicates,
         _near_duplicates,
+        _timed_callbacks,
         _sub_steps,
         _preparations,
         _call_outcomes,
@@ -42,7 +45,7 @@ def too_granular(funnel: FunnelView) -> dict[int, Hit]:
 
 
 def _is_numbered(view: StageView) -> bool:
-    return bool(view.name.numbers) or any(w in ORDINALS for w in view.name.skeleton)
+    return bool(view.name.numbers) or any(w in ORDINALS for w in view.name.folded)
 
 
 def _numbered_repeats(funnel: FunnelView) -> dict[int, Hit]:
@@ -95,9 +98,22 @@ def _duplicates(funnel: FunnelView) -> dict[int, Hit]:
     return hits
 
 
-def _lemma_set(view: StageView) -> frozenset[str]:
-    """One representative lemma per content word (the shortest, so forms coincide)."""
-    return frozenset(min(lemmas(w), key=lambda x: (len(x), x)) for w in content_words(view.name))
+def _lemma_set(words: tuple[str, ...]) -> frozenset[str]:
+    """One representative lemma per word (the shortest, so forms coincide)."""
+    return frozenset(min(lemmas(w), key=lambda x: (len(x), x)) for w in words)
+
+
+def _qualifier_only(extra: frozenset[str], words: tuple[str, ...]) -> bool:
+    """The added words only qualify (a region, a kind), they do not name a new step."""
+    added = [w for w in words if _lemma_set((w,)) <= extra]
+    return not any(
+        is_result(w)
+        or did(w)
+        or is_infinitive(w)
+        or lx.SALES.match((w,))
+        or lx.MILESTONE.match((w,))
+        for w in added
+    )
 
 
 def _near_duplicates(funnel: FunnelView) -> dict[int, Hit]:
@@ -105,17 +121,47 @@ def _near_duplicates(funnel: FunnelView) -> dict[int, Hit]:
     # later stage is the earlier one plus a qualifier, i.e. a variant, not a step of its own.
     hits = {}
     stages = [v for v in funnel.stages if v.semantics is Semantics.PROCESS]
-    sets = [_lemma_set(v) for v in stages]
+    full = [_lemma_set(content_words(v.name)) for v in stages]
+    outside = [_lemma_set(_outside(v)) for v in stages]
     for j, view in enumerate(stages):
+        if _is_numbered(view):
+            continue
         for i in range(max(0, j - _NEAR), j):
-            small, big = sets[i], sets[j]
-            if len(small) >= 1 and small < big and len(big - small) <= 2 and not _is_numbered(view):
-                if lx.ACTIVITY.match(stages[i].name.words):
-                    continue  # «В работе (X)» sub-statuses name different steps
+            if lx.ACTIVITY.match(stages[i].name.words):
+                continue  # «В работе (X)» sub-statuses name different steps
+            variant = (bool(full[i]) and full[i] < full[j] and len(full[j] - full[i]) <= 2) or (
+                bool(outside[i]) and outside[i] < outside[j]
+            )
+            if variant and _qualifier_only(full[j] - full[i], view.name.words):
                 params = {"original": stages[i].name.raw}
                 hits[view.index] = Hit(Label.TOO_GRANULAR, "granular.near_duplicate", 0.55, params)
                 break
     return hits
+
+
+def _outside(view: StageView) -> tuple[str, ...]:
+    # the words before any bracket: «Мусор Китай (тур и не рф)» → «мусор китай»
+    head = re.split(r"[(\[]", view.name.raw, maxsplit=1)[0]
+    return content_words(parse(head))
+
+
+def _timed_callbacks(funnel: FunnelView) -> dict[int, Hit]:
+    # «Перезвонить в ближайшее время» → «… в течение месяца» → «… через месяц»: one reminder
+    # split into stages by its delay.
+    hits = {}
+    for prev, view in itertools.pairwise(funnel.stages):
+        if prev.semantics is not Semantics.PROCESS or view.semantics is not Semantics.PROCESS:
+            continue
+        if all(_timed_reminder(v) for v in (prev, view)):
+            params = {"original": prev.name.raw}
+            hits[view.index] = Hit(Label.TOO_GRANULAR, "granular.near_duplicate", 0.55, params)
+    return hits
+
+
+def _timed_reminder(view: StageView) -> bool:
+    words = view.name.words
+    timed = lx.TIME.match(words) or view.name.numbers
+    return bool(timed) and bool(lx.POSTPONED.match(words) or lx.ATTEMPT.match(words))
 
 
 def _sub_steps(funnel: FunnelView) -> dict[int, Hit]:
@@ -149,10 +195,10 @@ def _preparations(funnel: FunnelView) -> dict[int, Hit]:
         ):
             continue
         obj = lx.SALES.span(words)
-        if obj and lx.SALES.match(nxt.name.words) and any(is_result(w) for w in nxt.name.words):
-            if lemmas(obj.split()[-1]) & {x for w in nxt.name.words for x in lemmas(w)}:
-                params = {"next": nxt.name.raw}
-                hits[view.index] = Hit(Label.TOO_GRANULAR, "granular.preparation", 0.5, params)
+        nxt_lemmas = {x for w in nxt.name.words for x in lemmas(w)}
+        if obj and lemmas(obj.split()[-1]) & nxt_lemmas and lx.SENT.match(nxt.name.words):
+            params = {"next": nxt.name.raw}
+            hits[view.index] = Hit(Label.TOO_GRANULAR, "granular.preparation", 0.5, params)
     return hits
 
 
@@ -202,7 +248,7 @@ def _handoff_chain(funnel: FunnelView) -> dict[int, Hit]:
             run.append(view)
             continue
         if len(run) >= 3:
-            for prev, cur in zip(run, run[1:], strict=False):
+            for prev, cur in itertools.pairwise(run):
                 params = {"previous": prev.name.raw, "stage": cur.name.raw}
                 hits[cur.index] = Hit(Label.TOO_GRANULAR, "granular.handoff", 0.5, params)
         run = []

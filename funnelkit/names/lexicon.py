@@ -126,7 +126,7 @@ THINKING = cue(
     рассмотрение .. предложение | розгляд .. кп | розгляд .. пропозиція | не готовый .. купить |
     пока не готовый | поки не готовий | think | consider | evaluate | decide | undecided |
     on the fence | decision making | making .. decision | under consideration | not ready .. buy |
-    =pensando
+    =pensando | toma .. decision | tomada .. decisao
     """,
 )
 # --- the client cannot be reached (article 001: «он не отвечает на звонки») ---------------
@@ -137,7 +137,8 @@ NO_ANSWER = cue(
     не взять трубка | =нбт | не выходить .. связь | не выйти .. связь | не на связь | пропасть |
     исчезнуть | игнорировать | игнор | автоответчик | молчать | нет ответ | без ответ |
     абонент недоступный | недоступный | не відповідати | недодзвон* | не додзвонитися |
-    не брати слухавка | не взяти слухавка | не виходити .. зв'язок | не вийти .. зв'язок |
+    не брати слухавка | не взяти слухавка | не брати трубка | не взяти трубка |
+    не виходити .. зв'язок | не вийти .. зв'язок |
     не на зв'язок | зникнути | пропасти | ігнорувати | ігнор | мовчати | немає відповідь |
     без відповідь | недоступний | автовідповідач | no answer | not answer | no response |
     unresponsive | not respond | unreachable | voicemail | ghost | no contact | went silent |
@@ -158,7 +159,9 @@ POSTPONED = cue(
     не зараз | postpone | defer | =later | hold | pause | freeze | frozen | delay | next year |
     next month | nurture | follow up | followup | call back | callback | remind | reminder |
     archive | dormant | inactive | stall | stale | idle | parked | parking | recycle | not now |
-    someday | =maybe | long term | snooze | =seguimiento | nachfass*
+    someday | =maybe | long term | snooze | =seguimiento | nachfass* | через .. неделя |
+    через .. месяц | через .. год | через .. тиждень | через .. місяць | через .. рік |
+    подписка .. рассылка | підписка .. розсилка | newsletter
     """,
 )
 WAITING = cue(
@@ -186,7 +189,7 @@ ATTEMPT = cue(
 DECISION_MAKER = cue(
     "decision makers",
     """
-    =лпр | лицо .. принимать | особа .. приймати | decision maker
+    =лпр | лицо .. принимать | особа .. приймати | особа .. приймаючий | decision maker
     """,
 )
 # --- vague: a state or an activity that goes on in any stage (label definition) ------------
@@ -199,7 +202,8 @@ ACTIVITY = cue(
     возражение | заперечення | objection | взаимодействие | коммуникация | комунікація |
     communication | engagement | работа с | робота з | торг | bargain | в реализация |
     в реалізація | in realization | =working | in work | =closing | ведение | сопровождение |
-    сопровождать | супровід | супроводжувати | общение | спілкування | en progreso | en proceso |
+    сопровождать | супровід | супроводжувати | общение | спілкування | разговаривать | разговор |
+    розмовляти | розмова | спілкуватися | общаться | talk | en progreso | en proceso |
     em andamento | in bearbeitung
     """,
 )
@@ -217,7 +221,7 @@ STEP_ACTIVITY = cue(
     потенциальный | потенційний | potential | заинтересовать | зацікавлений | зацікавити |
     =interested | интерес | інтерес | =pending | горячий | гарячий | =hot | =warm | теплый |
     теплий | холодный | холодний | =cold | discovery | =contacting | contacto inicial |
-    contato inicial | primer contacto
+    contato inicial | primer contacto | =prospeccion | =prospeccao
     """,
 )
 FLAG = cue(
@@ -231,7 +235,8 @@ BARE_ACTIVITY = cue(
     "bare activity noun",
     """
     согласование | узгодження | погодження | подготовка | підготовка | оформление | оформлення |
-    approval | preparation | =контакт | =contact | =работа | =робота | обсуждение | звонок |
+    approval | preparation | =preparing | =контакт | =contact | =работа | =робота | обсуждение |
+    звонок |
     дзвінок | =call | документ | document | корректировка | коррекция | коригування
     """,
 )
@@ -264,7 +269,7 @@ MILESTONE = cue(
     кошторис | расчет | розрахунок | пробный | пробний | trial | appointment | =appt |
     экскурсия | екскурсія | фиксация | анкета | регистрация | реєстрація | вариант | варіант |
     бронь | бронирование | booking | ипотека | іпотека | доставка | delivery | курьер | кур'єр |
-    тендер | tender
+    тендер | tender | запись | запис | booked
     """,
 )
 # --- terminal outcomes ----------------------------------------------------------------------
@@ -316,7 +321,8 @@ CLIENT_WAIT = cue(
     согласовать | согласование | узгодити | узгодження | погодити | погодження | утвердить |
     утверждение | затвердити | approve | approval | agree | feedback | decision | решение |
     рішення | ответ | відповідь | подписать | подписание | підписати | підписання | sign |
-    думать | ожидать | ожидание | очікувати | wait | оплата | оплатить | payment | =pay
+    думать | ожидать | ожидание | очікувати | wait | оплата | оплатить | payment | =pay |
+    дождаться | дочекатися | подпись | підпис
     """,
 )
 DATE_WORDS = cue(
@@ -324,7 +330,7 @@ DATE_WORDS = cue(
     """
     понедельник | вторник | среда | четверг | пятница | суббота | воскресенье | понеділок |
     вівторок | середа | четвер | п'ятниця | субота | неділя | завтра | tomorrow | monday |
-    tuesday | wednesday | thursday | friday | =через | until | deadline | дедлайн | срок |
+    tuesday | wednesday | thursday | friday | until | deadline | дедлайн | срок |
     термін | дата | date
     """,
 )
@@ -348,6 +354,20 @@ HANDOFF = cue(
     """
     передать | передача | передавать | передати | передавати | передання | transfer | hand off |
     handed over | assign | назначить ответственный | призначити відповідальний
+    """,
+)
+# A delay or a period («через месяц», «в ближайшее время», «2 тижні»).
+TIME = cue(
+    "time period",
+    """
+    день | неделя | месяц | год | время | тиждень | місяць | рік | час | day | week | month | year
+    """,
+)
+# «Отправлено», «выслано», «sent»: the step a preparation stage leads to.
+SENT = cue(
+    "sent",
+    """
+    отправить | выслать | направить | відправити | надіслати | вислати | send | =sent
     """,
 )
 _EN_IMPERATIVE_TEXT = (

@@ -85,7 +85,22 @@ def _english_lemmas(word: str) -> set[str]:
     return out
 
 
-_EN_PAST = frozenset(["sent", "made", "done", "set", "signed", "won", "lost", "paid", "held", "given", "out", "booked"])
+_EN_PAST = frozenset(
+    [
+        "sent",
+        "made",
+        "done",
+        "set",
+        "signed",
+        "won",
+        "lost",
+        "paid",
+        "held",
+        "given",
+        "out",
+        "booked",
+    ]
+)
 _EN_NOT_PAST = frozenset(["need", "closed"])
 
 
@@ -96,16 +111,14 @@ def form(word: str) -> Form:
     if not _CYR.search(word):
         past = word in _EN_PAST or (word.endswith("ed") and len(word) > 4)
         return Form(result=past and word not in _EN_NOT_PAST, present=word.endswith("ing"))
-    parse = _best(word)
-    if parse is None:
+    parses = _parses(word)
+    if not parses:
         return Form()
+    parse = parses[0]
     pos = parse.tag.POS
     gram = set(parse.tag.grammemes)
-    # ru tags participles PRTF / PRTS; the uk dictionary tags them ADJF + pssv and the
-    # impersonal «відправлено» VERB + Impe
-    participle = (pos in ("PRTF", "PRTS") and "past" in gram) or (
-        pos in ("ADJF", "ADJS") and "pssv" in gram
-    )
+    # «закрыт» reads first as a short adjective, yet a past participle is among its readings
+    participle = any(_participle(p) for p in parses)
     verb_past = pos == "VERB" and ("past" in gram or "Impe" in gram)
     return Form(
         infinitive=pos == "INFN" or "infn" in gram,
@@ -117,10 +130,20 @@ def form(word: str) -> Form:
     )
 
 
-def _best(word: str) -> Any:
+def _participle(parse: Any) -> bool:
+    # ru tags participles PRTF / PRTS; the uk dictionary tags them ADJF + pssv and the
+    # impersonal «відправлено» VERB + Impe
+    pos = parse.tag.POS
+    gram = set(parse.tag.grammemes)
+    return (pos in ("PRTF", "PRTS") and "past" in gram) or (
+        pos in ("ADJF", "ADJS") and "pssv" in gram
+    )
+
+
+def _parses(word: str) -> list[Any]:
+    """The readings of the first dictionary that knows the word, else the guesser's."""
     for lang in _langs(word):
         analyser = _analyser(lang)
         if analyser.word_is_known(word):
-            return analyser.parse(word)[0]
-    parses = _analyser(_langs(word)[0]).parse(word)
-    return parses[0] if parses else None
+            return list(analyser.parse(word))
+    return list(_analyser(_langs(word)[0]).parse(word))[:1]

@@ -19,8 +19,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "refusals",
             """
-            отказ | відмова | подогрев | прогрев | реанимация | реанімація | =warm | nurture | refusal |
-            win back | =lost | отложить | відкласти | відкладений | дожим | думка
+            отказ | відмова | подогрев | прогрев | реанимация | реанімація | =warm | nurture |
+            refusal | win back | =lost | отложить | відкласти | відкладений | дожим | думка
             """,
         ),
     ),
@@ -29,7 +29,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "cold calls",
             """
-            холодный | холодний | =cold | обзвон | прозвон | outbound | телемаркетинг | telemarketing
+            холодный | холодний | =cold | обзвон | прозвон | outbound | телемаркетинг |
+            telemarketing
             """,
         ),
     ),
@@ -38,7 +39,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
         lx.cue(
             "leads",
             """
-            лид | лід | lead | квалификация | кваліфікація | qualification | qualify | заявка |
+            лид | лід | =ліди | lead | квалификация | кваліфікація | qualification | qualify |
+            заявка |
             обращение | звернення | inbound | =lead_stage | =leadstage | lead stage | lead status
             """,
         ),
@@ -69,9 +71,9 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
             "production",
             """
             производство | виробництво | исполнение | виконання | монтаж | delivery | fulfilment |
-            fulfillment | сервис | сервіс | service | обслуживание | обслуговування | проект | project |
-            доставка | onboarding | выполнение | реализация | реалізація | помощь | support | тикет |
-            ticket
+            fulfillment | сервис | сервіс | service | обслуживание | обслуговування | проект |
+            project | доставка | onboarding | выполнение | реализация | реалізація | помощь |
+            support | тикет | ticket
             """,
         ),
     ),
@@ -148,7 +150,8 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
 # Words that name "a funnel" without a purpose: weak evidence of a sales funnel.
 _GENERIC = lx.cue(
     "generic funnel name",
-    "=pipeline | =воронка | =лійка | =общая | =загальна | основной | основний | =default | =main | =general",
+    "=pipeline | =воронка | =лійка | =общая | =загальна | основной | основний | =default | =main"
+    " | =general",
 )
 # Stage-name cues: each matching stage is one vote.
 _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
@@ -246,6 +249,10 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
         # article 004: a lead funnel qualifies and hands over; it never reaches the offer
         scores[R.LEAD_QUALIFICATION] += 0.5
     ranked = sorted(((r, sc) for r, sc in scores.items() if sc > 0), key=lambda x: -x[1])
+    if ranked and ranked[0][0] is R.REFUSALS and not _refusal_stages(stages):
+        # A sales funnel named «… отказы / подогрев» is not a refusals funnel unless its
+        # stages are reasons; trusting the name alone would hide every parking stage (issue 20).
+        ranked = ranked[1:]
     if not ranked:
         # Most funnels on a portal are sales funnels (each vendor's default pipeline is one).
         return RoleGuess(R.PRIMARY_SALES, 0.3, "no role cues; assumed a sales funnel")
@@ -253,3 +260,17 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     conf = 0.35 + 0.25 * min(best, 2.0) / 2.0 + 0.3 * min(best - runner_up, 1.5) / 1.5
     return RoleGuess(role, round(min(conf, 0.9), 2), why[role])
+
+
+_REFUSAL_REASONS = _STAGE_CUES[-1][1]
+
+
+def _refusal_stages(stages: Sequence[Sequence[str]]) -> bool:
+    """Most stages read as reasons or parked outcomes, and none is a sales step."""
+    if not stages:
+        return True  # nothing contradicts the name
+    if any(lx.SALES.match(f) for f in stages):
+        return False
+    cues = (_REFUSAL_REASONS, lx.FAILURE, lx.POSTPONED, lx.THINKING, lx.NO_ANSWER)
+    reasons = sum(1 for f in stages if any(c.match(f) for c in cues))
+    return reasons * 2 >= len(stages)

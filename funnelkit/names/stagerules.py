@@ -62,7 +62,8 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 def _done(text: str) -> bool:
-    return has_result(parse(text).words)
+    # «Отправили договор»: for a task, what the team did is done
+    return any(form(w).result for w in parse(text).words)
 
 
 def _outcome_classes(side: tuple[str, ...]) -> set[str]:
@@ -218,7 +219,7 @@ def _concrete(words: tuple[str, ...]) -> bool:
 
 def sales_in_lead(funnel: FunnelView, view: StageView) -> Hit | None:
     """A sales step (offer, invoice, contract, payment, order) inside a lead funnel."""
-    if not funnel.is_lead or view.semantics is Semantics.FAILURE:
+    if not funnel.is_lead or view.semantics is not Semantics.PROCESS:
         return None
     words = view.name.words
     hit = lx.SALES.span(words)
