@@ -85,4 +85,6 @@ def task_clause(name: Name) -> tuple[str, ...] | None:
 
 def starts_with_task(name: Name) -> bool:
     """The whole name is an instruction («Проверить оплату», «Call client»)."""
-    return bool(name.words) and is_infinitive(name.words[0]) and not has_result(name.words)
+    if not name.words or name.words[0] in lx.EN_NOUN_LIKE:
+        return False
+    return is_infinitive(name.words[0]) and not has_result(name.words)

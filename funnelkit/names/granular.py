@@ -13,7 +13,7 @@ from funnelkit.model.enums import Semantics
 from funnelkit.names import lexicon as lx
 from funnelkit.names.context import FunnelView, StageView, content_words
 from funnelkit.names.forms import did, is_infinitive, is_result
-from funnelkit.names.morph import lemmas
+from funnelkit.names.morph import form, lemmas
 from funnelkit.names.normalize import ORDINALS, parse
 from funnelkit.names.stagerules import Hit
 from funnelkit.names.types import Label
@@ -191,7 +191,7 @@ def _preparations(funnel: FunnelView) -> dict[int, Hit]:
         if (
             task is None
             or view.semantics is not Semantics.PROCESS
-            or is_result(words[task[1].start])
+            or form(words[task[1].start]).result
         ):
             continue
         obj = lx.SALES.span(words)

@@ -161,11 +161,11 @@ def vague(view: StageView, is_merged: bool = False) -> Hit | None:
             trigger = " ".join(words[i] for i in step[1])
             return Hit(Label.VAGUE, "vague.step", 0.65, {"trigger": trigger})
     maker = lx.DECISION_MAKER.span(words)
-    if maker and not has_result(words):
+    if maker and not any(form(w).result for w in words):  # «Вышли на ЛПР» reached them
         return Hit(Label.VAGUE, "vague.decision_makers", 0.6, {"trigger": maker})
     content = content_words(name)
     bare = all(lx.BARE_ACTIVITY.match((w,)) or lx.CLIENT_ONLY.match((w,)) for w in content)
-    if content and bare and lx.BARE_ACTIVITY.match(words):
+    if content and bare and lx.BARE_ACTIVITY.match(words) and not lx.MILESTONE.match(words):
         return Hit(Label.VAGUE, "vague.bare_activity", 0.6, {"trigger": name.raw.strip()})
     if _bare_document(content):
         return Hit(Label.VAGUE, "vague.document", 0.55, {"trigger": name.raw.strip()})
