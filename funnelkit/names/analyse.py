@@ -43,12 +43,13 @@ def analyse_funnel(funnel: FunnelInput, role_trust: float = ROLE_TRUST) -> Funne
                 hits.append(hit)
         if not hits:
             hits.append(Hit(Label.OK, "ok.empty" if stage.name.empty else "ok.clean", 0.6))
-        verdicts.extend(_verdict(stage.stage_id, h) for h in hits)
+        labels = tuple(h.label for h in hits)
+        verdicts.extend(_verdict(stage.stage_id, h, labels) for h in hits)
     return FunnelAnalysis(tuple(verdicts), guess)
 
 
-def _verdict(stage_id: str, hit: Hit) -> StageVerdict:
+def _verdict(stage_id: str, hit: Hit, labels: tuple[Label, ...]) -> StageVerdict:
     params = tuple(sorted(hit.params.items()))
     return StageVerdict(
-        stage_id, hit.label, hit.reason, hit.confidence, hit.code, params, hit.notes
+        stage_id, hit.label, hit.reason, hit.confidence, hit.code, params, hit.notes, labels
     )

@@ -55,6 +55,8 @@ class StageVerdict:
     code: str = "ok.clean"
     params: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
+    # every label of this stage (this verdict's among them), for callers keeping one per stage
+    labels: tuple[Label, ...] = ()
 
     def text(self, lang: str = "en") -> str:
         """The reason in en, ru or uk."""
