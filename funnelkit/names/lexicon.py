@@ -126,7 +126,8 @@ THINKING = cue(
     рассматривать .. кп | клієнт .. розглядати | розглядати .. пропозиція | розглядати .. кп |
     рассмотрение .. кп |
     рассмотрение .. предложение | розгляд .. кп | розгляд .. пропозиція | не готовый .. купить |
-    пока не готовый | поки не готовий | think | consider | evaluate | decide | undecided |
+    пока не готовый | поки не готовий | клиент .. не готовый | клієнт .. не готовий |
+    pending .. decision | think | consider | evaluate | decide | undecided |
     on the fence | decision making | making .. decision | under consideration | not ready .. buy |
     =pensando | toma .. decision | tomada .. decisao
     """,
@@ -162,7 +163,8 @@ POSTPONED = cue(
     не зараз | postpone | defer | =later | hold | pause | freeze | frozen | delay | next year |
     next month | nurture | follow up | followup | call back | callback | remind | reminder |
     archive | dormant | inactive | stall | stale | idle | parked | parking | recycle | not now |
-    someday | =maybe | long term | snooze | =seguimiento | nachfass* | через .. неделя |
+    someday | =maybe | long term | snooze | went cold | gone cold | go cold |
+    =seguimiento | nachfass* | через .. неделя |
     через .. месяц | через .. год | через .. тиждень | через .. місяць | через .. рік |
     подписка .. рассылка | підписка .. розсилка | newsletter
     """,
@@ -204,7 +206,7 @@ ACTIVITY = cue(
     discussion | обработка |
     обробка | =processing | in progress | =wip | в работа | в робота | в процесс | в процес |
     возражение | заперечення | objection | взаимодействие | коммуникация | комунікація |
-    communication | engagement | работа с | робота з | торг | bargain | into work |
+    communication | engagement | =engaged | работа с | робота з | торг | bargain | into work |
     в реализация |
     в реалізація | in realization | =working | in work | ведение | сопровождение |
     сопровождать | супровід | супроводжувати | общение | спілкування | разговаривать | разговор |

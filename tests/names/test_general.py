@@ -9,6 +9,12 @@ from funnelkit.names import Label, analyse_funnel
 from tests.names.helpers import funnel, labels_in_context
 
 DUMPS = [
+    "Клиент не готов",
+    "Pending decision",
+    "Gone cold",
+    "Подумает",
+    "Вернуться через месяц",
+    "Клиент ждёт",
     "Думают",
     "Клиент размышляет",
     "Клиент сомневается",
@@ -80,6 +86,8 @@ DUMPS = [
     "Архів",
 ]
 VAGUE = [
+    "Engaged",
+    "Обсуждение деталей",
     "В работе",
     "В процессе",
     "В роботі",
