@@ -7,16 +7,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from funnelkit.model.enums import FunnelRole as R
+from funnelkit.names import cues
 from funnelkit.names import lexicon as lx
 from funnelkit.names.normalize import parse
 from funnelkit.names.types import RoleGuess
 
 _PAREN = re.compile(r"\([^)]*\)")
 # Funnel-name cues: the strongest evidence, since consultants name funnels by purpose.
-_NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
+_NAME_CUES: tuple[tuple[R, cues.Cue], ...] = (
     (
         R.REFUSALS,
-        lx.cue(
+        cues.cue(
             "refusals",
             """
             отказ | відмова | подогрев | прогрев | реанимация | реанімація | =warm | nurture |
@@ -26,7 +27,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.COLD_CALLS,
-        lx.cue(
+        cues.cue(
             "cold calls",
             """
             холодный | холодний | =cold | обзвон | прозвон | outbound | телемаркетинг |
@@ -36,7 +37,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.LEAD_QUALIFICATION,
-        lx.cue(
+        cues.cue(
             "leads",
             """
             лид | лід | =ліди | lead | квалификация | кваліфікація | qualification | qualify |
@@ -47,7 +48,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.PRE_SALE,
-        lx.cue(
+        cues.cue(
             "pre-sale",
             """
             предпродажа | предпродажный | передпродаж* | pre sale | presale | замер | замір
@@ -56,7 +57,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.CLIENT_BASE,
-        lx.cue(
+        cues.cue(
             "client base",
             """
             повторный | повторний | допродажа | upsell | up sell | cross sell | repeat | retention |
@@ -67,7 +68,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.PRODUCTION,
-        lx.cue(
+        cues.cue(
             "production",
             """
             производство | виробництво | исполнение | виконання | монтаж | delivery | fulfilment |
@@ -79,7 +80,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.SUPPLIES,
-        lx.cue(
+        cues.cue(
             "supplies",
             """
             закупка | закупівля | поставка | постачання | снабжение | procurement | purchasing |
@@ -89,7 +90,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.WARRANTY,
-        lx.cue(
+        cues.cue(
             "warranty",
             """
             гарантия | гарантія | гарантийный | гарантійний | warranty | рекламация | рекламація |
@@ -99,7 +100,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.NPS,
-        lx.cue(
+        cues.cue(
             "nps",
             """
             =nps | отзыв | відгук | опрос | опитування | satisfaction | review
@@ -108,7 +109,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.PARTNERS,
-        lx.cue(
+        cues.cue(
             "partners",
             """
             партнер | partner | агент | agent | дилер | dealer | broker | брокер | посредник |
@@ -118,7 +119,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.OTHER,
-        lx.cue(
+        cues.cue(
             "other processes",
             """
             =hr | рекрутинг | recruiting | найм | вакансия | вакансія | кадры | кадри |
@@ -129,7 +130,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.LISTS,
-        lx.cue(
+        cues.cue(
             "lists",
             """
             список | list | рассылка | розсилка | newsletter | подписка | підписка
@@ -138,7 +139,7 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.PRIMARY_SALES,
-        lx.cue(
+        cues.cue(
             "sales",
             """
             продажа | продаж | sales | sale | sales pipeline | opportunity | сделка | угода | deal |
@@ -148,17 +149,17 @@ _NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
 )
 # Words that name "a funnel" without a purpose: weak evidence of a sales funnel.
-_GENERIC = lx.cue(
+_GENERIC = cues.cue(
     "generic funnel name",
     "=pipeline | =воронка | =лійка | =общая | =загальна | основной | основний | =default | =main"
     " | =general",
 )
 # Stage-name cues: each matching stage is one vote.
-_STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
+_STAGE_CUES: tuple[tuple[R, cues.Cue], ...] = (
     (R.PRIMARY_SALES, lx.SALES),
     (
         R.PRIMARY_SALES,
-        lx.cue(
+        cues.cue(
             "sales activity",
             """
             переговоры | переговори | negotiation | =won | выиграть
@@ -167,7 +168,7 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.LEAD_QUALIFICATION,
-        lx.cue(
+        cues.cue(
             "lead stages",
             """
             квалификация | кваліфікація | qualify | qualification | лид | лід | lead | нецелевой |
@@ -179,7 +180,7 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.PRODUCTION,
-        lx.cue(
+        cues.cue(
             "work stages",
             """
             в работа | в робота | выполнить | выполнение | виконання | сдать | здати | монтаж |
@@ -190,7 +191,7 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.PARTNERS,
-        lx.cue(
+        cues.cue(
             "partner stages",
             """
             партнер | посредник | посередник | агент | partner | broker | сотрудничество |
@@ -200,7 +201,7 @@ _STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
     ),
     (
         R.REFUSALS,
-        lx.cue(
+        cues.cue(
             "refusal reasons",
             """
             дорого | expensive | конкурент | competitor | не актуально | неактуальный |

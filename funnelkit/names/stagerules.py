@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from funnelkit.model.enums import FunnelRole, Semantics
+from funnelkit.names import cues
 from funnelkit.names import lexicon as lx
 from funnelkit.names.context import (
     FunnelView,
@@ -21,7 +22,7 @@ from funnelkit.names.reasons import render
 from funnelkit.names.types import Label
 
 _CONJ = re.compile(r"\s(?:и|і|й|та|and|&|\+)\s|,\s*", re.IGNORECASE)
-_DECISION = lx.cue("decision", "решение | рішення | decision | decide | entscheidung")
+_DECISION = cues.cue("decision", "решение | рішення | decision | decide | entscheidung")
 
 
 @dataclass(frozen=True, slots=True)
