@@ -185,18 +185,19 @@ def _did(word: str) -> bool:
 def _preparations(funnel: FunnelView) -> dict[int, Hit]:
     # «Подготовка КП» right before «КП отправлено»: preparing is the task of the next stage.
     hits = {}
-    for view, nxt in zip(funnel.stages, funnel.stages[1:], strict=False):
-        words = view.name.words
+    for view, nxt in itertools.pairwise(funnel.stages):
+        # only the situation part: «Заявка получена — отправить счёт» is the recommended
+        # «situation + task» form, not a preparation stage
+        words = view.name.clauses[0] if view.name.clauses else ()
         task = lx.INTERNAL_TASK.find(words)
-        if (
-            task is None
-            or view.semantics is not Semantics.PROCESS
-            or form(words[task[1].start]).result
-        ):
+        if task is None or view.semantics is not Semantics.PROCESS:
+            continue
+        if any(form(w).result for w in words):
             continue
         obj = lx.SALES.span(words)
-        nxt_lemmas = {x for w in nxt.name.words for x in lemmas(w)}
-        if obj and lemmas(obj.split()[-1]) & nxt_lemmas and lx.SENT.match(nxt.name.words):
+        situation = nxt.name.clauses[0] if nxt.name.clauses else ()
+        nxt_lemmas = {x for w in situation for x in lemmas(w)}
+        if obj and lemmas(obj.split()[-1]) & nxt_lemmas and lx.SENT.match(situation):
             params = {"next": nxt.name.raw}
             hits[view.index] = Hit(Label.TOO_GRANULAR, "granular.preparation", 0.5, params)
     return hits
@@ -219,7 +220,8 @@ def _single_messages(funnel: FunnelView) -> dict[int, Hit]:
     # «Написали в WhatsApp», «Email sent»: one touch is a task or an activity, not a stage.
     hits = {}
     for view in funnel.stages:
-        words = view.name.words
+        # the situation part only: «… — review the calls and messages» is the manager's task
+        words = view.name.clauses[0] if view.name.clauses else ()
         channel = lx.CHANNEL.span(words)
         if channel is None or view.semantics is not Semantics.PROCESS:
             continue
@@ -244,7 +246,10 @@ def _handoff_chain(funnel: FunnelView) -> dict[int, Hit]:
     hits: dict[int, Hit] = {}
     run: list[StageView] = []
     for view in (*funnel.stages, None):
-        if view is not None and lx.HANDOFF.match(view.name.words):
+        situation = view.name.clauses[0] if view is not None and view.name.clauses else ()
+        # a hand-off to the client is a step toward them, not an internal link
+        handoff = lx.HANDOFF.match(situation) and not lx.CLIENT_ONLY.match(situation)
+        if view is not None and handoff:
             run.append(view)
             continue
         if len(run) >= 3:

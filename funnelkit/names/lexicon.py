@@ -278,7 +278,9 @@ SENT = cue(
 )
 _EN_IMPERATIVE_TEXT = (
     "call contact get send confirm agree schedule book check follow obtain ask remind find "
-    "prepare sign collect chase verify email text arrange clarify request"
+    "prepare sign collect chase verify email text arrange clarify request qualify record "
+    "review decide issue hold bring discuss approve propose present invite deliver install "
+    "pay test train transfer reserve ship update register offer close hand"
 )
 EN_IMPERATIVES = frozenset(_EN_IMPERATIVE_TEXT.split())
 # English words that are as often nouns («Request audit», «Call list»): a task inside a later

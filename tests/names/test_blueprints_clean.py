@@ -10,6 +10,7 @@ no longer met (the blueprints are rewritten elsewhere); drop them when you see t
 from __future__ import annotations
 
 from funnelkit.blueprint.library import bundled_files, load_bundled
+from funnelkit.blueprint.preview import stage_label
 from funnelkit.names import FunnelInput, Label, StageInput, analyse_funnel
 
 LANGS = ("ru", "uk", "en")
@@ -53,14 +54,19 @@ KNOWN_DEFECTS = {
 }
 
 
-def _flagged() -> dict[tuple[str, str, str], list[str]]:
+def _flagged(with_task: bool = False) -> dict[tuple[str, str, str], list[str]]:
     out: dict[tuple[str, str, str], list[str]] = {}
     for file in bundled_files():
         blueprint = load_bundled(file)
         for spec in blueprint.funnels:
             for lang in LANGS:
                 stages = tuple(
-                    StageInput(s.key, s.names.get(lang), i, s.semantics)
+                    StageInput(
+                        s.key,
+                        stage_label(s, lang) if with_task else s.names.get(lang),
+                        i,
+                        s.semantics,
+                    )
                     for i, s in enumerate(spec.stages)
                 )
                 name = spec.names.get(lang)
@@ -86,3 +92,8 @@ def test_every_bundled_stage_name_is_clean() -> None:
 def test_known_defects_name_bundled_files() -> None:
     files = set(bundled_files())
     assert {file for file, _, _ in KNOWN_DEFECTS} <= files
+
+
+def test_stage_names_as_provisioned_are_clean() -> None:
+    # what reaches the portal is «situation — task» (blueprint.preview.stage_label): clean
+    assert _flagged(with_task=True) == {}
