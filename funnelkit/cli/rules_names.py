@@ -17,14 +17,18 @@ FORMATS = ("text", "json")
 def evaluate_names(
     file: Annotated[Path, typer.Argument(help="Labelled funnels YAML (labelled-funnels schema)")],
     format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
+    cv: Annotated[
+        int | None,
+        typer.Option("--cv", help="K-fold cross-validation grouped by funnel (K ≥ 2)"),
+    ] = None,
 ) -> None:
     """Precision, recall and F1 per label, the label confusion and role-guess accuracy."""
-    from funnelkit.names.evaluate import evaluate_file
+    from funnelkit.names.evaluate import cross_validate, evaluate_file
     from funnelkit.names.render import evaluation_json, render_evaluation
 
     if format not in FORMATS:
         raise InputError(f"--format {format!r}: unknown format", hint="use text or json")
-    evaluation = evaluate_file(file)
+    evaluation = evaluate_file(file) if cv is None else cross_validate(file, cv)
     if format == "json":
         text = json.dumps(evaluation_json(evaluation), ensure_ascii=False, indent=2) + "\n"
     else:

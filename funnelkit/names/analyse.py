@@ -14,14 +14,17 @@ from funnelkit.names.types import FunnelAnalysis, FunnelInput, Label, StageVerdi
 ROLE_TRUST = 0.6
 
 
-def analyse_funnel(funnel: FunnelInput) -> FunnelAnalysis:
-    """Verdicts for every stage (at least one each, «ok» when nothing fires) and a role guess."""
+def analyse_funnel(funnel: FunnelInput, role_trust: float = ROLE_TRUST) -> FunnelAnalysis:
+    """Verdicts for every stage (at least one each, «ok» when nothing fires) and a role guess.
+
+    `role_trust`: the confidence a guessed role needs to steer the rules.
+    """
     # Board order decides neighbours and edges; `sort` ties keep the given order.
     ordered = tuple(sorted(funnel.stages, key=lambda s: s.sort))
     funnel = replace(funnel, stages=ordered)
     guess = guess_role(funnel.name, [s.name for s in funnel.stages])
     role = funnel.role
-    if role is None and guess.confidence >= ROLE_TRUST:
+    if role is None and guess.confidence >= role_trust:
         role = guess.role
     view = build_view(funnel, role)
     granular = too_granular(view)
@@ -39,12 +42,14 @@ def analyse_funnel(funnel: FunnelInput) -> FunnelAnalysis:
             if hit is not None:
                 hits.append(hit)
         if not hits:
-            hits.append(Hit(Label.OK, _ok_reason(stage.name.empty), 0.6))
-        verdicts.extend(StageVerdict(stage.stage_id, h.label, h.reason, h.confidence) for h in hits)
+            hits.append(Hit(Label.OK, "ok.empty" if stage.name.empty else "ok.clean", 0.6))
+        labels = tuple(h.label for h in hits)
+        verdicts.extend(_verdict(stage.stage_id, h, labels) for h in hits)
     return FunnelAnalysis(tuple(verdicts), guess)
 
 
-def _ok_reason(empty: bool) -> str:
-    if empty:
-        return "no words to judge (only numbers, emoji or punctuation)"
-    return "no naming problem found"
+def _verdict(stage_id: str, hit: Hit, labels: tuple[Label, ...]) -> StageVerdict:
+    params = tuple(sorted(hit.params.items()))
+    return StageVerdict(
+        stage_id, hit.label, hit.reason, hit.confidence, hit.code, params, hit.notes, labels
+    )

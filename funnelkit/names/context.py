@@ -45,9 +45,9 @@ class FunnelView:
 
 def infer_semantics(name: Name) -> Semantics:
     """Won / lost from the name when the source does not say (no verb of a working step)."""
-    if lx.SUCCESS.match(name.folded):
+    if lx.SUCCESS.match(name.words):
         return Semantics.SUCCESS
-    if lx.FAILURE.match(name.folded) and not lx.START.match(name.folded):
+    if lx.FAILURE.match(name.words) and not lx.START.match(name.words):
         return Semantics.FAILURE
     return Semantics.PROCESS
 
@@ -71,26 +71,20 @@ def build_view(funnel: FunnelInput, role: FunnelRole | None) -> FunnelView:
 
 
 def content_words(name: Name) -> tuple[str, ...]:
-    """Folded words without stop-words."""
-    return tuple(w for w in name.folded if w not in STOPWORDS)
+    """Lower-case words without stop-words."""
+    return tuple(w for w in name.words if w not in STOPWORDS)
 
 
 def task_clause(name: Name) -> tuple[str, ...] | None:
     """A later clause that gives the manager a task or a date («… — созвониться в пятницу»)."""
     for clause in name.clauses[1:]:
-        if any(is_infinitive(w) for w in _unfolded(name, clause)) or lx.DATE_WORDS.match(clause):
+        if any(is_infinitive(w) for w in clause) or lx.DATE_WORDS.match(clause):
             return clause
     return None
 
 
 def starts_with_task(name: Name) -> bool:
     """The whole name is an instruction («Проверить оплату», «Call client»)."""
-    return bool(name.words) and is_infinitive(name.words[0]) and not has_result(name.words)
-
-
-def _unfolded(name: Name, clause: tuple[str, ...]) -> list[str]:
-    # Map folded clause words back to their lower-case forms (infinitive endings need ь).
-    by_fold: dict[str, str] = {}
-    for w, f in zip(name.words, name.folded, strict=True):
-        by_fold.setdefault(f, w)
-    return [by_fold.get(f, f) for f in clause]
+    if not name.words or name.words[0] in lx.EN_NOUN_LIKE:
+        return False
+    return is_infinitive(name.words[0]) and not has_result(name.words)

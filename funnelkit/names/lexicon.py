@@ -1,292 +1,290 @@
-"""Cue lexicon: ru / uk / en stems (prefix match on folded words) grouped by meaning.
+"""Cue lexicon: ru / uk / en lemmas grouped by meaning (article 001 categories, label definitions).
 
-A pattern is one or more space-separated stems that must occur as adjacent words; «..»
-between two stems allows up to two words in between; a stem starting with «=» must equal the
-whole word. Stems are written
-naturally and folded on load (normalize.fold), so «відклад» and «отлож» both work. Prefix
-stems stand in for a stemmer: «дума» covers «думает / думают / думаю / думка».
+A pattern is one or more space-separated tokens that must occur as adjacent words; «..» between
+two tokens allows up to two words in between. A token is a *lemma* (matched against every
+lemma pymorphy3 gives the word, so «думать» covers думает / думают / думала, «відкласти» covers
+відклали / відкладу), «=word» must equal the word as written (abbreviations: «=кп»), and
+«stem*» is a prefix, kept only for compounds and slang the dictionaries do not know
+(«недозвон*»). Every entry is a general way sales teams name such a stage, not one portal's name.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from funnelkit.names.cues import cue
 
-from funnelkit.names.normalize import fold
-
-_GAP = 2
-
-
-@dataclass(frozen=True, slots=True)
-class Cue:
-    """A compiled group of patterns; `match` returns the first pattern found, as written."""
-
-    name: str
-    patterns: tuple[tuple[str, tuple[str, ...]], ...]
-    # Index of the first stem → pattern numbers, so a name is checked only against the
-    # patterns whose first word it contains (a portal has thousands of stage names).
-    exact: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    prefix: dict[str, tuple[int, ...]] = field(default_factory=dict)
-    lengths: tuple[int, ...] = ()
-
-    def match(self, words: Sequence[str]) -> str | None:
-        """The written pattern that occurs in the folded words, or None."""
-        found = self.find(words)
-        return found[0] if found else None
-
-    def find(self, words: Sequence[str]) -> tuple[str, range] | None:
-        """The written pattern and the word positions it covers, or None."""
-        candidates: set[int] = set()
-        for word in words:
-            candidates.update(self.exact.get(word, ()))
-            for n in self.lengths:
-                candidates.update(self.prefix.get(word[:n], ()))
-        for index in sorted(candidates):
-            written, stems = self.patterns[index]
-            for start in range(len(words)):
-                end = _occurs_at(stems, words, start)
-                if end is not None:
-                    return written, range(start, end + 1)
-        return None
-
-    def without(self, words: Sequence[str]) -> tuple[str, ...]:
-        """The words left once this cue's first match is taken out."""
-        found = self.find(words)
-        if found is None:
-            return tuple(words)
-        return tuple(w for i, w in enumerate(words) if i not in found[1])
-
-
-def _hit(stem: str, word: str) -> bool:
-    return word == stem[1:] if stem.startswith("=") else word.startswith(stem)
-
-
-def _occurs_at(stems: tuple[str, ...], words: Sequence[str], start: int) -> int | None:
-    """The position of the last matched word when the pattern starts at `start`."""
-    if not _hit(stems[0], words[start]):
-        return None
-    pos, gap = start, 0
-    for stem in stems[1:]:
-        if stem == "..":
-            gap = _GAP
-            continue
-        window = range(pos + 1, min(len(words), pos + 2 + gap))
-        nxt = next((i for i in window if _hit(stem, words[i])), None)
-        if nxt is None:
-            return None
-        pos, gap = nxt, 0
-    return pos
-
-
-def cue(name: str, patterns: str) -> Cue:
-    """Compile «|»-separated written patterns into a Cue."""
-    written = [" ".join(p.split()) for p in patterns.split("|") if p.strip()]
-    compiled = tuple((p.replace(" .. ", " "), tuple(fold(s) for s in p.split())) for p in written)
-    exact: dict[str, list[int]] = {}
-    prefix: dict[str, list[int]] = {}
-    for index, (_, stems) in enumerate(compiled):
-        first = stems[0]
-        if first.startswith("="):
-            exact.setdefault(first[1:], []).append(index)
-        else:
-            prefix.setdefault(first, []).append(index)
-    return Cue(
-        name,
-        compiled,
-        {k: tuple(v) for k, v in exact.items()},
-        {k: tuple(v) for k, v in prefix.items()},
-        tuple(sorted({len(k) for k in prefix})),
-    )
-
-
+# --- article 001: a «client thinks» bucket (items 1 and 5) --------------------------------
 THINKING = cue(
     "client thinks / decides",
     """
-    дума | думк | раздум | роздум | обдум | обмирков | обмірков | размышл | колебл | вагаєт |
-    принима .. решен | принят .. решен | прийма .. рішен | прийнят .. рішен | приня .. решен |
-    dumk | =think | thinking | considering | evaluating | deciding | =undecided | on the fence |
-    подума | задума | ухвал .. рішен | decision making | making .. decision | не готов .. покуп
-    | не готов .. купит | не готов .. придб | пока не готов | поки не готов | not ready .. buy |
-    =evaluation | клиент .. рассматр | клієнт .. розгляд | кп .. рассмотрени | кп .. розгляд |
-    under consideration | toma .. decision | tomada .. decisao | entscheidungsfind
+    думать | подумать | задуматься | раздумывать | раздумье | обдумывать | размышлять |
+    колебаться | сомневаться | принимать .. решение | принять .. решение | принятие .. решение |
+    думка | думати | подумати | обмірковувати | обміркувати | роздумувати | вагатися |
+    сумніватися | приймати .. рішення | прийняти .. рішення | прийняття .. рішення |
+    ухвалювати .. рішення | клиент .. рассматривать | рассматривать .. предложение |
+    рассматривать .. кп | клієнт .. розглядати | розглядати .. пропозиція | розглядати .. кп |
+    рассмотрение .. кп |
+    рассмотрение .. предложение | розгляд .. кп | розгляд .. пропозиція | не готовый .. купить |
+    пока не готовый | поки не готовий | клиент .. не готовый | клієнт .. не готовий |
+    pending .. decision | think | consider | evaluate | decide | undecided |
+    on the fence | decision making | making .. decision | under consideration | not ready .. buy |
+    =pensando | toma .. decision | tomada .. decisao
     """,
 )
+# --- the client cannot be reached (article 001: «он не отвечает на звонки») ---------------
 NO_ANSWER = cue(
     "no answer",
     """
-    не отвеч | не відповіда | недозвон | не дозвон | недодзвон | не додзвон | не берет трубк |
-    не бере трубк | не взял трубк | не взяв трубк | =нбт | не выход на связ | не виход на зв'яз
-    | не на связ | не на зв'яз | пропал | пропав | игнор | ігнор | автоответ | no answer |
-    =noanswer | not answer | no response | not respond | unreachable | =attempted | voicemail |
-    ghost | no contact | nedozvon | нет ответ | без ответ | без відповід | немає відповід |
-    абонент недоступ | молчит | мовчит | attempting
+    не отвечать | не ответить | неотвеченный | недозвон* | не дозвониться | не брать трубка |
+    не взять трубка | =нбт | не выходить .. связь | не выйти .. связь | не на связь | пропасть |
+    исчезнуть | игнорировать | игнор | автоответчик | молчать | нет ответ | без ответ |
+    абонент недоступный | недоступный | нет связь | без связь | немає зв'язок | без зв'язок |
+    не відповідати | недодзвон* | не додзвонитися |
+    не брати слухавка | не взяти слухавка | не брати трубка | не взяти трубка |
+    не виходити .. зв'язок | не вийти .. зв'язок |
+    не на зв'язок | зникнути | пропасти | ігнорувати | ігнор | мовчати | немає відповідь |
+    без відповідь | недоступний | автовідповідач | no answer | not answer | no response |
+    unresponsive | not respond | unreachable | voicemail | ghost | no contact | went silent |
+    attempt .. contact | =attempted
     """,
 )
+# --- parked, postponed, reminder stages (article 001: «етапи-нагадування») -----------------
 POSTPONED = cue(
     "postponed / parked",
     """
-    отлож | відклад | postpon | deferr | =later | позже | пізніше | =потом | =hold | on hold |
-    пауз | =pause | =paused | заморож | замороз | frozen | freez | задерж | =delay | =delayed |
-    следующ год | наступн рок | next year | nurtur | подогрев | прогрев | =warm up | follow up |
-    =followup | перезвон | передзвон | call back | callback | =remind | напомин | нагаду |
-    отстойник | seguimiento | nachfass | =корзина | =парковка | =bucket | =archive | =archived |
-    архив | архів | спящ | спляч | завис | =висяк | not now | =someday | =maybe | не сейчас | не
-    зараз | на потом | долгосроч | довгостроков | long term | =stalled | =stale | =dormant |
-    =idle | =parked | =parking | recycl | следующ месяц | наступн місяц | next month
+    отложить | откладывать | отсрочка | пауза | заморозить | заморозка | задержка | позже |
+    =потом | следующий год | следующий месяц | перезвонить | перезвон* | напоминание |
+    напомнить | подогрев | прогрев | отстойник | корзина | парковка | архив | архивный |
+    спящий | спать | зависнуть | висяк | долгий ящик | не сейчас | долгосрочный | неактивный |
+    відкласти | відкладений | відкладати | затримка | пізніше | =потім | наступний рік |
+    наступний місяць | передзвонити | передзвон* | нагадування | нагадати | підігрів | прогрів |
+    відстійник | кошик | архів | архівний | сплячий | зависнути | довгостроковий | неактивний |
+    не зараз | postpone | defer | =later | hold | pause | freeze | frozen | delay | next year |
+    next month | nurture | follow up | followup | call back | callback | remind | reminder |
+    archive | dormant | inactive | stall | stale | idle | parked | parking | recycle | not now |
+    someday | =maybe | long term | snooze | went cold | gone cold | go cold |
+    =seguimiento | nachfass* | через .. неделя |
+    через .. месяц | через .. год | через .. тиждень | через .. місяць | через .. рік |
+    подписка .. рассылка | підписка .. розсилка | newsletter
     """,
 )
 WAITING = cue(
     "waiting",
     """
-    ожид | =ждем | =ждут | очікуван | =чекаємо | =чекаєм | waiting | =await | awaiting
-    """,
-)
-ATTEMPT = cue(
-    "attempt / touch",
-    """
-    попытк | спроб | attempt | недозвон | недодзвон | не дозвон | не додзвон | звонок | звонк |
-    дзвін | дзвон | =call | касани | дотик | =touch | follow | напомин | нагаду | remind |
-    seguimiento | no answer
+    ожидать | ожидание | ждать | чекати | очікування | очікувати | wait | await
     """,
 )
 CLIENT_ONLY = cue(
     "client / answer words",
     """
-    клиент | клієнт | ответ | відповід | решени | рішен | связ | зв'яз | обратн | зворотн |
-    реакц | покупател | покупц | =client | =customer | response | reply | answer | feedback |
-    decision | =него | =нього | =him | =them
+    клиент | клієнт | ответ | відповідь | решение | рішення | связь | зв'язок | обратный |
+    зворотний | реакция | реакція | покупатель | покупець | заказчик | замовник | client |
+    customer | response | reply | answer | feedback | decision | =него | =нього | him | them
+    """,
+)
+ATTEMPT = cue(
+    "attempt / touch",
+    """
+    попытка | спроба | attempt | недозвон* | недодзвон* | не дозвониться | не додзвонитися |
+    звонок | дзвінок | call | касание | дотик | touch | follow | напоминание | нагадування |
+    remind | =seguimiento | no answer | перезвон* | передзвон* | перезвонить | передзвонити
     """,
 )
 DECISION_MAKER = cue(
     "decision makers",
     """
-    =лпр | лиц принима | особ прийма | осіб прийма | decision maker
+    =лпр | лицо .. принимать | особа .. приймати | особа .. приймаючий | decision maker
     """,
 )
+# --- vague: a state or an activity that goes on in any stage (label definition) ------------
 ACTIVITY = cue(
     "generic activity",
     """
-    переговор | negotiat | negoci | negozia | verhandl | negocjac | обсуждени | обговоренн |
-    discuss | обработк | обробк | processing | in progress | =wip | в работ | в робот | в
-    процесс | в процес | возражен | заперечен | objection | взаимодейств | коммуникац |
-    комунікац | communicat | engag | работа с | робота з | =торг | bargain | в реализац | в
-    реалізац | in realization | подготовк документ | підготовк документ | prepar .. document |
-    document prepar | =working | =in =work | =closing | ведени | сопровожд | супровод | опрацюв
-    | en progreso | en proceso | em andamento | em progresso | in bearbeitung
+    переговоры | переговори | negotiation | negotiate | negoci* | negozia* | verhandl* |
+    обсуждение | обсуждать | обсудить | обговорення | обговорювати | обговорити | discuss |
+    discussion | обработка |
+    обробка | =processing | in progress | =wip | в работа | в робота | в процесс | в процес |
+    возражение | заперечення | objection | взаимодействие | коммуникация | комунікація |
+    communication | engagement | =engaged | работа с | робота з | торг | bargain | into work |
+    в реализация |
+    в реалізація | in realization | =working | in work | ведение | сопровождение |
+    сопровождать | супровід | супроводжувати | общение | спілкування | разговаривать | разговор |
+    розмовляти | розмова | спілкуватися | общаться | talk | en progreso | en proceso |
+    em andamento | in bearbeitung
     """,
 )
+# «Taken into work» only says that someone started; it names no situation (issue 20).
+TAKEN_IN = cue("taken into work", "взять | принять | взяти | прийняти | take | taken")
 # Step names that a result word turns into a situation («Потребность выявлена»).
 STEP_ACTIVITY = cue(
     "activity without a result",
     """
-    консулт | consult | анализ | аналіз | analys | analyz | выявлени потребн | виявленн потреб |
-    =needs | изучени | вивченн | проспект | prospec | первичн контакт | первинн контакт |
-    initial contact | first contact | value proposition | perception | уточнени | уточненн |
-    сбор информ | збір інформ | потенциальн | потенційн | potential | заинтерес | зацікавл |
-    =interested | =интерес | =інтерес | =pending | горяч | гаряч | =hot | =warm | тепл | холодн
-    | =cold | в ожидании решени | =discovery | =contacting | contacto inicial | contato inicial
-    | primer contacto | primeiro contato | erstkontakt
+    консультация | консультація | consultation | consult | анализ | аналіз | analysis |
+    выявление .. потребность | виявлення .. потреба | =needs | изучение | вивчення | prospect |
+    проспектинг | проспектінг | первичный контакт | первинний контакт | первый контакт |
+    перший контакт | initial contact | first contact | value proposition | perception |
+    уточнение | уточнення | выяснение | з'ясування | сбор информация | збір інформація |
+    потенциальный | потенційний | potential | заинтересовать | зацікавлений | зацікавити |
+    =interested | интерес | інтерес | =pending | горячий | гарячий | =hot | =warm | теплый |
+    теплий | холодный | холодний | =cold | discovery | =contacting | contacto inicial |
+    contato inicial | primer contacto | =prospeccion | =prospeccao
     """,
 )
 FLAG = cue(
     "exception flag",
     """
-    требует | требуется | потребує | вимага | attention | ошибк | помилк | проблем | problem |
-    =issue | =issues
+    требовать | требоваться | потребувати | вимагати | attention | ошибка | помилка | проблема |
+    problem | =issue | =issues
     """,
 )
 BARE_ACTIVITY = cue(
     "bare activity noun",
     """
-    =согласование | =узгодження | =подготовка | =підготовка | =оформление | =оформлення |
-    =approval | =preparation | =контакт | =contact | =работа | =робота | =обсуждение | =звонок |
-    =дзвінок | =call | документ | document | подготовк документ | підготовк документ
+    согласование | узгодження | погодження | подготовка | підготовка | оформление | оформлення |
+    approval | preparation | =preparing | =контакт | =contact | =работа | =робота | обсуждение |
+    звонок |
+    дзвінок | =call | =closing | документ | document | корректировка | коррекция | коригування
     """,
 )
+# --- sales steps: documents and payments (label definition, policy b) ----------------------
 SALES = cue(
     "sales step",
     """
-    =кп | коммерческ предлож | комерційн пропозиц | предложен | пропозиц | offer | оффер |
-    propos | quote | quotation | cotizaci | счет | рахун | invoic | =bill | billing | договор |
-    договір | контракт | contract | оферт | оплат | оплач | payment | =paid | zakaz | pago |
-    zahlung | предоплат | передоплат | prepay | заказ | замовл | =order | =ordered | =purchase |
-    =deposit | =аванс | инвойс | інвойс
+    =кп | коммерческий предложение | комерційний пропозиція | предложение | пропозиція | offer |
+    оффер | proposal | quote | quotation | =cotizacion | счет | рахунок | invoice | bill |
+    billing | договор | договір | контракт | contract | оферта | оплата | оплатить | сплатити |
+    payment | =paid | =pago | zahlung | предоплата | передоплата | prepayment | заказ |
+    замовлення | order | purchase | deposit | аванс | инвойс | інвойс | доплата | постоплата
     """,
 )
+# Nouns that, alone or with adjectives, only name a sales document (policy b).
+DOCUMENT = cue(
+    "bare sales document",
+    """
+    =кп | предложение | пропозиція | offer | proposal | quote | quotation | price | цена | ціна |
+    счет | рахунок | invoice | invoicing | договор | договір | контракт | contract | заказ |
+    замовлення | order | оферта | оплата | предоплата | передоплата | доплата | аванс
+    """,
+)
+NOT_SALES = cue("not a sale", "заказ .. звонок | замовлення .. дзвінок | callback request")
 MILESTONE = cue(
     "concrete step",
     """
-    показ | встреч | зустріч | демо | =demo | meeting | showing | презентац | presentation |
-    замер | вимір | выезд | виїзд | визит | візит | =visit | =тз | смет | кошторис | расчет |
-    розрахун | пробн | =trial | appointment | =appt | экскурс | екскурс | фиксац | анкет |
-    регистрац | реєстрац | вариант | варіант | бронь | =booking | =booked | ипотек | іпотек |
-    доставк | delivery | курьер | кур'єр | достав
+    показ | встреча | зустріч | демо | demo | meeting | showing | презентация | презентація |
+    presentation | замер | замір | вимір | выезд | виїзд | визит | візит | visit | =тз | смета |
+    кошторис | расчет | розрахунок | пробный | пробний | trial | appointment | =appt |
+    экскурсия | екскурсія | фиксация | анкета | регистрация | реєстрація | вариант | варіант |
+    бронь | бронирование | booking | ипотека | іпотека | доставка | delivery | курьер | кур'єр |
+    тендер | tender | запись | запис | booked | closing document | закрывающий документ |
+    закриваючий документ
     """,
 )
+# --- terminal outcomes ----------------------------------------------------------------------
 FAILURE = cue(
     "failure outcome",
     """
-    отказ | відмов | =lost | проигр | програ | провал | не реализован | не реалізован | не
-    сработ | брак | =spam | спам | дубл | =duplicate | отмен | скасов | cancel | =junk |
-    disqualif | нецелев | нецільов | отклон | відхил | reject | declin | =perdido | not
-    interested | otkaz | =perdida | потерян | втрачен
+    отказ | отказаться | відмова | відмовитися | =lost | проиграть | програти | провал |
+    провалить | не реализовать | не реалізований | не реалізувати | не сработать | брак |
+    забраковать | спам | =spam | дубль | duplicate | отмена | отменить | скасувати |
+    скасований | cancel | =junk | disqualify | нецелевой | нецільовий | отклонить | відхилити |
+    reject | decline | =perdido | =perdida | not interested | потерять | втратити | втрачений
     """,
 )
 SUCCESS = cue(
     "success outcome",
     """
-    успешн | успішн | успех | успіх | =won | выигр | виграл | =ganado | сделка заключ | closed
-    won
+    успешно | успешный | успішний | успішно | успех | успіх | =won | выиграть | виграти |
+    =ganado | сделка заключить | closed won
     """,
 )
 START = cue(
     "new / incoming",
     """
-    =новый | =новая | =новое | =новий | =нова | =нове | =new | входящ | вхідн | =incoming |
-    неразобр | нерозібр
+    =новый | =новая | =новое | =новий | =нова | =нове | =new | входящий | вхідний | =incoming |
+    неразобр* | нерозібр* | не розібраний
     """,
 )
 REWORK = cue(
     "rework",
     """
-    доработ | доопрацюв | =rework | исправ | виправ | =redo
+    доработка | доработать | доопрацювання | доопрацювати | rework | исправить | исправление |
+    виправити | =redo
     """,
 )
+# --- article 001, mistake 2: a fixed-duration task glued to an open-ended client wait -------
 INTERNAL_TASK = cue(
     "fixed-duration internal task",
     """
-    подготов | підготов | підготув | відправ | составл | скласт | складан | сделать | зробит |
-    рассчит | розрахув | расчет | розрахун | отправ | надісл | вислат | выслат | оформ | prepar
-    | =draft | calculat | =send | =write | =make | =build | выстав | вистав | =invoice
+    подготовить | подготовка | підготувати | підготовка | отправить | отправка | відправити |
+    відправка | надіслати | выслать | вислати | составить | составление | скласти | сделать |
+    зробити | рассчитать | расчет | розрахувати | розрахунок | оформить | оформление |
+    оформлення | выставить | виставити | prepare | preparation | =draft | calculate | send |
+    write | make | build
     """,
 )
 CLIENT_WAIT = cue(
     "open-ended client wait",
     """
-    соглас | узгод | погод | утверд | затверд | approv | agree | feedback | decision | решени |
-    рішен | ответ | відповід | подпис | підпис | =sign | дума | ожид | очікув | wait | оплат |
-    payment | =pay
+    согласовать | согласование | узгодити | узгодження | погодити | погодження | утвердить |
+    утверждение | затвердити | approve | approval | agree | feedback | decision | решение |
+    рішення | ответ | відповідь | подписать | подписание | підписати | підписання | sign |
+    думать | ожидать | ожидание | очікувати | wait | оплата | оплатить | payment | =pay |
+    дождаться | дочекатися | подпись | підпис
     """,
 )
 DATE_WORDS = cue(
     "date / deadline",
     """
-    понедельн | вторник | =среду | =среда | четверг | пятниц | п'ятниц | суббот | субот |
-    воскрес | неділ | понеділ | вівтор | серед | четвер | завтра | tomorrow | monday | tuesday |
-    wednesday | thursday | friday | =через | =until | deadline | дедлайн | срок | термін
+    понедельник | вторник | среда | четверг | пятница | суббота | воскресенье | понеділок |
+    вівторок | середа | четвер | п'ятниця | субота | неділя | завтра | tomorrow | monday |
+    tuesday | wednesday | thursday | friday | until | deadline | дедлайн | срок |
+    термін | дата | date
+    """,
+)
+# --- too-granular: elementary actions as stages (article 001, «елементарні дії») -----------
+CHANNEL = cue(
+    "single message",
+    """
+    whatsapp | whats app | ватсап | вотсап | telegram | телеграм | viber | вайбер | sms | смс |
+    email | e mail | письмо | сообщение | повідомлення | message | emailed | texted
+    """,
+)
+COURTESY = cue(
+    "courtesy call",
+    """
+    звонок вежливость | дзвінок ввічливість | courtesy call | welcome call | приветственный звонок |
+    вітальний дзвінок | контрольный звонок | контрольний дзвінок | thank you call
+    """,
+)
+HANDOFF = cue(
+    "internal hand-off",
+    """
+    передать | передача | передавать | передати | передавати | передання | transfer | hand off |
+    handed over | assign | назначить ответственный | призначити відповідальний
+    """,
+)
+# A delay or a period («через месяц», «в ближайшее время», «2 тижні»).
+TIME = cue(
+    "time period",
+    """
+    день | неделя | месяц | год | время | тиждень | місяць | рік | час | day | week | month | year
+    """,
+)
+# «Отправлено», «выслано», «sent»: the step a preparation stage leads to.
+SENT = cue(
+    "sent",
+    """
+    отправить | выслать | направить | відправити | надіслати | вислати | send | =sent
     """,
 )
 _EN_IMPERATIVE_TEXT = (
     "call contact get send confirm agree schedule book check follow obtain ask remind find "
-    "prepare sign collect chase verify email text arrange clarify request"
+    "prepare sign collect chase verify email text arrange clarify request qualify record "
+    "review decide issue hold bring discuss approve propose present invite deliver install "
+    "pay test train transfer reserve ship update register offer close hand"
 )
-CHANNEL = cue(
-    "single message",
-    """
-    whatsapp | whats =app | =ватсап | вотсап | telegram | телеграм | viber | вайбер | =sms |
-    =смс | =email | =e =mail | письм | сообщени | повідомлен | =message | =messaged | =emailed |
-    =texted
-    """,
-)
-NOT_SALES = cue("not a sale", "заказ .. звонк | замовл .. дзвін | callback request")
 EN_IMPERATIVES = frozenset(_EN_IMPERATIVE_TEXT.split())
+# English words that are as often nouns («Request audit», «Call list»): a task inside a later
+# clause, but not enough to read a whole name as an instruction.
+EN_NOUN_LIKE = frozenset(
+    ["call", "contact", "request", "text", "email", "book", "check", "follow", "sign"]
+)

@@ -90,8 +90,8 @@ class Name:
     words: tuple[str, ...]  # lower-case, ё→е; numbers dropped
     folded: tuple[str, ...]  # the same words folded for the lexicon
     numbers: tuple[int, ...]
-    clauses: tuple[tuple[str, ...], ...]  # folded words per clause (split at — : , ( ) …)
-    alternatives: tuple[tuple[str, ...], ...]  # top-level «A / B», «A или B» sides, folded
+    clauses: tuple[tuple[str, ...], ...]  # lower-case words per clause (split at — : , ( ) …)
+    alternatives: tuple[tuple[str, ...], ...]  # top-level «A / B», «A или B» sides
     skeleton: tuple[str, ...]  # folded words without numbers and ordinals
 
     @property
@@ -114,17 +114,17 @@ def _split_words(text: str) -> tuple[tuple[str, ...], tuple[int, ...]]:
     return tuple(words), tuple(numbers)
 
 
-def _folded(text: str) -> tuple[str, ...]:
+def _lower(text: str) -> tuple[str, ...]:
     words, _ = _split_words(text)
-    return tuple(w.translate(_FOLD) for w in words)
+    return words
 
 
 def parse(raw: str) -> Name:
     """Take a stage name apart: words, numbers, clauses, alternatives, skeleton."""
     words, numbers = _split_words(raw)
     folded = tuple(w.translate(_FOLD) for w in words)
-    clauses = tuple(c for c in (_folded(p) for p in _CLAUSE_SEP.split(raw)) if c)
+    clauses = tuple(c for c in (_lower(p) for p in _CLAUSE_SEP.split(raw)) if c)
     top = _PAREN.sub(" ", raw)
-    alternatives = tuple(a for a in (_folded(p) for p in _ALT_SEP.split(top)) if a)
+    alternatives = tuple(a for a in (_lower(p) for p in _ALT_SEP.split(top)) if a)
     skeleton = tuple(w for w in folded if w not in ORDINALS)
     return Name(raw, words, folded, numbers, clauses, alternatives, skeleton)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from funnelkit.names.evaluate import LABELS, Evaluation, LabelScore, StageResult
+from funnelkit.names.evaluate import FIT_LABELS, LABELS, Evaluation, LabelScore, StageResult
 
-_SHORT = {
+_SHORT: dict[str, str] = {
     "ok": "ok",
     "dump": "dump",
     "vague": "vague",
@@ -14,6 +14,9 @@ _SHORT = {
     "too-granular": "granular",
     "sales-stage-in-lead-funnel": "sales-in-lead",
 }
+
+
+_FIT = tuple(f"f1 {_SHORT[label.value]}" for label in FIT_LABELS)
 
 
 def render_evaluation(ev: Evaluation) -> str:
@@ -36,6 +39,12 @@ def render_evaluation(ev: Evaluation) -> str:
     for g in LABELS:
         cells = "".join(f"{ev.confusion[(g, p)]:>14}" for p in LABELS)
         lines.append(f"{_SHORT[g.value]:<15}{cells}")
+    if ev.folds:
+        lines += ["", "folds (held-out funnels; role trust fit on the other folds)"]
+        lines.append(f"{'fold':<6}{'funnels':>8}{'trust':>7}" + "".join(f"{h:>14}" for h in _FIT))
+        for fold in ev.folds:
+            f1s = "".join(f"{fold.scores[label].f1:>14.2f}" for label in FIT_LABELS)
+            lines.append(f"{fold.index:<6}{len(fold.funnels):>8}{fold.role_trust:>7.2f}{f1s}")
     correct = sum(r.correct for r in ev.roles)
     lines += ["", f"role guess: {correct}/{len(ev.roles)} fit funnel_type ({ev.role_accuracy:.0%})"]
     lines += [
@@ -68,6 +77,15 @@ def evaluation_json(ev: Evaluation) -> dict[str, Any]:
                 "correct": r.correct,
             }
             for r in ev.roles
+        ],
+        "folds": [
+            {
+                "fold": f.index,
+                "funnels": list(f.funnels),
+                "role_trust": f.role_trust,
+                "labels": {label.value: _score_json(sc) for label, sc in f.scores.items()},
+            }
+            for f in ev.folds
         ],
         "mismatches": [_stage_json(s) for s in ev.stages if s.gold != s.predicted],
     }

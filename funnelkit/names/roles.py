@@ -7,198 +7,205 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from funnelkit.model.enums import FunnelRole as R
+from funnelkit.names import cues
 from funnelkit.names import lexicon as lx
 from funnelkit.names.normalize import parse
 from funnelkit.names.types import RoleGuess
 
 _PAREN = re.compile(r"\([^)]*\)")
 # Funnel-name cues: the strongest evidence, since consultants name funnels by purpose.
-_NAME_CUES: tuple[tuple[R, lx.Cue], ...] = (
+_NAME_CUES: tuple[tuple[R, cues.Cue], ...] = (
     (
         R.REFUSALS,
-        lx.cue(
+        cues.cue(
             "refusals",
             """
-            отказ | відмов | подогрев | прогрев | реаним | реанім | =warm | nurtur | refusal |
-            win back | =lost | отложен | відклад | дожим | думк
+            отказ | відмова | подогрев | прогрев | реанимация | реанімація | =warm | nurture |
+            refusal | win back | =lost | отложить | відкласти | відкладений | дожим | думка
             """,
         ),
     ),
     (
         R.COLD_CALLS,
-        lx.cue(
+        cues.cue(
             "cold calls",
             """
-            холодн | =cold | обзвон | прозвон | outbound | телемаркет | telemarket
+            холодный | холодний | =cold | обзвон | прозвон | outbound | телемаркетинг |
+            telemarketing
             """,
         ),
     ),
     (
         R.LEAD_QUALIFICATION,
-        lx.cue(
+        cues.cue(
             "leads",
             """
-            =лид | =лиды | лидов | =лід | =ліди | лідів | =lead | =leads | квалиф | кваліф |
-            qualif | =заявки | обращени | звернен | inbound | =lead_stage | =leadstage | lead
-            stage | lead status
+            лид | лід | =ліди | lead | квалификация | кваліфікація | qualification | qualify |
+            заявка |
+            обращение | звернення | inbound | =lead_stage | =leadstage | lead stage | lead status
             """,
         ),
     ),
     (
         R.PRE_SALE,
-        lx.cue(
+        cues.cue(
             "pre-sale",
             """
-        предпрод | передпрод | pre sale | presale | =замер
-        """,
+            предпродажа | предпродажный | передпродаж* | pre sale | presale | замер | замір
+            """,
         ),
     ),
     (
         R.CLIENT_BASE,
-        lx.cue(
+        cues.cue(
             "client base",
             """
-            повторн | допрод | upsell | up sell | cross sell | =repeat | retention | постоянн |
-            постійн | лояльн | клиентская база | клієнтська база | база клиент | база клієнт |
-            customer base | =baza
+            повторный | повторний | допродажа | upsell | up sell | cross sell | repeat | retention |
+            постоянный | постійний | лояльность | лояльність | клиентский база | клієнтський база |
+            база клиент | база клієнт | customer base
             """,
         ),
     ),
     (
         R.PRODUCTION,
-        lx.cue(
+        cues.cue(
             "production",
             """
-            производ | виробниц | исполнен | виконан | монтаж | delivery | fulfil | сервис |
-            сервіс | service | обслуж | проект | project | доставк | onboard | выполнен |
-            реализац | реаліз | помощ | support | тикет | ticket
+            производство | виробництво | исполнение | виконання | монтаж | delivery | fulfilment |
+            fulfillment | сервис | сервіс | service | обслуживание | обслуговування | проект |
+            project | доставка | onboarding | выполнение | реализация | реалізація | помощь |
+            support | тикет | ticket
             """,
         ),
     ),
     (
         R.SUPPLIES,
-        lx.cue(
+        cues.cue(
             "supplies",
             """
-            закуп | поставк | постачан | снабж | procure | purchas | =supply | supplier
+            закупка | закупівля | поставка | постачання | снабжение | procurement | purchasing |
+            supply | supplier
             """,
         ),
     ),
     (
         R.WARRANTY,
-        lx.cue(
+        cues.cue(
             "warranty",
             """
-        гарант | warranty | рекламац | =return | =returns
-        """,
+            гарантия | гарантія | гарантийный | гарантійний | warranty | рекламация | рекламація |
+            return
+            """,
         ),
     ),
     (
         R.NPS,
-        lx.cue(
+        cues.cue(
             "nps",
             """
-            =nps | отзыв | відгук | опрос | опитуван | satisfaction | review
+            =nps | отзыв | відгук | опрос | опитування | satisfaction | review
             """,
         ),
     ),
     (
         R.PARTNERS,
-        lx.cue(
+        cues.cue(
             "partners",
             """
-            партнер | партнёр | partner | агент | agent | дилер | dealer | broker | брокер |
-            посредник | посередник | франчайз | franchis | реферал | referral | =сеть | мережа
+            партнер | partner | агент | agent | дилер | dealer | broker | брокер | посредник |
+            посередник | франшиза | франшизa | franchise | реферал | referral | сеть | мережа
             """,
         ),
     ),
     (
         R.OTHER,
-        lx.cue(
+        cues.cue(
             "other processes",
             """
-            =hr | рекрут | recruit | найм | вакан | кадр | рассрочк | розстрочк | instal |
-            взыскан | стягнен | collection | бухгалт | account
+            =hr | рекрутинг | recruiting | найм | вакансия | вакансія | кадры | кадри |
+            рассрочка | розстрочка | instalment | installment | взыскание | стягнення | collection |
+            бухгалтерия | бухгалтерія | accounting
             """,
         ),
     ),
     (
         R.LISTS,
-        lx.cue(
+        cues.cue(
             "lists",
             """
-            список | =list | =lists | рассылк | розсилк | newsletter | подписк | підписк
+            список | list | рассылка | розсилка | newsletter | подписка | підписка
             """,
         ),
     ),
     (
         R.PRIMARY_SALES,
-        lx.cue(
+        cues.cue(
             "sales",
             """
-            продаж | =sales | =sale | sales pipeline | opportunit | сделк | угод | =deal |
-            =deals | воронка продаж | =order | =orders
-            | заказ | замовлен
+            продажа | продаж | sales | sale | sales pipeline | opportunity | сделка | угода | deal |
+            воронка продажа | order | заказ | замовлення
             """,
         ),
     ),
 )
 # Words that name "a funnel" without a purpose: weak evidence of a sales funnel.
-_GENERIC = lx.cue(
+_GENERIC = cues.cue(
     "generic funnel name",
-    "=pipeline | =воронка | =лійка | =общая | =загальна | основн | =default | =main | =general",
+    "=pipeline | =воронка | =лійка | =общая | =загальна | основной | основний | =default | =main"
+    " | =general",
 )
 # Stage-name cues: each matching stage is one vote.
-_STAGE_CUES: tuple[tuple[R, lx.Cue], ...] = (
+_STAGE_CUES: tuple[tuple[R, cues.Cue], ...] = (
     (R.PRIMARY_SALES, lx.SALES),
     (
         R.PRIMARY_SALES,
-        lx.cue(
+        cues.cue(
             "sales activity",
             """
-        переговор | negotiat | =won | выигр
-        """,
+            переговоры | переговори | negotiation | =won | выиграть
+            """,
         ),
     ),
     (
         R.LEAD_QUALIFICATION,
-        lx.cue(
+        cues.cue(
             "lead stages",
             """
-            квалиф | кваліф | qualif | =лид | =лід | =lead | нецелев | нецільов | =спам | =spam
-            | сконверт | convert | =заявка | брак | =junk | contacted | attempted | недозвон |
-            не дозвон | недодзвон | no answer | =лпр | decision maker
+            квалификация | кваліфікація | qualify | qualification | лид | лід | lead | нецелевой |
+            нецільовий | спам | =spam | сконвертировать | convert | заявка | брак | =junk |
+            contacted | attempted | недозвон* | не дозвониться | недодзвон* | no answer | =лпр |
+            decision maker
             """,
         ),
     ),
     (
         R.PRODUCTION,
-        lx.cue(
+        cues.cue(
             "work stages",
             """
-            в работ | в робот | выполн | виконан | сдан | здан | монтаж | комплект | отгруз |
-            відвантаж | доставк | курьер | кур'єр | на проверк | на перевірц | исполнител |
-            виконавц | бэклог | backlog
+            в работа | в робота | выполнить | выполнение | виконання | сдать | здати | монтаж |
+            комплектация | отгрузка | відвантаження | доставка | курьер | кур'єр | на проверка |
+            на перевірка | исполнитель | виконавець | бэклог | backlog
             """,
         ),
     ),
     (
         R.PARTNERS,
-        lx.cue(
+        cues.cue(
             "partner stages",
             """
-            партнер | посредник | посередник | агент | partner | broker | сотрудничеств |
-            співпрац
+            партнер | посредник | посередник | агент | partner | broker | сотрудничество |
+            співпраця
             """,
         ),
     ),
     (
         R.REFUSALS,
-        lx.cue(
+        cues.cue(
             "refusal reasons",
             """
-            дорого | expensive | конкурент | competitor | =не актуально | неактуальн | не
-            устраива | не влаштов | no budget | нет бюджет | немає бюджет
+            дорого | expensive | конкурент | competitor | не актуально | неактуальный |
+            неактуальний | не устраивать | не влаштовувати | no budget | нет бюджет | немає бюджет
             """,
         ),
     ),
@@ -214,9 +221,9 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     scores: dict[R, float] = defaultdict(float)
     why: dict[R, str] = {}
     parsed = parse(name)
-    outside = parse(_PAREN.sub(" ", name)).folded
+    outside = parse(_PAREN.sub(" ", name)).words
     for role, cue in _NAME_CUES:
-        hit = cue.match(outside) or cue.match(parsed.folded)
+        hit = cue.match(outside) or cue.match(parsed.words)
         if hit:
             scores[role] += 2.0 if cue.match(outside) else 1.0
             why.setdefault(role, f"funnel name contains «{hit}»")
@@ -230,7 +237,7 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     if generic:
         scores[R.PRIMARY_SALES] += 1.0
         why.setdefault(R.PRIMARY_SALES, f"a generic funnel name («{generic}»)")
-    stages = [parse(s).folded for s in stage_names]
+    stages = [parse(s).words for s in stage_names]
     for role, cue in _STAGE_CUES:
         share = sum(1 for f in stages if cue.match(f)) / max(1, len(stages))
         if share:
@@ -243,6 +250,10 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
         # article 004: a lead funnel qualifies and hands over; it never reaches the offer
         scores[R.LEAD_QUALIFICATION] += 0.5
     ranked = sorted(((r, sc) for r, sc in scores.items() if sc > 0), key=lambda x: -x[1])
+    if ranked and ranked[0][0] is R.REFUSALS and not _refusal_stages(stages):
+        # A sales funnel named «… отказы / подогрев» is not a refusals funnel unless its
+        # stages are reasons; trusting the name alone would hide every parking stage (issue 20).
+        ranked = ranked[1:]
     if not ranked:
         # Most funnels on a portal are sales funnels (each vendor's default pipeline is one).
         return RoleGuess(R.PRIMARY_SALES, 0.3, "no role cues; assumed a sales funnel")
@@ -250,3 +261,17 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     conf = 0.35 + 0.25 * min(best, 2.0) / 2.0 + 0.3 * min(best - runner_up, 1.5) / 1.5
     return RoleGuess(role, round(min(conf, 0.9), 2), why[role])
+
+
+_REFUSAL_REASONS = _STAGE_CUES[-1][1]
+
+
+def _refusal_stages(stages: Sequence[Sequence[str]]) -> bool:
+    """Most stages read as reasons or parked outcomes, and none is a sales step."""
+    if not stages:
+        return True  # nothing contradicts the name
+    if any(lx.SALES.match(f) for f in stages):
+        return False
+    cues = (_REFUSAL_REASONS, lx.FAILURE, lx.POSTPONED, lx.THINKING, lx.NO_ANSWER)
+    reasons = sum(1 for f in stages if any(c.match(f) for c in cues))
+    return reasons * 2 >= len(stages)

@@ -42,12 +42,27 @@ class FunnelInput:
 
 @dataclass(frozen=True, slots=True)
 class StageVerdict:
-    """One label for one stage; a stage may carry several (e.g. dump and too-granular)."""
+    """One label for one stage; a stage may carry several (e.g. dump and too-granular).
+
+    `reason` is the English text; `code`, `params` and `notes` key the same reason in
+    `funnelkit.names.reasons.REASONS`, so `text("ru")` / `text("uk")` give it in other languages.
+    """
 
     stage_id: str
     label: Label
     reason: str
     confidence: float
+    code: str = "ok.clean"
+    params: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    # every label of this stage (this verdict's among them), for callers keeping one per stage
+    labels: tuple[Label, ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        """The reason in en, ru or uk."""
+        from funnelkit.names.reasons import render
+
+        return render(self.code, dict(self.params), self.notes, lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,3 +84,10 @@ class FunnelAnalysis:
     def labels_of(self, stage_id: str) -> frozenset[Label]:
         """The labels given to one stage."""
         return frozenset(v.label for v in self.verdicts if v.stage_id == stage_id)
+
+    def stage_labels(self) -> dict[str, tuple[Label, ...]]:
+        """Stage id → all its labels in verdict order (a stage may carry several)."""
+        out: dict[str, tuple[Label, ...]] = {}
+        for v in self.verdicts:
+            out[v.stage_id] = (*out.get(v.stage_id, ()), v.label)
+        return out

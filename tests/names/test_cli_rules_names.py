@@ -44,3 +44,14 @@ def test_json_output() -> None:
 def test_unknown_format_is_an_input_error() -> None:
     with pytest.raises(InputError, match="--format"):
         evaluate_names(TINY, "html")
+
+
+def test_cross_validation_option() -> None:
+    dev = TINY.with_name("dev.yaml")
+    result = CliRunner().invoke(
+        _app(), ["evaluate-names", str(dev), "--cv", "5", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert len(data["folds"]) == 5
+    assert {"precision", "recall", "f1"} <= set(data["labels"]["dump"])

@@ -33,3 +33,34 @@ def test_empty_funnel() -> None:
     analysis = analyse_funnel(FunnelInput("f", "Пусто"))
     assert analysis.verdicts == ()
     assert guess_role("", []).confidence < 0.5
+
+
+def test_reasons_read_in_three_languages_without_stems() -> None:
+    from funnelkit.names.reasons import LANGS, REASONS
+
+    stages = tuple(
+        StageInput(str(i), n, i)
+        for i, n in enumerate(["Новая", "В работе", "Клиент думает", "Вышли на ЛПР", "Недозвон 2"])
+    )
+    analysis = analyse_funnel(FunnelInput("f", "Продажи", stages=stages))
+    for v in analysis.verdicts:
+        assert v.code in REASONS
+        texts = {lang: v.text(lang) for lang in LANGS}
+        assert texts["en"] == v.reason
+        assert len(set(texts.values())) == 3  # really translated
+        assert "«в работ»" not in texts["en"] and "=лпр" not in texts["en"]
+    work = next(v for v in analysis.verdicts if v.stage_id == "1")
+    assert "«В работе»" in work.text("ru") or "«в работе»" in work.text("ru")
+
+
+def test_every_reason_has_three_texts_with_the_same_fields() -> None:
+    import string
+
+    from funnelkit.names.reasons import REASONS
+
+    for code, reason in REASONS.items():
+        fields = [
+            {f for _, f, _, _ in string.Formatter().parse(t) if f}
+            for t in (reason.en, reason.ru, reason.uk)
+        ]
+        assert fields[0] == fields[1] == fields[2], code

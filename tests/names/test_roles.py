@@ -93,3 +93,23 @@ def test_contact_attempts_without_any_offer_read_as_leads() -> None:
 def test_bracketed_note_counts_less_than_the_name() -> None:
     guess = guess_role("Sales pipeline (partner referrals)", ["Offer sent", "Contract signed"])
     assert guess.role is R.PRIMARY_SALES
+
+
+def test_refusals_name_needs_stages_that_agree() -> None:
+    # issue 20: a sales funnel whose name mentions refusals keeps its parking stages visible
+    sales = ["Новая заявка", "КП отправлено", "Отложенные", "Договор подписан"]
+    assert guess_role("Отказы", sales).role is not R.REFUSALS
+    reasons = ["Дорого", "Выбрали конкурента", "Не актуально", "Отложенный спрос"]
+    assert guess_role("Отказы", reasons).role is R.REFUSALS
+
+
+def test_dump_survives_a_refusals_name_in_a_sales_funnel() -> None:
+    from funnelkit.names import FunnelInput, Label, StageInput, analyse_funnel
+
+    names = ["Новая заявка", "КП отправлено", "Клиент думает", "Договор подписан"]
+    stages = tuple(StageInput(str(i), n, i) for i, n in enumerate(names))
+    analysis = analyse_funnel(FunnelInput("f", "Отказы и подогрев", stages=stages))
+    assert Label.DUMP in analysis.labels_of("2")
+    assert analysis.stage_labels()["2"] == (Label.DUMP, Label.VAGUE)
+    verdict = next(v for v in analysis.verdicts if v.stage_id == "2")
+    assert set(verdict.labels) == {Label.DUMP, Label.VAGUE}

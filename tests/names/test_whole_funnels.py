@@ -56,7 +56,7 @@ FUNNELS: list[tuple[str, FunnelKind, list[tuple[str, set[Label]]]]] = [
         [
             ("New", {OK}),
             ("Preparing documents", {VAGUE}),
-            ("Prepayment invoice", {OK}),
+            ("Prepayment invoice", {VAGUE}),  # labelling policy (b): a bare document
             ("In progress", {VAGUE}),
             ("Final invoice", {OK}),
             ("Deal won", {OK}),

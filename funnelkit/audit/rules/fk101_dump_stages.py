@@ -121,17 +121,42 @@ class DumpStages(Rule):
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         for fid in sorted(ctx.funnels):
             if ctx.role(fid) is FunnelRole.REFUSALS:
-                continue  # rules.md: a refusal funnel's stages *are* reasons
+                # rules.md: a refusal funnel's stages *are* reasons. A guessed refusals role is
+                # only given when the stages read as reasons (funnelkit.names.roles), so a
+                # sales funnel merely named «… отказы» keeps its dump verdicts.
+                continue
             p: DumpStagesParams = params(fid)
             for stage in ctx.process_stages(fid):
-                verdict = ctx.name_verdicts.get(stage.key)
-                named = verdict is not None and verdict.label == "dump"
+                named = _name_says_dump(ctx.name_verdicts.get(stage.key))
                 ev = self._signs(ctx, stage.key, p)
-                fires = (named and (ev is None or ev["signs"] >= 1)) or (
-                    ev is not None and ev["signs"] >= p.min_signs
-                )
-                if fires:
+                if _fires(named, ev, p):
                     ev = ev or {"signs": 0}
                     yield self.finding(
                         ctx.stage_subject(stage.key), name_label="dump" if named else "ok", **ev
                     )
+
+
+def _name_says_dump(verdict: Any) -> bool:
+    """True when the name analyser labels the stage dump among its labels.
+
+    A stage may carry several labels («Клиент думает» is dump and vague); the audit's verdict
+    may keep only one, so the full `labels` are read when the verdict carries them.
+    """
+    if verdict is None:
+        return False
+    labels = getattr(verdict, "labels", None) or (verdict.label,)
+    return "dump" in {str(label) for label in labels}
+
+
+def _fires(named: bool, ev: dict[str, Any] | None, p: DumpStagesParams) -> bool:
+    """Name and behaviour together; a name alone never outweighs clear behaviour.
+
+    Too little behaviour (fewer than `min_deals` passes): the name decides. Behaviour with no
+    sign at all (deals move forward, have live tasks, leave quickly) clears a dump name.
+    Enough signs (`min_signs`) fire on any name, since names lie.
+    """
+    if ev is None:
+        return named
+    if ev["signs"] >= p.min_signs:
+        return True
+    return named and ev["signs"] >= 1
