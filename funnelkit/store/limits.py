@@ -14,16 +14,19 @@ Caps (uncompressed bytes):
     tables/*.parquet     4 GiB     each; zstd Parquet, a 1M-deal table is tens of MB;
                          decoded (Parquet metadata) at most 8 GiB
     all members         16 GiB
+    a plain .json / .json.gz snapshot, inflated: 256 MiB
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import json
 import zipfile
 import zlib
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
@@ -164,3 +167,33 @@ class Reader:
             return json.loads(data.decode("utf-8"))
         except (ValueError, RecursionError) as exc:
             raise self._refuse(name, f"corrupt JSON ({type(exc).__name__})") from None
+
+
+JSON_SNAPSHOT_CAP = 256 * MiB  # plain `.json` / `.json.gz` snapshots: small or hand-written
+
+
+def read_json_snapshot(path: Path) -> bytes:
+    """A plain JSON snapshot's bytes, inflated (for `.gz`) in chunks up to JSON_SNAPSHOT_CAP."""
+    cap = JSON_SNAPSHOT_CAP
+    if path.stat().st_size > cap:
+        raise SnapshotError(
+            f"{path}: {_size(path.stat().st_size)} exceeds the JSON snapshot cap of {_size(cap)}",
+            hint="write big snapshots in the packed format (.snapshot.zip)",
+        )
+    if path.suffix != ".gz":
+        return path.read_bytes()
+    parts: list[bytes] = []
+    got = 0
+    try:
+        with gzip.open(path, "rb") as stream:
+            while piece := stream.read(CHUNK):
+                got += len(piece)
+                if got > cap:
+                    raise SnapshotError(
+                        f"{path}: inflates past the JSON snapshot cap of {_size(cap)}",
+                        hint="write big snapshots in the packed format (.snapshot.zip)",
+                    )
+                parts.append(piece)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise SnapshotError(f"{path}: truncated or not gzip ({exc})") from None
+    return b"".join(parts)

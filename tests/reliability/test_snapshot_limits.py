@@ -162,3 +162,29 @@ def test_caps_leave_room_for_a_million_deals() -> None:
     # README (Snapshots): a 1M-deal, 5M-history snapshot is 22 MB in all.
     assert CAPS["table"] >= 100 * 22 * MiB
     assert CAPS["structure"] < RSS_LIMIT_MB * MiB / 8
+
+
+def test_gzip_json_bomb_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import gzip
+
+    from funnelkit.store.limits import JSON_SNAPSHOT_CAP
+
+    bomb = tmp_path / "bomb.json.gz"
+    with gzip.open(bomb, "wb") as out:
+        out.write(b'{"manifest": ')
+        chunk = b" " * (16 * MiB)
+        for _ in range(JSON_SNAPSHOT_CAP // len(chunk) + 1):
+            out.write(chunk)
+    code, err = audit(bomb, capsys)
+    assert code == 2, err
+    assert "cap" in err and "Traceback" not in err
+
+
+def test_deeply_nested_plain_json_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_bytes(b"[" * 200_000)
+    code, err = audit(deep, capsys)
+    assert code == 2, err
+    assert "Traceback" not in err
