@@ -8,6 +8,7 @@
     ├── ConnectorError(method)              exit 3: vendor API, network
     │   ├── AuthError                       wrong webhook / token, expired refresh token
     │   ├── RateLimitError                  the vendor kept refusing past our patience
+    │   ├── ShapeError                      an answer not in the shape its method documents
     │   └── VendorApiError(code)            an error envelope from the vendor
     ├── UnsafePlanError                     exit 4: refused for safety
     │   └── PlanMismatchError               the portal changed since the plan was reviewed
@@ -70,6 +71,23 @@ class AuthError(ConnectorError):
 
 class RateLimitError(ConnectorError):
     """The vendor kept refusing for rate or load past the retry budget."""
+
+
+class ShapeError(ConnectorError):
+    """The vendor answered, but not in the shape its method documents (never retried).
+
+    Asking again gets the same answer, and using it would turn a wrong server into an
+    empty or invented snapshot; the message names the method and what was wrong.
+    """
+
+    def __init__(self, message: str, hint: str | None = None, *, method: str | None = None) -> None:
+        super().__init__(
+            message,
+            hint
+            or "The server did not answer like the vendor's API: check the portal URL, "
+            "and any proxy in between",
+            method=method,
+        )
 
 
 class VendorApiError(ConnectorError):

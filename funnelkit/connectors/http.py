@@ -24,10 +24,17 @@ from tenacity import (
     retry_if_exception,
     stop_before_delay,
 )
+from tenacity.stop import stop_base
 
 from funnelkit.connectors.pacing import ClientBucket, retry_after_seconds
 from funnelkit.connectors.redact import guard_loggers, redact
-from funnelkit.errors import AuthError, ConnectorError, RateLimitError, VendorApiError
+from funnelkit.errors import (
+    AuthError,
+    ConnectorError,
+    RateLimitError,
+    ShapeError,
+    VendorApiError,
+)
 
 log = logging.getLogger("funnelkit.connectors.http")
 
@@ -45,8 +52,10 @@ class Transient(Exception):
         *,
         rate_limited: bool = False,
         ambiguous: bool = False,
+        malformed: bool = False,
     ) -> None:
         super().__init__(reason)
+        self.malformed = malformed
         self.reason = reason
         self.retry_after = retry_after
         self.rate_limited = rate_limited
@@ -65,6 +74,26 @@ def is_write(method: str, http_method: str) -> bool:
     if http_method.upper() in ("PATCH", "PUT", "DELETE") or method.upper().startswith("POST "):
         return True
     return method.rsplit(".", 1)[-1].lower() in _WRITE_VERBS
+
+
+class StopWhen(stop_base):
+    """A tenacity stop condition from a plain predicate."""
+
+    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
+        self.predicate = predicate
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.predicate(retry_state)
+
+
+MALFORMED_ATTEMPTS = 4  # interface.md: truncated JSON gets "a few quick" retries
+
+
+def _malformed_too_often(state: RetryCallState) -> bool:
+    exc = state.outcome.exception() if state.outcome else None
+    return (
+        isinstance(exc, Transient) and exc.malformed and state.attempt_number >= MALFORMED_ATTEMPTS
+    )
 
 
 Checker = Callable[[str, httpx.Response, Any], None]
@@ -136,7 +165,7 @@ class ApiClient:
 
         retrying = Retrying(
             retry=retry_if_exception(worth_retrying),
-            stop=stop_before_delay(self.max_retry_seconds),
+            stop=stop_before_delay(self.max_retry_seconds) | StopWhen(_malformed_too_often),
             wait=self._wait,
             sleep=self._sleep,
             before_sleep=self._note_retry(method),
@@ -250,7 +279,20 @@ class ApiClient:
         except ValueError:
             pass
         status = response.status_code
-        if status < 400 or status == 429 or status >= 500:
+        if status < 400 and response.content.lstrip()[:1] not in (b"{", b"["):
+            # interface.md, retries: a non-JSON 200 page (a captive portal, a web site at
+            # the API's address) answers the same again; not retried.
+            kind = response.headers.get("content-type", "no content type").split(";")[0]
+            raise ShapeError(
+                f"{self.vendor} {method}: HTTP {status} with a non-JSON body ({kind})",
+                method=method,
+            )
+        if status < 400:
+            # A body cut off on the way: a few quick attempts (MALFORMED_ATTEMPTS), not the budget.
+            raise Transient(
+                f"HTTP {status} with a truncated JSON body", ambiguous=True, malformed=True
+            )
+        if status == 429 or status >= 500:
             # A cut-off or HTML body from a proxy under load (bitrix24.md §17.17): try again
             # (a read; a write may have happened, unless the limiter refused it outright).
             raise Transient(

@@ -20,6 +20,7 @@ from pydantic import TypeAdapter, ValidationError
 from funnelkit.errors import SnapshotError
 from funnelkit.fileio import atomic_file
 from funnelkit.model import ROW_TYPES, SNAPSHOT_SCHEMA, Manifest, Snapshot, Structure
+from funnelkit.store import limits
 from funnelkit.store.columns import to_columns
 from funnelkit.store.packed import read_packed, write_packed
 
@@ -98,9 +99,7 @@ def _build(path: Path, head: dict[str, Any], tables: dict[str, list[Any]]) -> Sn
 
 
 def _read_json(path: Path) -> Snapshot:
-    raw = path.read_bytes()
-    if path.suffix == ".gz":
-        raw = gzip.decompress(raw)
+    raw = limits.read_json_snapshot(path)  # size-capped, inflated in chunks
     document = json.loads(raw.decode("utf-8"))
     if not isinstance(document, dict):
         raise SnapshotError(f"{path}: a snapshot must be a JSON object")
@@ -145,7 +144,7 @@ def _load(source: Path) -> Snapshot:
         raise
     except (zipfile.BadZipFile, EOFError, gzip.BadGzipFile) as exc:
         raise SnapshotError(f"{source}: truncated or not a snapshot file ({exc})") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise SnapshotError(f"{source}: corrupt snapshot JSON ({exc})") from None
     except (KeyError, TypeError, ValueError, OSError) as exc:
         raise SnapshotError(

@@ -23,7 +23,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from funnelkit.errors import SnapshotError
 from funnelkit.model import Snapshot
+from funnelkit.store import limits
 from funnelkit.store.columns import Interner, from_columns, table_fields, to_columns
 
 _DICT_COLUMNS = {
@@ -98,14 +100,20 @@ def table_from_parquet(table: str, data: bytes, interner: Interner) -> list[Any]
 
 def write_packed(snapshot: Snapshot, handle: Any, head: dict[str, Any]) -> None:
     """Write the zip to an open binary file."""
+    members: dict[str, Any] = {}
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_STORED) as archive:
-        archive.writestr("manifest.json", json.dumps(head["manifest"], ensure_ascii=False))
-        archive.writestr("structure.json", json.dumps(head["structure"], ensure_ascii=False))
-        archive.writestr("extras.json", json.dumps(head["extras"], ensure_ascii=False))
+
+        def put(name: str, data: bytes) -> None:
+            archive.writestr(name, data)
+            members[name] = limits.describe(data)
+
+        put("structure.json", json.dumps(head["structure"], ensure_ascii=False).encode())
+        put("extras.json", json.dumps(head["extras"], ensure_ascii=False).encode())
         for table in Snapshot.TABLES:
-            archive.writestr(
-                f"tables/{table}.parquet", table_to_parquet(table, getattr(snapshot, table))
-            )
+            put(f"tables/{table}.parquet", table_to_parquet(table, getattr(snapshot, table)))
+        # Last, so it can list every member's size and checksum (limits.py).
+        manifest = {**head["manifest"], limits.MEMBERS_KEY: members}
+        archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
 
 
 def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
@@ -113,14 +121,19 @@ def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
     interner = Interner()
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
-        head = {
-            part: json.loads(archive.read(f"{part}.json").decode("utf-8"))
-            for part in ("manifest", "structure", "extras")
-            if f"{part}.json" in names
-        }
+        bounded = limits.Reader(archive, path)  # caps per member kind, manifest sizes/checksums
+        head = {}
+        for part in ("manifest", "structure", "extras"):
+            if f"{part}.json" in names:
+                head[part] = bounded.json(f"{part}.json")
+                if part == "manifest":
+                    bounded.expect(head[part])
         tables = {}
         for table in ("deals", *[t for t in Snapshot.TABLES if t != "deals"]):
             member = f"tables/{table}.parquet"
             if member in names:
-                tables[table] = table_from_parquet(table, archive.read(member), interner)
+                try:
+                    tables[table] = table_from_parquet(table, bounded.table(member), interner)
+                except (pa.ArrowException, IndexError, NotImplementedError, MemoryError) as exc:
+                    raise SnapshotError(f"{path}: {member}: unreadable ({exc})") from None
     return head, tables

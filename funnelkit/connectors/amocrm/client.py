@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from funnelkit.connectors.amocrm import shape
 from funnelkit.connectors.amocrm.discovery import check_host
 from funnelkit.connectors.amocrm.tokens import TokenSource, file_lock, from_grant
 from funnelkit.connectors.base import Credentials, PortalSettings
@@ -228,18 +229,18 @@ class AmoCrmClient:
         page = 1
         while True:
             payload = self.get(path, {**params, "limit": limit, "page": page})
-            if not payload:
+            if payload is None:  # 204: past the end, or an empty list (§2, §3)
                 return
-            items = ((payload.get("_embedded") or {}).get(key)) or []
-            yield [item for item in items if isinstance(item, dict)]
-            following = _next_page(payload)
+            items, checked = shape.page(f"GET {path}", payload, key)
+            yield items
+            following = _next_page(checked)
             if following is None or not items:
                 return
             page = following if following > page else page + 1
 
 
-def _next_page(payload: dict[str, Any]) -> int | None:
-    href = ((payload.get("_links") or {}).get("next") or {}).get("href")
+def _next_page(checked: shape.Page) -> int | None:
+    href = checked.links.next.href if checked.links and checked.links.next else None
     if not href:
         return None
     values = parse_qs(urlsplit(str(href)).query).get("page")

@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from funnelkit.connectors.amocrm import shape
+from funnelkit.connectors.shape import what
+from funnelkit.errors import ShapeError
 from funnelkit.model import (
     Company,
     Contact,
@@ -22,6 +25,7 @@ from funnelkit.model import (
 )
 
 Json = Mapping[str, Any]
+VENDOR_NAME = "amoCRM"
 
 # amocrm.md §5.1: the won/lost statuses carry the same ids in every pipeline.
 WON_STATUS = 142
@@ -44,12 +48,34 @@ FIELD_ENTITIES: dict[str, str] = {
 }
 
 
-def embedded(payload: Json | None, key: str) -> list[dict[str, Any]]:
-    """The `_embedded.<key>` list of a HAL answer; [] for an empty (204) answer."""
-    if not payload:
+def embedded(payload: Json | None, key: str, *, method: str | None = None) -> list[dict[str, Any]]:
+    """The `_embedded.<key>` list of a HAL object; [] for an empty (204) answer.
+
+    With `method` the payload is a whole answer of that method and must hold the list
+    (§2); without, it is an object inside one (a lead's contacts), where the list may be
+    absent. Either way a wrong shape is a ShapeError, never an empty list.
+    """
+    if payload is None:
         return []
-    items = (payload.get("_embedded") or {}).get(key) or []
-    return [item for item in items if isinstance(item, dict)]
+    label = method or f"`_embedded.{key}`"
+    if not isinstance(payload, Mapping):
+        raise ShapeError(
+            f"{VENDOR_NAME} {label}: expected an object, got {what(payload)}", method=method
+        )
+    if method is not None:
+        items, _ = shape.page(method, payload, key)
+        return items
+    inner = payload.get("_embedded")
+    if inner is None:
+        return []
+    if not isinstance(inner, Mapping):
+        raise ShapeError(
+            f"{VENDOR_NAME}: `_embedded` is {what(inner)}, not an object", method=method
+        )
+    found = inner.get(key)
+    if found is None:
+        return []
+    return shape.rows(f"{VENDOR_NAME} {label}", label, found, key)
 
 
 def sid(value: Any) -> str | None:

@@ -9,8 +9,11 @@ from typing import Any, TypeVar
 
 from funnelkit.connectors.amocrm import events as ev
 from funnelkit.connectors.amocrm import mapping as mp
+from funnelkit.connectors.amocrm import shape
 from funnelkit.connectors.amocrm.client import AmoCrmClient, Params
 from funnelkit.connectors.base import Progress
+from funnelkit.connectors.shape import ROW_FAILURES, row_error
+from funnelkit.errors import ShapeError
 from funnelkit.model import (
     Activity,
     Company,
@@ -115,11 +118,18 @@ class Reader:
         changed_since = "filter[updated_at][from]" in params
         for page in self.client.pages(path, key, params, limit):
             kept = 0
-            for item in page:
-                if not fits(item):
-                    continue
-                kept += 1
-                row = convert(item)
+            for index, item in enumerate(page):
+                try:
+                    if not fits(item):
+                        continue
+                    kept += 1
+                    row = convert(item)
+                except ROW_FAILURES as exc:  # a documented row converts; this one did not
+                    raise row_error(f"amoCRM GET {path}", f"GET {path}", index, exc) from None
+                except ShapeError as exc:  # an object embedded in the row had a wrong shape
+                    raise ShapeError(
+                        f"amoCRM GET {path}: row {index}: {exc.message}", method=f"GET {path}"
+                    ) from None
                 if row is not None:
                     rows[ident(item)] = row
             self.progress.advance(entity, kept)
@@ -129,8 +139,12 @@ class Reader:
 
     def portal(self, domain: str) -> Portal:
         """The account, with its currency where the vendor gives one (§10.2)."""
-        account = self.client.get("/api/v4/account", {"with": "datetime_settings"}) or {}
-        return mp.portal(account, domain)
+        method = "GET /api/v4/account"
+        answer = self.client.get("/api/v4/account", {"with": "datetime_settings"})
+        try:
+            return mp.portal(shape.account(method, answer), domain)
+        except ROW_FAILURES as exc:
+            raise row_error(f"amoCRM {method}", method, 0, exc) from None
 
     def users(self) -> list[User]:
         """Every user with their groups (§10.1)."""
@@ -139,10 +153,18 @@ class Reader:
 
     def pipelines(self) -> tuple[list[Funnel], list[Stage]]:
         """Pipelines with their statuses: one unpaginated request (§5.4)."""
+        method = "GET /api/v4/leads/pipelines"
         payload = self.client.get("/api/v4/leads/pipelines")
-        items = mp.embedded(payload, "pipelines")
-        funnels = [mp.funnel(item) for item in items]
-        stages = [s for item in items for s in mp.pipeline_stages(item)]
+        if payload is None:  # §5.1: an account always has a pipeline; none is not an answer
+            raise ShapeError(f"amoCRM {method}: an empty answer (no pipelines)", method=method)
+        items = mp.embedded(payload, "pipelines", method=method)
+        try:
+            funnels = [mp.funnel(item) for item in items]
+            stages = [s for item in items for s in mp.pipeline_stages(item)]
+        except ShapeError as exc:
+            raise ShapeError(f"amoCRM {method}: {exc.message}", method=method) from None
+        except ROW_FAILURES as exc:
+            raise row_error(f"amoCRM {method}", method, 0, exc) from None
         return funnels, stages
 
     def loss_reasons(self) -> list[LossReason]:
@@ -207,11 +229,15 @@ class Reader:
             self.progress.start("events", None)
             self._started.append("events")
         for page in self.client.pages("/api/v4/events", "events", query, EVENT_LIMIT):
-            for item in page:
-                if not fits(item):
-                    continue
-                history.add_one(item)
-                at = int(item["created_at"])
+            for index, item in enumerate(page):
+                try:
+                    if not fits(item):
+                        continue
+                    history.add_one(item)
+                    at = int(item["created_at"])
+                except ROW_FAILURES as exc:
+                    where = "amoCRM GET /api/v4/events"
+                    raise row_error(where, "GET /api/v4/events", index, exc) from None
                 if self.earliest_event_at is None or at < self.earliest_event_at:
                     self.earliest_event_at = at
             self.progress.advance("events", len(page))

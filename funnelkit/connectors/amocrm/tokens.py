@@ -26,10 +26,18 @@ class TokenPair:
     refresh_token: str
     expires_at: int | None = None
     redirect_uri: str = ""
+    lifetime: int | None = None  # `expires_in` of the grant that issued it (§1.2)
 
     def expiring(self, now: float) -> bool:
-        """True when the access token is (about to be) expired."""
-        return self.expires_at is not None and now >= self.expires_at - EXPIRY_MARGIN
+        """True when the access token is (about to be) expired.
+
+        The margin is a tenth of the token's lifetime at most: a short-lived token (a test
+        portal's) would otherwise look expired from birth and be refreshed before every call.
+        """
+        if self.expires_at is None:
+            return False
+        margin = EXPIRY_MARGIN if self.lifetime is None else min(EXPIRY_MARGIN, self.lifetime / 10)
+        return now >= self.expires_at - margin
 
     def to_json(self) -> dict[str, Any]:
         """The token file's content."""
@@ -41,6 +49,8 @@ class TokenPair:
         }
         if self.redirect_uri:
             data["redirect_uri"] = self.redirect_uri
+        if self.lifetime is not None:
+            data["expires_in"] = self.lifetime
         return data
 
 
@@ -55,8 +65,9 @@ def from_grant(answer: dict[str, Any], old: TokenPair, now: float) -> TokenPair:
             method="oauth2/access_token",
         ) from exc
     expires_in = answer.get("expires_in")
-    expires_at = int(now + int(expires_in)) if expires_in is not None else None
-    return TokenPair(access, refresh, expires_at, old.redirect_uri)
+    lifetime = int(expires_in) if expires_in is not None else None
+    expires_at = int(now + lifetime) if lifetime is not None else None
+    return TokenPair(access, refresh, expires_at, old.redirect_uri, lifetime)
 
 
 def read_token_file(path: Path) -> TokenPair:
@@ -68,6 +79,7 @@ def read_token_file(path: Path) -> TokenPair:
             refresh_token=str(data["refresh_token"]),
             expires_at=None if data.get("expires_at") is None else int(data["expires_at"]),
             redirect_uri=str(data.get("redirect_uri") or ""),
+            lifetime=None if data.get("expires_in") is None else int(data["expires_in"]),
         )
     except FileNotFoundError as exc:
         raise ConfigError(

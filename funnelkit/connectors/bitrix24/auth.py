@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
 from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.connectors.http import ApiClient
 from funnelkit.errors import AuthError, ConfigError, ConnectorError
@@ -19,6 +21,16 @@ DEFAULT_OAUTH_SERVER = "https://oauth.bitrix.info"
 def write_json_atomic(path: Path, data: dict[str, Any]) -> None:
     """Replace a token file in one step with mode 0600, so a crash never leaves half of it."""
     write_atomic(path, json.dumps(data, indent=2, sort_keys=True))
+
+
+class Grant(BaseModel):
+    """A token server's answer (§1.2, A.7): a new pair that replaces the old one."""
+
+    model_config = ConfigDict(extra="allow")
+
+    access_token: str = Field(min_length=1)
+    refresh_token: str = Field(min_length=1)
+    expires_in: int | None = None
 
 
 class WebhookAuth:
@@ -127,13 +139,17 @@ class OAuthAuth:
                 "and write the new tokens to the token file",
                 method="oauth.token",
             ) from None
-        if not isinstance(answer, dict) or not answer.get("access_token"):
+        try:
+            Grant.model_validate(answer)
+        except ValidationError:
             error = answer.get("error") if isinstance(answer, dict) else None
             raise AuthError(
-                f"bitrix24 oauth.token: no access token in the answer ({error or 'empty'})",
+                "bitrix24 oauth.token: the answer lacks a new access/refresh token pair "
+                f"({error or 'wrong shape'})",
                 "Re-authorise the app and write the new tokens to the token file",
                 method="oauth.token",
-            )
+            ) from None
+        assert isinstance(answer, dict)
         self.tokens = {**self.tokens, **answer}
         for secret in self.secrets():
             api.add_secret(secret)

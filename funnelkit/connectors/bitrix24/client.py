@@ -13,11 +13,13 @@ from funnelkit.connectors.bitrix24.auth import OAuthAuth, WebhookAuth
 from funnelkit.connectors.bitrix24.envelope import (
     ExpiredToken,
     OperationTimeLimit,
+    batch_body,
+    envelope,
     error_of,
+    missing_commands,
     to_error,
 )
 from funnelkit.connectors.http import ApiClient
-from funnelkit.errors import ConnectorError
 
 MAX_BATCH = 50  # §4: more commands fail with ERROR_BATCH_LENGTH_EXCEEDED
 PAGE = 50  # §3: list pages are always 50 rows
@@ -66,9 +68,7 @@ def _as_map(value: Any, names: list[str]) -> dict[str, Any]:
     """A batch sub-map: `[]` when empty, a list when the keys were "0".."n-1" (§4, B.9)."""
     if isinstance(value, dict):
         return value
-    if isinstance(value, list):
-        return {names[i] if i < len(names) else str(i): v for i, v in enumerate(value)}
-    return {}
+    return {names[i] if i < len(names) else str(i): v for i, v in enumerate(value)}
 
 
 class Bitrix24Client:
@@ -110,14 +110,9 @@ class Bitrix24Client:
             payload = self._post(method, {**(params or {}), **self.auth.params()})
         except OperationTimeLimit as exc:
             raise self._blocked_error(method, exc) from None
-        if not isinstance(payload, dict) or "result" not in payload:
-            raise ConnectorError(
-                f"bitrix24 {method}: the answer has no `result`",
-                "The server did not answer like Bitrix24 REST; check the portal URL",
-                method=method,
-            )
-        self._watch(method, payload.get("time"))
-        return payload
+        checked = envelope(method, payload)
+        self._watch(method, checked.get("time"))
+        return checked
 
     def _post(self, method: str, body: dict[str, Any]) -> Any:
         headers = {"Accept": "application/json", "User-Agent": "funnelkit/0.1"}
@@ -129,16 +124,18 @@ class Bitrix24Client:
             raise ValueError(f"a batch holds at most {MAX_BATCH} commands")
         names = list(commands)
         payload = self.call("batch", {"halt": 1 if halt else 0, "cmd": dict(commands)})
-        inner = payload.get("result")
-        inner = inner if isinstance(inner, dict) else {}
+        inner = batch_body(payload)
         out = BatchResult(
-            result=_as_map(inner.get("result"), names),
-            total={k: int(v) for k, v in _as_map(inner.get("result_total"), names).items()},
-            times=_as_map(inner.get("result_time"), names),
+            result=_as_map(inner.result, names),
+            total={k: int(v) for k, v in _as_map(inner.result_total, names).items()},
+            times=_as_map(inner.result_time, names),
         )
-        for name, envelope in _as_map(inner.get("result_error"), names).items():
-            found = error_of(envelope) if isinstance(envelope, dict) else None
-            out.errors[name] = found or ("", str(envelope))
+        for name, failed in _as_map(inner.result_error, names).items():
+            found = error_of(failed) if isinstance(failed, dict) else None
+            out.errors[name] = found or ("", str(failed))
+        absent = missing_commands(commands, set(out.result) | set(out.errors), set(out.errors))
+        if absent is not None:
+            raise self.api.scrub(absent)
         for name, block in out.times.items():
             self._watch(_method_of(commands.get(name, "")), block)
         return out

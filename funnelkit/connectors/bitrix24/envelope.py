@@ -1,13 +1,23 @@
-"""Bitrix24's error envelope → funnelkit errors (bitrix24.md §2.3, §2.4, §17.10)."""
+"""Bitrix24's envelopes: errors → funnelkit errors (bitrix24.md §2.3, §2.4, §17.10), and the
+success and batch shapes every answer is checked against before use (§2.1, §4)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import httpx
+from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.connectors.http import Transient, retry_after_seconds
-from funnelkit.errors import AuthError, ConnectorError, RateLimitError, VendorApiError
+from funnelkit.connectors.shape import validate
+from funnelkit.errors import (
+    AuthError,
+    ConnectorError,
+    RateLimitError,
+    ShapeError,
+    VendorApiError,
+)
 
 VENDOR = "bitrix24"
 
@@ -96,3 +106,66 @@ def check(method: str, response: httpx.Response, payload: Any) -> None:
     if response.status_code >= 500 and upper not in ("PORTAL_DELETED",):
         raise Transient(f"{VENDOR} {method}: HTTP {response.status_code} {code}", ambiguous=True)
     raise to_error(method, code, description, response.status_code)
+
+
+# -- the success envelope and the batch answer (§2.1, §4) -------------------------------------
+
+# Empty PHP maps serialise as `[]` (§2.5), so every batch sub-map may be a list.
+_Map = dict[str, Any] | list[Any]
+
+
+class Envelope(BaseModel):
+    """`{"result": …, "time": {…}}`; list methods add `total` and `next` (§2.1, §3)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    result: Any
+    total: int | None = None
+    next: int | None = None
+    time: dict[str, Any] | None = None
+
+
+class BatchBody(BaseModel):
+    """The `result` of `batch`: per-command results, errors, totals, next starts, times (§4)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    result: _Map
+    result_error: _Map = Field(default_factory=list)
+    result_total: dict[str, int] | list[int] = Field(default_factory=list)
+    result_next: dict[str, int] | list[int] = Field(default_factory=list)
+    result_time: _Map = Field(default_factory=list)
+
+
+def envelope(method: str, payload: Any) -> dict[str, Any]:
+    """The payload of a successful call, checked to be a Bitrix24 envelope."""
+    validate(Envelope, payload, f"{VENDOR} {method}", method)
+    return dict(payload)
+
+
+def batch_body(payload: dict[str, Any]) -> BatchBody:
+    """The checked inner body of a `batch` answer."""
+    return validate(BatchBody, payload.get("result"), f"{VENDOR} batch: `result`", "batch")
+
+
+def missing_commands(
+    commands: Mapping[str, str], answered: set[str], failed: set[str]
+) -> ShapeError | None:
+    """A batch answer must account for every command (§4): a result or an error each.
+
+    Commands after a reported failure may be absent: `halt=1` stops there by the docs, and
+    a portal refusing a method for its limits may stop too. That failure is raised or waited
+    out by the caller, so nothing goes missing silently; an absence before it is an error.
+    """
+    names = list(commands)
+    first_failed = min((names.index(n) for n in failed if n in commands), default=len(names))
+    missing = [n for n in names[:first_failed] if n not in answered]
+    if not missing:
+        return None
+    first = missing[0]
+    method = commands[first].split("?", 1)[0].strip() or "batch"
+    return ShapeError(
+        f"{VENDOR} batch: {len(missing)} of {len(commands)} commands missing from the answer "
+        f"(first: {first}, {method})",
+        method=method,
+    )

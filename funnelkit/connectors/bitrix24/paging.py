@@ -14,7 +14,8 @@ from funnelkit.connectors.bitrix24.client import (
     Bitrix24Client,
     command,
 )
-from funnelkit.errors import ConnectorError
+from funnelkit.connectors.shape import ROW_FAILURES, row_error, what
+from funnelkit.errors import ConnectorError, ShapeError
 
 
 @dataclass(frozen=True)
@@ -50,15 +51,32 @@ class ListSpec:
         return f"$result[{name}]{wrap}[{PAGE - 1}][{self.row_id}]"
 
     def rows(self, result: Any) -> list[dict[str, Any]]:
-        """The rows of one page, whatever the wrapper (§2.1, §17.4)."""
-        if isinstance(result, dict):
-            inner = result.get(self.wrapper) if self.wrapper else None
-            if inner is None:
-                inner = next((v for v in result.values() if isinstance(v, list)), [])
-            result = inner
+        """The rows of one page, checked: the method's wrapper (§2.1, §17.4), then a list
+        (or a keyed PHP map) of objects, each with its id. Anything else is a ShapeError."""
+        where = f"bitrix24 {self.method}"
+        if self.wrapper is not None:
+            if not isinstance(result, dict) or self.wrapper not in result:
+                raise ShapeError(
+                    f"{where}: expected {{{self.wrapper!r}: [...]}}, got {what(result)}",
+                    method=self.method,
+                )
+            result = result[self.wrapper]
         if isinstance(result, dict):  # an empty PHP map or a keyed list
             result = list(result.values())
-        return [r for r in result if isinstance(r, dict)] if isinstance(result, list) else []
+        if not isinstance(result, list):
+            raise ShapeError(
+                f"{where}: expected a list of rows, got {what(result)}", method=self.method
+            )
+        for index, row in enumerate(result):
+            if not isinstance(row, dict):
+                raise ShapeError(f"{where}: row {index} is {what(row)}", method=self.method)
+            try:
+                self.id_of(row)
+            except ValueError:
+                raise ShapeError(
+                    f"{where}: row {index} has no numeric {self.row_id}", method=self.method
+                ) from None
+        return result
 
     def id_of(self, row: Mapping[str, Any]) -> int:
         """A row's numeric id."""
@@ -153,7 +171,10 @@ def _take(
             break
     cursor.after, cursor.rows = last, cursor.rows + len(taken)
     cursor.done = cursor.done or (cursor.max_id is not None and last >= cursor.max_id)
-    sink(taken)
+    try:
+        sink(taken)
+    except ROW_FAILURES as exc:  # a row of the documented shape maps; this one did not
+        raise row_error(f"bitrix24 {spec.method}", spec.method, cursor.rows, exc) from None
     if failed is not None and not cursor.done:
         _raise_failed(client, batch, failed, spec, last)
 
@@ -222,3 +243,28 @@ def split(cursor: Cursor, parts: int) -> list[Cursor]:
         lower += width
     out.append(Cursor(cursor.spec, extra=cursor.extra, after=lower, max_id=cursor.max_id))
     return out
+
+
+def expected_rows(cursors: list[Cursor]) -> dict[str, str]:
+    """Entities whose highest-id read found rows beyond the cursor: entity -> method."""
+    return {
+        c.spec.entity: c.spec.method
+        for c in cursors
+        if not c.done and c.max_id is not None and c.max_id > c.after
+    }
+
+
+def check_read(expected: Mapping[str, str], read: Mapping[str, int]) -> None:
+    """A table the portal said holds rows must not come back empty.
+
+    Keyset reads carry no totals (`start=-1`, §3), so the highest id read first is the
+    count to hold them to: rows deleted during the pull may shrink a table, but a table
+    whose every page came back empty was not read, whatever the server claimed.
+    """
+    for entity, method in expected.items():
+        if read.get(entity, 0) == 0:
+            raise ShapeError(
+                f"bitrix24 {method}: the highest-id read found {entity} rows, but every page "
+                "came back empty",
+                method=method,
+            )

@@ -11,7 +11,14 @@ from funnelkit.connectors.base import Progress, PullScope
 from funnelkit.connectors.bitrix24 import mapping, parallel, specs
 from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client
 from funnelkit.connectors.bitrix24.jobs import run_jobs
-from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec, apply_max_ids, max_id_commands
+from funnelkit.connectors.bitrix24.paging import (
+    Cursor,
+    ListSpec,
+    apply_max_ids,
+    check_read,
+    expected_rows,
+    max_id_commands,
+)
 from funnelkit.connectors.bitrix24.structure import read_structure
 from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.model import (
@@ -230,6 +237,7 @@ def read_tables(
     started_at = int(client.server_time if client.server_time is not None else client.wall())
     statuses.update(unavailable_from(client, apply_max_ids(cursors, first), cursors))
     tables = tables or Tables()
+    expected = expected_rows(cursors)
     parts = parallel.plan_parts(cursors, concurrency)
     run_jobs(
         client,
@@ -239,6 +247,10 @@ def read_tables(
         sleep=client.sleep,
         concurrency=concurrency,
     )
+    read: dict[str, int] = {}
+    for part in parts:
+        read[part.entity] = read.get(part.entity, 0) + part.cursor.rows
+    check_read(expected, read)
     parallel.collect(tables, parts)
     # History is read on by id next time; other tables by modification date (incremental.py).
     last_ids = parallel.last_ids(parts)

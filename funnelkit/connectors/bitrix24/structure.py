@@ -6,6 +6,10 @@ from typing import Any
 
 from funnelkit.connectors.bitrix24 import mapping
 from funnelkit.connectors.bitrix24.client import MAX_BATCH, BatchResult, Bitrix24Client, command
+from funnelkit.connectors.bitrix24.envelope import to_error
+from funnelkit.connectors.bitrix24.paging import ListSpec
+from funnelkit.connectors.shape import check_total, what
+from funnelkit.errors import ShapeError
 from funnelkit.model import CustomField, Funnel, Stage
 
 
@@ -17,10 +21,15 @@ def _status_cmd(entity_id: str, start: int = 0) -> str:
     )
 
 
-def _rows(result: Any) -> list[dict[str, Any]]:
-    if isinstance(result, dict):
-        result = result.get("categories", result.get("items", list(result.values())))
-    return [r for r in result if isinstance(r, dict)] if isinstance(result, list) else []
+# §2.1: crm.category.list wraps its rows in `categories`; crm.status.list answers a list.
+_CATEGORIES = ListSpec(
+    "funnels", "crm.category.list", id_field="id", row_id="id", wrapper="categories"
+)
+_STATUSES = ListSpec("stages", "crm.status.list")
+
+
+def _rows(spec: ListSpec, result: Any) -> list[dict[str, Any]]:
+    return spec.rows(result)
 
 
 def read_structure(
@@ -62,24 +71,25 @@ def read_structure(
 
 
 def _category_rows(client: Bitrix24Client, batch: Any) -> list[dict[str, Any]]:
-    rows = _rows(batch.result.get("cats"))
+    rows = _rows(_CATEGORIES, batch.result.get("cats"))
     total = batch.total.get("cats", len(rows))
     while len(rows) < total:  # §3: at most 50 funnels per page
         page = client.call(
             "crm.category.list",
             {"entityTypeId": 2, "order": {"sort": "ASC"}, "start": len(rows)},
         )
-        more = _rows(page.get("result"))
+        more = _rows(_CATEGORIES, page.get("result"))
         if not more:
             break
         rows.extend(more)
+    check_total("bitrix24 crm.category.list", "crm.category.list", total, len(rows))
     return rows
 
 
 def _status_rows(client: Bitrix24Client, batch: Any, name: str) -> list[dict[str, Any]]:
     if name in batch.errors:
         client.raise_for(batch, name, "crm.status.list")
-    rows = _rows(batch.result.get(name))
+    rows = _rows(_STATUSES, batch.result.get(name))
     total = batch.total.get(name, len(rows))
     entity = str(rows[0].get("ENTITY_ID")) if rows else ""
     while rows and len(rows) < total:  # §3: a funnel with more than 50 stages is rare
@@ -87,13 +97,25 @@ def _status_rows(client: Bitrix24Client, batch: Any, name: str) -> list[dict[str
             "crm.status.list",
             {"filter": {"ENTITY_ID": entity}, "order": {"SORT": "ASC"}, "start": len(rows)},
         )
-        more = _rows(page.get("result"))
+        more = _rows(_STATUSES, page.get("result"))
         if not more:
             break
         rows.extend(more)
+    check_total("bitrix24 crm.status.list", "crm.status.list", total, len(rows))
     return rows
 
 
 def _fields(batch: Any, name: str) -> dict[str, Any]:
+    """`crm.*.fields` answer a map of field name to description (§7); `[]` is an empty map."""
+    method = "crm.lead.fields" if name == "f_lead" else "crm.deal.fields"
+    if name in batch.errors:
+        code, description = batch.errors[name]
+        raise to_error(method, code, description, None)
     value = batch.result.get(name)
-    return value if isinstance(value, dict) else {}
+    if value == []:
+        return {}
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ShapeError(
+            f"bitrix24 {method}: expected a map of fields, got {what(value)}", method=method
+        )
+    return value
