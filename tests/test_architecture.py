@@ -25,7 +25,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("blueprint.applier", "connectors"),  # "connectors": the vendor registry, __init__.py
     ("connectors.bitrix24", "connectors.amocrm"),
     ("audit", "blueprint", "emulator", "store", "connectors.http"),
-    ("metrics", "names", "connectors.base", "connectors.pacing", "connectors.redact"),
+    (
+        "metrics",
+        "names",
+        "connectors.base",
+        "connectors.pacing",
+        "connectors.redact",
+        "connectors.shape",
+    ),
     ("model", "yamlio"),
     ("errors", "fileio"),
     ("",),
