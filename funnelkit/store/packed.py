@@ -14,17 +14,17 @@ from __future__ import annotations
 
 import io
 import json
-import typing
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from funnelkit.model import Snapshot
-from funnelkit.store.columns import Interner, from_columns, table_fields, to_columns
+from funnelkit.model.lazy import LazyRows
+from funnelkit.store.columns import Interner, table_fields, to_columns
+from funnelkit.store.lazyload import ArrowRows
 
 _DICT_COLUMNS = {
     "funnel_id",
@@ -72,28 +72,12 @@ def table_to_parquet(table: str, rows: Any) -> bytes:
     return buffer.getvalue()
 
 
-def _column_values(column: pa.ChunkedArray[Any]) -> list[Any]:
-    """A column as Python values; dictionary columns share one str per distinct value."""
-    if not pa.types.is_dictionary(column.type):
-        return column.to_pylist()
-    out: list[Any] = []
-    for raw in column.chunks:
-        chunk = typing.cast("pa.DictionaryArray[Any, Any]", raw)
-        values = chunk.dictionary.to_pylist()
-        lookup = np.array([*values, None], dtype=object)  # last slot: null
-        indices = chunk.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
-        out.extend(lookup[indices].tolist())
-    return out
-
-
-def table_from_parquet(table: str, data: bytes, interner: Interner) -> list[Any]:
-    """Deserialise one row table."""
+def table_from_parquet(
+    table: str, data: bytes, interner: Interner, where: str = ""
+) -> LazyRows[Any]:
+    """Deserialise one row table: Arrow columns now, row objects when first needed."""
     arrow = pq.read_table(io.BytesIO(data))
-    known = {name for name, _, _ in table_fields(table)}
-    columns = {
-        name: _column_values(arrow.column(name)) for name in arrow.column_names if name in known
-    }
-    return from_columns(table, columns, arrow.num_rows, interner)
+    return LazyRows(arrow.num_rows, ArrowRows(table, arrow, interner, where or table))
 
 
 def write_packed(snapshot: Snapshot, handle: Any, head: dict[str, Any]) -> None:
@@ -108,7 +92,7 @@ def write_packed(snapshot: Snapshot, handle: Any, head: dict[str, Any]) -> None:
             )
 
 
-def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, LazyRows[Any]]]:
     """The JSON parts and the row tables of a packed snapshot."""
     interner = Interner()
     with zipfile.ZipFile(path) as archive:
@@ -122,5 +106,6 @@ def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
         for table in ("deals", *[t for t in Snapshot.TABLES if t != "deals"]):
             member = f"tables/{table}.parquet"
             if member in names:
-                tables[table] = table_from_parquet(table, archive.read(member), interner)
+                data = archive.read(member)
+                tables[table] = table_from_parquet(table, data, interner, f"{path}: {member}")
     return head, tables

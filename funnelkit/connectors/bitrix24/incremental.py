@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +133,7 @@ def _num(row_id: str) -> int:
 
 
 def _merge(
-    old_rows: tuple[Any, ...], new_rows: list[Any], keep: Any, order: Any
+    old_rows: Sequence[Any], new_rows: list[Any], keep: Any, order: Any
 ) -> tuple[Any, ...]:
     merged = {row.id: row for row in old_rows}
     merged.update({row.id: row for row in new_rows})
