@@ -12,9 +12,12 @@ standard encoder, re-indented for its depth.
 from __future__ import annotations
 
 import json
+from functools import cache
+from json.encoder import encode_basestring
 from typing import Any
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIXED = {True: "true", False: "false", None: "null"}
 
 
 def _plain(value: Any) -> bool:
@@ -22,9 +25,27 @@ def _plain(value: Any) -> bool:
     return kind in _PLAIN or ((kind is list or kind is dict) and not value)
 
 
+@cache
+def _flat(depth: int) -> json.JSONEncoder:
+    """The C encoder for a container of plain values at this depth."""
+    inner = "  " * (depth + 1)
+    return json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",\n" + inner, ": "))
+
+
 def _standard(value: Any, pad: str) -> str:
     text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
     return text.replace("\n", "\n" + pad) if pad else text
+
+
+def _scalar(value: Any, pad: str) -> str:
+    kind = type(value)
+    if kind is str:
+        return str(encode_basestring(value))
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool or value is None:
+        return _FIXED[value]
+    return _standard(value, pad)  # floats (NaN, Infinity) and the unusual
 
 
 def _write(value: Any, depth: int, out: list[str]) -> None:
@@ -34,41 +55,39 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
     if kind is dict:
         if not value:
             out.append("{}")
-            return
-        if not all(type(k) is str for k in value):
+        elif not all(type(k) is str for k in value):
             out.append(_standard(value, pad))
-            return
-        if all(map(_plain, value.values())):
-            flat = json.dumps(
-                value, ensure_ascii=False, sort_keys=True, separators=(",\n" + inner, ": ")
-            )
+        elif all(map(_plain, value.values())):
+            flat = _flat(depth).encode(value)
             out.append("{\n" + inner + flat[1:-1] + "\n" + pad + "}")
-            return
-        out.append("{")
-        first = True
-        for key, item in sorted(value.items()):
-            out.append(("\n" if first else ",\n") + inner + json.dumps(key, ensure_ascii=False))
-            out.append(": ")
-            _write(item, depth + 1, out)
-            first = False
-        out.append("\n" + pad + "}")
+        else:
+            sep = "{\n" + inner
+            for key, item in sorted(value.items()):
+                out.append(sep + encode_basestring(key) + ": ")
+                if type(item) in _PLAIN:
+                    out.append(_scalar(item, inner))
+                else:
+                    _write(item, depth + 1, out)
+                sep = ",\n" + inner
+            out.append("\n" + pad + "}")
     elif kind is list:
         if not value:
             out.append("[]")
-            return
-        if all(map(_plain, value)):
-            flat = json.dumps(value, ensure_ascii=False, separators=(",\n" + inner, ": "))
+        elif all(map(_plain, value)):
+            flat = _flat(depth).encode(value)
             out.append("[\n" + inner + flat[1:-1] + "\n" + pad + "]")
-            return
-        out.append("[")
-        first = True
-        for item in value:
-            out.append("\n" + inner if first else ",\n" + inner)
-            _write(item, depth + 1, out)
-            first = False
-        out.append("\n" + pad + "]")
+        else:
+            sep = "[\n" + inner
+            for item in value:
+                out.append(sep)
+                if type(item) in _PLAIN:
+                    out.append(_scalar(item, inner))
+                else:
+                    _write(item, depth + 1, out)
+                sep = ",\n" + inner
+            out.append("\n" + pad + "]")
     else:
-        out.append(_standard(value, pad))
+        out.append(_scalar(value, pad))
 
 
 def dumps(doc: Any) -> str:
