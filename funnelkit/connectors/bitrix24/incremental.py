@@ -132,9 +132,7 @@ def _num(row_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def _merge(
-    old_rows: Sequence[Any], new_rows: list[Any], keep: Any, order: Any
-) -> tuple[Any, ...]:
+def _merge(old_rows: Sequence[Any], new_rows: list[Any], keep: Any, order: Any) -> tuple[Any, ...]:
     merged = {row.id: row for row in old_rows}
     merged.update({row.id: row for row in new_rows})
     return tuple(sorted((r for r in merged.values() if keep(r)), key=order))
