@@ -42,7 +42,7 @@ def test_a_report_shaped_document() -> None:
         "findings": [
             {
                 "key": f"k{i}",
-                "subject": {"id": str(i), "name": "Сделка \"№1\"\n", "stage_id": None},
+                "subject": {"id": str(i), "name": 'Сделка "№1"\n', "stage_id": None},
                 "evidence": {"days": 1.5 * i, "deals": [], "flag": True, "nested": {"a": [1]}},
                 "related": [str(j) for j in range(i)],
             }
