@@ -60,6 +60,13 @@ def _rows_as_dicts(table: str, rows: Any) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
+def export_snapshot(snapshot: Snapshot, target: str | os.PathLike[str]) -> dict[str, int]:
+    """The snapshot as a plain Parquet dataset, one folder per table (see export.py)."""
+    from funnelkit.store.export import export_parquet_dir
+
+    return export_parquet_dir(snapshot, _head(snapshot), Path(target))
+
+
 def save_snapshot(snapshot: Snapshot, path: str | os.PathLike[str]) -> Path:
     """Write atomically (temp file + rename): a crash never leaves half a snapshot."""
     target = Path(path)

@@ -56,8 +56,12 @@ def _arrow_type(kind: Any) -> pa.DataType:
     return pa.string() if isinstance(kind, type) else _ARROW[kind]
 
 
-def table_to_parquet(table: str, rows: Any) -> bytes:
-    """Serialise one row table."""
+def table_to_arrow(table: str, rows: Any) -> pa.Table:
+    """One row table as Arrow; a table still held as Arrow is handed over as it is."""
+    if isinstance(rows, LazyRows) and isinstance(rows.source, ArrowRows):
+        held = rows.source.arrow
+        if held.column_names == [name for name, _, _ in table_fields(table)]:
+            return held
     columns = to_columns(table, rows)
     arrays = []
     names = []
@@ -67,8 +71,13 @@ def table_to_parquet(table: str, rows: Any) -> bytes:
             array = array.dictionary_encode()
         arrays.append(array)
         names.append(name)
+    return pa.table(arrays, names=names)
+
+
+def table_to_parquet(table: str, rows: Any) -> bytes:
+    """Serialise one row table."""
     buffer = io.BytesIO()
-    pq.write_table(pa.table(arrays, names=names), buffer, compression="zstd")
+    pq.write_table(table_to_arrow(table, rows), buffer, compression="zstd")
     return buffer.getvalue()
 
 
