@@ -55,6 +55,10 @@ class LazyRows(Sequence[T], Generic[T]):
             gc.disable()
             try:
                 self._rows = self._source.all()
+                # The rows hold no reference cycles and live as long as the snapshot: in the
+                # permanent generation, later collections stop rescanning millions of them
+                # (at 300k deals the audit spent an eighth of its time in those rescans).
+                gc.freeze()
             finally:
                 if enabled:
                     gc.enable()
