@@ -22,7 +22,17 @@ def main() -> None:
         "what",
         nargs="*",
         default=["all"],
-        choices=["all", "b24", "b24-1m", "amo", "incremental", "audit", "startup"],
+        choices=[
+            "all",
+            "b24",
+            "b24-1m",
+            "b24-nocost",
+            "amo",
+            "incremental",
+            "audit",
+            "e2e",
+            "startup",
+        ],
     )
     parser.add_argument("--quick", action="store_true", help="small sizes, for a smoke run")
     parser.add_argument("--scale", type=float, default=20.0, help="emulator clock speed-up")
@@ -45,6 +55,11 @@ def main() -> None:
         from bench.pulls import pull_benchmark
 
         results += pull_benchmark(Vendor.BITRIX24, 1_000_000, args.scale, True)
+    if every or "b24-nocost" in wanted:
+        from bench.pulls import pull_benchmark
+
+        deals = 5_000 if small else 100_000
+        results += pull_benchmark(Vendor.BITRIX24, deals, args.scale, True, cost=False)
     if every or "amo" in wanted:
         from bench.pulls import pull_benchmark
 
@@ -57,6 +72,10 @@ def main() -> None:
         from bench.audit_scale import audit_benchmark
 
         results += audit_benchmark([2_000, 10_000] if small else [10_000, 100_000, 1_000_000])
+    if every or "e2e" in wanted:
+        from bench.audit_e2e import e2e_benchmark
+
+        results += e2e_benchmark([2_000, 10_000] if small else [10_000, 100_000, 1_000_000])
     stamp = {
         "commit": commit(),
         "date": time.strftime("%Y-%m-%d", time.gmtime()),

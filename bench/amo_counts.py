@@ -16,12 +16,15 @@ FIELD_LISTS = ("leads", "contacts", "companies")
 
 
 def amo_counts(state: PortalState) -> dict[str, int]:
-    """Rows per amoCRM list. History of every kind arrives as events (§7): status moves and
-    lead creation, responsible and deadline changes, and calls, chats and notes, which have
-    no list of their own in funnelkit's pull, so they page at 100, not 250."""
+    """Rows per amoCRM list. The history a snapshot needs arrives as events (§7): status
+    moves, responsible and deadline changes, and calls, chats and notes, which have no list
+    of their own in funnelkit's pull, so they page at 100, not 250. Lead creation is not
+    among them: a lead's first history row is made from the lead row (`lead_added` events
+    carry nothing more)."""
     tasks = sum(1 for a in state.activities if a.id.startswith(TASK_PREFIX))
+    moves = sum(1 for t in state.transitions if t.from_stage_id is not None)
     events = (
-        len(state.transitions)
+        moves
         + len(state.responsible_changes)
         + len(state.deadline_changes)
         + len(state.activities)

@@ -33,6 +33,7 @@ LAYERS: list[tuple[str, ...]] = [
         "connectors.redact",
         "connectors.shape",
     ),
+    ("index",),  # coded history shared by audit and metrics
     ("model", "yamlio"),
     ("errors", "fileio"),
     ("",),
@@ -42,6 +43,7 @@ ALLOWED_THIRD_PARTY = {
     "model": {"pydantic"},
     "audit": {"pydantic", "numpy"},
     "metrics": {"pydantic", "numpy"},
+    "index": {"numpy"},
     "names": {"snowballstemmer", "pymorphy3"},
     "store": {"pydantic", "pyarrow", "numpy"},
     "emulator": {"pydantic", "numpy"},

@@ -15,8 +15,8 @@ import numpy.typing as npt
 
 from funnelkit.audit import naming
 from funnelkit.audit.findings import RoleInfo, Subject
-from funnelkit.audit.history import HistoryIndex
 from funnelkit.audit.stats import StageFlows, build_flows
+from funnelkit.index.history import HistoryIndex, history_index
 from funnelkit.model import (
     ActivityKind,
     DataSet,
@@ -187,7 +187,7 @@ class AuditContext:
     @cached_property
     def hist(self) -> HistoryIndex:
         """Stage history grouped by deal in time order (built once, numpy-backed)."""
-        return HistoryIndex(self.snapshot.deals, self.snapshot.transitions)
+        return history_index(self.snapshot)
 
     @cached_property
     def flows(self) -> StageFlows:

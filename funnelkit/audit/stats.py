@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from funnelkit.audit.history import HistoryIndex
+from funnelkit.index.history import HistoryIndex
+from funnelkit.index.sorting import distinct, distinct_counts, group_starts
 
 StageKey = tuple[str, str]
 CREATED: StageKey = ("", "")  # the "from" of a deal's first row
@@ -39,21 +40,13 @@ def _pair_counts(
     if not len(a):
         return []
     if base * base > 4_000_000:  # thousands of stages: count by sorting instead
-        values, totals = np.unique(a * base + b, return_counts=True)
+        values, totals = distinct_counts(a * base + b)
         return [
             (int(v // base), int(v % base), int(c)) for v, c in zip(values, totals, strict=True)
         ]
     counts = np.bincount(a * base + b, minlength=base * base)
     values = np.flatnonzero(counts)
     return [(int(v // base), int(v % base), int(counts[v])) for v in values]
-
-
-def _distinct(values: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Sorted distinct values (a plain sort is faster than np.unique's hashing here)."""
-    if not len(values):
-        return values
-    s = np.sort(values)
-    return s[np.r_[True, s[1:] != s[:-1]]]
 
 
 def build_flows(h: HistoryIndex) -> StageFlows:
@@ -65,18 +58,19 @@ def build_flows(h: HistoryIndex) -> StageFlows:
     dwell = h.at[nxt + 1] - h.at[nxt]
     if len(nxt):
         order = np.argsort(k_from, kind="stable")
-        codes, first = np.unique(k_from[order], return_index=True)
+        first = group_starts(k_from[order])
+        codes = k_from[order][first]
         for code, chunk in zip(codes, np.split(dwell[order], first[1:]), strict=True):
             flows.dwell[h.keys[int(code)]] = chunk
     for a, b, n in _pair_counts(h, k_from, k_to, k):
         flows.exits.setdefault(h.keys[a], {})[h.keys[b]] = n
     for a, b, n in _pair_counts(h, h.key, h.src + 1, k):
         flows.arrivals.setdefault(h.keys[a], {})[CREATED if b == 0 else h.keys[b - 1]] = n
-    visits = _distinct(h.deal * k + h.key)
+    visits = distinct(h.deal * k + h.key)
     for code, n in enumerate(np.bincount(visits % k, minlength=k)[: len(h.keys)]):
         if n:
             flows.passes[h.keys[code]] = int(n)
-    funnels = _distinct(h.deal * k + h.funnel_of_key[h.key]) % k
+    funnels = distinct(h.deal * k + h.funnel_of_key[h.key]) % k
     for code, n in enumerate(np.bincount(funnels)):
         if n:
             flows.deals_per_funnel[h.funnel_name(code)] = int(n)

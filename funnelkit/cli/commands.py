@@ -8,10 +8,21 @@ from __future__ import annotations
 
 import typer
 
-from funnelkit.cli import audit, blueprints, demo, emulator, fleet, plan, pull, rules, schema
+from funnelkit.cli import (
+    audit,
+    blueprints,
+    demo,
+    emulator,
+    fleet,
+    plan,
+    pull,
+    rules,
+    schema,
+    snapshot,
+)
 
 
 def register_all(app: typer.Typer) -> None:
     """Attach every command group to the app."""
-    for module in (pull, audit, fleet, plan, rules, blueprints, schema, emulator, demo):
+    for module in (pull, audit, fleet, plan, rules, blueprints, schema, snapshot, emulator, demo):
         module.register(app)

@@ -9,20 +9,29 @@ stage dropped (cli-conventions.md §14.1: from-stage = to-stage rows are sync ar
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
+from funnelkit.index.history import INT_NULL, Coded, coded_columns, history_index
+from funnelkit.index.sorting import distinct, group_starts
 from funnelkit.model import Snapshot, Stage
+from funnelkit.model.lazy import LazyRows
 from funnelkit.model.timeutil import DAY
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
-K = TypeVar("K")
 MAX_SEQUENCE = 62  # stages tracked by the in-order bitmask (an int64 per deal)
+
+
+def _decode(column: Coded) -> list[Any]:
+    codes, values = column
+    lookup = np.array([*(values or ()), None], dtype=object)
+    decoded: list[Any] = lookup[codes].tolist()
+    return decoded
 
 
 @dataclass
@@ -36,29 +45,21 @@ class Flow:
 
 
 class VisitTable:
-    """Every stage visit of every deal: coded, time-ordered, with the time it ended."""
+    """Every stage visit of every deal: coded, time-ordered, with the time it ended.
+
+    With history the visits come from the snapshot's shared history index
+    (index/history.py), built once for the rules and the metrics alike.
+    """
 
     def __init__(self, snapshot: Snapshot, use_history: bool) -> None:
-        self._deals: dict[str, int] = {}
-        self._stages: dict[tuple[str, str], int] = {}
         if use_history:
-            rows = snapshot.transitions
-            deal = self._codes(self._deals, (t.deal_id for t in rows), len(rows))
-            stage = self._codes(
-                self._stages, ((t.funnel_id, t.to_stage_id) for t in rows), len(rows)
-            )
-            at = np.fromiter((t.at for t in rows), np.int64, len(rows))
+            index = history_index(snapshot)
+            deal, stage, at = index.all_deal, index.all_key, index.all_at
+            self._names: Callable[[], list[Any]] = index.deal_names
+            self._stages: dict[tuple[str, str], int] = {k: i for i, k in enumerate(index.keys)}
             ended = None
         else:  # without history each deal counts once, where it stands now
-            rows_d = snapshot.deals
-            deal = self._codes(self._deals, (d.id for d in rows_d), len(rows_d))
-            stage = self._codes(
-                self._stages, ((d.funnel_id, d.stage_id) for d in rows_d), len(rows_d)
-            )
-            at = np.fromiter((d.created_at for d in rows_d), np.int64, len(rows_d))
-            ended = np.fromiter((d.closed_at or -1 for d in rows_d), np.int64, len(rows_d))
-        order = np.lexsort((np.arange(len(deal)), at, deal))
-        deal, stage, at = deal[order], stage[order], at[order]
+            deal, stage, at, ended = self._current(snapshot)
         repeat = (deal[1:] == deal[:-1]) & (stage[1:] == stage[:-1])
         keep = np.concatenate(([True], ~repeat)) if len(deal) else np.zeros(0, bool)
         deal, stage, at = deal[keep], stage[keep], at[keep]
@@ -66,7 +67,7 @@ class VisitTable:
             same_next = np.concatenate((deal[1:] == deal[:-1], [False])) if len(deal) else keep
             self.left: Ints = np.where(same_next, np.roll(at, -1), -1)
         else:
-            self.left = ended[order][keep]
+            self.left = ended[keep]
         self.deal: Ints = deal
         self.stage: Ints = stage
         self.at: Ints = at
@@ -74,18 +75,36 @@ class VisitTable:
         funnel_codes = [self._funnels.setdefault(f, len(self._funnels)) for f, _ in self._stages]
         self._funnel_of: Ints = np.array(funnel_codes, np.int64)
 
-    @staticmethod
-    def _codes(table: dict[K, int], values: Iterable[K], count: int) -> Ints:
-        """Small integer codes for values, in order of first appearance."""
-        setdefault = table.setdefault
-        return np.fromiter((setdefault(v, len(table)) for v in values), np.int64, count)
+    def _current(self, snapshot: Snapshot) -> tuple[Ints, Ints, Ints, Ints]:
+        """One visit per deal: its current stage, from creation to closing."""
+        rows = snapshot.deals
+        names = ("id", "funnel_id", "stage_id", "created_at", "closed_at")
+        cols = coded_columns(rows, names) if len(rows) else {}
+        ids = [d.id for d in rows] if len(rows) and not isinstance(rows, LazyRows) else None
+        self._names = (lambda: ids) if ids is not None else (lambda: _decode(cols["id"]))
+        self._stages = {}
+        count = len(rows)
+        if not count:
+            empty = np.zeros(0, np.int64)
+            return empty, empty, empty, empty
+        f_codes, f_vals = cols["funnel_id"]
+        s_codes, s_vals = cols["stage_id"]
+        fv, sv = [*(f_vals or ()), None], [*(s_vals or ()), None]
+        width = len(sv)
+        pair = (f_codes % len(fv)) * width + s_codes % width  # -1 (missing) → the None slot
+        seen = distinct(pair)
+        self._stages = {(fv[int(p) // width], sv[int(p) % width]): i for i, p in enumerate(seen)}
+        stage = np.searchsorted(seen, pair).astype(np.int64)
+        closed = cols["closed_at"][0] if "closed_at" in cols else np.full(count, -1, np.int64)
+        ended = np.where((closed == INT_NULL) | (closed == 0), -1, closed)
+        return np.arange(count, dtype=np.int64), stage, cols["created_at"][0], ended
 
     def last_entry(self) -> dict[str, int]:
         """When each deal last entered a stage (a closed deal without closed_at closed then)."""
         if not len(self.deal):
             return {}
         last = np.flatnonzero(np.concatenate((self.deal[1:] != self.deal[:-1], [True])))
-        names = list(self._deals)
+        names = self._names()
         return {names[d]: int(t) for d, t in zip(self.deal[last], self.at[last], strict=True)}
 
     def flow(self, funnel_id: str, order: list[Stage], others: list[Stage]) -> Flow:
@@ -97,7 +116,7 @@ class VisitTable:
         deal, stage, at, left = self.deal[rows], self.stage[rows], self.at[rows], self.left[rows]
         size = max(len(self._stages), 1)
         codes = {s.id: self._stages.get((funnel_id, s.id), -1) for s in (*order, *others)}
-        pairs = np.unique(deal * size + stage)
+        pairs = distinct(deal * size + stage)
         entered_by_code = np.bincount(pairs % size, minlength=size)
         entered = Counter({sid: int(entered_by_code[c]) for sid, c in codes.items() if c >= 0})
         strict = self._strict(deal, stage, order, codes, size)
@@ -134,11 +153,13 @@ class VisitTable:
         done = left >= 0
         days = (left[done] - at[done]) / DAY
         keys = (deal * size + stage)[done]
-        unique, inverse = np.unique(keys, return_inverse=True)
-        total = np.bincount(inverse, weights=days)
-        _, from_end = np.unique(keys[::-1], return_index=True)
-        latest = days[len(keys) - 1 - from_end]
-        stage_of = unique % size
+        # group by sorting (stable: a group keeps visit order, so its last is the latest)
+        order = np.argsort(keys, kind="stable")
+        keys, days = keys[order], days[order]
+        starts = group_starts(keys)
+        total = np.add.reduceat(days, starts) if len(keys) else days
+        latest = days[np.r_[starts[1:], len(keys)] - 1] if len(keys) else days
+        stage_of = keys[starts] % size
         return (
             {sid: latest[stage_of == c] for sid, c in codes.items() if c >= 0},
             {sid: total[stage_of == c] for sid, c in codes.items() if c >= 0},

@@ -7,6 +7,7 @@ pulled, left out by the user, or not offered by the vendor, so a rule can say
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -105,14 +106,17 @@ class Snapshot:
 
     manifest: Manifest
     structure: Structure
-    deals: tuple[Deal, ...] = ()
-    transitions: tuple[StageTransition, ...] = ()
-    responsible_changes: tuple[ResponsibleChange, ...] = ()
-    activities: tuple[Activity, ...] = ()
-    deadline_changes: tuple[DeadlineChange, ...] = ()
-    contacts: tuple[Contact, ...] = ()
-    companies: tuple[Company, ...] = ()
+    deals: Sequence[Deal] = ()
+    transitions: Sequence[StageTransition] = ()
+    responsible_changes: Sequence[ResponsibleChange] = ()
+    activities: Sequence[Activity] = ()
+    deadline_changes: Sequence[DeadlineChange] = ()
+    contacts: Sequence[Contact] = ()
+    companies: Sequence[Company] = ()
     extras: dict[str, Any] = field(default_factory=dict)
+    # Indexes derived from the tables (one history index shared by audit and metrics),
+    # keyed by the identity of the tables they were built from; never compared or saved.
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False, hash=False)
 
     TABLES = (
         "deals",

@@ -12,6 +12,7 @@ import gzip
 import json
 import os
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 from funnelkit.errors import SnapshotError
 from funnelkit.fileio import atomic_file
 from funnelkit.model import ROW_TYPES, SNAPSHOT_SCHEMA, Manifest, Snapshot, Structure
+from funnelkit.model.lazy import LazyRows
 from funnelkit.store import limits
 from funnelkit.store.columns import to_columns
 from funnelkit.store.packed import read_packed, write_packed
@@ -59,6 +61,13 @@ def _rows_as_dicts(table: str, rows: Any) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
 
 
+def export_snapshot(snapshot: Snapshot, target: str | os.PathLike[str]) -> dict[str, int]:
+    """The snapshot as a plain Parquet dataset, one folder per table (see export.py)."""
+    from funnelkit.store.export import export_parquet_dir
+
+    return export_parquet_dir(snapshot, _head(snapshot), Path(target))
+
+
 def save_snapshot(snapshot: Snapshot, path: str | os.PathLike[str]) -> Path:
     """Write atomically (temp file + rename): a crash never leaves half a snapshot."""
     target = Path(path)
@@ -83,19 +92,21 @@ def _check_version(path: Path, manifest: Any) -> None:
         )
 
 
-def _build(path: Path, head: dict[str, Any], tables: dict[str, list[Any]]) -> Snapshot:
+def _build(path: Path, head: dict[str, Any], tables: Mapping[str, Sequence[Any]]) -> Snapshot:
     _check_version(path, head.get("manifest"))
     try:
         manifest = Manifest.model_validate(head["manifest"])
         structure = Structure.model_validate(head.get("structure") or {})
     except (ValidationError, KeyError) as exc:
         raise SnapshotError(f"{path}: invalid snapshot manifest or structure: {exc}") from None
+    rows: dict[str, Any] = {table: _rows(tables.get(table, ())) for table in Snapshot.TABLES}
     return Snapshot(
-        manifest=manifest,
-        structure=structure,
-        extras=dict(head.get("extras") or {}),
-        **{table: tuple(tables.get(table, ())) for table in Snapshot.TABLES},
+        manifest=manifest, structure=structure, extras=dict(head.get("extras") or {}), **rows
     )
+
+
+def _rows(rows: Sequence[Any]) -> Sequence[Any]:
+    return rows if isinstance(rows, LazyRows) else tuple(rows)
 
 
 def _read_json(path: Path) -> Snapshot:

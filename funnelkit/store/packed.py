@@ -14,19 +14,19 @@ from __future__ import annotations
 
 import io
 import json
-import typing
 import zipfile
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from funnelkit.errors import SnapshotError
 from funnelkit.model import Snapshot
+from funnelkit.model.lazy import LazyRows
 from funnelkit.store import limits
-from funnelkit.store.columns import Interner, from_columns, table_fields, to_columns
+from funnelkit.store.columns import Interner, table_fields, to_columns
+from funnelkit.store.lazyload import ArrowRows
 
 _DICT_COLUMNS = {
     "funnel_id",
@@ -58,8 +58,12 @@ def _arrow_type(kind: Any) -> pa.DataType:
     return pa.string() if isinstance(kind, type) else _ARROW[kind]
 
 
-def table_to_parquet(table: str, rows: Any) -> bytes:
-    """Serialise one row table."""
+def table_to_arrow(table: str, rows: Any) -> pa.Table:
+    """One row table as Arrow; a table still held as Arrow is handed over as it is."""
+    if isinstance(rows, LazyRows) and isinstance(rows.source, ArrowRows):
+        held = rows.source.arrow
+        if held.column_names == [name for name, _, _ in table_fields(table)]:
+            return held
     columns = to_columns(table, rows)
     arrays = []
     names = []
@@ -69,33 +73,22 @@ def table_to_parquet(table: str, rows: Any) -> bytes:
             array = array.dictionary_encode()
         arrays.append(array)
         names.append(name)
+    return pa.table(arrays, names=names)
+
+
+def table_to_parquet(table: str, rows: Any) -> bytes:
+    """Serialise one row table."""
     buffer = io.BytesIO()
-    pq.write_table(pa.table(arrays, names=names), buffer, compression="zstd")
+    pq.write_table(table_to_arrow(table, rows), buffer, compression="zstd")
     return buffer.getvalue()
 
 
-def _column_values(column: pa.ChunkedArray[Any]) -> list[Any]:
-    """A column as Python values; dictionary columns share one str per distinct value."""
-    if not pa.types.is_dictionary(column.type):
-        return column.to_pylist()
-    out: list[Any] = []
-    for raw in column.chunks:
-        chunk = typing.cast("pa.DictionaryArray[Any, Any]", raw)
-        values = chunk.dictionary.to_pylist()
-        lookup = np.array([*values, None], dtype=object)  # last slot: null
-        indices = chunk.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
-        out.extend(lookup[indices].tolist())
-    return out
-
-
-def table_from_parquet(table: str, data: bytes, interner: Interner) -> list[Any]:
-    """Deserialise one row table."""
+def table_from_parquet(
+    table: str, data: bytes, interner: Interner, where: str = ""
+) -> LazyRows[Any]:
+    """Deserialise one row table: Arrow columns now, row objects when first needed."""
     arrow = pq.read_table(io.BytesIO(data))
-    known = {name for name, _, _ in table_fields(table)}
-    columns = {
-        name: _column_values(arrow.column(name)) for name in arrow.column_names if name in known
-    }
-    return from_columns(table, columns, arrow.num_rows, interner)
+    return LazyRows(arrow.num_rows, ArrowRows(table, arrow, interner, where or table))
 
 
 def write_packed(snapshot: Snapshot, handle: Any, head: dict[str, Any]) -> None:
@@ -116,7 +109,7 @@ def write_packed(snapshot: Snapshot, handle: Any, head: dict[str, Any]) -> None:
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))
 
 
-def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, LazyRows[Any]]]:
     """The JSON parts and the row tables of a packed snapshot."""
     interner = Interner()
     with zipfile.ZipFile(path) as archive:
@@ -132,8 +125,10 @@ def read_packed(path: Path) -> tuple[dict[str, Any], dict[str, list[Any]]]:
         for table in ("deals", *[t for t in Snapshot.TABLES if t != "deals"]):
             member = f"tables/{table}.parquet"
             if member in names:
+                where = f"{path}: {member}"
                 try:
-                    tables[table] = table_from_parquet(table, bounded.table(member), interner)
+                    data = bounded.table(member)
+                    tables[table] = table_from_parquet(table, data, interner, where)
                 except (pa.ArrowException, IndexError, NotImplementedError, MemoryError) as exc:
-                    raise SnapshotError(f"{path}: {member}: unreadable ({exc})") from None
+                    raise SnapshotError(f"{where}: unreadable ({exc})") from None
     return head, tables

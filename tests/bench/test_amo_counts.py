@@ -49,4 +49,8 @@ def test_funnelkit_pull_is_the_minimum_plus_its_catch_up_reads() -> None:
         finally:
             connector.close()
         assert running.server.requests == amo_minimum(counts) + CATCH_UP
+        asked = running.server.requests_by_path["/api/v4/events"]
+    assert asked == math.ceil(counts["events"] / 100)  # no lead_added pages
     assert len(snapshot.deals) == counts["leads"]
+    created = [t for t in snapshot.transitions if t.from_stage_id is None]
+    assert len(created) == counts["leads"]  # every lead's first row, made from the lead

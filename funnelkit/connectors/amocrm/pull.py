@@ -216,7 +216,11 @@ def build(
 ) -> Snapshot:
     """The snapshot of what was read, with observed tunnels and the manifest."""
     h = rows.history
-    h.resolve_created(rows.deals)
+    if scope.history:
+        made = h.resolve_created(rows.deals, scope.since)
+        # the rows made from leads stand for their creation events: history reaches back to them
+        if made is not None and (earliest_event_at is None or made < earliest_event_at):
+            earliest_event_at = made
     deals, contacts = rows.deals, rows.contacts
     if scope.history:
         deals, contacts = ev.with_last_activity(deals, contacts, h.interactions.values())

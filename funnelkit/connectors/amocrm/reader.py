@@ -251,8 +251,6 @@ class History:
         self.responsible: dict[str, ResponsibleChange] = {}
         self.deadlines: dict[str, DeadlineChange] = {}
         self.interactions: dict[str, Activity] = {}
-        # lead_added events, kept small: (id, lead id, time, author) until resolved.
-        self.added: dict[str, tuple[str, Any, int, Any]] = {}
         # Deletions seen: (event type, entity id, time), for the incremental merge.
         self.deleted: list[tuple[str, str, int]] = []
 
@@ -264,15 +262,7 @@ class History:
     def add_one(self, item: dict[str, Any]) -> None:
         """File one event under its table; unknown shapes are skipped."""
         kind = str(item.get("type"))
-        if kind == ev.LEAD_ADDED:
-            key = str(item["id"])
-            self.added[key] = (
-                key,
-                item["entity_id"],
-                int(item["created_at"]),
-                item.get("created_by"),
-            )
-        elif kind == ev.STATUS_CHANGED:
+        if kind == ev.STATUS_CHANGED:
             row = ev.transition(item)
             if row is not None:
                 self.transitions[row.id] = row
@@ -290,11 +280,24 @@ class History:
             if activity is not None:
                 self.interactions[activity.id] = activity
 
-    def resolve_created(self, deals: Mapping[str, Deal]) -> None:
-        """Turn `lead_added` events into CREATED rows, once the moves and leads are known."""
+    def resolve_created(self, deals: Mapping[str, Deal], since: int | None) -> int | None:
+        """A first history row for every lead created in the window that has none yet.
+
+        Rows made from a lead go with it: a deleted lead (an incremental pull) loses its.
+        Returns the earliest creation time among the rows made.
+        """
+        gone = [
+            k
+            for k, t in self.transitions.items()
+            if k.startswith(ev.CREATED_PREFIX) and t.deal_id not in deals
+        ]
+        for key in gone:
+            del self.transitions[key]
         first: dict[str, StageTransition] = {}
+        has_first: set[str] = set()
         for row in self.transitions.values():
             if row.from_stage_id is None:
+                has_first.add(row.deal_id)
                 continue
             known = first.get(row.deal_id)
             if (
@@ -303,15 +306,15 @@ class History:
                 or (row.at == known.at and numeric_order(row.id) < numeric_order(known.id))
             ):
                 first[row.deal_id] = row
-        for event_id, (_, entity_id, at, by) in self.added.items():
-            if event_id in self.transitions:
+        earliest: int | None = None
+        for deal in deals.values():
+            if deal.id in has_first or (since is not None and deal.created_at < since):
                 continue
-            deal_id = str(entity_id)
-            item = {"id": event_id, "entity_id": entity_id, "created_at": at, "created_by": by}
-            made = ev.created(item, first.get(deal_id), deals.get(deal_id))
-            if made is not None:
-                self.transitions[made.id] = made
-        self.added.clear()
+            made = ev.created(deal, first.get(deal.id))
+            self.transitions[made.id] = made
+            if earliest is None or made.at < earliest:
+                earliest = made.at
+        return earliest
 
 
 def ordered(rows: Iterable[T], key: Callable[[T], str]) -> tuple[T, ...]:

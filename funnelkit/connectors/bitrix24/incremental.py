@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -141,9 +142,7 @@ def _num(row_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def _merge(
-    old_rows: tuple[Any, ...], new_rows: list[Any], keep: Any, order: Any
-) -> tuple[Any, ...]:
+def _merge(old_rows: Sequence[Any], new_rows: list[Any], keep: Any, order: Any) -> tuple[Any, ...]:
     merged = {row.id: row for row in old_rows}
     merged.update({row.id: row for row in new_rows})
     return tuple(sorted((r for r in merged.values() if keep(r)), key=order))

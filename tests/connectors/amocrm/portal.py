@@ -314,3 +314,20 @@ def running(
             yield Running(state, app, server, connector)
         finally:
             connector.close()
+
+
+def expected_history(state: PortalState) -> list[StageTransition]:
+    """The stage history a pull of this state gives, in the pull's order.
+
+    A lead's first row is made from the lead (no `lead_added` events are read): its id
+    names the lead and its author is the lead's creator.
+    """
+    from funnelkit.connectors.amocrm.reader import numeric_order
+
+    out = [
+        replace(t, id=f"created-{t.deal_id}", by=state.deals[t.deal_id].creator_id)
+        if t.from_stage_id is None
+        else t
+        for t in state.transitions
+    ]
+    return sorted(out, key=lambda t: numeric_order(t.id))

@@ -8,7 +8,7 @@ from typing import Any
 
 from funnelkit.connectors.amocrm import events as ev
 from funnelkit.connectors.amocrm import mapping as mp
-from funnelkit.model import ActivityKind, Semantics, TransitionKind, TunnelSource
+from funnelkit.model import ActivityKind, Deal, Semantics, TransitionKind, TunnelSource
 
 DATA = Path(__file__).parent / "data"
 
@@ -77,7 +77,7 @@ def test_main_contact_comes_first() -> None:
 
 def test_events_example_and_value_shapes() -> None:
     [added] = mp.embedded(load("events_page.json"), "events")
-    assert added["type"] == ev.LEAD_ADDED and isinstance(added["id"], str)
+    assert added["type"] == "lead_added" and isinstance(added["id"], str)
     values = load("lead_status_changed_values.json")
     event = {
         "id": "01abc",
@@ -99,13 +99,17 @@ def test_events_example_and_value_shapes() -> None:
     assert (
         row.by == "939801" and row.kind is TransitionKind.MOVED and row.from_funnel_id == "437642"
     )
-    created = ev.created(added, row, None)
-    assert created is not None and created.kind is TransitionKind.CREATED
+    lead = Deal(id="26060763", funnel_id="437642", stage_id="9", created_at=5, creator_id="1")
+    created = ev.created(lead, row)
+    assert created.kind is TransitionKind.CREATED and created.id == "created-26060763"
     assert (created.to_stage_id, created.funnel_id, created.from_stage_id) == (
         "5233224",
         "437642",
         None,
     )
+    assert (created.at, created.by) == (5, "1")
+    # a lead that never moved entered the stage it is in
+    assert ev.created(lead, None).to_stage_id == "9"
 
 
 def test_cross_pipeline_move_is_one_event_and_an_observed_tunnel() -> None:

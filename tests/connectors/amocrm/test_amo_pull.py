@@ -6,7 +6,7 @@ import math
 
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.model import DataSet, DataState, Snapshot, TunnelSource
-from tests.connectors.amocrm.portal import REFUSALS, SALES, build_state, running
+from tests.connectors.amocrm.portal import REFUSALS, SALES, build_state, expected_history, running
 
 
 def assert_equals_state(snap: Snapshot, state: object) -> None:
@@ -14,7 +14,7 @@ def assert_equals_state(snap: Snapshot, state: object) -> None:
 
     assert isinstance(state, PortalState)
     assert list(snap.deals) == sorted(state.deals.values(), key=lambda d: int(d.id))
-    assert list(snap.transitions) == sorted(state.transitions, key=lambda t: int(t.id))
+    assert list(snap.transitions) == expected_history(state)
     assert list(snap.responsible_changes) == sorted(
         state.responsible_changes, key=lambda c: int(c.id)
     )

@@ -1,0 +1,116 @@
+"""Row tables read from Parquet kept as Arrow columns until someone needs row objects.
+
+`ArrowRows` is the store's side of `model.lazy.LazyRows`: the whole table as objects
+(first iteration), a few rows (`take`, for a finding's evidence), or coded columns
+for the numpy indexes (index/history.py): a dictionary-encoded column is handed over
+as its integer codes plus the short list of distinct values, exactly as Parquet
+stores it, so no string is turned into a Python object.
+"""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from funnelkit.errors import SnapshotError
+from funnelkit.store.columns import Interner, from_columns, table_fields
+
+INT_NULL = np.iinfo(np.int64).min  # a missing integer in a coded column
+Coded = tuple[npt.NDArray[np.int64], list[Any] | None]
+
+
+def column_values(column: pa.ChunkedArray[Any]) -> list[Any]:
+    """A column as Python values; dictionary columns share one str per distinct value."""
+    if not pa.types.is_dictionary(column.type):
+        return column.to_pylist()
+    out: list[Any] = []
+    for raw in column.chunks:
+        chunk = typing.cast("pa.DictionaryArray[Any, Any]", raw)
+        values = chunk.dictionary.to_pylist()
+        lookup = np.array([*values, None], dtype=object)  # last slot: null
+        indices = chunk.indices.fill_null(len(values)).to_numpy(zero_copy_only=False)
+        out.extend(lookup[indices].tolist())
+    return out
+
+
+def coded(column: pa.ChunkedArray[Any]) -> Coded:
+    """One column as numpy: (codes, distinct values) for text, (values, None) for numbers."""
+    kind = column.type
+    if pa.types.is_dictionary(kind) or pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        if not pa.types.is_dictionary(kind):
+            column = pc.dictionary_encode(column)
+        array = typing.cast(
+            "pa.DictionaryArray[Any, Any]", column.unify_dictionaries().combine_chunks()
+        )
+        codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, array.dictionary.to_pylist()
+    if pa.types.is_boolean(kind):
+        return column.fill_null(pa.scalar(False)).to_numpy().astype(np.int64), None
+    if pa.types.is_integer(kind):
+        filled = column.fill_null(pa.scalar(INT_NULL)) if column.null_count else column
+        return filled.to_numpy().astype(np.int64, copy=False), None
+    raise TypeError(f"column of type {kind} has no coded form")
+
+
+class ArrowRows:
+    """One row table held as an Arrow table (implements model.lazy.RowSource)."""
+
+    def __init__(self, table: str, arrow: pa.Table, interner: Interner, where: str) -> None:
+        self.table = table
+        self.arrow = arrow
+        self._interner = interner
+        self._where = where
+        self._coded: dict[str, Coded] = {}
+        self._check()
+
+    def _check(self) -> None:
+        """What the row objects would refuse, found now rather than mid-audit."""
+        present = set(self.arrow.column_names)
+        for name, kind, _ in table_fields(self.table):
+            if name not in present:
+                continue
+            column = self.arrow.column(name)
+            if isinstance(kind, type) and issubclass(kind, Enum):
+                allowed = {m.value for m in kind}
+                seen = pc.unique(column.cast(pa.string())).drop_null().to_pylist()
+                bad = sorted(str(v) for v in seen if v not in allowed)
+                if bad:
+                    raise SnapshotError(
+                        f"{self._where}: column {name!r} of table {self.table!r} holds "
+                        f"unknown values {bad[:5]}"
+                    )
+        try:  # one row through the builder: a required column missing, say
+            if self.arrow.num_rows:
+                from_columns(self.table, self._values(self.arrow.slice(0, 1)), 1)
+        except (ValueError, TypeError) as exc:
+            raise SnapshotError(f"{self._where}: table {self.table!r}: {exc}") from None
+
+    def _values(self, arrow: pa.Table) -> dict[str, list[Any]]:
+        known = {name for name, _, _ in table_fields(self.table)}
+        return {n: column_values(arrow.column(n)) for n in arrow.column_names if n in known}
+
+    def all(self) -> list[Any]:
+        return from_columns(
+            self.table, self._values(self.arrow), self.arrow.num_rows, self._interner
+        )
+
+    def take(self, indices: Sequence[int]) -> list[Any]:
+        part = self.arrow.take(np.asarray(indices, dtype=np.int64))
+        return from_columns(self.table, self._values(part), part.num_rows)
+
+    def columns(self, names: Sequence[str]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name in names:
+            if name not in self._coded:
+                if name not in self.arrow.column_names:
+                    continue
+                self._coded[name] = coded(self.arrow.column(name))
+            out[name] = self._coded[name]
+        return out

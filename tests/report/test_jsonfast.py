@@ -1,0 +1,54 @@
+"""The fast indented JSON writer gives exactly the standard library's text."""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from funnelkit.report import jsonfast
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(),
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5), st.dictionaries(st.text(max_size=5), inner, max_size=5)
+    ),
+    max_leaves=40,
+)
+
+
+def standard(doc: Any) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True)
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_same_text_as_the_standard_encoder(doc: Any) -> None:
+    assert jsonfast.dumps(doc) == standard(doc)
+
+
+def test_a_report_shaped_document() -> None:
+    doc = {
+        "findings": [
+            {
+                "key": f"k{i}",
+                "subject": {"id": str(i), "name": 'Сделка "№1"\n', "stage_id": None},
+                "evidence": {"days": 1.5 * i, "deals": [], "flag": True, "nested": {"a": [1]}},
+                "related": [str(j) for j in range(i)],
+            }
+            for i in range(4)
+        ],
+        "metrics": {"ratio": math.nan, "by_code": {3: "c", 1: "a"}, "list": [[1, 2], {}]},
+        "empty": {},
+    }
+    assert jsonfast.dumps(doc) == standard(doc)
