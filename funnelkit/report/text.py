@@ -96,6 +96,8 @@ def render_text(doc: dict[str, Any], lang: str, console: Console, statistics: bo
             style="bold",
         )
     )
+    if doc.get("config"):
+        console.print(Text(f"config: {doc['config']}"))
     parts: list[Any] = _findings_tables(doc, lang) or [Text(t("no_findings", lang))]
     metrics = _metrics_table(doc, lang)
     if metrics is not None:
