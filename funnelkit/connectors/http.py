@@ -1,16 +1,24 @@
 """The HTTP layer both connectors share: pacing, retries, JSON parsing, error mapping, redaction.
 
 `ApiClient.call` sends one vendor request through an injected `httpx.Client`. It waits for
-the client-side leaky bucket, retries transient failures (429/5xx, connection errors,
-timeouts, truncated or non-JSON bodies) with tenacity's exponential backoff plus jitter,
-honours Retry-After, gives up after `max_retry_seconds`, and turns every failure into a
-`ConnectorError` that names the vendor method and never carries a secret.
+the client-side leaky bucket, retries transient failures with tenacity's exponential
+backoff plus jitter, honours Retry-After, and turns every failure into a `ConnectorError`
+that names the vendor method and never carries a secret. How long it keeps trying depends
+on what went wrong (the retry table of interface.md):
+
+    connection refused, DNS, TLS        2 quick retries, exit within 15 s, with a hint
+    a non-JSON 200 page, wrong shape    no retry (not a REST endpoint / not this vendor)
+    malformed or cut-off JSON, reset    3 quick retries, within 30 s
+    429, 503, vendor rate limits, 5xx   within `max_retry_seconds`, each wait on stderr
+
+A wrong URL must fail in seconds, not after the overload budget of minutes.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,7 +30,6 @@ from tenacity import (
     RetryError,
     Retrying,
     retry_if_exception,
-    stop_before_delay,
 )
 
 from funnelkit.connectors.pacing import ClientBucket, retry_after_seconds
@@ -33,6 +40,38 @@ log = logging.getLogger("funnelkit.connectors.http")
 
 NO_BODY = object()
 """The parsed payload of a response that had no body (204, empty)."""
+
+CONNECT = "connect"
+GARBLED = "garbled"
+OVERLOAD = "overload"
+# kind → (retries, seconds); overload uses the portal's max_retry_seconds instead.
+QUICK: dict[str, tuple[int, float]] = {CONNECT: (2, 15.0), GARBLED: (3, 30.0)}
+QUICK_WAIT_MAX = 2.0
+CONNECT_TIMEOUT = 4.0  # a black-holed address fails within the 15 s of the table too
+
+
+def connect_timeout(timeout: float) -> httpx.Timeout:
+    """The portal's request timeout, with a short connect phase (TCP and TLS handshake)."""
+    return httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT))
+
+
+def _connect_hint(text: str) -> str:
+    """One line telling the user what a connection failure most likely means."""
+    low = text.lower()
+    if "refused" in low:
+        return "nothing answers at that address: check the url and port in the config"
+    if any(s in low for s in ("name or service", "nodename", "getaddrinfo", "resolve", "dns")):
+        return "the host name does not resolve: check the url in the config (a typo?)"
+    if any(s in low for s in ("ssl", "tls", "certificate", "handshake")):
+        return "the TLS handshake failed: check http:// versus https:// and the certificate"
+    if "timed out" in low or "timeout" in low:
+        return "the address does not answer: check the url, the port and any firewall"
+    return "check the url in the config and that this machine can reach it"
+
+
+def _announce(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 class Transient(Exception):
@@ -45,11 +84,13 @@ class Transient(Exception):
         *,
         rate_limited: bool = False,
         ambiguous: bool = False,
+        kind: str = OVERLOAD,
     ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retry_after = retry_after
         self.rate_limited = rate_limited
+        self.kind = kind
         # True when the request may have reached the portal and been carried out (the reply
         # was lost or cut off): safe to repeat a read, never a write.
         self.ambiguous = ambiguous
@@ -88,8 +129,10 @@ class ApiClient:
         backoff_max: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        announce: Callable[[str], None] = _announce,
     ) -> None:
         self.client = client
+        self.announce = announce
         self.vendor = vendor
         self.bucket = ClientBucket(rate, burst, clock=clock, sleep=sleep)
         self.max_retry_seconds = max_retry_seconds
@@ -136,7 +179,7 @@ class ApiClient:
 
         retrying = Retrying(
             retry=retry_if_exception(worth_retrying),
-            stop=stop_before_delay(self.max_retry_seconds),
+            stop=self._stop,
             wait=self._wait,
             sleep=self._sleep,
             before_sleep=self._note_retry(method),
@@ -154,6 +197,18 @@ class ApiClient:
                 method=method,
             ) from None
 
+    def _stop(self, state: RetryCallState) -> bool:
+        """Give up: quick kinds after their few retries or seconds, overload at the budget."""
+        exc = state.outcome.exception() if state.outcome else None
+        kind = exc.kind if isinstance(exc, Transient) else OVERLOAD
+        upcoming = state.upcoming_sleep or 0.0
+        elapsed = state.seconds_since_start or 0.0
+        if kind in QUICK:
+            retries, seconds = QUICK[kind]
+            limit = min(seconds, self.max_retry_seconds)
+            return state.attempt_number > retries or elapsed + upcoming >= limit
+        return elapsed + upcoming >= self.max_retry_seconds
+
     def _wait(self, state: RetryCallState) -> float:
         # Exponential backoff with full jitter; written out because tenacity renamed the
         # parameters of wait_exponential_jitter between 8.x and 9.x.
@@ -161,6 +216,8 @@ class ApiClient:
         backoff = min(self.backoff_max, self.backoff_initial * 2**exponent)
         backoff += random.uniform(0, self.backoff_initial)
         exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Transient) and exc.kind in QUICK:
+            return float(min(backoff, QUICK_WAIT_MAX))
         if isinstance(exc, Transient) and exc.retry_after is not None:
             return max(exc.retry_after, self.backoff_initial / 10)
         return float(backoff)
@@ -169,6 +226,15 @@ class ApiClient:
         def note(state: RetryCallState) -> None:
             self.retries += 1
             exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, Transient) and exc.kind == OVERLOAD:
+                # A long silent pause looks like a hang: say what we wait for, and how long.
+                where = f"{self.vendor} {method}: "
+                reason = self.redact(exc.reason).removeprefix(where)
+                self.announce(
+                    f"{where}{reason}; waiting "
+                    f"{state.upcoming_sleep:.1f} s before retry {state.attempt_number} "
+                    f"(gives up after {self.max_retry_seconds:g} s)"
+                )
             log.info(
                 "%s %s: retry %d after %s",
                 self.vendor,
@@ -188,6 +254,21 @@ class ApiClient:
             f"{self.max_retry_seconds:g} s: {reason}"
         )
         hint = "The portal is overloaded or unreachable; try again later or raise max_retry_seconds"
+        if isinstance(last, Transient) and last.kind == CONNECT:
+            return ConnectorError(
+                f"{self.vendor} {method}: cannot connect after {attempts} attempt(s): {reason}",
+                _connect_hint(reason),
+                method=method,
+            )
+        if isinstance(last, Transient) and last.kind == GARBLED:
+            message = (
+                f"{self.vendor} {method}: gave up after {attempts} attempt(s), the last answer "
+                f"cut off or malformed: {reason}"
+            )
+            hint = (
+                "The portal or the network is unreliable; try again later (waits for an "
+                "overloaded portal are bounded by max_retry_seconds)"
+            )
         if isinstance(last, Transient) and last.rate_limited:
             return RateLimitError(message, hint, method=method)
         return ConnectorError(message, hint, method=method)
@@ -209,13 +290,21 @@ class ApiClient:
             response = self.client.request(
                 http_method, url, json=json, data=data, params=params, headers=headers
             )
+        except httpx.ConnectTimeout:
+            raise Transient("connect timed out", kind=CONNECT) from None
         except httpx.TimeoutException as exc:
-            unsent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+            unsent = isinstance(exc, httpx.PoolTimeout)
             raise Transient(f"timed out ({type(exc).__name__})", ambiguous=not unsent) from None
+        except httpx.ConnectError as exc:
+            # Refused, DNS and TLS failures all surface here; none heals in a minute.
+            raise Transient(
+                f"connection failed: {self.redact(str(exc)) or type(exc).__name__}", kind=CONNECT
+            ) from None
         except httpx.TransportError as exc:
             raise Transient(
-                f"connection failed: {self.redact(str(exc)) or type(exc).__name__}",
-                ambiguous=not isinstance(exc, httpx.ConnectError),
+                f"connection broken: {self.redact(str(exc)) or type(exc).__name__}",
+                ambiguous=True,
+                kind=GARBLED,
             ) from None
         log.debug("%s %s -> HTTP %d", self.vendor, method, response.status_code)
         if response.is_redirect:
@@ -250,12 +339,24 @@ class ApiClient:
         except ValueError:
             pass
         status = response.status_code
-        if status < 400 or status == 429 or status >= 500:
-            # A cut-off or HTML body from a proxy under load (bitrix24.md §17.17): try again
-            # (a read; a write may have happened, unless the limiter refused it outright).
+        if status == 429 or status >= 500:
+            # An HTML body from a proxy under load (bitrix24.md §17.17): try again within the
+            # budget (a read; a write may have happened, unless the limiter refused it).
             raise Transient(
-                f"HTTP {status} with a truncated or non-JSON body",
-                ambiguous=status not in (429, 503),
+                f"HTTP {status} with a non-JSON body", ambiguous=status not in (429, 503)
+            )
+        if status < 400 and _looks_like_json(response):
+            raise Transient(
+                f"HTTP {status} with truncated or malformed JSON", ambiguous=True, kind=GARBLED
+            )
+        if status < 400:
+            kind = response.headers.get("content-type", "").split(";")[0].strip() or "no type"
+            raise ConnectorError(
+                f"{self.vendor} {method}: not a REST endpoint (HTTP {status} with a non-JSON "
+                f"body, {kind})",
+                "The url points at a web page, not the vendor's API: check the url in the "
+                "config (for an emulator, the address `funnelkit emulator serve` printed)",
+                method=method,
             )
         return self._non_json_error(method, status)
 
@@ -310,12 +411,20 @@ class ApiClient:
         )
 
 
+def _looks_like_json(response: httpx.Response) -> bool:
+    """A body meant as JSON (by its type or first byte) that failed to parse: cut off."""
+    if "json" in response.headers.get("content-type", "").lower():
+        return True
+    return response.content.lstrip()[:1] in (b"{", b"[")
+
+
 __all__ = [
     "NO_BODY",
     "ApiClient",
     "Checker",
     "ClientBucket",
     "Transient",
+    "connect_timeout",
     "is_write",
     "retry_after_seconds",
 ]
