@@ -52,15 +52,13 @@ class _Bars:
         self.progress = progress
         self.lock = threading.Lock()
         self.open: dict[str, int] = {}
+        # No total up front: the id range is no row count (stage history and task ids are
+        # shared with other entity types: 9,089 ids may hold 227 rows), and counting rows
+        # costs the portal a counted read. The bar shows rows read; its total is set at the end.
         self.totals: dict[str, int | None] = {}
         for job in jobs:
             self.open[job.entity] = self.open.get(job.entity, 0) + (not job.cursor.done)
-            top = job.cursor.max_id
-            known = self.totals.get(job.entity, 0)
-            # The id range sizes the bar (issue 5: no counted reads); ids may have gaps.
-            self.totals[job.entity] = (
-                None if top is None or known is None else known + job.remaining
-            )
+            self.totals[job.entity] = None
         for entity, count in self.open.items():
             if count == 0:
                 progress.start(entity, 0)
