@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 
 import pytest
+from rich.console import Console
 
+from funnelkit.cli.progress import BarProgress
 from funnelkit.config import credentials_for
 from funnelkit.connectors import get_connector
 from funnelkit.connectors.base import PortalSettings, PullScope
+from funnelkit.connectors.bitrix24.jobs import SHARED_IDS
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.run import start
 from funnelkit.model import Vendor
@@ -43,4 +47,18 @@ def test_totals_match_what_is_read(vendor: Vendor) -> None:
     assert recorder.finished == set(recorder.totals)
     assert any(recorder.rows[e] > 0 for e in recorder.totals)
     for entity, total in recorder.totals.items():
-        assert total is None or total == recorder.rows[entity], (entity, total, recorder.rows)
+        rows = recorder.rows[entity]
+        if entity in SHARED_IDS:
+            assert total is None, entity  # an id range shared with other tables says nothing
+        else:  # the entity's own id range: gaps from deletions only
+            assert total is None or rows <= total <= 2 * rows + 50, (entity, total, rows)
+
+
+def test_a_bar_ends_at_the_rows_read() -> None:
+    console = Console(file=io.StringIO(), force_terminal=True, width=100)
+    bars = BarProgress(console)
+    bars.start("lead_history", None)
+    bars.advance("lead_history", 227)
+    bars.finish("lead_history")
+    task = bars._bars.tasks[0]
+    assert task.total == task.completed == 227

@@ -45,6 +45,12 @@ class Job:
         return 0 if top is None else max(0, top - self.cursor.after)
 
 
+# Tables whose ids are shared with rows funnelkit does not read (other entity types' stage
+# history, non-CRM tasks, other owners' activities): 9,089 ids may hold 227 rows, so their
+# id range is no estimate at all and the bar has no total until the read ends.
+SHARED_IDS = frozenset({"deal_history", "lead_history", "tasks", "activities"})
+
+
 class _Bars:
     """Progress per entity across its parts, safe to call from several threads."""
 
@@ -52,13 +58,15 @@ class _Bars:
         self.progress = progress
         self.lock = threading.Lock()
         self.open: dict[str, int] = {}
-        # No total up front: the id range is no row count (stage history and task ids are
-        # shared with other entity types: 9,089 ids may hold 227 rows), and counting rows
-        # costs the portal a counted read. The bar shows rows read; its total is set at the end.
         self.totals: dict[str, int | None] = {}
         for job in jobs:
             self.open[job.entity] = self.open.get(job.entity, 0) + (not job.cursor.done)
-            self.totals[job.entity] = None
+            top = job.cursor.max_id
+            known = self.totals.get(job.entity, 0)
+            # The id range sizes the bar (issue 5: no counted reads) where the ids are the
+            # entity's own; ids may have gaps, and the bar's total is corrected at the end.
+            unsized = top is None or known is None or job.entity in SHARED_IDS
+            self.totals[job.entity] = None if unsized else (known or 0) + job.remaining
         for entity, count in self.open.items():
             if count == 0:
                 progress.start(entity, 0)
