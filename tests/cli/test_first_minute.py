@@ -215,3 +215,15 @@ def test_demo_ignores_a_config_in_the_working_directory(
     doc = json.loads((tmp_path / "out" / "audit.json").read_text(encoding="utf-8"))
     assert doc["lang"] == "en"
     assert len(_ran(doc)) > 1
+
+
+@pytest.mark.parametrize(
+    "args", [("schema", "config"), ("blueprints", "show", "000")], ids=" ".join
+)
+def test_commands_that_print_a_file_take_output(
+    args: tuple[str, ...], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.txt"
+    code, out, err = run(capsys, *args, "-o", str(target), "-q")
+    assert code == 0, err
+    assert out == "" and target.read_text(encoding="utf-8").strip()
