@@ -162,6 +162,8 @@ def test_command_line_select_wins_over_config_ignore(
     _, doc = _json(capsys, "--snapshot", str(snap))
     assert not _ran(doc) & {"FK406", "FK201"}
     assert doc["config"] == str(tmp_path / "funnelkit.yaml")
+    _, text, _ = run(capsys, "-q", "audit", "--snapshot", str(snap), "--exit-zero")
+    assert f"config: {tmp_path / 'funnelkit.yaml'}" in text
     _, doc = _json(capsys, "--snapshot", str(snap), "--select", "FK406")
     assert _ran(doc) == {"FK406"}
     _, doc = _json(capsys, "--snapshot", str(snap), "--extend-select", "FK201")

@@ -81,3 +81,10 @@ def test_blueprints_list_from_a_regular_install(wheel: Path, tmp_path: Path) -> 
     )
     assert listed.returncode == 0, listed.stderr
     assert all(n in listed.stdout for n in ("000-six-funnels", "003-three-linked")), listed.stdout
+
+
+def test_bare_mypy_checks_what_ci_checks() -> None:
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["mypy"]
+    assert set(mypy["files"]) == {"funnelkit", "tests", "bench"}
+    ci = (ROOT / ".ci" / "run").read_text().splitlines()
+    assert "mypy" in ci, "CI runs bare `mypy`, so the files list is the one place to change"
