@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -36,8 +37,14 @@ def test_bundled_blueprints_live_at_the_top_level() -> None:
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a clean copy: a stale build/ of the working tree would leak old files in.
+    source = tmp_path_factory.mktemp("src") / "funnelkit"
+    junk = shutil.ignore_patterns(
+        ".*", "build", "dist", "*.egg-info", "__pycache__", "tests", "bench", "funnelkit-demo"
+    )
+    shutil.copytree(ROOT, source, ignore=junk)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "-w", str(out), "--no-deps", "-q"],
+        [sys.executable, "-m", "pip", "wheel", str(source), "-w", str(out), "--no-deps", "-q"],
         check=True,
         timeout=300,
         capture_output=True,
@@ -51,6 +58,7 @@ def test_the_wheel_holds_the_blueprints(wheel: Path) -> None:
     assert len(shipped) >= 4, names
     assert "funnelkit/report/templates/audit.html.j2" in names
     assert not any(n.startswith("blueprints/") for n in names), "no stray top-level package"
+    assert not any(n.startswith("funnelkit/blueprint/bundled") for n in names)
 
 
 def test_blueprints_list_from_a_regular_install(wheel: Path, tmp_path: Path) -> None:
