@@ -75,7 +75,7 @@ def duckdb_child(folder: Path) -> None:
     import duckdb
 
     started = time.perf_counter()
-    rows = duckdb.sql(TIME_IN_STAGE.format(dir=folder)).fetchall()
+    rows = duckdb.execute(TIME_IN_STAGE.format(dir=folder)).fetchall()
     print(
         json.dumps(
             {

@@ -17,6 +17,8 @@ from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from funnelkit.config_check import audit_problems, problems_of
+from funnelkit.config_discovery import discover, load_pyproject
 from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.errors import ConfigError
 from funnelkit.yamlio import YamlDoc, format_validation, load_yaml
@@ -131,16 +133,20 @@ def _inline_secrets(doc: YamlDoc) -> list[str]:
 
 
 def load_config(path: Path | None, required: bool = False) -> FunnelkitConfig:
-    """Read funnelkit.yaml; a missing default file is an empty config unless required."""
-    target = path or Path(DEFAULT_CONFIG)
-    if not target.exists():
+    """Read the config: `path`, else the nearest funnelkit.yaml or `[tool.funnelkit]`.
+
+    No file found is an empty config unless `required`. Every problem of the file is
+    reported in one ConfigError (file:line:col and what is allowed for each).
+    """
+    target = path or discover()
+    if target is None or not target.exists():
         if path is not None or required:
             raise ConfigError(
-                f"{target}: no such config file",
+                f"{target or DEFAULT_CONFIG}: no such config file",
                 hint="create funnelkit.yaml (see README: Config) or pass --config FILE",
             )
         return FunnelkitConfig()
-    doc = load_yaml(target, ConfigError)
+    doc = load_pyproject(target) if target.suffix == ".toml" else load_yaml(target, ConfigError)
     if doc.data is not None and not isinstance(doc.data, dict):
         raise ConfigError(f"{doc.where(())}: the config must be a mapping of sections")
     secrets = _inline_secrets(doc)
@@ -150,15 +156,16 @@ def load_config(path: Path | None, required: bool = False) -> FunnelkitConfig:
             hint="remove it from the file and export FUNNELKIT_<NAME>_WEBHOOK or "
             "FUNNELKIT_<NAME>_TOKEN, or use token_file for OAuth",
         )
-    try:
-        parsed = FileConfig.model_validate(doc.data or {})
-    except ValidationError as exc:
-        problems = format_validation(doc, exc)
+    data = doc.data or {}
+    problems, parsed = problems_of(doc, FileConfig, data)
+    problems.extend(audit_problems(doc, data.get("audit")))
+    if problems:
+        count = len(problems)
         raise ConfigError(
-            f"{target}: {len(problems)} problem(s)\n  " + "\n  ".join(problems),
-            hint="allowed keys: portals.<name>.{vendor, url, token_file, rate_limit, burst, "
-            "timeout, max_retry_seconds}, audit, report.{format, lang}",
-        ) from None
+            f"{target}: {count} problem{'s' if count != 1 else ''}\n  " + "\n  ".join(problems),
+            hint="`funnelkit schema config` describes the file; `funnelkit rules show CODE` "
+            "lists a rule's params",
+        )
     return FunnelkitConfig(file=parsed, doc=doc, path=target)
 
 

@@ -21,6 +21,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("cli",),
     ("fleet",),
     ("config",),  # composes settings from the parts below
+    ("config_check", "config_discovery"),  # what config reads and checks
     ("report",),
     ("blueprint.applier", "connectors"),  # "connectors": the vendor registry, __init__.py
     ("connectors.bitrix24", "connectors.amocrm"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import gc
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
@@ -17,6 +18,7 @@ from funnelkit.audit.findings import (
     Subject,
 )
 from funnelkit.audit.registry import Registry, default_registry
+from funnelkit.audit.rule import Rule
 from funnelkit.audit.settings import AuditSettings, CompiledRule, Where, compile_rules
 from funnelkit.audit.suppress import SuppressionEntry, apply_suppressions
 from funnelkit.model import FunnelRole, RoleSource, Snapshot
@@ -136,6 +138,9 @@ def _run(
     kept, suppressed, unused, expired = apply_suppressions(
         findings, suppressions, snapshot.manifest.domain, now, registry
     )
+    # An entry for a rule that did not run (not selected, or skipped) proves nothing unused.
+    ran = [r for r in registry if r.meta.code in {o.code for o in outcomes if o.status == "ran"}]
+    unused = [n for n in unused if _covers(n.rule, ran, registry)]
     known = baseline or set()
     result = AuditResult(
         findings=[f for f in kept if f.key not in known],
@@ -149,6 +154,19 @@ def _run(
     )
     result.baseline_filtered = len(kept) - len(result.findings)
     return result
+
+
+def _covers(rule: str, ran: list[Rule], registry: Registry) -> bool:
+    """Whether a suppression's rule (code, name or pattern) names any rule that ran."""
+    exact = registry.get(rule)
+    if exact is not None:
+        return exact in ran
+    pattern = rule.upper()
+    return any(
+        fnmatch.fnmatchcase(r.meta.code, pattern)
+        or fnmatch.fnmatchcase(r.meta.name.upper(), pattern)
+        for r in ran
+    )
 
 
 def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:

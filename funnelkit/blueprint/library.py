@@ -1,4 +1,4 @@
-"""The bundled standard blueprints (package data under funnelkit/blueprint/bundled/)."""
+"""The bundled blueprints: the top-level `blueprints/` folder, shipped as `funnelkit.blueprints`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from funnelkit.blueprint.load import parse_blueprint
 from funnelkit.blueprint.schema import Blueprint
 from funnelkit.errors import BlueprintError
 
-PACKAGE = "funnelkit.blueprint.bundled"
+PACKAGE = "funnelkit.blueprints"
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,12 +11,14 @@ import typer
 from funnelkit import __version__
 from funnelkit.cli import commands
 from funnelkit.cli.common import AppState, Lang, run_main
+from funnelkit.cli.shell import RootGroup
 from funnelkit.errors import EXIT_CODES
 
 EXIT_CODES_HELP = "Exit codes: " + "; ".join(f"{code} {text}" for code, text in EXIT_CODES) + "."
 
 app = typer.Typer(
     name="funnelkit",
+    cls=RootGroup,
     help="Audit and provision sales funnels on Bitrix24 and amoCRM/Kommo portals.",
     epilog=EXIT_CODES_HELP,
     no_args_is_help=True,
@@ -37,7 +39,12 @@ def _version(value: bool) -> None:
 def _global(
     ctx: typer.Context,
     config: Annotated[
-        Path | None, typer.Option("--config", help="Config file [default: ./funnelkit.yaml]")
+        Path | None,
+        typer.Option(
+            "--config",
+            metavar="FILE",
+            help="Config file [default: funnelkit.yaml here or in a parent, else pyproject.toml]",
+        ),
     ] = None,
     lang: Annotated[
         Lang | None, typer.Option("--lang", help="Language of reports and messages")

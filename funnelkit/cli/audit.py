@@ -35,12 +35,18 @@ def parse_reports(values: list[str] | None) -> list[tuple[str, Path]]:
     from funnelkit.errors import InputError
 
     out = []
+    formats = ", ".join(Format)
     for value in values or []:
         fmt, sep, file = value.partition("=")
-        if not sep or not file or fmt not in Format.__members__.values():
+        if not sep or not file:
             raise InputError(
-                f"--report {value!r}: expected FORMAT=FILE",
-                hint=f"formats: {', '.join(Format)}; e.g. --report html=audit.html",
+                f"--report {value!r}: expected FORMAT=FILE (formats: {formats})",
+                hint="e.g. --report html=audit.html",
+            )
+        if fmt not in Format.__members__.values():
+            raise InputError(
+                f"--report {value!r}: unknown format {fmt!r} (allowed: {formats})",
+                hint="e.g. --report html=audit.html",
             )
         out.append((fmt, Path(file)))
     return out
@@ -85,28 +91,72 @@ def audit_document(
     return result, report
 
 
+class FailOn(StrEnum):
+    """Severities, lowest first (interface.md)."""
+
+    INFO = "info"
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
 def audit(
     ctx: typer.Context,
-    portal: Annotated[str | None, typer.Option(help="Pull this portal live")] = None,
-    snapshot: Annotated[Path | None, typer.Option(help="Audit a saved snapshot")] = None,
-    format: Annotated[Format | None, typer.Option("--format", help="Report format")] = None,
-    output: Annotated[Path | None, typer.Option("--output", help="Write the report here")] = None,
-    report: Annotated[
-        list[str] | None, typer.Option("--report", help="FMT=FILE, repeatable")
+    portal: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Pull this portal live")
     ] = None,
-    select: Annotated[list[str] | None, typer.Option(help="Only these rules")] = None,
-    ignore: Annotated[list[str] | None, typer.Option(help="Not these rules")] = None,
-    extend_select: Annotated[list[str] | None, typer.Option(help="Add rules")] = None,
-    fail_on: Annotated[str | None, typer.Option(help="Exit 1 at this severity")] = None,
-    statistics: Annotated[bool, typer.Option(help="Count findings per rule")] = False,
-    status: Annotated[str | None, typer.Option(help="`fail`: only failing findings")] = None,
-    ignore_file: Annotated[Path | None, typer.Option(help="Suppressions file")] = None,
-    no_suppressions: Annotated[bool, typer.Option(help="Show suppressed findings")] = False,
-    baseline: Annotated[Path | None, typer.Option(help="Report only findings not in it")] = None,
-    write_baseline: Annotated[Path | None, typer.Option(help="Freeze today's findings")] = None,
-    blueprint: Annotated[Path | None, typer.Option(help="Stage SLAs, probabilities, roles")] = None,
+    snapshot: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Audit a saved snapshot")
+    ] = None,
+    format: Annotated[Format | None, typer.Option("--format", help="Report format")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write the report here")
+    ] = None,
+    report: Annotated[
+        list[str] | None,
+        typer.Option("--report", metavar="FMT=FILE", help="Another output, repeatable"),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option(metavar="CODE[,CODE]", help="Only these rules (replaces the config's)"),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None, typer.Option(metavar="CODE[,CODE]", help="Not these rules")
+    ] = None,
+    extend_select: Annotated[
+        list[str] | None, typer.Option(metavar="CODE[,CODE]", help="Add these rules")
+    ] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option(help="Exit 1 at this severity or above [default: high]")
+    ] = None,
+    exit_zero: Annotated[
+        bool, typer.Option("--exit-zero", help="Exit 0 whatever was found (errors still fail)")
+    ] = False,
+    statistics: Annotated[
+        bool, typer.Option("--statistics", help="Count findings per rule")
+    ] = False,
+    status: Annotated[
+        str | None, typer.Option(metavar="fail", help="`fail`: only failing findings")
+    ] = None,
+    ignore_file: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Suppressions file")
+    ] = None,
+    no_suppressions: Annotated[
+        bool, typer.Option("--no-suppressions", help="Show suppressed findings too")
+    ] = False,
+    baseline: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Report only findings not in it")
+    ] = None,
+    write_baseline: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Freeze today's findings; exits 0")
+    ] = None,
+    blueprint: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Stage SLAs, probabilities, roles")
+    ] = None,
     compare: Annotated[
-        Path | None, typer.Option("--compare", help="Since last visit: an older snapshot")
+        Path | None,
+        typer.Option("--compare", metavar="FILE", help="Since last visit: an older snapshot"),
     ] = None,
     details: Annotated[
         bool, typer.Option("--details", help="Every finding in text, markdown and HTML")
@@ -123,12 +173,13 @@ def audit(
     if status not in (None, "fail"):
         raise InputError(f"--status {status!r}: only `fail` is supported")
     extra = parse_reports(report)
+    config = state.config  # read first: a broken config is reported before any pull
     snap = read_snapshot(state, portal, snapshot)
     overrides = {
         "select": select,
         "ignore": ignore,
         "extend_select": extend_select,
-        "fail_on": fail_on,
+        "fail_on": fail_on.value if fail_on else None,
     }
     settings = audit_settings(state, overrides, blueprint, snap)
     known = read_baseline(baseline) if baseline else None
@@ -149,13 +200,15 @@ def audit(
     if write_baseline:
         freeze(write_baseline, result.findings)
         state.say(f"baseline of {len(result.findings)} findings written to {write_baseline}")
+    doc.config = str(config.path) if config.path else None
     if status == "fail":
         doc = only_failing(doc)
     chosen = (format.value if format else None) or state.config.file.report.format
     emit(state, render(doc, chosen, statistics=statistics, details=details), output)
     for fmt, path in extra:
         emit(state, render(doc, fmt, statistics=statistics, details=details), path)
-    if result.exit_code:
+    # --write-baseline: the findings are now the accepted state, so the run succeeded.
+    if result.exit_code and not exit_zero and not write_baseline:
         raise typer.Exit(result.exit_code)
 
 

@@ -62,13 +62,63 @@ def blueprint_settings(path: Path, snapshot: Snapshot) -> dict[str, Any]:
     }
 
 
+def split_list(values: list[str] | None) -> list[str]:
+    """Values of a list flag: comma lists and repetition both (`--select FK201,FK203`)."""
+    return [part.strip() for value in values or [] for part in value.split(",") if part.strip()]
+
+
+def _flag_codes(flag: str, selectors: list[str]) -> set[str]:
+    """The codes a list flag names; a selector that names no rule is the flag's error."""
+    from funnelkit.audit.registry import default_registry
+
+    registry = default_registry()
+    codes: set[str] = set()
+    for selector in selectors:
+        found = registry.matches(selector)
+        if not found:
+            raise InputError(
+                f"{flag} {selector!r}: matches no rule",
+                hint="use a code (FK201), a prefix (FK2), a group (deals) or a name glob "
+                "(deals.*); `funnelkit rules list` shows them",
+            )
+        codes.update(rule.meta.code for rule in found)
+    return codes
+
+
+def _selection(config: dict[str, Any], flags: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Rule selection with the command line layered over the config (Ruff's semantics).
+
+    An explicit --select replaces the config's whole selection; --extend-select re-enables
+    rules the config ignores; --ignore adds to the config's ignores.
+    """
+    from funnelkit.audit.registry import default_registry
+
+    select, ignore, extend = (flags[k] for k in ("select", "ignore", "extend_select"))
+    extended = _flag_codes("--extend-select", extend)
+    _flag_codes("--select", select)
+    _flag_codes("--ignore", ignore)
+    if select:
+        return {"select": select, "ignore": ignore, "extend_select": extend}
+    registry = default_registry()
+    ignored = {r.meta.code for s in config.get("ignore") or [] for r in registry.matches(s)}
+    return {
+        "select": list(config.get("select") or []),
+        "ignore": sorted(ignored - extended) + ignore,
+        "extend_select": list(config.get("extend_select") or []) + extend,
+    }
+
+
 def audit_settings(
     state: AppState,
-    overrides: dict[str, Any],
+    flags: dict[str, Any],
     blueprint: Path | None,
     snapshot: Snapshot,
 ) -> AuditSettings:
-    """Config `audit:` section, then blueprint values, then flags (flag > file > default)."""
+    """Config `audit:` section, then blueprint values, then flags (flag > file > default).
+
+    The config was checked whole when it was read; flags are checked here and blamed
+    on the flag, never on a config line.
+    """
     from funnelkit.audit.settings import settings_from_data
 
     config = state.config
@@ -76,7 +126,10 @@ def audit_settings(
     data = dict(config.file.audit)
     if blueprint is not None:
         data.update(blueprint_settings(blueprint, snapshot))
-    data.update({k: v for k, v in overrides.items() if v})
+    lists = {k: split_list(flags.get(k)) for k in ("select", "ignore", "extend_select")}
+    data.update(_selection(data, lists))
+    if flags.get("fail_on"):
+        data["fail_on"] = flags["fail_on"]
     return settings_from_data(data, where)
 
 

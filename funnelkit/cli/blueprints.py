@@ -33,12 +33,15 @@ def list_cmd(ctx: typer.Context) -> None:
 def show_cmd(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Bundled name, e.g. 000 or 003-three-linked")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write it here")
+    ] = None,
 ) -> None:
     """Print a bundled blueprint's YAML (copy it, adapt it, plan it)."""
     from funnelkit.blueprint.library import bundled_text
 
     _, text = bundled_text(name)
-    emit(get_state(ctx), text, None)
+    emit(get_state(ctx), text, output)
 
 
 @group.command("validate")

@@ -73,6 +73,12 @@ class AppState:
             self._config = load_config(self.config_path)
         return self._config
 
+    def ignore_config(self) -> None:
+        """Run with the defaults whatever config file is around (`demo`)."""
+        from funnelkit.config import FunnelkitConfig
+
+        self._config = FunnelkitConfig()
+
     @property
     def lang(self) -> str:
         """--lang, else the config's report.lang, else English."""

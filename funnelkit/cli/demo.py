@@ -47,6 +47,8 @@ def demo(
     from funnelkit.store import save_snapshot
 
     state = get_state(ctx)
+    # The demo is the same job everywhere: a funnelkit.yaml in this folder must not tune it.
+    state.ignore_config()
     state.say(f"generating a {vendor.value} portal with {deals:,} deals (seed {seed}) …")
     portal = build_portal(vendor, seed=seed, deals=deals)
     options = build_options(Switch.ON, Switch.OFF, 1.0, None)

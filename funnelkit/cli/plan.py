@@ -56,7 +56,8 @@ def load_any(name: str) -> tuple[Blueprint, Path]:
     path = Path(name)
     if path.exists() or path.suffix in (".yaml", ".yml"):
         return load_blueprint(path), state_path(path)
-    stems = {f.removesuffix(".yaml") for f in bundled_files()} | {f[:3] for f in bundled_files()}
+    stems = {f.removesuffix(".yaml") for f in bundled_files()}
+    stems |= {f.split("-")[0] for f in bundled_files()}
     if name in stems:
         bp = load_bundled(name)
         return bp, Path.cwd() / f"{bp.name}.state.json"

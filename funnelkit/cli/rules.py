@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from funnelkit.cli.common import Lang, get_state
+from funnelkit.cli.common import get_state
 from funnelkit.errors import InputError
 
 FORMATS = ("text", "json")
@@ -47,7 +47,6 @@ def list_rules(
 def show_rule(
     ctx: typer.Context,
     code: Annotated[str, typer.Argument(help="Code, alias or name: FK201, deals.stuck")],
-    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the texts")] = None,
     format: Annotated[str, typer.Option("--format", help="text or json")] = "text",
 ) -> None:
     """One rule: what it finds, why, the remedy, its parameters and data needs."""
@@ -62,7 +61,7 @@ def show_rule(
     if format == "json":
         _write(json.dumps(rule_dict(rule), ensure_ascii=False, indent=2, sort_keys=True) + "\n")
     else:
-        _write(render_rule(rule, lang.value if lang else get_state(ctx).lang))
+        _write(render_rule(rule, get_state(ctx).lang))
 
 
 def _attach_evaluate_names() -> None:

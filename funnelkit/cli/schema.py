@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -70,10 +71,19 @@ _BUILDERS: dict[SchemaName, Callable[[], dict[str, Any]]] = {
 }
 
 
-def schema(name: Annotated[SchemaName, typer.Argument(help="Which file format")]) -> None:
+def schema(
+    ctx: typer.Context,
+    name: Annotated[SchemaName, typer.Argument(help="Which file format")],
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", metavar="FILE", help="Write it here")
+    ] = None,
+) -> None:
     """Print the JSON Schema of a file format."""
+    from funnelkit.cli.common import emit, get_state
+
     document = _BUILDERS[name]()
-    typer.echo(json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True))
+    text = json.dumps(document, indent=2, ensure_ascii=False, sort_keys=True)
+    emit(get_state(ctx), text, output)
 
 
 def register(app: typer.Typer) -> None:

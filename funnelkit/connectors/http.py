@@ -1,16 +1,24 @@
 """The HTTP layer both connectors share: pacing, retries, JSON parsing, error mapping, redaction.
 
 `ApiClient.call` sends one vendor request through an injected `httpx.Client`. It waits for
-the client-side leaky bucket, retries transient failures (429/5xx, connection errors,
-timeouts, truncated or non-JSON bodies) with tenacity's exponential backoff plus jitter,
-honours Retry-After, gives up after `max_retry_seconds`, and turns every failure into a
-`ConnectorError` that names the vendor method and never carries a secret.
+the client-side leaky bucket, retries transient failures with tenacity's exponential
+backoff plus jitter, honours Retry-After, and turns every failure into a `ConnectorError`
+that names the vendor method and never carries a secret. How long it keeps trying depends
+on what went wrong (the retry table of interface.md):
+
+    connection refused, DNS, TLS        2 quick retries, exit within 15 s, with a hint
+    a non-JSON 200 page, wrong shape    no retry (not a REST endpoint / not this vendor)
+    malformed or cut-off JSON, reset    3 quick retries, within 30 s
+    429, 503, vendor rate limits, 5xx   within `max_retry_seconds`, each wait on stderr
+
+A wrong URL must fail in seconds, not after the overload budget of minutes.
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -22,9 +30,7 @@ from tenacity import (
     RetryError,
     Retrying,
     retry_if_exception,
-    stop_before_delay,
 )
-from tenacity.stop import stop_base
 
 from funnelkit.connectors.pacing import ClientBucket, retry_after_seconds
 from funnelkit.connectors.redact import guard_loggers, redact
@@ -41,6 +47,38 @@ log = logging.getLogger("funnelkit.connectors.http")
 NO_BODY = object()
 """The parsed payload of a response that had no body (204, empty)."""
 
+CONNECT = "connect"
+GARBLED = "garbled"
+OVERLOAD = "overload"
+# kind → (retries, seconds); overload uses the portal's max_retry_seconds instead.
+QUICK: dict[str, tuple[int, float]] = {CONNECT: (2, 15.0), GARBLED: (3, 30.0)}
+QUICK_WAIT_MAX = 2.0
+CONNECT_TIMEOUT = 4.0  # a black-holed address fails within the 15 s of the table too
+
+
+def connect_timeout(timeout: float) -> httpx.Timeout:
+    """The portal's request timeout, with a short connect phase (TCP and TLS handshake)."""
+    return httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT))
+
+
+def _connect_hint(text: str) -> str:
+    """One line telling the user what a connection failure most likely means."""
+    low = text.lower()
+    if "refused" in low:
+        return "nothing answers at that address: check the url and port in the config"
+    if any(s in low for s in ("name or service", "nodename", "getaddrinfo", "resolve", "dns")):
+        return "the host name does not resolve: check the url in the config (a typo?)"
+    if any(s in low for s in ("ssl", "tls", "certificate", "handshake")):
+        return "the TLS handshake failed: check http:// versus https:// and the certificate"
+    if "timed out" in low or "timeout" in low:
+        return "the address does not answer: check the url, the port and any firewall"
+    return "check the url in the config and that this machine can reach it"
+
+
+def _announce(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
 
 class Transient(Exception):
     """A failure worth another attempt; `retry_after` is the vendor's own advice in seconds."""
@@ -52,13 +90,13 @@ class Transient(Exception):
         *,
         rate_limited: bool = False,
         ambiguous: bool = False,
-        malformed: bool = False,
+        kind: str = OVERLOAD,
     ) -> None:
         super().__init__(reason)
-        self.malformed = malformed
         self.reason = reason
         self.retry_after = retry_after
         self.rate_limited = rate_limited
+        self.kind = kind
         # True when the request may have reached the portal and been carried out (the reply
         # was lost or cut off): safe to repeat a read, never a write.
         self.ambiguous = ambiguous
@@ -74,26 +112,6 @@ def is_write(method: str, http_method: str) -> bool:
     if http_method.upper() in ("PATCH", "PUT", "DELETE") or method.upper().startswith("POST "):
         return True
     return method.rsplit(".", 1)[-1].lower() in _WRITE_VERBS
-
-
-class StopWhen(stop_base):
-    """A tenacity stop condition from a plain predicate."""
-
-    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
-        self.predicate = predicate
-
-    def __call__(self, retry_state: RetryCallState) -> bool:
-        return self.predicate(retry_state)
-
-
-MALFORMED_ATTEMPTS = 4  # interface.md: truncated JSON gets "a few quick" retries
-
-
-def _malformed_too_often(state: RetryCallState) -> bool:
-    exc = state.outcome.exception() if state.outcome else None
-    return (
-        isinstance(exc, Transient) and exc.malformed and state.attempt_number >= MALFORMED_ATTEMPTS
-    )
 
 
 Checker = Callable[[str, httpx.Response, Any], None]
@@ -117,8 +135,10 @@ class ApiClient:
         backoff_max: float = 30.0,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        announce: Callable[[str], None] = _announce,
     ) -> None:
         self.client = client
+        self.announce = announce
         self.vendor = vendor
         self.bucket = ClientBucket(rate, burst, clock=clock, sleep=sleep)
         self.max_retry_seconds = max_retry_seconds
@@ -165,7 +185,7 @@ class ApiClient:
 
         retrying = Retrying(
             retry=retry_if_exception(worth_retrying),
-            stop=stop_before_delay(self.max_retry_seconds) | StopWhen(_malformed_too_often),
+            stop=self._stop,
             wait=self._wait,
             sleep=self._sleep,
             before_sleep=self._note_retry(method),
@@ -183,6 +203,18 @@ class ApiClient:
                 method=method,
             ) from None
 
+    def _stop(self, state: RetryCallState) -> bool:
+        """Give up: quick kinds after their few retries or seconds, overload at the budget."""
+        exc = state.outcome.exception() if state.outcome else None
+        kind = exc.kind if isinstance(exc, Transient) else OVERLOAD
+        upcoming = state.upcoming_sleep or 0.0
+        elapsed = state.seconds_since_start or 0.0
+        if kind in QUICK:
+            retries, seconds = QUICK[kind]
+            limit = min(seconds, self.max_retry_seconds)
+            return state.attempt_number > retries or elapsed + upcoming >= limit
+        return elapsed + upcoming >= self.max_retry_seconds
+
     def _wait(self, state: RetryCallState) -> float:
         # Exponential backoff with full jitter; written out because tenacity renamed the
         # parameters of wait_exponential_jitter between 8.x and 9.x.
@@ -190,6 +222,8 @@ class ApiClient:
         backoff = min(self.backoff_max, self.backoff_initial * 2**exponent)
         backoff += random.uniform(0, self.backoff_initial)
         exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, Transient) and exc.kind in QUICK:
+            return float(min(backoff, QUICK_WAIT_MAX))
         if isinstance(exc, Transient) and exc.retry_after is not None:
             return max(exc.retry_after, self.backoff_initial / 10)
         return float(backoff)
@@ -198,6 +232,15 @@ class ApiClient:
         def note(state: RetryCallState) -> None:
             self.retries += 1
             exc = state.outcome.exception() if state.outcome else None
+            if isinstance(exc, Transient) and exc.kind == OVERLOAD:
+                # A long silent pause looks like a hang: say what we wait for, and how long.
+                where = f"{self.vendor} {method}: "
+                reason = self.redact(exc.reason).removeprefix(where)
+                self.announce(
+                    f"{where}{reason}; waiting "
+                    f"{state.upcoming_sleep:.1f} s before retry {state.attempt_number} "
+                    f"(gives up after {self.max_retry_seconds:g} s)"
+                )
             log.info(
                 "%s %s: retry %d after %s",
                 self.vendor,
@@ -217,6 +260,21 @@ class ApiClient:
             f"{self.max_retry_seconds:g} s: {reason}"
         )
         hint = "The portal is overloaded or unreachable; try again later or raise max_retry_seconds"
+        if isinstance(last, Transient) and last.kind == CONNECT:
+            return ConnectorError(
+                f"{self.vendor} {method}: cannot connect after {attempts} attempt(s): {reason}",
+                _connect_hint(reason),
+                method=method,
+            )
+        if isinstance(last, Transient) and last.kind == GARBLED:
+            message = (
+                f"{self.vendor} {method}: gave up after {attempts} attempt(s), the last answer "
+                f"cut off or malformed: {reason}"
+            )
+            hint = (
+                "The portal or the network is unreliable; try again later (waits for an "
+                "overloaded portal are bounded by max_retry_seconds)"
+            )
         if isinstance(last, Transient) and last.rate_limited:
             return RateLimitError(message, hint, method=method)
         return ConnectorError(message, hint, method=method)
@@ -238,13 +296,21 @@ class ApiClient:
             response = self.client.request(
                 http_method, url, json=json, data=data, params=params, headers=headers
             )
+        except httpx.ConnectTimeout:
+            raise Transient("connect timed out", kind=CONNECT) from None
         except httpx.TimeoutException as exc:
-            unsent = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)
+            unsent = isinstance(exc, httpx.PoolTimeout)
             raise Transient(f"timed out ({type(exc).__name__})", ambiguous=not unsent) from None
+        except httpx.ConnectError as exc:
+            # Refused, DNS and TLS failures all surface here; none heals in a minute.
+            raise Transient(
+                f"connection failed: {self.redact(str(exc)) or type(exc).__name__}", kind=CONNECT
+            ) from None
         except httpx.TransportError as exc:
             raise Transient(
-                f"connection failed: {self.redact(str(exc)) or type(exc).__name__}",
-                ambiguous=not isinstance(exc, httpx.ConnectError),
+                f"connection broken: {self.redact(str(exc)) or type(exc).__name__}",
+                ambiguous=True,
+                kind=GARBLED,
             ) from None
         log.debug("%s %s -> HTTP %d", self.vendor, method, response.status_code)
         if response.is_redirect:
@@ -279,25 +345,24 @@ class ApiClient:
         except ValueError:
             pass
         status = response.status_code
-        if status < 400 and response.content.lstrip()[:1] not in (b"{", b"["):
-            # interface.md, retries: a non-JSON 200 page (a captive portal, a web site at
-            # the API's address) answers the same again; not retried.
-            kind = response.headers.get("content-type", "no content type").split(";")[0]
-            raise ShapeError(
-                f"{self.vendor} {method}: HTTP {status} with a non-JSON body ({kind})",
-                method=method,
+        if status == 429 or status >= 500:
+            # An HTML body from a proxy under load (bitrix24.md §17.17): try again within the
+            # budget (a read; a write may have happened, unless the limiter refused it).
+            raise Transient(
+                f"HTTP {status} with a non-JSON body", ambiguous=status not in (429, 503)
+            )
+        if status < 400 and _looks_like_json(response):
+            raise Transient(
+                f"HTTP {status} with truncated or malformed JSON", ambiguous=True, kind=GARBLED
             )
         if status < 400:
-            # A body cut off on the way: a few quick attempts (MALFORMED_ATTEMPTS), not the budget.
-            raise Transient(
-                f"HTTP {status} with a truncated JSON body", ambiguous=True, malformed=True
-            )
-        if status == 429 or status >= 500:
-            # A cut-off or HTML body from a proxy under load (bitrix24.md §17.17): try again
-            # (a read; a write may have happened, unless the limiter refused it outright).
-            raise Transient(
-                f"HTTP {status} with a truncated or non-JSON body",
-                ambiguous=status not in (429, 503),
+            kind = response.headers.get("content-type", "").split(";")[0].strip() or "no type"
+            raise ShapeError(
+                f"{self.vendor} {method}: not a REST endpoint (HTTP {status} with a non-JSON "
+                f"body, {kind})",
+                "The url points at a web page, not the vendor's API: check the url in the "
+                "config (for an emulator, the address `funnelkit emulator serve` printed)",
+                method=method,
             )
         return self._non_json_error(method, status)
 
@@ -352,12 +417,20 @@ class ApiClient:
         )
 
 
+def _looks_like_json(response: httpx.Response) -> bool:
+    """A body meant as JSON (by its type or first byte) that failed to parse: cut off."""
+    if "json" in response.headers.get("content-type", "").lower():
+        return True
+    return response.content.lstrip()[:1] in (b"{", b"[")
+
+
 __all__ = [
     "NO_BODY",
     "ApiClient",
     "Checker",
     "ClientBucket",
     "Transient",
+    "connect_timeout",
     "is_write",
     "retry_after_seconds",
 ]

@@ -52,6 +52,7 @@ UI: dict[str, str] = {
     "title": "Funnel audit",
     "portal": "Portal",
     "pulled": "Data as of",
+    "config_used": "Config file",
     "generated": "Report generated",
     "summary": "Summary",
     "findings": "Findings",

@@ -229,6 +229,7 @@ class AuditReport(_Strict):
     generated_at: str
     now: str | None
     clock: str
+    config: str | None = Field(default=None, description="The config file used, if any")
     portal: PortalOut
     summary: Summary
     score: ScoreOut

@@ -70,6 +70,8 @@ def _head(report: AuditReport) -> list[str]:
         f"({t('money_note', lang)})",
         summary_line(report),
     ]
+    if report.config:
+        lines.insert(1, f"{t('config_used', lang)}: {report.config}")
     return lines
 
 

@@ -19,7 +19,7 @@ def test_duckdb_time_in_stage_equals_funnelkit_metrics(tmp_path: Path) -> None:
     snap = load_snapshot(save_snapshot(held, tmp_path / "s.snapshot.zip"))
     export_snapshot(snap, tmp_path / "dataset")
     query = TIME_IN_STAGE.format(dir=tmp_path / "dataset")
-    theirs = {(f, s): (n, m, p) for f, s, n, m, p in duckdb.sql(query).fetchall()}
+    theirs = {(f, s): (n, m, p) for f, s, n, m, p in duckdb.execute(query).fetchall()}
     metrics = compute_metrics(snap, snap.manifest.pulled_at)
     mine = {
         (f.funnel_id, s.stage_id): (s.latest_days.n, s.latest_days.median, s.latest_days.p90)

@@ -103,7 +103,7 @@ def test_plan_needs_exactly_one_source(tmp_path: Path, monkeypatch: pytest.Monke
 def test_blueprints_list_and_validate(capsys: pytest.CaptureFixture[str]) -> None:
     assert fk("blueprints", "list") == 0
     assert "000-six-funnels" in capsys.readouterr().out
-    path = Path(__file__).parents[2] / "funnelkit/blueprint/bundled/000-six-funnels.yaml"
+    path = Path(__file__).parents[2] / "blueprints/000-six-funnels.yaml"
     assert fk("blueprints", "validate", str(path)) == 0
     out = capsys.readouterr().out
     assert "valid (6 funnels" in out and "note:" not in out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from funnelkit.fleet.summary import (
     TREND_RUNS,
     PortalOutcome,
@@ -32,7 +34,7 @@ def test_exit_code_prefers_unreadable_over_findings() -> None:
 
 
 def test_change_against_the_last_good_run() -> None:
-    history = [
+    history: list[dict[str, Any]] = [
         {"status": "ok", "at": "t1", "score": 50, "findings_by_severity": {"high": 4}},
         {"status": "unreadable", "at": "t2", "score": None},
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_pull_gives_up_in_bounded_time_without_a_partial_file(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    settings = {"timeout": 0.5, "max_retry_seconds": 2}
+    settings: dict[str, Any] = {"timeout": 0.5, "max_retry_seconds": 2}
     with live_portal("give-up", vendor, tmp_path, monkeypatch, **settings):
         began = time.monotonic()
         code, out, err = cli(["pull", "--portal", NAME, "-o", "p.snapshot.zip"], capsys)

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -61,8 +62,10 @@ def _portal_words(snap: Snapshot) -> set[str]:
     """Every Latin word of the portal's own data (names are the client's, not ours)."""
     s = snap.structure
     texts = [s.portal.domain, s.portal.name or ""]
-    texts += [x.name for x in (*s.users, *s.funnels, *s.stages, *s.loss_reasons, *s.custom_fields)]
-    texts += [c.name for c in (*snap.contacts, *snap.companies)]
+    named: list[Any] = [*s.users, *s.funnels, *s.stages, *s.loss_reasons, *s.custom_fields]
+    texts += [x.name for x in named]
+    people: list[Any] = [*snap.contacts, *snap.companies]
+    texts += [c.name for c in people]
     for d in snap.deals:
         texts += [d.title, d.source or "", *d.tags, *d.products, d.id]
     slugs = [r.meta.name for r in default_registry()] + [r.meta.code for r in default_registry()]

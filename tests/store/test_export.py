@@ -22,7 +22,7 @@ def snapshot_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def count(folder: Path, table: str) -> int:
-    [(found,)] = duckdb.sql(f"select count(*) from '{folder / table}/*.parquet'").fetchall()
+    [(found,)] = duckdb.execute(f"select count(*) from '{folder / table}/*.parquet'").fetchall()
     return int(found)
 
 
@@ -35,12 +35,12 @@ def test_duckdb_reads_the_same_counts(snapshot_file: Path, tmp_path: Path) -> No
         assert count(out, table) == len(getattr(snap, table)), table
     assert count(out, "stages") == len(snap.structure.stages)
     # text columns are plain strings, joinable with the structure
-    [(joined,)] = duckdb.sql(
+    [(joined,)] = duckdb.execute(
         f"select count(*) from '{out}/transitions/*.parquet' t "
         f"join '{out}/stages/*.parquet' s on s.funnel_id = t.funnel_id and s.id = t.to_stage_id"
     ).fetchall()
     assert joined == len(snap.transitions)
-    kinds = duckdb.sql(f"select distinct kind from '{out}/transitions/*.parquet'").fetchall()
+    kinds = duckdb.execute(f"select distinct kind from '{out}/transitions/*.parquet'").fetchall()
     assert {k for (k,) in kinds} <= {"created", "moved", "funnel_changed"}
     assert (out / "manifest.json").is_file()
 
@@ -56,7 +56,7 @@ def test_in_memory_snapshot_exports_the_same_rows(snapshot_file: Path, tmp_path:
     export_snapshot(loaded, a)
     export_snapshot(held, b)
     query = "select * from '{}/deals/*.parquet' order by id"
-    assert duckdb.sql(query.format(a)).fetchall() == duckdb.sql(query.format(b)).fetchall()
+    assert duckdb.execute(query.format(a)).fetchall() == duckdb.execute(query.format(b)).fetchall()
 
 
 def test_an_existing_folder_is_refused(snapshot_file: Path, tmp_path: Path) -> None:

@@ -128,8 +128,10 @@ def test_failed_write_keeps_the_old_file(tmp_path: Path) -> None:
     path = save_snapshot(sample(), tmp_path / "s.zip")
     before = path.read_bytes()
     broken = Snapshot(
-        manifest=sample().manifest, structure=sample().structure, deals=("not a deal",)
-    )  # type: ignore[arg-type]
+        manifest=sample().manifest,
+        structure=sample().structure,
+        deals=("not a deal",),  # type: ignore[arg-type]
+    )
     with pytest.raises(AttributeError):
         save_snapshot(broken, path)
     assert path.read_bytes() == before

@@ -13,7 +13,7 @@ from funnelkit.connectors.amocrm import shape
 from funnelkit.connectors.amocrm.discovery import check_host
 from funnelkit.connectors.amocrm.tokens import TokenSource, file_lock, from_grant
 from funnelkit.connectors.base import Credentials, PortalSettings
-from funnelkit.connectors.http import ApiClient
+from funnelkit.connectors.http import ApiClient, connect_timeout
 from funnelkit.errors import AuthError, ConnectorError, VendorApiError
 
 VENDOR = "amoCRM"
@@ -94,7 +94,7 @@ class AmoCrmClient:
         http = httpx.Client(
             base_url=self.base,
             transport=transport,
-            timeout=settings.timeout,
+            timeout=connect_timeout(settings.timeout),
             event_hooks={"response": [_ip_block]},
         )
         self.api = ApiClient(

@@ -22,7 +22,7 @@ from funnelkit.connectors.bitrix24.pull import (
 )
 from funnelkit.connectors.bitrix24.structure import read_structure
 from funnelkit.connectors.bitrix24.tables import Tables
-from funnelkit.connectors.http import ApiClient
+from funnelkit.connectors.http import ApiClient, connect_timeout
 from funnelkit.errors import ConfigError
 from funnelkit.model import (
     Change,
@@ -69,7 +69,9 @@ class Bitrix24Connector:
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.settings = settings
-        http = httpx.Client(transport=transport, timeout=settings.timeout, follow_redirects=False)
+        http = httpx.Client(
+            transport=transport, timeout=connect_timeout(settings.timeout), follow_redirects=False
+        )
         auth = make_auth(settings, credentials)
         self.api = ApiClient(
             http,

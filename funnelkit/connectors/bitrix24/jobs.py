@@ -45,6 +45,12 @@ class Job:
         return 0 if top is None else max(0, top - self.cursor.after)
 
 
+# Tables whose ids are shared with rows funnelkit does not read (other entity types' stage
+# history, non-CRM tasks, other owners' activities): 9,089 ids may hold 227 rows, so their
+# id range is no estimate at all and the bar has no total until the read ends.
+SHARED_IDS = frozenset({"deal_history", "lead_history", "tasks", "activities"})
+
+
 class _Bars:
     """Progress per entity across its parts, safe to call from several threads."""
 
@@ -57,10 +63,10 @@ class _Bars:
             self.open[job.entity] = self.open.get(job.entity, 0) + (not job.cursor.done)
             top = job.cursor.max_id
             known = self.totals.get(job.entity, 0)
-            # The id range sizes the bar (issue 5: no counted reads); ids may have gaps.
-            self.totals[job.entity] = (
-                None if top is None or known is None else known + job.remaining
-            )
+            # The id range sizes the bar (issue 5: no counted reads) where the ids are the
+            # entity's own; ids may have gaps, and the bar's total is corrected at the end.
+            unsized = top is None or known is None or job.entity in SHARED_IDS
+            self.totals[job.entity] = None if unsized else (known or 0) + job.remaining
         for entity, count in self.open.items():
             if count == 0:
                 progress.start(entity, 0)

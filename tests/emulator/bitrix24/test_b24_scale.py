@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import time
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ def _big(n: int) -> PortalState:
     return state
 
 
-def _call(app: Bitrix24App, method: str, params: dict) -> tuple[float, dict]:
+def _call(app: Bitrix24App, method: str, params: dict[str, Any]) -> tuple[float, dict[str, Any]]:
     body = json.dumps(params).encode()
     request = Request(
         "POST",

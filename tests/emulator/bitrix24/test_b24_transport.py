@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from funnelkit.emulator.serving.clock import Clock
@@ -9,7 +10,7 @@ from funnelkit.emulator.state import EmulatorOptions
 from tests.emulator.bitrix24.conftest import T0, Factory, Portal
 
 
-def _ids(body: dict) -> list[str]:
+def _ids(body: dict[str, Any]) -> list[str]:
     return [row["ID"] for row in body["result"]]
 
 
@@ -62,7 +63,7 @@ def test_unknown_method(portal: Portal) -> None:
     }
 
 
-def _oauth(portal: Portal, **params: str) -> dict:
+def _oauth(portal: Portal, **params: str) -> dict[str, Any]:
     base = {"client_id": portal.options.client_id, "client_secret": portal.options.client_secret}
     response = portal.http.get(f"{portal.server.url}/oauth/token/", params=base | params)
     return {**response.json(), "http": response.status_code}

@@ -14,7 +14,7 @@ from funnelkit.emulator.generate.healthy import from_blueprint
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import ActivityKind, Semantics, Vendor
 
-BUNDLED = Path(__file__).resolve().parents[3] / "funnelkit" / "blueprint" / "bundled"
+BUNDLED = Path(__file__).resolve().parents[3] / "blueprints"
 NOW = 1_767_225_600
 DAY = 86_400
 

@@ -1,0 +1,1 @@
+"""The standard funnel sets as blueprints; installed as the package `funnelkit.blueprints`."""
