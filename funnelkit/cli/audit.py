@@ -51,14 +51,19 @@ def audit_document(
     settings: AuditSettings,
     entries: list[SuppressionEntry],
     baseline: set[str] | None,
+    now: int | None = None,
 ) -> tuple[AuditResult, dict[str, Any]]:
-    """Run the audit and the metrics, and build the report document."""
+    """Run the audit and the metrics, and build the report document.
+
+    `now` is the audit's clock; None means the snapshot's as-of time, so last month's
+    snapshot audited today still gives last month's findings.
+    """
     from funnelkit.audit import result_to_dict, run_audit
     from funnelkit.cli.audit_inputs import rule_texts
     from funnelkit.metrics import compute_metrics
     from funnelkit.report import build_document
 
-    result = run_audit(snap, settings, suppressions=entries, baseline=baseline)
+    result = run_audit(snap, settings, now, suppressions=entries, baseline=baseline)
     probabilities = {
         (f, s): p for f, stages in settings.stage_probabilities.items() for s, p in stages.items()
     }
@@ -96,11 +101,15 @@ def audit(
     baseline: Annotated[Path | None, typer.Option(help="Report only findings not in it")] = None,
     write_baseline: Annotated[Path | None, typer.Option(help="Freeze today's findings")] = None,
     blueprint: Annotated[Path | None, typer.Option(help="Stage SLAs, probabilities, roles")] = None,
+    now: Annotated[
+        str | None, typer.Option("--now", help="The audit's clock; default the snapshot's as-of")
+    ] = None,
 ) -> None:
     """Check a portal against the rules and show its funnel metrics."""
     from funnelkit.audit.suppress import read_baseline
     from funnelkit.audit.suppress import write_baseline as freeze
     from funnelkit.cli.audit_inputs import audit_settings, suppressions
+    from funnelkit.cli.emulator import parse_as_of
     from funnelkit.errors import InputError
     from funnelkit.report import only_failing, render
 
@@ -108,6 +117,7 @@ def audit(
     if status not in (None, "fail"):
         raise InputError(f"--status {status!r}: only `fail` is supported")
     extra = parse_reports(report)
+    clock = parse_as_of(now, "--now")
     snap = read_snapshot(state, portal, snapshot)
     overrides = {
         "select": select,
@@ -118,7 +128,7 @@ def audit(
     settings = audit_settings(state, overrides, blueprint, snap)
     known = read_baseline(baseline) if baseline else None
     result, doc = audit_document(
-        state, snap, settings, suppressions(ignore_file, no_suppressions), known
+        state, snap, settings, suppressions(ignore_file, no_suppressions), known, clock
     )
     if write_baseline:
         freeze(write_baseline, result.findings)
