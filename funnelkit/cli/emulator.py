@@ -168,5 +168,8 @@ group.command("serve")(serve)
 
 
 def register(app: typer.Typer) -> None:
-    """Add the `emulator` group."""
+    """Add the `emulator` group (with `score`, whose module builds on this one)."""
+    from funnelkit.cli.score import score_command
+
+    group.command("score")(score_command)
     app.add_typer(group, name="emulator")
