@@ -76,8 +76,11 @@ class VagueNames(Rule):
                 continue
             p: VagueNamesParams = params(fid)
             for stage in ctx.process_stages(fid):
-                v = ctx.name_verdicts.get(stage.key)
-                if v is not None and v.label == "vague" and v.confidence >= p.min_confidence:
+                v = ctx.name_label(stage.key, "vague")
+                # A parking name («Клиент думает») does state a situation: whether the stage
+                # should exist is FK101's question, and one stage, one problem.
+                parked = ctx.name_label(stage.key, "dump") is not None
+                if v is not None and not parked and v.confidence >= p.min_confidence:
                     yield self.finding(
                         ctx.stage_subject(stage.key),
                         reason=v.reason,

@@ -21,10 +21,17 @@ class StuckDealsParams(BaseModel):
     max_days: float = Field(
         60, ge=1, le=3650, description="limit when no SLA and too little history"
     )
-    percentile: float = Field(
-        90, ge=50, le=99.9, description="portal dwell percentile used as limit"
+    # "Far beyond", as article 000 puts it (deals a year in one stage), not "the slowest
+    # tenth": a portal's own p90 flags a tenth of every stage by construction. Twice the
+    # time in which nine deals in ten leave the stage is past its whole normal tail (for a
+    # log-normal stay with σ≈0.6 that is 4.3 medians, about one visit in 150), and it holds
+    # for a two-humped stage too, where a multiple of the median would flag the slow hump.
+    # The floor keeps a stage that usually takes a day from calling a deal that waits a
+    # fortnight for the client's answer stuck: under a month nobody calls that lost.
+    multiple: float = Field(
+        2, ge=1.2, le=50, description="a learned limit is this many times the stage's p90 stay"
     )
-    floor_days: float = Field(14, ge=0, le=365, description="a learned limit is never below this")
+    floor_days: float = Field(30, ge=0, le=365, description="a learned limit is never below this")
     min_samples: int = Field(
         20, ge=5, le=10000, description="completed visits needed to learn a limit"
     )
@@ -39,11 +46,11 @@ class StuckDeals(Rule):
     money that still inflates the pipeline.
     How it is detected: the clock is time in the current stage, from stage history; without
     history it is the deal's age (said in the evidence). The limit is the blueprint's SLA, else
-    the config's, else the portal's own p90 of completed visits (never below `floor_days`),
-    else `max_days`.
+    the config's, else `multiple` times the stage's p90 completed visit (far beyond its normal
+    tail), never below `floor_days`, else `max_days`; the evidence says which and how.
     Remedy: review each deal with its manager; move it on, close it lost with a reason, or
     set a dated task.
-    Configuration: max_days, percentile, floor_days, min_samples, critical_days.
+    Configuration: max_days, multiple, floor_days, min_samples, critical_days.
     """
 
     Params = StuckDealsParams
@@ -87,24 +94,37 @@ class StuckDeals(Rule):
         },
     )
 
-    def _limit(self, ctx: AuditContext, key: StageKey, p: StuckDealsParams) -> tuple[float, str]:
+    def _limit(
+        self, ctx: AuditContext, key: StageKey, p: StuckDealsParams
+    ) -> tuple[float, str, str]:
+        """(limit in days, its source, how it was derived) for one stage."""
         sla = ctx.stage_sla_days.get(key[0], {}).get(key[1])
         if sla is not None:
-            return sla, ctx.sla_source
+            return sla, ctx.sla_source, f"the stage's SLA of {sla:g} d ({ctx.sla_source})"
         samples = ctx.dwell(key)
         if len(samples) >= p.min_samples:
-            learned = percentile(samples, p.percentile) / DAY
-            return max(learned, p.floor_days), f"portal p{p.percentile:g}"
-        return p.max_days, "default"
+            p90 = percentile(samples, 90) / DAY
+            learned = p.multiple * p90
+            how = (
+                f"{p.multiple:g} × the {p90:.1f} d within which 9 in 10 of this stage's "
+                f"{len(samples)} completed visits left it (median "
+                f"{percentile(samples, 50) / DAY:.1f} d)"
+            )
+            source = "portal typical stay"
+            if learned < p.floor_days:
+                return p.floor_days, source, f"{how}, raised to the {p.floor_days:g}-day floor"
+            return learned, source, how
+        why = f"max_days {p.max_days:g}: fewer than {p.min_samples} completed visits to learn from"
+        return p.max_days, "default", why
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        limits: dict[StageKey, tuple[float, str]] = {}
+        limits: dict[StageKey, tuple[float, str, str]] = {}
         for deal in ctx.open_deals:
             p: StuckDealsParams = params(deal.funnel_id)
             key = (deal.funnel_id, deal.stage_id)
             if key not in limits:
                 limits[key] = self._limit(ctx, key, p)
-            limit, source = limits[key]
+            limit, source, how = limits[key]
             entered = ctx.stage_entry(deal)
             clock = "time in stage"
             if entered is None:
@@ -119,5 +139,6 @@ class StuckDeals(Rule):
                 days=round(days, 1),
                 limit_days=round(limit, 1),
                 limit_source=source,
+                limit_how=how,
                 clock=clock,
             )

@@ -12,12 +12,17 @@ from funnelkit.emulator.generate.paths import GENERIC, SKIP, STUCK, Compiled
 from funnelkit.emulator.generate.people import People
 from funnelkit.emulator.generate.structure import HELPER_FIELD
 from funnelkit.emulator.state import Planted, PortalState
-from funnelkit.model import Vendor
+from funnelkit.model import Deal, Vendor
 
 if TYPE_CHECKING:
     from funnelkit.emulator.generate.ids import Ids
 
-QUIET_DAYS = 90  # FK303 as planted: no call / e-mail / meeting for this long
+# FK303 as keyed: an open deal's client heard nothing for a month. Article 002 gives the
+# rhythm ("every month a planned contact appears in the manager's calendar"); the generator
+# gives healthy open deals a call within three weeks, so only planted silence and deals
+# parked in a dump stage (article 001: the clients managers forgot) pass the month.
+QUIET_DAYS = 30
+TALK = frozenset({"call", "email", "meeting", "message"})
 STAGE_NOTES = {
     "FK101": "parking stage: arrivals from many stages, exits to lost, no tasks",
     "FK102": "the name states neither the situation nor the manager's task",
@@ -95,14 +100,43 @@ def _tasks(state: PortalState, out: list[Planted]) -> None:
 
 
 def _contacts(state: PortalState, out: list[Planted]) -> None:
-    """FK303 and FK502 from the finished portal: they follow from every deal of a contact."""
-    with_open = {c for d in state.deals.values() if not d.closed for c in d.contact_ids}
+    """FK303 and FK502 from the finished portal: they follow from every deal of a contact.
+
+    FK303 is keyed per open deal (the report's contract: one finding per deal). FK502 keeps
+    to article 003's "every contact always has an open deal": a past customer whose last
+    deal was won is the client-base question (FK501 / FK404), not an orphan contact, so
+    only contacts whose latest deal was lost, or who have no deal at all, are keyed.
+    """
     cutoff = state.now - QUIET_DAYS * DAY
-    quiet = "has an open deal but no interaction for over 90 days"
-    idle = "no open deal in any funnel"
+    heard: dict[str, int] = {}
+    for a in state.activities:
+        if a.kind in TALK:
+            at = a.completed_at or a.created_at
+            for key in (a.deal_id, f"contact:{a.contact_id}" if a.contact_id else None):
+                if key is not None and at > heard.get(key, -1):
+                    heard[key] = at
+    contact_seen = {c.id: c.last_activity_at or 0 for c in state.contacts.values()}
+    quiet = f"open, the client heard nothing for over {QUIET_DAYS} days"
+    latest: dict[str, Deal] = {}
+    with_open: set[str] = set()
+    for d in state.deals.values():
+        for c in d.contact_ids:
+            if not d.closed:
+                with_open.add(c)
+            elif c not in latest or (d.closed_at or 0) > (latest[c].closed_at or 0):
+                latest[c] = d
+        if d.closed or d.created_at >= cutoff:
+            continue
+        times = [d.last_activity_at or 0, heard.get(d.id, 0), d.created_at]
+        times += [max(contact_seen.get(c, 0), heard.get(f"contact:{c}", 0)) for c in d.contact_ids]
+        if max(times) < cutoff:
+            out.append(Planted("FK303", "deal", d.id, quiet))
+    won = {(f, s) for (f, s), st in state.stages.items() if st.semantics == "success"}
     for contact in state.contacts.values():
         if contact.id in with_open:
-            if contact.last_activity_at is None or contact.last_activity_at < cutoff:
-                out.append(Planted("FK303", "contact", contact.id, quiet))
-        else:
-            out.append(Planted("FK502", "contact", contact.id, idle))
+            continue
+        last = latest.get(contact.id)
+        if last is not None and (last.funnel_id, last.stage_id) in won:
+            continue
+        note = "no deal at all" if last is None else "last deal lost, nobody took the client on"
+        out.append(Planted("FK502", "contact", contact.id, note))

@@ -13,6 +13,7 @@ from funnelkit.emulator.generate.paths import GENERIC, ORGANIC, SKIP, STUCK, Com
 DAY = 86_400
 MAX_DWELL = 200 * DAY  # organic deals never sit a year: everything older is planted (FK201)
 HISTORY_YEARS = 3
+HEALTHY_TAIL = 1.5  # an organic stay is at most this many p90s of the stage's dwell
 
 
 @dataclass
@@ -63,6 +64,11 @@ def simulate(
     n, width = paths.shape
     codes = paths[:, :-1]
     dwell = stage_dwell(rng, n * (width - 1)).reshape(n, width - 1).astype(float)
+    # Healthy deals leave a stage within its normal spread: the sample's long tail (deals
+    # that waited months) is what FK201 plants on purpose, so an organic stay is capped at
+    # HEALTHY_TAIL times the draws' p90 instead of being a stuck deal nobody planted.
+    if dwell.size:
+        dwell = np.minimum(dwell, HEALTHY_TAIL * float(np.quantile(dwell, 0.9)))
     dwell *= c.factor[codes]
     merged = np.array(c.tags)[codes] == MERGED
     # FK103: a fixed two-day task or an open-ended client wait, in one stage
