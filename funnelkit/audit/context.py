@@ -164,6 +164,16 @@ class AuditContext:
         info = self.roles.get(funnel_id)
         return FunnelRole.OTHER if info is None else info.role
 
+    def role_source(self, funnel_id: str) -> RoleSource:
+        """Where the funnel's role came from (a guess unless settings or the snapshot said)."""
+        info = self.roles.get(funnel_id)
+        return RoleSource.GUESS if info is None else info.source
+
+    def designed(self, funnel_id: str) -> bool:
+        """The funnel is one of the blueprint the audit runs against: its stages, their
+        names and tasks are the agreed design, not something to second-guess by name."""
+        return self.role_source(funnel_id) is RoleSource.BLUEPRINT
+
     @cached_property
     def name_labels(self) -> dict[StageKey, dict[str, naming.Verdict]]:
         """Stage key → every label the name analyser gave it, computed once per funnel.

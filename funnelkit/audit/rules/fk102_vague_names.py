@@ -72,7 +72,9 @@ class VagueNames(Rule):
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         for fid in sorted(ctx.funnels):
-            if ctx.role(fid) is FunnelRole.REFUSALS:
+            if ctx.role(fid) is FunnelRole.REFUSALS or ctx.designed(fid):
+                # a blueprint states each stage's task next to its name (schema `task`),
+                # so a name it chose never leaves the manager guessing what to do
                 continue
             p: VagueNamesParams = params(fid)
             for stage in ctx.process_stages(fid):

@@ -10,8 +10,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet
+from funnelkit.model import DataSet, FunnelRole, RoleSource
 from funnelkit.model.timeutil import DAY
+
+# Business processes of their own (article 002's supplies and warranty funnels, partners,
+# lists): no client flows into them from a sale or a refusal, so no tunnel is missing.
+# Only a role given by a blueprint or config exempts: a guess from the name does not.
+STANDALONE = frozenset(
+    {FunnelRole.SUPPLIES, FunnelRole.WARRANTY, FunnelRole.PARTNERS, FunnelRole.LISTS}
+)
 
 
 class IsolatedFunnelParams(BaseModel):
@@ -102,6 +109,8 @@ class IsolatedFunnel(Rule):
             return  # one funnel is FK403's business, not an isolation problem
         linked = self._linked(ctx, params().copy_window_days)
         for fid in sorted(ctx.funnels):
+            if ctx.role(fid) in STANDALONE and ctx.role_source(fid) is not RoleSource.GUESS:
+                continue
             n = len(ctx.deals_by_funnel.get(fid, []))
             if fid not in linked and n >= params(fid).min_deals:
                 yield self.finding(
