@@ -63,12 +63,27 @@ def plant_answer_key(
     if state.vendor == Vendor.BITRIX24:
         lost = np.flatnonzero(kinds == GENERIC)
         _deals(out, ids, lost, "FK203", "lost in the generic failure stage")
+        _uncaptured(state, out)
     else:
         _deals(out, ids, no_reason, "FK203", "lost without a loss reason")
     for contact in sorted({ids.contact[n] for n in cols.contact[cols.reentry].tolist()}):  # type: ignore[index]
         out.append(Planted("FK204", "contact", contact, "enters the primary-sales funnel again"))
     _tasks(state, out)
     _contacts(state, out)
+
+
+def _uncaptured(state: PortalState, out: list[Planted]) -> None:
+    """Bitrix24 funnels built with one failure stage only: no lost deal there has a reason."""
+    failures: dict[str, set[str]] = {}
+    for (fid, sid), stage in state.stages.items():
+        if stage.semantics == "failure":
+            failures.setdefault(fid, set()).add(sid)
+    bare = {fid for fid, ids in failures.items() if len(ids) == 1}
+    out += [
+        Planted("FK203", "deal", d.id, "lost in a funnel with no reason stages")
+        for d in state.deals.values()
+        if d.funnel_id in bare and d.stage_id in failures[d.funnel_id]
+    ]
 
 
 def _deals(out: list[Planted], ids: Ids, rows: np.ndarray, code: str, note: str) -> None:
