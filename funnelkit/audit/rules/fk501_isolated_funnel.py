@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet, FunnelRole, RoleSource
+from funnelkit.model import DataSet, FunnelRole, RoleSource, Vendor
 from funnelkit.model.timeutil import DAY
 
 # Business processes of their own (article 002's supplies and warranty funnels, partners,
@@ -19,6 +19,18 @@ from funnelkit.model.timeutil import DAY
 STANDALONE = frozenset(
     {FunnelRole.SUPPLIES, FunnelRole.WARRANTY, FunnelRole.PARTNERS, FunnelRole.LISTS}
 )
+
+
+def _partial(ctx: AuditContext) -> dict[str, str]:
+    """Bitrix24 stage history lists only a deal's current funnel (bitrix24.md, "Stage history
+    after a category change"): moves out of a funnel leave no trace there, so links are read
+    from tunnels and same-contact copies, and the evidence says so."""
+    if ctx.vendor is not Vendor.BITRIX24:
+        return {}
+    return {
+        "evidence_partial": "moves between funnels are not in Bitrix24 stage history; "
+        "links come from tunnels and same-contact deals"
+    }
 
 
 class IsolatedFunnelParams(BaseModel):
@@ -117,4 +129,5 @@ class IsolatedFunnel(Rule):
                     ctx.funnel_subject(fid),
                     deals=n,
                     tunnels_known=ctx.snapshot.manifest.has(DataSet.TUNNELS),
+                    **_partial(ctx),
                 )
