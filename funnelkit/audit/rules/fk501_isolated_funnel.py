@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
-from funnelkit.audit.findings import Finding, Severity
+from funnelkit.audit.findings import EvidenceValue, Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.model import DataSet, FunnelRole, RoleSource, Vendor
 from funnelkit.model.timeutil import DAY
@@ -21,7 +21,7 @@ STANDALONE = frozenset(
 )
 
 
-def _partial(ctx: AuditContext) -> dict[str, str]:
+def _partial(ctx: AuditContext) -> dict[str, EvidenceValue]:
     """Bitrix24 stage history lists only a deal's current funnel (bitrix24.md, "Stage history
     after a category change"): moves out of a funnel leave no trace there, so links are read
     from tunnels and same-contact copies, and the evidence says so."""
