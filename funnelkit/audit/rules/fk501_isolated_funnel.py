@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
-from funnelkit.audit.findings import EvidenceValue, Finding, Severity
+from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.model import DataSet, FunnelRole, RoleSource, Vendor
 from funnelkit.model.timeutil import DAY
@@ -21,7 +21,7 @@ STANDALONE = frozenset(
 )
 
 
-def _partial(ctx: AuditContext) -> dict[str, EvidenceValue]:
+def _partial(ctx: AuditContext) -> str | None:
     """Bitrix24 stage history lists only a deal's current funnel (bitrix24.md, "Stage history
     after a category change"): moves out of a funnel leave no trace there, so links are read
     from tunnels and same-contact copies, and the evidence says so."""
@@ -129,5 +129,5 @@ class IsolatedFunnel(Rule):
                     ctx.funnel_subject(fid),
                     deals=n,
                     tunnels_known=ctx.snapshot.manifest.has(DataSet.TUNNELS),
-                    **_partial(ctx),
+                    evidence_partial=_partial(ctx),
                 )
