@@ -26,11 +26,11 @@ def _partial(ctx: AuditContext) -> str | None:
     after a category change"): moves out of a funnel leave no trace there, so links are read
     from tunnels and same-contact copies, and the evidence says so."""
     if ctx.vendor is not Vendor.BITRIX24:
-        return {}
-    return {
-        "evidence_partial": "moves between funnels are not in Bitrix24 stage history; "
+        return None
+    return (
+        "moves between funnels are not in Bitrix24 stage history; "
         "links come from tunnels and same-contact deals"
-    }
+    )
 
 
 class IsolatedFunnelParams(BaseModel):
