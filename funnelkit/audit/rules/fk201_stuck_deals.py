@@ -11,8 +11,13 @@ from funnelkit.audit.context import AuditContext, StageKey
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import percentile
-from funnelkit.model import DataSet
+from funnelkit.model import DataSet, FunnelRole
 from funnelkit.model.timeutil import DAY
+
+# Funnels where a deal waits by design: a client-base deal lives as long as the client
+# does (articles 000, 003: the base is kept warm for years), a warm-up deal waits for the
+# client to be ready again. Their question is the contact rhythm (FK303), not the stay.
+WAITING_ROLES = frozenset({FunnelRole.CLIENT_BASE, FunnelRole.REFUSALS})
 
 
 class StuckDealsParams(BaseModel):
@@ -120,6 +125,8 @@ class StuckDeals(Rule):
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         limits: dict[StageKey, tuple[float, str, str]] = {}
         for deal in ctx.open_deals:
+            if ctx.role(deal.funnel_id) in WAITING_ROLES:
+                continue
             p: StuckDealsParams = params(deal.funnel_id)
             key = (deal.funnel_id, deal.stage_id)
             if key not in limits:
