@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet, Semantics, Stage, Vendor
+from funnelkit.model import DataSet, FunnelKind, FunnelRole, Semantics, Stage, Vendor
 from funnelkit.model.timeutil import DAY
 
 
@@ -104,7 +104,13 @@ class LostWithoutReason(Rule):
             # Bitrix24 keeps no loss-reason entity (§13): a funnel whose only failure stage
             # is the generic one captures no refusal reason at all, so each of its lost
             # deals is lost without a reason — the very finding, not a reason to stay silent.
-            uncaptured = ctx.vendor is Vendor.BITRIX24 and reasons == 0
+            # A lead funnel's junk stage is the outcome of qualification ("not our client",
+            # article 004), not a refusal whose reason is lost: those funnels are exempt.
+            qualifying = (
+                ctx.funnels[fid].kind is FunnelKind.LEAD
+                or ctx.role(fid) is FunnelRole.LEAD_QUALIFICATION
+            )
+            uncaptured = ctx.vendor is Vendor.BITRIX24 and reasons == 0 and not qualifying
             for deal in ctx.deals_by_funnel.get(fid, []):
                 if deal.stage_id not in lost:
                     continue

@@ -78,7 +78,9 @@ def _uncaptured(state: PortalState, out: list[Planted]) -> None:
     for (fid, sid), stage in state.stages.items():
         if stage.semantics == "failure":
             failures.setdefault(fid, set()).add(sid)
-    bare = {fid for fid, ids in failures.items() if len(ids) == 1}
+    # lead funnels excepted: their junk stage closes a qualification, not a sale
+    lead = {fid for fid, f in state.funnels.items() if f.kind == "lead"}
+    bare = {fid for fid, ids in failures.items() if len(ids) == 1 and fid not in lead}
     out += [
         Planted("FK203", "deal", d.id, "lost in a funnel with no reason stages")
         for d in state.deals.values()
