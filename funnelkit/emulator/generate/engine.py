@@ -69,8 +69,11 @@ def simulate(
     # HEALTHY_TAIL times the draws' p90 instead of being a stuck deal nobody planted.
     dwell *= c.factor[codes]
     merged = np.array(c.tags)[codes] == MERGED
-    # FK103: a fixed two-day task or an open-ended client wait, in one stage
-    dwell[merged] *= np.where(rng.random(int(merged.sum())) < 0.5, 0.2, 2.5)
+    # FK103 (article 001): preparing the offer takes about two days (a narrow hump), the
+    # client's answer an open-ended wait (the stage's usual spread, longer): two humps
+    task = rng.random(int(merged.sum())) < 0.5
+    fixed = 2 * DAY * rng.lognormal(0.0, 0.25, size=int(merged.sum()))
+    dwell[merged] = np.where(task, fixed, dwell[merged] * 3.0)
     _cap_tails(dwell, codes, (lengths - 1)[:, None] > np.arange(width - 1)[None, :])
     dwell = np.clip(dwell, 60, MAX_DWELL).astype(np.int64)
     dwell[np.arange(width - 1)[None, :] >= (lengths - 1)[:, None]] = 0
