@@ -44,6 +44,7 @@ def build_document(
         "lang": lang,
         "generated_at": iso(generated_at),
         "now": audit.get("now"),
+        "now_source": audit.get("now_source", "snapshot as-of"),
         "clock": audit.get("clock", ""),
         "portal": {
             "vendor": manifest.vendor.value,

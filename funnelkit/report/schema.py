@@ -104,6 +104,7 @@ class AuditReport(_Strict):
     lang: Literal["en", "ru", "uk"]
     generated_at: str
     now: str | None
+    now_source: str = "snapshot as-of"  # the audit's clock: the snapshot's as-of, or given
     clock: str
     portal: PortalOut
     summary: Summary

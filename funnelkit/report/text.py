@@ -92,7 +92,9 @@ def render_text(doc: dict[str, Any], lang: str, console: Console, statistics: bo
     console.print(
         Text(
             f"{t('title', lang)}: {portal['domain']} ({portal['vendor']}), "
-            f"{t('pulled', lang)} {when(portal.get('pulled_at'), lang)}",
+            f"{t('pulled', lang)} {when(portal.get('pulled_at'), lang)}"
+            # the audit's clock, when it is not the snapshot's as-of time (audit --now)
+            + (f", --now {when(doc.get('now'), lang)}" if doc.get("now_source") == "given" else ""),
             style="bold",
         )
     )
