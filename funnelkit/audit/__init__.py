@@ -121,6 +121,7 @@ def _run(
 ) -> AuditResult:
     settings = settings or AuditSettings()
     registry = registry or default_registry()
+    now_source = "snapshot as-of" if now is None else "given"
     now = snapshot.manifest.pulled_at if now is None else now
     ids = _funnel_ids(snapshot)
     if where is not None:
@@ -151,6 +152,7 @@ def _run(
         unused_suppressions=unused,
         expired_suppressions=expired,
         roles=sorted(ctx.roles.values(), key=lambda r: r.funnel_id),
+        now_source=now_source,
     )
     result.baseline_filtered = len(kept) - len(result.findings)
     return result
@@ -211,6 +213,7 @@ def result_to_dict(result: AuditResult, lang: str = "en") -> dict[str, Any]:
         "schema": REPORT_SCHEMA,
         "lang": lang,
         "now": iso(result.now),
+        "now_source": result.now_source,
         "clock": result.clock,
         "fail_on": result.fail_on.value,
         "exit_code": result.exit_code,

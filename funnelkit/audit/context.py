@@ -29,12 +29,44 @@ from funnelkit.model import (
     Stage,
     StageTransition,
 )
+from funnelkit.names import FunnelInput, StageInput, analyse_funnel
 
 StageKey = tuple[str, str]
 _EMPTY: npt.NDArray[np.int64] = np.zeros(0, np.int64)
 INTERACTIONS = frozenset(
     {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.MESSAGE}
 )
+
+
+# Most specific first: which label `name_verdicts` keeps when a stage has several.
+_SPECIFIC = {
+    "dump": 0,
+    "merged": 1,
+    "sales-stage-in-lead-funnel": 2,
+    "too-granular": 3,
+    "vague": 4,
+    "ok": 5,
+}
+
+
+def _specific_first(v: naming.Verdict) -> tuple[int, float]:
+    return (_SPECIFIC.get(v.label, 9), -v.confidence)
+
+
+def _all_verdicts(
+    funnel: Funnel, stages: list[Stage], role: FunnelRole | None
+) -> list[tuple[str, naming.Verdict]]:
+    """Every (stage id, verdict) pair of one funnel, none dropped."""
+    inputs = tuple(
+        StageInput(id=s.id, name=s.name, sort=s.sort, semantics=s.semantics) for s in stages
+    )
+    analysis = analyse_funnel(
+        FunnelInput(id=funnel.id, name=funnel.name, kind=funnel.kind, role=role, stages=inputs)
+    )
+    return [
+        (str(v.stage_id), naming.Verdict(str(v.label), str(v.reason), float(v.confidence)))
+        for v in analysis.verdicts
+    ]
 
 
 class AuditContext:
@@ -132,13 +164,47 @@ class AuditContext:
         info = self.roles.get(funnel_id)
         return FunnelRole.OTHER if info is None else info.role
 
+    def role_source(self, funnel_id: str) -> RoleSource:
+        """Where the funnel's role came from (a guess unless settings or the snapshot said)."""
+        info = self.roles.get(funnel_id)
+        return RoleSource.GUESS if info is None else info.source
+
+    def designed(self, funnel_id: str) -> bool:
+        """The funnel is one of the blueprint the audit runs against: its stages, their
+        names and tasks are the agreed design, not something to second-guess by name."""
+        return self.role_source(funnel_id) is RoleSource.BLUEPRINT
+
+    @cached_property
+    def name_labels(self) -> dict[StageKey, dict[str, naming.Verdict]]:
+        """Stage key → every label the name analyser gave it, computed once per funnel.
+
+        The analyser may give one stage several labels («Клиент думает» is a parking
+        stage and a state rather than a task); keeping one per stage lost the others.
+        """
+        out: dict[StageKey, dict[str, naming.Verdict]] = {}
+        for fid, f in self.funnels.items():
+            for sid, v in _all_verdicts(f, self.ordered.get(fid, []), self.role(fid)):
+                labels = out.setdefault((fid, sid), {})
+                if v.label not in labels or v.confidence > labels[v.label].confidence:
+                    labels[v.label] = v
+        return out
+
+    def name_label(self, key: StageKey, label: str) -> naming.Verdict | None:
+        """The analyser's verdict of this label for a stage, if it gave one."""
+        return self.name_labels.get(key, {}).get(label)
+
     @cached_property
     def name_verdicts(self) -> dict[StageKey, naming.Verdict]:
-        """Stage key → the name analyser's label, computed once per funnel."""
+        """Stage key → its most specific name label (see `name_labels` for all of them).
+
+        A specific problem (a parking stage, two stages in one) says more than "vague",
+        and any problem more than "ok".
+        """
         out: dict[StageKey, naming.Verdict] = {}
-        for fid, f in self.funnels.items():
-            verdicts = naming.analyse(f, self.ordered.get(fid, []), self.role(fid))
-            out.update({(fid, sid): v for sid, v in verdicts.items()})
+        for key, labels in self.name_labels.items():
+            out[key] = min(
+                labels.values(), key=lambda v: (_SPECIFIC.get(v.label, 9), -v.confidence)
+            )
         return out
 
     # --- deals and history -----------------------------------------------------------------

@@ -162,6 +162,8 @@ class AuditResult:
     baseline_filtered: int = 0
     roles: list[RoleInfo] = field(default_factory=list)
     clock: str = "time in current stage (stage history), else deal age"
+    # where `now` came from: "snapshot as-of" (the default) or "given" (audit --now)
+    now_source: str = "snapshot as-of"
 
     def failing(self) -> list[Finding]:
         """Findings at or above the fail-on severity."""

@@ -59,15 +59,20 @@ def audit_document(
     entries: list[SuppressionEntry],
     baseline: set[str] | None,
     *,
+    now: int | None = None,
     portal_name: str = "",
     old: Snapshot | None = None,
 ) -> tuple[AuditResult, AuditReport]:
-    """Run the audit and the metrics (and the comparison with `old`), and build the report."""
+    """Run the audit and the metrics (and the comparison with `old`), and build the report.
+
+    `now` is the audit's clock; None means the snapshot's as-of time, so last month's
+    snapshot audited today still gives last month's findings.
+    """
     from funnelkit.audit import run_audit
     from funnelkit.metrics import compute_metrics
     from funnelkit.report import build_report
 
-    result = run_audit(snap, settings, suppressions=entries, baseline=baseline)
+    result = run_audit(snap, settings, now, suppressions=entries, baseline=baseline)
     probabilities = {
         (f, s): p for f, stages in settings.stage_probabilities.items() for s, p in stages.items()
     }
@@ -161,11 +166,20 @@ def audit(
     details: Annotated[
         bool, typer.Option("--details", help="Every finding in text, markdown and HTML")
     ] = False,
+    now: Annotated[
+        str | None,
+        typer.Option(
+            "--now",
+            metavar="DATETIME",
+            help="The audit's clock [default: the snapshot's as-of time]",
+        ),
+    ] = None,
 ) -> None:
     """Check a portal against the rules and show its funnel metrics."""
     from funnelkit.audit.suppress import read_baseline
     from funnelkit.audit.suppress import write_baseline as freeze
     from funnelkit.cli.audit_inputs import audit_settings, suppressions
+    from funnelkit.cli.emulator import parse_as_of
     from funnelkit.errors import InputError
     from funnelkit.report import only_failing, render
 
@@ -174,6 +188,7 @@ def audit(
         raise InputError(f"--status {status!r}: only `fail` is supported")
     extra = parse_reports(report)
     config = state.config  # read first: a broken config is reported before any pull
+    clock = parse_as_of(now, "--now")
     snap = read_snapshot(state, portal, snapshot)
     overrides = {
         "select": select,
@@ -196,6 +211,7 @@ def audit(
         known,
         portal_name=portal_title(state, portal, snap),
         old=old,
+        now=clock,
     )
     if write_baseline:
         freeze(write_baseline, result.findings)

@@ -18,11 +18,24 @@ from funnelkit.cli import (
     pull,
     rules,
     schema,
+    score,
     snapshot,
 )
 
 
 def register_all(app: typer.Typer) -> None:
     """Attach every command group to the app."""
-    for module in (pull, audit, fleet, plan, rules, blueprints, schema, snapshot, emulator, demo):
+    for module in (
+        pull,
+        audit,
+        fleet,
+        plan,
+        rules,
+        blueprints,
+        schema,
+        snapshot,
+        score,
+        emulator,
+        demo,
+    ):
         module.register(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Annotated
 
@@ -50,8 +51,9 @@ def demo(
     # The demo is the same job everywhere: a funnelkit.yaml in this folder must not tune it.
     state.ignore_config()
     state.say(f"generating a {vendor.value} portal with {deals:,} deals (seed {seed}) …")
-    portal = build_portal(vendor, seed=seed, deals=deals)
-    options = build_options(Switch.ON, Switch.OFF, 1.0, None)
+    anchor = int(time.time())  # the demo portal's today is the real one
+    portal = build_portal(vendor, seed=seed, deals=deals, as_of=anchor)
+    options = build_options(Switch.ON, Switch.OFF, 1.0, None, anchor)
     with start(portal, options) as running:
         state.say(f"emulator listening on {running.url}; pulling with the real connector …")
         settings = PortalSettings(vendor=Vendor(vendor.value), url=running.url)

@@ -9,8 +9,10 @@ app strips or adds these prefixes at its edge.
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.serving.faults import FaultPlan
@@ -30,6 +32,8 @@ from funnelkit.model import (
     User,
     Vendor,
 )
+
+_R = TypeVar("_R")
 
 LEAD_FUNNEL_ID = "LEAD"
 LEAD_PREFIX = "L"
@@ -97,3 +101,50 @@ class EmulatorOptions:
     clock: Clock = field(default_factory=Clock)
     faults: FaultPlan | None = None
     access_token_ttl: int = 3600
+
+
+# Every epoch-seconds field of the portal's records (model/rows.py): what moves when a
+# portal is re-anchored to another "today".
+TIME_FIELDS = frozenset(
+    {
+        "created_at",
+        "modified_at",
+        "closed_at",
+        "last_activity_at",
+        "at",
+        "deadline",
+        "completed_at",
+        "old_deadline",
+        "new_deadline",
+    }
+)
+
+
+def _shifted(row: _R, delta: int) -> _R:
+    changes = {
+        name: value + delta
+        for name in TIME_FIELDS
+        if isinstance(value := getattr(row, name, None), int) and not isinstance(value, bool)
+    }
+    return dataclasses.replace(row, **changes) if changes else row  # type: ignore[type-var]
+
+
+def shift_state(state: PortalState, as_of: int) -> PortalState:
+    """Re-anchor a portal so that its `now` becomes `as_of`: every date moves by the same amount.
+
+    A fixture or generated portal then looks the same whatever day it is served: a deal
+    "ten days in its stage" is ten days in it on the emulator's clock too.
+    """
+    delta = int(as_of) - state.now
+    if delta == 0:
+        return state
+    with state.lock:
+        state.deals = {k: _shifted(v, delta) for k, v in state.deals.items()}
+        state.contacts = {k: _shifted(v, delta) for k, v in state.contacts.items()}
+        state.companies = {k: _shifted(v, delta) for k, v in state.companies.items()}
+        state.transitions = [_shifted(t, delta) for t in state.transitions]
+        state.responsible_changes = [_shifted(r, delta) for r in state.responsible_changes]
+        state.activities = [_shifted(a, delta) for a in state.activities]
+        state.deadline_changes = [_shifted(d, delta) for d in state.deadline_changes]
+        state.now = int(as_of)
+    return state

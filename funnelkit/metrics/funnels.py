@@ -54,9 +54,9 @@ def _stage_rows(
                 entered_any=entered[stage.id],
                 entered_strict=strict[stage.id] if in_sequence else 0,
                 next_step_strict=ratio(strict[nxt.id], strict[stage.id]) if nxt else None,
-                next_step_any=ratio(entered[nxt.id], entered[stage.id]) if nxt else None,
+                next_step_any=ratio(flow.onward[stage.id], entered[stage.id]) if nxt else None,
                 cumulative_strict=ratio(strict[stage.id], first_strict) if in_sequence else None,
-                cumulative_any=ratio(entered[stage.id], first_any) if in_sequence else None,
+                cumulative_any=ratio(flow.reached[stage.id], first_any) if in_sequence else None,
                 latest_days=spread(latest),
                 cumulative_days=spread(cumulative),
             )

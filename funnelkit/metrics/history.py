@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -42,6 +42,11 @@ class Flow:
     strict: Counter[str]
     latest: dict[str, Floats]  # days of each deal's last completed visit, per stage
     cumulative: dict[str, Floats]  # days of all completed visits summed per deal, per stage
+    # deals that entered a sequence stage and also the next one, in any order: the numerator
+    # of next_step_any, which can therefore never exceed the stage's own entries
+    onward: Counter[str] = field(default_factory=Counter)
+    # deals that entered the first stage and this one, in any order (cumulative_any's numerator)
+    reached: Counter[str] = field(default_factory=Counter)
 
 
 class VisitTable:
@@ -119,15 +124,16 @@ class VisitTable:
         pairs = distinct(deal * size + stage)
         entered_by_code = np.bincount(pairs % size, minlength=size)
         entered = Counter({sid: int(entered_by_code[c]) for sid, c in codes.items() if c >= 0})
-        strict = self._strict(deal, stage, order, codes, size)
+        strict, onward, reached = self._strict(deal, stage, order, codes, size)
         latest, cumulative = self._dwell(deal, stage, at, left, codes, size)
-        return Flow(entered, strict, latest, cumulative)
+        return Flow(entered, strict, latest, cumulative, onward, reached)
 
     @staticmethod
     def _strict(
         deal: Ints, stage: Ints, order: list[Stage], codes: dict[str, int], size: int
-    ) -> Counter[str]:
-        """Deals that entered each stage of the sequence and every stage before it."""
+    ) -> tuple[Counter[str], Counter[str], Counter[str]]:
+        """Deals that entered each stage of the sequence and every stage before it; deals
+        that entered each stage and the next one; and the first one and this (any order)."""
         position = np.full(size, -1, np.int64)
         for index, s in enumerate(order[:MAX_SEQUENCE]):
             if codes[s.id] >= 0:
@@ -135,7 +141,7 @@ class VisitTable:
         where = position[stage]
         chosen = where >= 0
         if not chosen.any():
-            return Counter()
+            return Counter(), Counter(), Counter()
         owners, bits = deal[chosen], np.left_shift(np.int64(1), where[chosen])
         starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
         masks = np.bitwise_or.reduceat(bits, starts)
@@ -143,7 +149,12 @@ class VisitTable:
         for index, s in enumerate(order[:MAX_SEQUENCE]):
             full = np.int64((1 << (index + 1)) - 1)
             strict[s.id] = int(np.count_nonzero((masks & full) == full))
-        return strict
+        onward: Counter[str] = Counter()
+        reached: Counter[str] = Counter()
+        for index, s in enumerate(order[:MAX_SEQUENCE]):
+            onward[s.id] = int(np.count_nonzero(((masks >> index) & 3) == 3))
+            reached[s.id] = int(np.count_nonzero((masks & 1) & ((masks >> index) & 1)))
+        return strict, onward, reached
 
     @staticmethod
     def _dwell(

@@ -141,6 +141,7 @@ def build_report(
         generated_at=iso(generated_at),
         now=iso(result.now),
         clock=gettext(result.clock, lang, "clock"),
+        now_source=result.now_source,
         portal=PortalOut(
             vendor=manifest.vendor.value,
             domain=manifest.domain,

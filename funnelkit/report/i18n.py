@@ -185,6 +185,7 @@ EVIDENCE_WORDS = (
     "blueprint",
     "config",
     "portal p{n}",
+    "portal typical stay",
     "ok",
     "dump",
     "deal",

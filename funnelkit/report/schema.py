@@ -228,6 +228,7 @@ class AuditReport(_Strict):
     lang: Literal["en", "ru", "uk"]
     generated_at: str
     now: str | None
+    now_source: str = "snapshot as-of"  # the audit's clock: the snapshot's as-of, or given
     clock: str
     config: str | None = Field(default=None, description="The config file used, if any")
     portal: PortalOut

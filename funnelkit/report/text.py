@@ -64,7 +64,9 @@ def affected(deals: int, contacts: int, findings: int, lang: str) -> str:
 def _head(report: AuditReport) -> list[str]:
     lang, p = report.lang, report.portal
     lines = [
-        f"{t('title', lang)}: {p.name} ({p.vendor}), {t('pulled', lang)} {when(p.pulled_at, lang)}",
+        f"{t('title', lang)}: {p.name} ({p.vendor}), {t('pulled', lang)} {when(p.pulled_at, lang)}"
+        # the audit's clock, when it is not the snapshot's as-of time (audit --now)
+        + (f", --now {when(report.now, lang)}" if report.now_source == "given" else ""),
         f"{t('score', lang)}: {report.score.value}/100 ({t('score_note', lang)})",
         f"{t('money_at_stake', lang)}: {money(report.money_at_stake.by_currency, lang)} "
         f"({t('money_note', lang)})",

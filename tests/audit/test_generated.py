@@ -85,3 +85,30 @@ def test_healthy_portals_from_bundled_blueprints_raise_no_serious_finding(vendor
         serious = [(f.code, f.subject.id) for f in result.findings if f.severity.rank >= 3]
         assert serious == [], name
         assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("vendor", [Vendor.AMOCRM, Vendor.BITRIX24])
+def test_portal_from_a_bundled_blueprint_audits_clean_against_it(
+    vendor: Vendor, tmp_path: object
+) -> None:
+    """Served --from-blueprint, audited --blueprint of the same file: nothing at low or above."""
+    from pathlib import Path
+
+    from funnelkit.audit.settings import settings_from_data
+    from funnelkit.blueprint.library import bundled_text
+    from funnelkit.cli.audit_inputs import blueprint_settings
+    from funnelkit.cli.plan import load_any
+
+    healthy = pytest.importorskip("funnelkit.emulator.generate.healthy")
+    for name in _bundled():
+        file_name, text = bundled_text(name)
+        path = Path(str(tmp_path)) / file_name
+        path.write_text(text, encoding="utf-8")
+        loaded, _ = load_any(str(path))
+        blueprint = loaded.model_dump(mode="json", by_alias=True)
+        state = healthy.from_blueprint(blueprint, vendor, 300, 9)
+        snap = truth.state_to_snapshot(state)
+        settings = settings_from_data(blueprint_settings(path, snap), None)
+        result = run_audit(snap, settings, state.now)
+        found = [(f.code, f.subject.id) for f in result.findings if f.severity.rank >= 1]
+        assert found == [], name

@@ -93,3 +93,32 @@ def test_bad_report_flag(snapshot_file: Path, capsys: pytest.CaptureFixture[str]
 def test_missing_snapshot_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = audit(capsys, "--snapshot", str(tmp_path / "none.zip"))
     assert code == 2 and "none.zip" in err
+
+
+def test_audit_clock_is_the_snapshot_unless_now_is_given(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Auditing last month's snapshot today gives last month's findings; --now moves it."""
+    import json as _json
+
+    from typer.testing import CliRunner as _Runner
+
+    from funnelkit.cli import app as _app
+    from funnelkit.cli.emulator import VendorName, build_portal
+    from funnelkit.emulator.generate.truth import state_to_snapshot
+    from funnelkit.model.timeutil import iso
+    from funnelkit.store import save_snapshot
+
+    state = build_portal(VendorName.BITRIX24, seed=3, deals=300, as_of=1_780_000_000)
+    path = save_snapshot(state_to_snapshot(state), tmp_path / "old.snapshot.zip")
+    runner = _Runner()
+    plain = runner.invoke(_app, ["audit", "--snapshot", str(path), "--format", "json"])
+    doc = _json.loads(plain.stdout)
+    assert doc["now"] == iso(1_780_000_000) and doc["now_source"] == "snapshot as-of"
+    later = runner.invoke(
+        _app, ["audit", "--snapshot", str(path), "--format", "json", "--now", "2027-01-01"]
+    )
+    moved = _json.loads(later.stdout)
+    assert moved["now"].startswith("2027-01-01") and moved["now_source"] == "given"
+    code, _, err = audit(capsys, "--snapshot", str(path), "--now", "yesterday")
+    assert code == 2 and "--now 'yesterday'" in err

@@ -77,3 +77,31 @@ def test_bad_fault_spec_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
 def test_bundled_blueprint_portal_is_served() -> None:
     with serving("--from-blueprint", "000", "--deals", "120", "--name", "clean") as text:
         assert "clean:" in text and "FUNNELKIT_CLEAN_WEBHOOK=" in text
+
+
+def test_bad_as_of_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_main(app, ["emulator", "serve", "--as-of", "next tuesday"])
+    assert code == 2 and "--as-of" in capsys.readouterr().err
+
+
+def test_portal_served_as_of_a_date_is_pulled_as_of_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The emulator's clock starts at --as-of: the snapshot's as-of time is that day."""
+    from funnelkit.model.timeutil import parse_iso
+    from funnelkit.store import load_snapshot
+
+    as_of = parse_iso("2029-03-01T12:00:00Z")
+    with serving("--name", "shop", "--deals", "150", "--rate-limit", "off", "--as-of",
+                 "2029-03-01T12:00:00Z") as text:  # fmt: skip
+        config = text.split("# shell")[0].replace("# funnelkit.yaml\n", "")
+        found = re.search(r"export (FUNNELKIT_SHOP_\w+)=(\S+)", text)
+        assert found is not None
+        (tmp_path / "funnelkit.yaml").write_text(config)
+        monkeypatch.chdir(tmp_path)
+        monkeypatch.setenv(*found.groups())
+        code = run_main(app, ["-q", "pull", "--portal", "shop", "-o", "shop.snapshot.zip"])
+        assert code == 0, capsys.readouterr().err
+    snap = load_snapshot(tmp_path / "shop.snapshot.zip")
+    assert abs(snap.manifest.pulled_at - as_of) < 600
+    assert max(d.created_at for d in snap.deals) <= snap.manifest.pulled_at

@@ -150,3 +150,71 @@ def test_every_definition_in_three_languages() -> None:
         assert set(texts) == {"en", "ru", "uk"}, key
     assert definition("win_rate", "uk")[0] == "Частка виграних"
     assert definition("win_rate", "de")[0] == "Win rate"
+
+
+def _from_paths(paths: list[list[str]]) -> Snapshot:
+    """The portal() funnel with the given stage paths, one deal each, two days per step."""
+    base = portal()
+    transitions, deals = [], []
+    for i, path in enumerate(paths, start=1):
+        for step, stage in enumerate(path):
+            transitions.append(
+                StageTransition(
+                    id=f"{i}.{step}",
+                    deal_id=str(i),
+                    funnel_id="1",
+                    to_stage_id=stage,
+                    at=i * DAY + step * 2 * DAY,
+                )
+            )
+        closed = path[-1] in ("won", "lost")
+        deals.append(
+            Deal(
+                id=str(i),
+                funnel_id="1",
+                stage_id=path[-1],
+                created_at=i * DAY,
+                closed=closed,
+                closed_at=i * DAY + (len(path) - 1) * 2 * DAY if closed else None,
+            )
+        )
+    return Snapshot(
+        manifest=base.manifest,
+        structure=base.structure,
+        deals=tuple(deals),
+        transitions=tuple(transitions),
+    )
+
+
+def test_any_order_conversion_is_a_share_of_this_stages_deals() -> None:
+    """Hand count: 1 deal new→offer, 2 deals start in offer (skipping new), 1 goes on to won.
+
+    new: entered 1, of which 1 reached offer → 100 % (entry counts gave 3 / 1 = 300 %).
+    offer: entered 3, of which 1 reached won → 1/3; only that one completed a visit of offer.
+    """
+    snap = _from_paths([["new", "offer"], ["offer"], ["offer", "won"]])
+    by_id = {s.stage_id: s for s in compute_metrics(snap, NOW).funnels[0].stages}
+    assert by_id["new"].entered_any == 1 and by_id["offer"].entered_any == 3
+    assert by_id["new"].next_step_any == 1.0
+    assert by_id["offer"].next_step_any == 1 / 3
+    assert by_id["new"].next_step_strict == 1.0 and by_id["offer"].next_step_strict == 0.0
+    assert by_id["offer"].cumulative_any == 1.0  # new's one deal reached offer (not 3 / 1)
+    assert by_id["won"].cumulative_any == 0.0  # the one that won never was in new
+    assert by_id["offer"].open == 2 and by_id["offer"].latest_days.n == 1
+
+
+def test_every_stage_metric_by_hand() -> None:
+    """portal(): 4 new→offer→won, 3 new→offer→lost, 2 new→won, 1 still in new; 2 d a step."""
+    funnel = compute_metrics(portal(), NOW).funnels[0]
+    by_id = {s.stage_id: s for s in funnel.stages}
+    new, offer, won = by_id["new"], by_id["offer"], by_id["won"]
+    assert (new.entered_any, offer.entered_any, won.entered_any) == (10, 7, 6)
+    assert new.next_step_any == 7 / 10  # 7 of new's 10 deals entered offer
+    assert offer.next_step_any == 4 / 7  # 4 of offer's 7 reached won (the 2 skippers did not pass)
+    assert won.next_step_any is None  # the last step of the sequence has no next
+    assert offer.cumulative_any == 7 / 10 and won.cumulative_any == 6 / 10
+    assert offer.cumulative_strict == 7 / 10
+    assert offer.latest_days.n == 7 and offer.latest_days.median == 2.0
+    assert offer.cumulative_days.median == 2.0
+    assert (new.open, offer.open, won.open) == (1, 0, 0)
+    assert all(s.next_step_any is None or 0.0 <= s.next_step_any <= 1.0 for s in funnel.stages)

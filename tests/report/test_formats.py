@@ -18,7 +18,7 @@ def test_json_matches_its_schema_with_groups_beside_findings() -> None:
     AuditReport.model_validate(doc)
     assert doc["schema"] == "funnelkit.audit/1"
     assert doc["summary"]["failing"] == 6
-    assert len(doc["findings"]) == 12 and all(f["subject"]["kind"] for f in doc["findings"])
+    assert len(doc["findings"]) == 18 and all(f["subject"]["kind"] for f in doc["findings"])
     assert sum(g["count"] for g in doc["groups"]) == len(doc["findings"])
     assert doc["portal"]["name"] == "acme"
     assert report_schema()["title"].startswith("funnelkit audit report")
@@ -41,7 +41,7 @@ def test_html_escapes_portal_names_and_is_self_contained(details: bool) -> None:
 
 def test_csv_neutralises_formulas_and_names_every_subject() -> None:
     rows = list(csv.reader(io.StringIO(render(document(), "csv"))))
-    assert rows[0][0] == "severity" and len(rows) == 13
+    assert rows[0][0] == "severity" and len(rows) == 19
     cells = [cell for row in rows[1:] for cell in row]
     assert not any(c.startswith(("=", "+", "-", "@")) for c in cells)
     assert '\'=HYPERLINK("http://x")' in cells
@@ -52,7 +52,7 @@ def test_sarif_is_well_formed() -> None:
     sarif = json.loads(render(document(), "sarif"))
     assert sarif["version"] == "2.1.0"
     results = sarif["runs"][0]["results"]
-    assert len(results) == 12 and results[0]["level"] == "error"
+    assert len(results) == 18 and results[0]["level"] == "error"
     assert results[0]["locations"][0]["logicalLocations"][0]["name"]
 
 

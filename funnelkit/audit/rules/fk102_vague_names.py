@@ -61,12 +61,17 @@ class VagueNames(Rule):
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         for fid in sorted(ctx.funnels):
-            if ctx.role(fid) is FunnelRole.REFUSALS:
+            if ctx.role(fid) is FunnelRole.REFUSALS or ctx.designed(fid):
+                # a blueprint states each stage's task next to its name (schema `task`),
+                # so a name it chose never leaves the manager guessing what to do
                 continue
             p: VagueNamesParams = params(fid)
             for stage in ctx.process_stages(fid):
-                v = ctx.name_verdicts.get(stage.key)
-                if v is not None and v.label == "vague" and v.confidence >= p.min_confidence:
+                v = ctx.name_label(stage.key, "vague")
+                # A parking name («Клиент думает») does state a situation: whether the stage
+                # should exist is FK101's question, and one stage, one problem.
+                parked = ctx.name_label(stage.key, "dump") is not None
+                if v is not None and not parked and v.confidence >= p.min_confidence:
                     yield self.finding(
                         ctx.stage_subject(stage.key),
                         reason=v.reason,

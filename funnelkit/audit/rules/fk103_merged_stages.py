@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
@@ -14,12 +15,32 @@ from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import bimodality
 from funnelkit.model import DataSet, FunnelRole
 
+# A task's hump (days) and a wait's (weeks) lie several-fold apart; stays that all take
+# about as long (a robot moving deals after a day) are one hump, whatever the coefficient.
+SPREAD = 3.0
+
+
+def _spread(samples: Any) -> float:
+    """p90 / p10 of the stays (at least a minute each)."""
+    lo, hi = np.percentile(np.maximum(np.asarray(samples, dtype=np.float64), 60), [10, 90])
+    return float(hi / lo)
+
 
 class MergedStagesParams(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     bimodal_above: float = Field(0.555, ge=0.3, le=1, description="bimodality coefficient cut")
     min_samples: int = Field(20, ge=5, le=100000, description="completed visits to judge shape")
+    # Behaviour alone fires only when the stage is plainly two-humped. Sarle's coefficient
+    # is 1/3 for a normal (log-normal dwell), 0.555 for a uniform, and a small sample of a
+    # skewed one-humped stay can exceed 0.6 by chance; at a hundred visits and 0.65 a
+    # single hump is no longer a plausible reading.
+    plainly_bimodal: float = Field(
+        0.65, ge=0.555, le=1, description="coefficient at which dwell alone is evidence"
+    )
+    shape_samples: int = Field(
+        100, ge=20, le=100000, description="completed visits for dwell alone to fire"
+    )
 
 
 class MergedStages(Rule):
@@ -30,9 +51,10 @@ class MergedStages(Rule):
     none; merged, neither can be measured or controlled.
     How it is detected: the name analyser's `merged` label; where history allows, the dwell
     time's bimodality coefficient is reported as behavioural evidence (a short hump for the
-    task, a long one for the wait). Behaviour alone does not fire: many healthy stages have
-    skewed dwell times.
-    Configuration: bimodal_above, min_samples.
+    task, a long one for the wait), and the evidence says which of the two the finding
+    rests on. Behaviour alone fires only when the stage is plainly two-humped
+    (`plainly_bimodal` over `shape_samples` visits): many healthy stages are skewed.
+    Configuration: bimodal_above, min_samples, plainly_bimodal, shape_samples.
     """
 
     Params = MergedStagesParams
@@ -72,16 +94,40 @@ class MergedStages(Rule):
                 continue
             p: MergedStagesParams = params(fid)
             for stage in ctx.process_stages(fid):
-                v = ctx.name_verdicts.get(stage.key)
-                if v is None or v.label != "merged":
-                    continue
+                v = ctx.name_label(stage.key, "merged")
                 samples = ctx.dwell(stage.key)
-                coef = bimodality(samples) if len(samples) >= p.min_samples else math.nan
-                shape = "n/a" if math.isnan(coef) else f"{coef:.2f}"
+                n = len(samples)
+                coef = bimodality(samples) if n >= p.min_samples else math.nan
+                measured = not math.isnan(coef)
+                two_humps = measured and coef > p.bimodal_above
+                plain = (
+                    measured
+                    and n >= p.shape_samples
+                    and coef >= p.plainly_bimodal
+                    and _spread(samples) >= SPREAD
+                )
+                if v is None and not plain:
+                    continue
+                if v is not None:
+                    reason = v.reason
+                    basis = (
+                        "name and dwell shape"
+                        if two_humps
+                        else "name only: too few visits to judge the dwell shape"
+                        if not measured
+                        else "name only: the dwell shape shows one hump"
+                    )
+                else:
+                    reason = f"its {n} completed stays form two humps"
+                    basis = "dwell shape alone"
+                shape = "n/a" if not measured else f"{coef:.2f}"
+                if measured and not two_humps:
+                    shape += ", one hump"
                 yield self.finding(
                     ctx.stage_subject(stage.key),
-                    reason=v.reason,
+                    reason=reason,
                     bimodality=shape,
-                    bimodal=None if math.isnan(coef) else coef > p.bimodal_above,
-                    samples=len(samples),
+                    bimodal=two_humps if measured else None,
+                    basis=basis,
+                    samples=n,
                 )

@@ -70,8 +70,8 @@ class TooGranularStages(Rule):
             p: TooGranularStagesParams = params(fid)
             total = ctx.flows.deals_per_funnel.get(fid, 0) if history else 0
             for stage in ctx.process_stages(fid):
-                v = ctx.name_verdicts.get(stage.key)
-                if v is None or v.label != "too-granular":
+                v = ctx.name_label(stage.key, "too-granular")
+                if v is None:
                     continue
                 passed = ctx.flows.passes.get(stage.key, 0) if history else 0
                 pass_share = round(share(passed, total), 3)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext, StageKey
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import percentile
-from funnelkit.model import DataSet
+from funnelkit.model import DataSet, FunnelRole
 from funnelkit.model.timeutil import DAY
+
+# Funnels where a deal waits by design: a client-base deal lives as long as the client
+# does (articles 000, 003: the base is kept warm for years), a warm-up deal waits for the
+# client to be ready again. Their question is the contact rhythm (FK303), not the stay.
+WAITING_ROLES = frozenset({FunnelRole.CLIENT_BASE, FunnelRole.REFUSALS})
 
 
 class StuckDealsParams(BaseModel):
@@ -21,14 +28,34 @@ class StuckDealsParams(BaseModel):
     max_days: float = Field(
         60, ge=1, le=3650, description="limit when no SLA and too little history"
     )
-    percentile: float = Field(
-        90, ge=50, le=99.9, description="portal dwell percentile used as limit"
+    # "Far beyond", as article 000 puts it (deals a year in one stage), not "the slowest
+    # tenth": a portal's own p90 flags a tenth of every stage by construction. Twice the
+    # time in which nine deals in ten leave the stage is past its whole normal tail (for a
+    # log-normal stay with σ≈0.6 that is 4.3 medians, about one visit in 150), and it holds
+    # for a two-humped stage too, where a multiple of the median would flag the slow hump.
+    # The floor keeps a stage that usually takes a day from calling a deal that waits a
+    # fortnight for the client's answer stuck: under a month nobody calls that lost.
+    multiple: float = Field(
+        2, ge=1.2, le=50, description="a learned limit is this many times the stage's p90 stay"
     )
-    floor_days: float = Field(14, ge=0, le=365, description="a learned limit is never below this")
+    floor_days: float = Field(30, ge=0, le=365, description="a learned limit is never below this")
     min_samples: int = Field(
         20, ge=5, le=10000, description="completed visits needed to learn a limit"
     )
     critical_days: float = Field(365, ge=30, le=3650, description="at or above this: high severity")
+
+
+def _p90_upper(samples: Any) -> float:
+    """A p90 we are 95 % sure is not below the stage's true one (binomial order statistic).
+
+    Thirty visits put the sample p90 anywhere between the true p80 and p97; a limit built on
+    an underestimate would call a normal slow stay stuck. Rank 0.9·n + 1.645·√(0.09·n) of
+    the sorted stays bounds it from above; with thousands of visits it is the plain p90.
+    """
+    ordered = np.sort(np.asarray(samples, dtype=np.float64))
+    n = len(ordered)
+    rank = math.ceil(0.9 * n + 1.645 * math.sqrt(0.09 * n))
+    return float(ordered[min(n, rank) - 1])
 
 
 class StuckDeals(Rule):
@@ -37,9 +64,9 @@ class StuckDeals(Rule):
     What it finds: open deals whose time in their current stage exceeds the stage's limit.
     How it is detected: the clock is time in the current stage, from stage history; without
     history it is the deal's age (said in the evidence). The limit is the blueprint's SLA, else
-    the config's, else the portal's own p90 of completed visits (never below `floor_days`),
-    else `max_days`.
-    Configuration: max_days, percentile, floor_days, min_samples, critical_days.
+    the config's, else `multiple` times the stage's p90 completed visit (far beyond its normal
+    tail), never below `floor_days`, else `max_days`; the evidence says which and how.
+    Configuration: max_days, multiple, floor_days, min_samples, critical_days.
     """
 
     Params = StuckDealsParams
@@ -73,24 +100,39 @@ class StuckDeals(Rule):
         },
     )
 
-    def _limit(self, ctx: AuditContext, key: StageKey, p: StuckDealsParams) -> tuple[float, str]:
+    def _limit(
+        self, ctx: AuditContext, key: StageKey, p: StuckDealsParams
+    ) -> tuple[float, str, str]:
+        """(limit in days, its source, how it was derived) for one stage."""
         sla = ctx.stage_sla_days.get(key[0], {}).get(key[1])
         if sla is not None:
-            return sla, ctx.sla_source
+            return sla, ctx.sla_source, f"the stage's SLA of {sla:g} d ({ctx.sla_source})"
         samples = ctx.dwell(key)
         if len(samples) >= p.min_samples:
-            learned = percentile(samples, p.percentile) / DAY
-            return max(learned, p.floor_days), f"portal p{p.percentile:g}"
-        return p.max_days, "default"
+            p90 = _p90_upper(samples) / DAY
+            learned = p.multiple * p90
+            how = (
+                f"{p.multiple:g} × the {p90:.1f} d within which 9 in 10 of this stage's "
+                f"stays end (upper bound from {len(samples)} completed visits; median "
+                f"{percentile(samples, 50) / DAY:.1f} d)"
+            )
+            source = "portal typical stay"
+            if learned < p.floor_days:
+                return p.floor_days, source, f"{how}, raised to the {p.floor_days:g}-day floor"
+            return learned, source, how
+        why = f"max_days {p.max_days:g}: fewer than {p.min_samples} completed visits to learn from"
+        return p.max_days, "default", why
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        limits: dict[StageKey, tuple[float, str]] = {}
+        limits: dict[StageKey, tuple[float, str, str]] = {}
         for deal in ctx.open_deals:
+            if ctx.role(deal.funnel_id) in WAITING_ROLES:
+                continue
             p: StuckDealsParams = params(deal.funnel_id)
             key = (deal.funnel_id, deal.stage_id)
             if key not in limits:
                 limits[key] = self._limit(ctx, key, p)
-            limit, source = limits[key]
+            limit, source, how = limits[key]
             entered = ctx.stage_entry(deal)
             clock = "time in stage"
             if entered is None:
@@ -105,5 +147,6 @@ class StuckDeals(Rule):
                 days=round(days, 1),
                 limit_days=round(limit, 1),
                 limit_source=source,
+                limit_how=how,
                 clock=clock,
             )

@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet, Semantics, Stage, Vendor
+from funnelkit.model import DataSet, FunnelKind, FunnelRole, Semantics, Stage, Vendor
 from funnelkit.model.timeutil import DAY
 
 
@@ -37,7 +37,8 @@ class LostWithoutReason(Rule):
     """Lost deals with no reason recorded.
 
     What it finds: on amoCRM, lost deals with an empty loss reason; on Bitrix24, deals in the
-    generic failure stage of a funnel that has reason stages besides it.
+    generic failure stage of a funnel that has reason stages besides it, and every lost deal
+    of a funnel that has none (its refusals are not captured at all).
     Why it matters (articles 000, 002, 003): most leads refuse; without a reason per refusal
     there is nothing to learn from and no next action (warm-up, another offer).
     How it is detected: deals (recently closed, `since_days`) and their loss reason or
@@ -89,6 +90,16 @@ class LostWithoutReason(Rule):
             generic = _generic_failure(stages) if ctx.vendor is Vendor.BITRIX24 else None
             lost = {s.id for s in stages if s.semantics is Semantics.FAILURE}
             reasons = len(lost) - 1
+            # Bitrix24 keeps no loss-reason entity (§13): a funnel whose only failure stage
+            # is the generic one captures no refusal reason at all, so each of its lost
+            # deals is lost without a reason — the very finding, not a reason to stay silent.
+            # A lead funnel's junk stage is the outcome of qualification ("not our client",
+            # article 004), not a refusal whose reason is lost: those funnels are exempt.
+            qualifying = (
+                ctx.funnels[fid].kind is FunnelKind.LEAD
+                or ctx.role(fid) is FunnelRole.LEAD_QUALIFICATION
+            )
+            uncaptured = ctx.vendor is Vendor.BITRIX24 and reasons == 0 and not qualifying
             for deal in ctx.deals_by_funnel.get(fid, []):
                 if deal.stage_id not in lost:
                     continue
@@ -98,3 +109,10 @@ class LostWithoutReason(Rule):
                     yield self.finding(ctx.deal_subject(deal), "empty")
                 elif generic is not None and deal.stage_id == generic.id:
                     yield self.finding(ctx.deal_subject(deal), "generic", reasons=reasons)
+                elif uncaptured:
+                    yield self.finding(
+                        ctx.deal_subject(deal),
+                        "empty",
+                        reasons=0,
+                        why="the funnel has no reason stages: refusals are not captured",
+                    )

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet, FunnelKind, FunnelRole
+from funnelkit.model import DataSet, Deal, FunnelKind, FunnelRole, RoleSource
 from funnelkit.model.timeutil import DAY
 
 # Funnels entered again by design (rules.md roles): repeat sales, service, lists, reasons.
@@ -27,6 +27,13 @@ REPEAT_ROLES = frozenset(
         FunnelRole.REFUSALS,
     }
 )
+
+
+# With a guessed role, a funnel where at least a quarter of the clients have several deals
+# is taken for a repeat-sales funnel: a primary funnel sees a return now and then (the
+# generator's and the articles' portals: a few per cent), a client base sees it as a rule.
+REPEAT_SHARE = 0.25
+MIN_CONTACTS = 20  # fewer clients say nothing about how a funnel is used
 
 
 class ReentryParams(BaseModel):
@@ -76,6 +83,23 @@ class Reentry(Rule):
         },
     )
 
+    def _revived(self, ctx: AuditContext, deals: list[Deal], rows: list[tuple[int, str]]) -> bool:
+        """Articles 000 and 003 send a refuser back to primary sales once a warm-up funnel
+        revives them: a return that follows a deal in a refusals funnel is the design."""
+        warm = [d.created_at for d in deals if ctx.role(d.funnel_id) is FunnelRole.REFUSALS]
+        first, last = rows[0][0], rows[-1][0]
+        return any(first <= at <= last for at in warm)
+
+    def _behaves_as_repeat(self, ctx: AuditContext, fid: str) -> bool:
+        """A funnel whose clients come back as a rule is used for repeat sales, whatever
+        its name suggests: with a guessed role, behaviour decides (REPEAT_SHARE)."""
+        contacts: dict[str, int] = defaultdict(int)
+        for d in ctx.deals_by_funnel.get(fid, []):
+            for c in d.contact_ids:
+                contacts[c] += 1
+        repeat = sum(1 for n in contacts.values() if n > 1)
+        return len(contacts) >= MIN_CONTACTS and repeat / len(contacts) >= REPEAT_SHARE
+
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         names = {c.id: c.name for c in ctx.snapshot.contacts}
         checked = {
@@ -83,6 +107,8 @@ class Reentry(Rule):
             for fid, f in ctx.funnels.items()
             if f.kind is not FunnelKind.LEAD and ctx.role(fid) not in REPEAT_ROLES
         }
+        guessed = {fid for fid in checked if ctx.role_source(fid) is RoleSource.GUESS}
+        checked -= {fid for fid in guessed if self._behaves_as_repeat(ctx, fid)}
         cutoff = {fid: ctx.now - params(fid).since_days * DAY for fid in checked}
         for contact, deals in ctx.deals_by_contact.items():
             if len(deals) < 2:
@@ -95,6 +121,17 @@ class Reentry(Rule):
                 rows.sort()
                 if len(rows) < 2 or rows[-1][0] < cutoff[fid]:
                     continue
+                if self._revived(ctx, deals, rows):
+                    continue
                 f = ctx.funnels[fid]
                 subject = Subject("contact", contact, names.get(contact) or contact, fid, f.name)
-                yield self.finding(subject, related=[d for _, d in rows], deals=len(rows))
+                # a role read from names may be wrong: say so, and rank the finding lower
+                sev = Severity.INFO if fid in guessed else None
+                yield self.finding(
+                    subject,
+                    severity=sev,
+                    related=[d for _, d in rows],
+                    deals=len(rows),
+                    role=ctx.role(fid).value,
+                    role_source=ctx.role_source(fid).value,
+                )

@@ -68,8 +68,7 @@ class MixedLeadDeal(Rule):
             sales = [
                 s
                 for s in ctx.process_stages(fid)
-                if (v := ctx.name_verdicts.get(s.key)) is not None
-                and v.label == "sales-stage-in-lead-funnel"
+                if ctx.name_label(s.key, "sales-stage-in-lead-funnel") is not None
             ]
             if len(sales) >= params(fid).min_stages:
                 yield self.finding(

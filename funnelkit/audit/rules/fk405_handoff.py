@@ -121,13 +121,13 @@ class HandoffByReassignment(Rule):
         if len(stages) < 4:
             return None
         early = {s.id for s in stages[: len(stages) // 2]}
-        deals = [
-            d
-            for d in ctx.deals_by_funnel.get(fid, [])
-            if d.responsible_id and ctx.semantics((fid, d.stage_id)) is Semantics.PROCESS
-        ]
+        mine = [d for d in ctx.deals_by_funnel.get(fid, []) if d.responsible_id]
+        deals = [d for d in mine if ctx.semantics((fid, d.stage_id)) is Semantics.PROCESS]
         early_people = {d.responsible_id for d in deals if d.stage_id in early}
-        late = [d for d in deals if d.stage_id not in early]
+        # Won deals passed every late stage and keep the closer as responsible: on a small
+        # portal the open late-stage deals alone are too few to show the pattern.
+        won = [d for d in mine if ctx.semantics((fid, d.stage_id)) is Semantics.SUCCESS]
+        late = [d for d in deals if d.stage_id not in early] + won
         handed = [
             d
             for d in late

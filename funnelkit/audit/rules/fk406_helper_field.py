@@ -15,20 +15,79 @@ from funnelkit.model import DataSet
 # so there a helper is a select / text field named after the role («Замерщик»).
 USER_TYPES = frozenset({"employee", "user", "users", "responsible"})
 CHOICE_TYPES = frozenset({"select", "multiselect", "radiobutton", "enumeration", "string", "text"})
-HELPER_NAMES = re.compile(
-    r"замерщик|замірник|юрист|монтажник|дизайнер|инженер|інженер|технолог|курьер|кур.єр|"
-    r"сметчик|кошторисник|прораб|помощник|помічник|исполнитель|виконавець|"
-    r"measurer|surveyor|lawyer|installer|designer|engineer|courier|estimator|assistant",
+# A helper field is one named after a role (article 001: «Замерщик», the measurer who
+# joins the deal), whatever the role is: roles are recognised by the word, not by a list
+# of the few the article happens to mention. Known role words first, then the suffixes
+# Russian and Ukrainian build person-by-occupation nouns with (-щик, -чик, -тель, -ист,
+# -ник, -лог, -ач), minus the common non-person nouns those suffixes also build.
+ROLE_WORDS = re.compile(
+    r"^(менеджер|специалист|спеціаліст|ответствен|відповідальн|сотрудник|співробітник|"
+    r"помощ|поміч|исполнител|виконав|мастер|майстер|бухгалтер|логист|логіст|водител|"
+    r"водій|оператор|консультант|эксперт|експерт|юрист|дизайнер|курьер|кур.єр|технолог|"
+    r"инженер|інженер|прораб|монтаж|замерщик|замірник|сметчик|кошторисник|агент|"
+    r"координатор|куратор|наставник|архитектор|архітектор|фотограф|врач|лікар|"
+    r"manager|specialist|assistant|engineer|designer|installer|measurer|surveyor|lawyer|"
+    r"courier|estimator|consultant|coordinator|agent|expert|driver|accountant)",
     re.I,
 )
+ROLE_SUFFIX = re.compile(r"(щик|щиц|чик|тель|ист|ник|лог|ач)(а|у|ом|и|ы|ів|ей)?$", re.I)
+NOT_PERSONS = frozenset(
+    {
+        "источник",
+        "джерело",
+        "понедельник",
+        "вторник",
+        "праздник",
+        "справочник",
+        "довідник",
+        "ежедневник",
+        "список",
+        "счётчик",
+        "счетчик",
+        "лічильник",
+        "каталог",
+        "диалог",
+        "діалог",
+        "налог",
+        "аналог",
+        "некролог",
+        "пролог",
+        "числитель",
+        "показатель",
+        "показник",
+        "двигатель",
+        "выключатель",
+        "вимикач",
+        "смеситель",
+        "носитель",
+        "регистр",
+        "твист",
+        "лист",
+        "аркуш",
+    }
+)
+WORD = re.compile(r"[^\W\d_]+", re.U)
+
+
+def names_a_role(name: str) -> bool:
+    """True when some word of a field's name is a person by occupation."""
+    for word in WORD.findall(name.lower()):
+        if word in NOT_PERSONS or len(word) < 4:
+            continue
+        if ROLE_WORDS.match(word) or (len(word) >= 6 and ROLE_SUFFIX.search(word)):
+            return True
+    return False
+
+
 DEAL_ENTITIES = frozenset({"deal", "deals", "lead", "leads", "crm_deal", "crm_lead"})
 
 
 class HelperEmployeeField(Rule):
     """Deal fields that name a helper employee («Замерщик», «Юрист»); informational.
 
-    What it finds: custom fields of deals or leads whose type is a portal user, or a choice /
-    text field named after a helper role (amoCRM has no user-type field).
+    What it finds: staff-valued custom fields of deals or leads (a portal user, or on amoCRM,
+    which has no user type, a choice / text field) named after a role — any role, recognised
+    by the word («Логист», «Установщик»), not only the roles the article names.
     Why it matters (article 001): a helper-employee field is a fine way to involve a
     measurer or lawyer at one stage without handing the deal over; listed so the consultant
     can check it is used that way and not as a second responsible.
@@ -68,7 +127,9 @@ class HelperEmployeeField(Rule):
             if field.entity.lower() not in DEAL_ENTITIES:
                 continue
             kind = field.type.lower()
-            if kind in USER_TYPES or (kind in CHOICE_TYPES and HELPER_NAMES.search(field.name)):
+            # a staff-valued field (a portal user, or a choice / text field on amoCRM, which
+            # has no user type) is a helper field when it is named after a role
+            if (kind in USER_TYPES or kind in CHOICE_TYPES) and names_a_role(field.name):
                 yield self.finding(
                     Subject("field", field.id, field.name), entity=field.entity, type=field.type
                 )

@@ -10,8 +10,27 @@ from pydantic import BaseModel, ConfigDict, Field
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet
+from funnelkit.model import DataSet, FunnelRole, RoleSource, Vendor
 from funnelkit.model.timeutil import DAY
+
+# Business processes of their own (article 002's supplies and warranty funnels, partners,
+# lists): no client flows into them from a sale or a refusal, so no tunnel is missing.
+# Only a role given by a blueprint or config exempts: a guess from the name does not.
+STANDALONE = frozenset(
+    {FunnelRole.SUPPLIES, FunnelRole.WARRANTY, FunnelRole.PARTNERS, FunnelRole.LISTS}
+)
+
+
+def _partial(ctx: AuditContext) -> str | None:
+    """Bitrix24 stage history lists only a deal's current funnel (bitrix24.md, "Stage history
+    after a category change"): moves out of a funnel leave no trace there, so links are read
+    from tunnels and same-contact copies, and the evidence says so."""
+    if ctx.vendor is not Vendor.BITRIX24:
+        return None
+    return (
+        "moves between funnels are not in Bitrix24 stage history; "
+        "links come from tunnels and same-contact deals"
+    )
 
 
 class IsolatedFunnelParams(BaseModel):
@@ -91,10 +110,13 @@ class IsolatedFunnel(Rule):
             return  # one funnel is FK403's business, not an isolation problem
         linked = self._linked(ctx, params().copy_window_days)
         for fid in sorted(ctx.funnels):
+            if ctx.role(fid) in STANDALONE and ctx.role_source(fid) is not RoleSource.GUESS:
+                continue
             n = len(ctx.deals_by_funnel.get(fid, []))
             if fid not in linked and n >= params(fid).min_deals:
                 yield self.finding(
                     ctx.funnel_subject(fid),
                     deals=n,
                     tunnels_known=ctx.snapshot.manifest.has(DataSet.TUNNELS),
+                    evidence_partial=_partial(ctx),
                 )

@@ -10,8 +10,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet
+from funnelkit.model import DataSet, Semantics
 from funnelkit.model.timeutil import DAY
+
+WON = Semantics.SUCCESS
 
 
 class ContactWithoutOpenDealParams(BaseModel):
@@ -26,7 +28,10 @@ class ContactWithoutOpenDeal(Rule):
     """Contacts that have no open deal in any funnel.
 
     What it finds: contacts none of whose deals is open (and none closed in the last
-    `grace_days`, giving a tunnel time to create the next deal).
+    `grace_days`, giving a tunnel time to create the next deal), and whose latest deal was
+    lost or who never had one. A past customer whose latest deal was won is not an orphan
+    here: where such customers go is the client-base question (FK501 / FK404), and listing
+    every one of them per contact buried the report.
     Why it matters (article 003): every client should always sit in some funnel — sales,
     client base, warm-up — so someone is responsible for the next contact.
     How it is detected: contacts and deals.
@@ -71,8 +76,15 @@ class ContactWithoutOpenDeal(Rule):
             if contact.id in served:
                 continue
             deals = ctx.deals_by_contact.get(contact.id, [])
+            last = max(deals, key=lambda d: (d.closed_at or d.created_at, d.id), default=None)
+            if (
+                last is not None
+                and ctx.semantics((last.funnel_id, last.stage_id)) is Semantics.SUCCESS
+            ):
+                continue
             yield self.finding(
                 Subject("contact", contact.id, contact.name or contact.id),
                 related=[d.id for d in deals],
                 deals=len(deals),
+                last_outcome="none" if last is None else "lost",
             )

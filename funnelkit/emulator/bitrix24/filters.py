@@ -8,7 +8,17 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from funnelkit.emulator.bitrix24.envelope import B24Error
-from funnelkit.emulator.bitrix24.fields import DATE, FLOAT, INT, LIST, Field, Schema, coerce
+from funnelkit.emulator.bitrix24.fields import (
+    BOOL,
+    DATE,
+    FLOAT,
+    INT,
+    LIST,
+    YN,
+    Field,
+    Schema,
+    coerce,
+)
 
 # Longest prefixes first so `!=%` is not read as `!=` + `%`.
 _OPS = ("!=%", "!%=", "!%", "!@", "!=", "=%", "%=", ">=", "<=", ">", "<", "@", "=", "!", "%")
@@ -77,6 +87,10 @@ def _condition(f: Field, op: str, raw: Any) -> Pred:
     wanted = set(_values(f, raw))
     if f.kind == LIST:
         return lambda r: bool(wanted & {str(x) for x in get(r) or ()}) != negate
+    if f.kind in (YN, BOOL):
+        # `filter[CLOSED]=N`: the wire says Y/N, a row holds a bool or "Y"/"N" — compare
+        # both as booleans (bitrix24.md §3, list filters), never as text.
+        return lambda r: (coerce(f.kind, get(r)) in wanted) != negate
     if f.kind not in _NUMERIC:
         # An empty string matches an empty field: `!=NAME: ""` means "has a name".
         def text_eq(r: Any) -> bool:

@@ -100,6 +100,8 @@ class Indexes:
         if table in ("history_deal", "history_lead"):
             lead = table == "history_lead"
             rows = [t for t in s.transitions if t.deal_id.startswith(LEAD_PREFIX) == lead]
+            if not lead:
+                rows = _current_category(s, rows)
             return "transitions", rows
         if table in ("activity", "task"):
             task = table == "task"
@@ -147,10 +149,28 @@ class Indexes:
         if table in self._tables:
             self._tables[table].append(row)
 
+    def forget(self, table: str) -> None:
+        """Drop a table's index: its rows are no longer the same set (a deal changed funnel)."""
+        self._tables.pop(table, None)
+        self._sizes.pop(table, None)
+
     def replaced(self, table: str, row: Any) -> None:
         """The app changed `row` in place."""
         if table in self._tables:
             self._tables[table].replace(row)
+
+
+def _current_category(state: PortalState, rows: list[Any]) -> list[Any]:
+    """crm.stagehistory.list keeps only the stages of the deal's current category: a deal
+    moved from funnel A to B no longer shows its A rows (bitrix24.md, "Stage history after a
+    category change"; b24restdocs issue 8)."""
+    deals = state.deals
+    out = []
+    for t in rows:
+        deal = deals.get(t.deal_id)
+        if deal is None or deal.funnel_id == t.funnel_id:
+            out.append(t)
+    return out
 
 
 _SOURCE = {

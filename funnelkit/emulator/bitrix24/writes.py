@@ -73,6 +73,8 @@ def move(b: Backend, deal: Deal, funnel_id: str, stage_id: str, depth: int = 0) 
         b, dataclasses.replace(deal, funnel_id=funnel_id, stage_id=stage_id, modified_at=b.now())
     )
     _store(b, moved, new=False)
+    if kind is TransitionKind.FUNNEL_CHANGED and deal.entity is not EntityKind.LEAD:
+        b.indexes.forget("history_deal")  # its earlier funnel's rows drop out of the list
     _history(b, moved, kind, deal)
     return run_tunnels(b, moved, depth)
 

@@ -13,8 +13,11 @@ from funnelkit.emulator.generate.names import DEAL_SOURCES
 from funnelkit.emulator.generate.paths import Compiled
 from funnelkit.emulator.generate.people import People, company_name
 from funnelkit.emulator.state import PortalState
-from funnelkit.model import Deal, EntityKind
+from funnelkit.model import Deal, EntityKind, Vendor
 from funnelkit.model.build import const, rows
+
+AMO_SOURCE_BASE = 31_000  # amoCRM source ids of the generated account
+AMO_CATALOG_BASE = 1_700_000  # amoCRM catalog element ids of its products
 
 
 def _products(
@@ -83,7 +86,14 @@ def build_deals(
     known = np.flatnonzero(ids.contact != None)  # noqa: E711 - elementwise on an object array
     contact_tuple[known] = [(cid,) for cid in ids.contact[known].tolist()]
     users = obj([u.id for u in staff.users])
-    source = obj(list(DEAL_SOURCES))[rng.integers(0, len(DEAL_SOURCES), len(final))]
+    # amoCRM names a lead's products and source by id only (catalog elements, source_id,
+    # amocrm.md §6.2/§6.3): there they are numbered, or a pull could never see them
+    amo = state.vendor == Vendor.AMOCRM
+    source_names = [str(AMO_SOURCE_BASE + n) if amo else s for n, s in enumerate(DEAL_SOURCES)]
+    product_names = [
+        str(AMO_CATALOG_BASE + n) if amo else p for n, p in enumerate(sample().products)
+    ]
+    source = obj(source_names)[rng.integers(0, len(DEAL_SOURCES), len(final))]
     o = ids.order
     has_amount = ~np.isnan(amount[o])
     built = rows(
@@ -112,7 +122,7 @@ def build_deals(
             "source": source[o].tolist(),
             "tags": const(()),
             "loss_reason_id": obj(reasons, absent=True)[reason[o]].tolist(),
-            "products": obj([*((p,) for p in sample().products), ()])[product[o]].tolist(),
+            "products": obj([*((p,) for p in product_names), ()])[product[o]].tolist(),
         },
     )
     state.deals = {d.id: d for d in built}

@@ -12,12 +12,17 @@ from funnelkit.emulator.generate.paths import GENERIC, SKIP, STUCK, Compiled
 from funnelkit.emulator.generate.people import People
 from funnelkit.emulator.generate.structure import HELPER_FIELD
 from funnelkit.emulator.state import Planted, PortalState
-from funnelkit.model import Vendor
+from funnelkit.model import Deal, Vendor
 
 if TYPE_CHECKING:
     from funnelkit.emulator.generate.ids import Ids
 
-QUIET_DAYS = 90  # FK303 as planted: no call / e-mail / meeting for this long
+# FK303 as keyed: an open deal's client heard nothing for a month. Article 002 gives the
+# rhythm ("every month a planned contact appears in the manager's calendar"); the generator
+# gives healthy open deals a call within three weeks, so only planted silence and deals
+# parked in a dump stage (article 001: the clients managers forgot) pass the month.
+QUIET_DAYS = 30
+TALK = frozenset({"call", "email", "meeting", "message"})
 STAGE_NOTES = {
     "FK101": "parking stage: arrivals from many stages, exits to lost, no tasks",
     "FK102": "the name states neither the situation nor the manager's task",
@@ -58,12 +63,29 @@ def plant_answer_key(
     if state.vendor == Vendor.BITRIX24:
         lost = np.flatnonzero(kinds == GENERIC)
         _deals(out, ids, lost, "FK203", "lost in the generic failure stage")
+        _uncaptured(state, out)
     else:
         _deals(out, ids, no_reason, "FK203", "lost without a loss reason")
     for contact in sorted({ids.contact[n] for n in cols.contact[cols.reentry].tolist()}):  # type: ignore[index]
         out.append(Planted("FK204", "contact", contact, "enters the primary-sales funnel again"))
     _tasks(state, out)
     _contacts(state, out)
+
+
+def _uncaptured(state: PortalState, out: list[Planted]) -> None:
+    """Bitrix24 funnels built with one failure stage only: no lost deal there has a reason."""
+    failures: dict[str, set[str]] = {}
+    for (fid, sid), stage in state.stages.items():
+        if stage.semantics == "failure":
+            failures.setdefault(fid, set()).add(sid)
+    # lead funnels excepted: their junk stage closes a qualification, not a sale
+    lead = {fid for fid, f in state.funnels.items() if f.kind == "lead"}
+    bare = {fid for fid, ids in failures.items() if len(ids) == 1 and fid not in lead}
+    out += [
+        Planted("FK203", "deal", d.id, "lost in a funnel with no reason stages")
+        for d in state.deals.values()
+        if d.funnel_id in bare and d.stage_id in failures[d.funnel_id]
+    ]
 
 
 def _deals(out: list[Planted], ids: Ids, rows: np.ndarray, code: str, note: str) -> None:
@@ -95,14 +117,43 @@ def _tasks(state: PortalState, out: list[Planted]) -> None:
 
 
 def _contacts(state: PortalState, out: list[Planted]) -> None:
-    """FK303 and FK502 from the finished portal: they follow from every deal of a contact."""
-    with_open = {c for d in state.deals.values() if not d.closed for c in d.contact_ids}
+    """FK303 and FK502 from the finished portal: they follow from every deal of a contact.
+
+    FK303 is keyed per open deal (the report's contract: one finding per deal). FK502 keeps
+    to article 003's "every contact always has an open deal": a past customer whose last
+    deal was won is the client-base question (FK501 / FK404), not an orphan contact, so
+    only contacts whose latest deal was lost, or who have no deal at all, are keyed.
+    """
     cutoff = state.now - QUIET_DAYS * DAY
-    quiet = "has an open deal but no interaction for over 90 days"
-    idle = "no open deal in any funnel"
+    heard: dict[str, int] = {}
+    for a in state.activities:
+        if a.kind in TALK:
+            at = a.completed_at or a.created_at
+            for key in (a.deal_id, f"contact:{a.contact_id}" if a.contact_id else None):
+                if key is not None and at > heard.get(key, -1):
+                    heard[key] = at
+    contact_seen = {c.id: c.last_activity_at or 0 for c in state.contacts.values()}
+    quiet = f"open, the client heard nothing for over {QUIET_DAYS} days"
+    latest: dict[str, Deal] = {}
+    with_open: set[str] = set()
+    for d in state.deals.values():
+        for c in d.contact_ids:
+            if not d.closed:
+                with_open.add(c)
+            elif c not in latest or (d.closed_at or 0) > (latest[c].closed_at or 0):
+                latest[c] = d
+        if d.closed or d.created_at >= cutoff:
+            continue
+        times = [d.last_activity_at or 0, heard.get(d.id, 0), d.created_at]
+        times += [max(contact_seen.get(c, 0), heard.get(f"contact:{c}", 0)) for c in d.contact_ids]
+        if max(times) < cutoff:
+            out.append(Planted("FK303", "deal", d.id, quiet))
+    won = {(f, s) for (f, s), st in state.stages.items() if st.semantics == "success"}
     for contact in state.contacts.values():
         if contact.id in with_open:
-            if contact.last_activity_at is None or contact.last_activity_at < cutoff:
-                out.append(Planted("FK303", "contact", contact.id, quiet))
-        else:
-            out.append(Planted("FK502", "contact", contact.id, idle))
+            continue
+        last = latest.get(contact.id)
+        if last is not None and (last.funnel_id, last.stage_id) in won:
+            continue
+        note = "no deal at all" if last is None else "last deal lost, nobody took the client on"
+        out.append(Planted("FK502", "contact", contact.id, note))

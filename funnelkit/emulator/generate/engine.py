@@ -13,6 +13,7 @@ from funnelkit.emulator.generate.paths import GENERIC, ORGANIC, SKIP, STUCK, Com
 DAY = 86_400
 MAX_DWELL = 200 * DAY  # organic deals never sit a year: everything older is planted (FK201)
 HISTORY_YEARS = 3
+HEALTHY_TAIL = 1.5  # an organic stay is at most this many p90s of the stage's dwell
 
 
 @dataclass
@@ -63,10 +64,17 @@ def simulate(
     n, width = paths.shape
     codes = paths[:, :-1]
     dwell = stage_dwell(rng, n * (width - 1)).reshape(n, width - 1).astype(float)
+    # Healthy deals leave a stage within its normal spread: the sample's long tail (deals
+    # that waited months) is what FK201 plants on purpose, so an organic stay is capped at
+    # HEALTHY_TAIL times the draws' p90 instead of being a stuck deal nobody planted.
     dwell *= c.factor[codes]
     merged = np.array(c.tags)[codes] == MERGED
-    # FK103: a fixed two-day task or an open-ended client wait, in one stage
-    dwell[merged] *= np.where(rng.random(int(merged.sum())) < 0.5, 0.2, 2.5)
+    # FK103 (article 001): preparing the offer takes about two days (a narrow hump), the
+    # client's answer an open-ended wait (the stage's usual spread, longer): two humps
+    task = rng.random(int(merged.sum())) < 0.5
+    fixed = 2 * DAY * rng.lognormal(0.0, 0.25, size=int(merged.sum()))
+    dwell[merged] = np.where(task, fixed, dwell[merged] * 3.0)
+    _cap_tails(dwell, codes, (lengths - 1)[:, None] > np.arange(width - 1)[None, :])
     dwell = np.clip(dwell, 60, MAX_DWELL).astype(np.int64)
     dwell[np.arange(width - 1)[None, :] >= (lengths - 1)[:, None]] = 0
     times = np.concatenate([np.zeros((n, 1), np.int64), np.cumsum(dwell, axis=1)], axis=1)
@@ -89,6 +97,14 @@ def simulate(
         times[done] = np.where(inside[done], times[done] - back[:, None], -1)
         n_valid[done] = lengths[done]
     return times, n_valid
+
+
+def _cap_tails(dwell: np.ndarray, codes: np.ndarray, valid: np.ndarray) -> None:
+    """Cap each stage's stays at HEALTHY_TAIL times that stage's p90, in place."""
+    for code in np.unique(codes[valid]).tolist():
+        cell = valid & (codes == code)
+        cap = HEALTHY_TAIL * float(np.quantile(dwell[cell], 0.9))
+        np.minimum(dwell, cap, out=dwell, where=cell)
 
 
 def final_codes(c: Compiled, template: np.ndarray, n_valid: np.ndarray) -> np.ndarray:

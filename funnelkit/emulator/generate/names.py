@@ -28,6 +28,21 @@ S = StageSpec
 REASONS = ("Дорого", "Выбрал конкурента", "Не актуально", "Нашел дешевле", "Не лид")
 SALES_IN_LEAD = ("FK401",)
 GRANULAR_CODES = ("FK104",)
+# Planted stages are not always the textbook example: the parking stage and the task glued
+# to a wait come in the wordings portals actually use (article 001's are the first ones).
+DUMP_NAMES = (
+    "Клиент думает",
+    "Думает над предложением",
+    "Отложенное решение",
+    "Вернуться позже",
+    "Клиент взял паузу",
+)
+MERGED_NAMES = (
+    "Подготовить КП и согласовать с клиентом",
+    "Расчёт сметы и согласование",
+    "Подготовка договора и ожидание подписи",
+    "Подготовка КП и ожидание ответа",
+)
 
 # Funnel-level notes, shared by both vendors.
 NOTE_402 = "few leads; the same manager qualifies the lead and sells the deal"
@@ -80,13 +95,13 @@ def bitrix24_layout(rng: random.Random) -> list[FunnelSpec]:
             S("PREPARATION", "Квалификация пройдена"),
             S(
                 "PREPAYMENT_INVOICE",
-                "Подготовить КП и согласовать с клиентом",
+                rng.choice(MERGED_NAMES),
                 MERGED,
                 codes=("FK103",),
             ),
             S("EXECUTING", "В работе", codes=("FK102",)),
             S("FINAL_INVOICE", "Договор/счет отправлен", late=True),
-            S(_uc(rng), "Клиент думает", DUMP, factor=3.0, codes=("FK101",)),
+            S(_uc(rng), rng.choice(DUMP_NAMES), DUMP, factor=3.0, codes=("FK101",)),
             S("WON", "Сделка успешна", WON, system=True),
             S("LOSE", "Сделка провалена", GENERIC_LOST, system=True),
             S("APOLOGY", "Анализ причины провала", OTHER_LOST),
@@ -215,10 +230,10 @@ def amocrm_layout(rng: random.Random) -> list[FunnelSpec]:
             unsorted(),
             st("Новая заявка"),
             st("Квалификация пройдена"),
-            st("Подготовить КП и согласовать с клиентом", MERGED, codes=("FK103",)),
+            st(rng.choice(MERGED_NAMES), MERGED, codes=("FK103",)),
             st("Переговоры", codes=("FK102",)),
             st("Договор/счет отправлен", late=True),
-            st("Клиент думает", DUMP, factor=3.0, codes=("FK101",)),
+            st(rng.choice(DUMP_NAMES), DUMP, factor=3.0, codes=("FK101",)),
             *system("Успешно реализовано"),
         ),
     )

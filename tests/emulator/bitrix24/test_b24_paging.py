@@ -204,3 +204,23 @@ def test_overdue_task_meta_status(portal: Portal) -> None:
     overdue = portal.ok("tasks.task.list", {"filter": {"STATUS": -1}})["result"]["tasks"]
     assert [t["id"] for t in overdue] == ["8017"]  # deadline T0 + 1 day, clock T0 + 1e6 s
     assert portal.ok("tasks.task.list", {"filter": {"STATUS": 5}})["result"]["tasks"] == []
+
+
+def test_yes_no_filters_match_as_the_api_does(make_portal: Factory) -> None:
+    """`filter[CLOSED]=N` / `=Y` split the deals; `!CLOSED` negates (bitrix24.md §3)."""
+    import dataclasses
+
+    state = build_state()
+    for n in range(1, 30, 3):
+        state.deals[str(n)] = dataclasses.replace(state.deals[str(n)], closed=True)
+    portal = make_portal(state)
+
+    def ids(flt: dict[str, object]) -> set[str]:
+        body = portal.ok("crm.deal.list", {"filter": {**flt, "<=ID": 40}, "select": ["ID"]})
+        return {r["ID"] for r in body["result"]}
+
+    everything = ids({})
+    open_ids, closed_ids = ids({"CLOSED": "N"}), ids({"CLOSED": "Y"})
+    assert closed_ids == {str(n) for n in range(1, 30, 3)} and open_ids
+    assert open_ids | closed_ids == everything and not open_ids & closed_ids
+    assert ids({"!CLOSED": "Y"}) == open_ids
