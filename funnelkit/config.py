@@ -51,6 +51,14 @@ class ReportSettings(BaseModel):
     lang: Lang = "en"
 
 
+class DriftSettings(BaseModel):
+    """Drift defaults (`drift:`): whether objects no blueprint declares fail it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fail_on_unmanaged: bool = False
+
+
 class FileConfig(BaseModel):
     """The shape of funnelkit.yaml (`funnelkit schema config`)."""
 
@@ -61,6 +69,7 @@ class FileConfig(BaseModel):
         default_factory=dict, description="Audit settings: select, ignore, fail_on, rules, funnels"
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
+    drift: DriftSettings = Field(default_factory=DriftSettings)
 
 
 @dataclass
@@ -157,7 +166,7 @@ def load_config(path: Path | None, required: bool = False) -> FunnelkitConfig:
         raise ConfigError(
             f"{target}: {len(problems)} problem(s)\n  " + "\n  ".join(problems),
             hint="allowed keys: portals.<name>.{vendor, url, token_file, rate_limit, burst, "
-            "timeout, max_retry_seconds}, audit, report.{format, lang}",
+            "timeout, max_retry_seconds}, audit, report.{format, lang}, drift.fail_on_unmanaged",
         ) from None
     return FunnelkitConfig(file=parsed, doc=doc, path=target)
 

@@ -122,9 +122,17 @@ class _Resolver:
 
 
 def apply_plan(
-    plan: Plan, connector: Connector, ids: PortalIds, progress: Progress | None = None
+    plan: Plan,
+    connector: Connector,
+    ids: PortalIds,
+    progress: Progress | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> list[str]:
-    """Run every change in plan order; returns what was done, raises ApplyError on failure."""
+    """Run every change in plan order; returns what was done, raises ApplyError on failure.
+
+    `checkpoint` runs after every change that succeeded, so the caller can save the ids
+    learnt so far: an apply killed between two changes still knows what it created.
+    """
     resolver = _Resolver(ids, plan.matched)
     done: list[str] = []
     total = len(plan.changes)
@@ -144,4 +152,6 @@ def apply_plan(
             ) from exc
         resolver.record(change, sent, result)
         done.append(change.summary)
+        if checkpoint is not None:
+            checkpoint()
     return done

@@ -6,16 +6,11 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from funnelkit.blueprint.matching import match_funnels, match_stages, norm
+from funnelkit.blueprint.matching import How, match_funnels_how, match_stages_how, norm
 from funnelkit.blueprint.plan import ManualStep, Plan, Unmanaged
-from funnelkit.blueprint.schema import (
-    Blueprint,
-    FunnelSpec,
-    LossReasonSpec,
-    StageSpec,
-    Thresholds,
-)
-from funnelkit.blueprint.state import PortalIds
+from funnelkit.blueprint.renames import deals_label, rename_refusal
+from funnelkit.blueprint.schema import Blueprint, FunnelSpec, LossReasonSpec, StageSpec
+from funnelkit.blueprint.state import PortalIds, portal_key
 from funnelkit.blueprint.vendorrules import (
     is_reusable_default,
     is_vendor_stage,
@@ -31,6 +26,7 @@ from funnelkit.model import (
     Semantics,
     Snapshot,
     Stage,
+    Thresholds,
     Vendor,
     VendorLimits,
 )
@@ -59,6 +55,9 @@ class FunnelMatch:
     matched: dict[str, Stage]
     virtual: bool  # created by this plan: ids become known during apply
     owned: bool = False  # created by an earlier apply: its spare default stages may go
+    how: dict[str, How] = field(default_factory=dict)  # stage key → what identified it
+    funnel_how: How | None = None
+    fresh: bool = False  # an unrecorded funnel of ours: deal-less, only vendor defaults left
 
     @property
     def funnel_id(self) -> str | None:
@@ -67,7 +66,7 @@ class FunnelMatch:
 
 def desired_order(spec: FunnelSpec) -> list[StageSpec]:
     """Working stages in blueprint order, then the success stage, then failures."""
-    live = [s for s in spec.stages if not s.absent]
+    live = [s for s in spec.stages if not s.leaving]
     rank = {Semantics.PROCESS: 0, Semantics.SUCCESS: 1, Semantics.FAILURE: 2}
     return sorted(live, key=lambda s: rank[s.semantics])
 
@@ -95,10 +94,13 @@ class Planner:
     # ----------------------------------------------------------------- matching
     def _match_all(self) -> dict[str, FunnelMatch]:
         structure = self.snapshot.structure
-        funnels = match_funnels(self.bp, structure.funnels, self.options.ids, self.vendor)
+        key = portal_key(self.snapshot)
+        ids = self.options.ids
+        funnels = match_funnels_how(self.bp, structure.funnels, ids, self.vendor, key)
         out: dict[str, FunnelMatch] = {}
         for pos, spec in enumerate(self.bp.funnels):
-            funnel = funnels.get(spec.key)
+            found = funnels.get(spec.key)
+            funnel = found.obj if found is not None else None
             if funnel is None:
                 if spec.absent:
                     continue
@@ -111,21 +113,37 @@ class Planner:
                 ]
                 virtual = False
                 owned = spec.key in self.options.ids.created
-            reuse = virtual or owned or spec.main or spec.kind is FunnelKind.LEAD
-            reuse = reuse or self._looks_fresh(spec, stages)
-            matched = match_stages(self.bp, spec, stages, self.options.ids, self.vendor, reuse)
-            out[spec.key] = FunnelMatch(spec, pos, funnel, stages, matched, virtual, owned)
+            fresh = funnel is not None and self._looks_fresh(spec, funnel, stages)
+            ours = virtual or owned or fresh
+            found_stages = match_stages_how(self.bp, spec, stages, ids, self.vendor, ours, key)
+            matched = {k: v.obj for k, v in found_stages.items()}
+            how = {k: v.how for k, v in found_stages.items()}
+            out[spec.key] = FunnelMatch(
+                spec,
+                pos,
+                funnel,
+                stages,
+                matched,
+                virtual,
+                owned,
+                how,
+                found.how if found is not None else None,
+                fresh,
+            )
         return out
 
-    def _looks_fresh(self, spec: FunnelSpec, stages: list[Stage]) -> bool:
-        """A funnel whose only stages beside the blueprint's are empty vendor defaults.
+    def _looks_fresh(self, spec: FunnelSpec, funnel: Funnel, stages: list[Stage]) -> bool:
+        """A deal-less funnel whose only stages beside the blueprint's are empty vendor defaults.
 
         That is what a funnel we created looks like when an apply was killed before it could
         record the funnel as ours: finish its set-up as for a new one (reuse the defaults).
+        No deal can change meaning: there is none in the whole funnel.
         """
-        if spec.main or self.vendor is not Vendor.BITRIX24:
+        if spec.main or self.vendor is not Vendor.BITRIX24 or funnel.is_default:
             return False
-        declared = {norm(n) for s in spec.stages for n in (*s.names.all(), *s.previous_names)}
+        if self.count(funnel.id, None) != 0:
+            return False
+        declared = {norm(n) for s in spec.stages for n in (*s.names.all(), *s.renamed_from)}
         others = [s for s in stages if norm(s.name) not in declared and not s.system]
         return bool(others) and all(
             is_reusable_default(self.vendor, spec.kind, s) and not self.count(s.funnel_id, s.id)
@@ -203,7 +221,12 @@ class Planner:
             return
         if m.funnel.kind is FunnelKind.LEAD and self.vendor is Vendor.BITRIX24:
             return  # bitrix24.md §6.1: leads are not a category; their funnel has no name to set
-        if norm(m.funnel.name) != norm(name) or m.funnel.name != name:
+        if m.funnel.name != name:
+            count = self.count(m.funnel.id, None)
+            refusal = rename_refusal(spec, m.funnel_how, m.funnel.name, name, count)
+            if refusal is not None:
+                self.refusals.append(refusal)
+                return
             self.touched[(spec.key, "update")] += 1
             self.add(
                 Change(
@@ -212,7 +235,8 @@ class Planner:
                     funnel_id=m.funnel.id,
                     fields={"name": name},
                     before={"name": m.funnel.name},
-                    summary=f"rename funnel «{m.funnel.name}» → «{name}»",
+                    deal_count=count,
+                    summary=f"rename funnel «{m.funnel.name}» → «{name}»{deals_label(count)}",
                 ),
                 (m.pos, 0),
             )
@@ -235,7 +259,7 @@ class Planner:
             # amocrm.md §5.2: statuses go with the pipeline; 142/143 are named only now.
             order = [s for s in desired_order(spec) if s.semantics is Semantics.PROCESS]
             fields["stages"] = [self._stage_fields(s, i, None) for i, s in enumerate(order)]
-            live = [s for s in spec.stages if not s.absent]
+            live = [s for s in spec.stages if not s.leaving]
             for sem, field_name, vendor_id in (
                 (Semantics.SUCCESS, "won_name", "142"),
                 (Semantics.FAILURE, "lost_name", "143"),

@@ -1,4 +1,4 @@
-"""Removing what a blueprint marks `absent: true`: only with an explicit home for the deals."""
+"""Removing what a blueprint marks `absent: true` or `merge_into:`, with a home for the deals."""
 
 from __future__ import annotations
 
@@ -83,14 +83,18 @@ def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, inde
         return
     count = 0 if m.virtual else p.count(stage.funnel_id, stage.id)
     reason = None
+    target = spec.merge_into or spec.move_deals_to
+    verb = "delete"
+    if spec.merge_into is not None:
+        verb = f"merge into {_label(p, m, spec.merge_into)}, then delete"
     if count != 0:
-        if spec.move_deals_to is None:
+        if target is None:
             p.refusals.append(
                 f"{where} holds {_unknown(count)} deals and the blueprint gives no move_deals_to"
             )
             return
         reason = f"removes {where} holding {_unknown(count)} deals"
-        move_deals(p, m, stage, count, reason, spec.move_deals_to, index + 1)
+        move_deals(p, m, stage, count, reason, target, index + 1)
     p.touched[(m.spec.key, "stage-delete")] += 1
     p.add(
         Change(
@@ -101,7 +105,7 @@ def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, inde
             stage_id=stage.id,
             deal_count=count,
             unsafe_reason=reason,
-            summary=f"delete {where}",
+            summary=f"{verb} {where}",
         ),
         (m.pos, index + 1),
     )

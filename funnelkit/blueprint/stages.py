@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from funnelkit.blueprint.plan import Unmanaged
 from funnelkit.blueprint.removals import move_deals, remove_stage
+from funnelkit.blueprint.renames import deals_label, rename_refusal
 from funnelkit.blueprint.schema import StageSpec
 from funnelkit.blueprint.vendorrules import (
     code_of,
@@ -58,7 +59,7 @@ def plan_stages(p: Planner, m: FunnelMatch) -> None:
         last_sort, run = stage.sort, 0
         _update(p, m, spec, stage, index)
     for i, spec in enumerate(m.spec.stages):
-        if spec.absent and spec.key in m.matched:
+        if spec.leaving and spec.key in m.matched:
             remove_stage(p, m, spec, m.matched[spec.key], len(order) + i)
     _leftovers(p, m)
     _reorder(p, m, order, created)
@@ -75,6 +76,20 @@ def _creatable(p: Planner, m: FunnelMatch, spec: StageSpec) -> bool:
             "per pipeline; declare further reasons as loss_reasons"
         )
         return False
+    if spec.semantics is Semantics.SUCCESS:
+        # bitrix24.md §6.3: a funnel has exactly one success stage; the portal's stays its own.
+        claimed = {s.id for s in m.matched.values()}
+        own = next(
+            (s for s in m.stages if s.semantics is Semantics.SUCCESS and s.id not in claimed),
+            None,
+        )
+        if own is not None:
+            p.warnings.append(
+                f"stage {m.spec.key}/{spec.key}: the funnel keeps its success stage «{own.name}» "
+                f"(one per funnel); declare `renamed_from: {own.name}` to make it "
+                f"«{p.name(spec)}»"
+            )
+            return False
     return True
 
 
@@ -117,7 +132,15 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
     fields: dict[str, object] = {}
     before: dict[str, object] = {}
     name = p.name(spec)
-    if stage.name != name:
+    count: int | None = 0
+    if stage.name != name and not is_fixed_stage(p.vendor, stage):
+        count = 0 if m.virtual else p.count(stage.funnel_id, stage.id)
+        refusal = rename_refusal(spec, m.how.get(spec.key), stage.name, name, count)
+        if refusal is not None:
+            p.refusals.append(refusal)
+            return
+        fields["name"], before["name"] = name, stage.name
+    elif stage.name != name:
         fields["name"], before["name"] = name, stage.name
     if spec.colour:
         colour = nearest_colour(spec.colour, p.limits.color_palette)
@@ -136,7 +159,11 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
     unfinished = m.owned and stage.id not in p.options.ids.stages.values()
     if not m.virtual and not unfinished:
         p.touched[(m.spec.key, "stage-update")] += 1
-    what = f"rename stage «{stage.name}» → «{name}»" if "name" in fields else f"recolour «{name}»"
+    what = (
+        f"rename stage «{stage.name}» → «{name}»{deals_label(count)}"
+        if "name" in fields
+        else f"recolour «{name}»"
+    )
     p.add(
         Change(
             op=ChangeOp.UPDATE_STAGE,
@@ -146,6 +173,7 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
             stage_id=stage_id,
             fields={**fields, **private},
             before=before,
+            deal_count=count if "name" in fields else None,
             summary=f"{what} in «{p.name(m.spec)}»",
         ),
         (m.pos, index + 1),
@@ -200,27 +228,16 @@ def _change_semantics(
 def _leftovers(p: Planner, m: FunnelMatch) -> None:
     """Undeclared stages: a new funnel's spare defaults go; a portal's own are only reported."""
     claimed = {s.id for s in m.matched.values()}
-    left = [
-        s
-        for s in m.stages
-        if s.id not in claimed
-        and not is_fixed_stage(p.vendor, s)
-        and not (s.system and s.semantics is not Semantics.PROCESS)
-    ]
+    left = [s for s in m.stages if s.id not in claimed and not is_fixed_stage(p.vendor, s)]
 
     def unused_default(stage: Stage) -> bool:
         return is_reusable_default(p.vendor, m.spec.kind, stage) and (
             p.count(stage.funnel_id, stage.id) == 0
         )
 
-    # A funnel we created keeps its spare defaults only until we clean them up. If an apply
-    # was killed before it could record the funnel as ours, the funnel still shows the
-    # signature of one: nothing undeclared but empty vendor defaults (never the main funnel).
-    ours = (
-        m.virtual
-        or m.owned
-        or (not m.spec.main and bool(left) and all(unused_default(s) for s in left))
-    )
+    # A funnel we created keeps its spare defaults only until we clean them up; one an
+    # interrupted apply created before it could record it looks fresh (see Planner).
+    ours = m.virtual or m.owned or m.fresh
     for stage in left:
         spare = m.virtual or (ours and unused_default(stage))
         if spare:

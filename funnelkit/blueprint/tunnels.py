@@ -149,7 +149,7 @@ def plan_loss_reasons(p: Planner) -> None:
     portal = list(p.snapshot.structure.loss_reasons)
     claimed: set[str] = set()
     for i, spec in enumerate(p.bp.loss_reasons):
-        wanted = {norm(n) for n in (*spec.names.all(), *spec.previous_names)}
+        wanted = {norm(n) for n in (*spec.names.all(), *spec.renamed_from)}
         known = p.options.ids.loss_reasons.get(spec.key)
         found = next((r for r in portal if r.id == known), None) or next(
             (r for r in portal if norm(r.name) in wanted and r.id not in claimed), None

@@ -50,7 +50,7 @@ def build_portal(
         from funnelkit.cli.plan import load_any
         from funnelkit.emulator.generate.healthy import from_blueprint
 
-        loaded, _ = load_any(str(blueprint))
+        loaded = load_any(str(blueprint))
         return from_blueprint(
             loaded.model_dump(mode="json", by_alias=True), Vendor(vendor.value), deals, seed
         )

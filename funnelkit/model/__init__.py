@@ -1,6 +1,6 @@
 """The vendor-neutral domain model: pure data, no I/O."""
 
-from funnelkit.model.changes import PHASES, Change, ChangeOp, ChangeResult
+from funnelkit.model.changes import PHASES, Change, ChangeOp, ChangeResult, Thresholds
 from funnelkit.model.enums import (
     ActivityKind,
     DataSet,
@@ -78,6 +78,7 @@ __all__ = [
     "Stage",
     "StageTransition",
     "Structure",
+    "Thresholds",
     "TransitionKind",
     "Tunnel",
     "TunnelMode",

@@ -78,6 +78,20 @@ class Change(BaseModel):
         return PHASES[self.op]
 
 
+class Thresholds(BaseModel):
+    """octoDNS-style safety: a plan touching too large a share of a portal needs --force.
+
+    The one model for every place thresholds are set: a blueprint (`thresholds:`, per
+    funnel or for the whole blueprint) and a portal of funnelkit.yaml, which wins.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    update_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects updated")
+    delete_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects deleted")
+    min_objects: int = Field(default=10, ge=1, description="Only check at this many objects")
+
+
 class ChangeResult(BaseModel):
     """What a connector reports after carrying out one change."""
 

@@ -54,15 +54,27 @@ def ops(result: object) -> list[tuple[str, str | None]]:
     return [(c.op.value, c.stage_key) for c in result.changes]  # type: ignore[attr-defined]
 
 
-def test_main_funnel_adopts_category_0_and_renames_its_defaults() -> None:
+def test_main_funnel_never_relabels_a_default_funnel_of_another_name() -> None:
     result = plan(fresh_b24(), load_bundled("000"))
     primary = [c for c in result.changes if c.funnel_key == "primary-sales"]
-    assert {c.op for c in primary} == {ChangeOp.UPDATE_FUNNEL, ChangeOp.UPDATE_STAGE}
-    assert primary[0].funnel_id == "0"
-    renamed = {c.stage_id: c.fields["name"] for c in primary if c.stage_id}
-    assert renamed["NEW"] == "Входящая заявка"
-    assert renamed["WON"] == "Предоплата/оплата получена"
+    assert primary[0].op is ChangeOp.CREATE_FUNNEL
+    assert not any(c.funnel_id == "0" for c in result.changes)  # category 0 is not touched
+    unmanaged = {(u.kind, u.id) for u in result.unmanaged}
+    assert ("funnel", "0") in unmanaged
     assert not any(c.op is ChangeOp.DELETE_FUNNEL for c in result.changes)
+
+
+def test_main_funnel_of_the_same_name_is_matched_by_name() -> None:
+    text = SALES.replace("names: {ru: Продажи}", "names: {ru: Общая}\n    main: true", 1)
+    snap = snapshot(Vendor.BITRIX24, [b24_category("0", "Общая", default=True)])
+    result = plan(snap, parse_blueprint(text))
+    assert not any(c.op is ChangeOp.CREATE_FUNNEL for c in result.changes)
+    # the default stages of another name stay as they are, reported; none is renamed
+    assert not any(c.op is ChangeOp.UPDATE_STAGE for c in result.changes)
+    assert {u.id for u in result.unmanaged} >= {"NEW", "PREPARATION", "WON"}
+    created = {c.fields["name"] for c in result.changes if c.op is ChangeOp.CREATE_STAGE}
+    assert created == {"Новая заявка", "Отправлено КП", "Отказ"}  # one success stage: kept
+    assert any("keeps its success stage" in w for w in result.warnings)
 
 
 def test_new_category_reuses_its_default_stages() -> None:
