@@ -38,9 +38,15 @@ def build_portal(
     seed: int = 1,
     deals: int = 2000,
     blueprint: Path | None = None,
+    empty: bool = False,
 ) -> PortalState:
     """The portal to serve: a fixture file, a healthy blueprint portal, or the messy generator."""
     from funnelkit.model import Vendor
+
+    if empty:
+        from funnelkit.emulator.generate.empty import empty_portal
+
+        return empty_portal(Vendor(vendor.value))
 
     if fixture is not None:
         from funnelkit.emulator.fixture.load import load_fixture
@@ -103,6 +109,9 @@ def serve(
     from_blueprint: Annotated[
         Path | None, typer.Option("--from-blueprint", help="A healthy portal shaped by a blueprint")
     ] = None,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Only the vendor's undeletable defaults, no deals")
+    ] = False,
     rate_limit: Annotated[Switch, typer.Option(help="Vendor rate limits")] = Switch.ON,
     cost_model: Annotated[Switch, typer.Option(help="Bitrix24 server-time model")] = Switch.OFF,
     time_scale: Annotated[float, typer.Option(help="Run the clock this much faster")] = 1.0,
@@ -113,7 +122,7 @@ def serve(
 
     state = get_state(ctx)
     options = build_options(rate_limit, cost_model, time_scale, faults)
-    portal = build_portal(vendor, fixture, seed, deals, from_blueprint)
+    portal = build_portal(vendor, fixture, seed, deals, from_blueprint, empty)
     running = start(portal, options, port=port)
     typer.echo(connection_text(running, name))
     state.say(f"serving {len(portal.deals):,} deals at {running.url}; Ctrl+C to stop")
