@@ -1,16 +1,29 @@
-"""Compare a blueprint with a portal snapshot and plan the changes, vendor rules included."""
+"""Compare a blueprint with a portal snapshot and plan the changes, vendor rules included.
+
+The planner matches, then hands each funnel to stage planning (stages.py), removals
+(removals.py) and tunnels / loss reasons (tunnels.py); those see it as a `PlanContext`
+(context.py) and never import this module.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from funnelkit.blueprint.matching import How, match_funnels_how, match_stages_how, norm
+from funnelkit.blueprint.context import (
+    DealCounter,
+    FunnelMatch,
+    PlanOptions,
+    Position,
+    desired_order,
+)
+from funnelkit.blueprint.matching import match_funnels_how, match_stages_how, norm
 from funnelkit.blueprint.plan import ManualStep, Plan, Unmanaged
+from funnelkit.blueprint.removals import remove_funnel
 from funnelkit.blueprint.renames import deals_label, rename_refusal
 from funnelkit.blueprint.schema import Blueprint, FunnelSpec, LossReasonSpec, StageSpec
-from funnelkit.blueprint.state import PortalIds, portal_key
+from funnelkit.blueprint.stages import plan_stages
+from funnelkit.blueprint.state import portal_key
+from funnelkit.blueprint.tunnels import plan_loss_reasons, plan_tunnels
 from funnelkit.blueprint.vendorrules import (
     is_reusable_default,
     is_vendor_stage,
@@ -26,49 +39,9 @@ from funnelkit.model import (
     Semantics,
     Snapshot,
     Stage,
-    Thresholds,
     Vendor,
     VendorLimits,
 )
-
-DealCounter = Callable[[str, str | None], int | None]
-Position = tuple[int, int]
-
-
-@dataclass
-class PlanOptions:
-    """What the planner needs besides the snapshot and blueprint."""
-
-    ids: PortalIds = field(default_factory=PortalIds)
-    count_deals: DealCounter | None = None  # live portal: connector.count_deals
-    thresholds: Thresholds | None = None  # a portal's config overrides the blueprint's
-
-
-@dataclass
-class FunnelMatch:
-    """A blueprint funnel with its portal funnel (real or still to be created)."""
-
-    spec: FunnelSpec
-    pos: int
-    funnel: Funnel | None
-    stages: list[Stage]  # portal stages we may manage, in portal order
-    matched: dict[str, Stage]
-    virtual: bool  # created by this plan: ids become known during apply
-    owned: bool = False  # created by an earlier apply: its spare default stages may go
-    how: dict[str, How] = field(default_factory=dict)  # stage key → what identified it
-    funnel_how: How | None = None
-    fresh: bool = False  # an unrecorded funnel of ours: deal-less, only vendor defaults left
-
-    @property
-    def funnel_id(self) -> str | None:
-        return None if self.virtual or self.funnel is None else self.funnel.id
-
-
-def desired_order(spec: FunnelSpec) -> list[StageSpec]:
-    """Working stages in blueprint order, then the success stage, then failures."""
-    live = [s for s in spec.stages if not s.leaving]
-    rank = {Semantics.PROCESS: 0, Semantics.SUCCESS: 1, Semantics.FAILURE: 2}
-    return sorted(live, key=lambda s: rank[s.semantics])
 
 
 class Planner:
@@ -183,10 +156,6 @@ class Planner:
 
     # --------------------------------------------------------------------- build
     def build(self) -> Plan:
-        from funnelkit.blueprint.removals import remove_funnel
-        from funnelkit.blueprint.stages import plan_stages
-        from funnelkit.blueprint.tunnels import plan_loss_reasons, plan_tunnels
-
         for spec in self.bp.funnels:
             m = self.matches.get(spec.key)
             if spec.absent:
@@ -336,3 +305,6 @@ def plan(
         snapshot, blueprint, limits or snapshot.manifest.limits, options or PlanOptions()
     )
     return planner.build()
+
+
+__all__ = ["DealCounter", "FunnelMatch", "PlanOptions", "Planner", "desired_order", "plan"]

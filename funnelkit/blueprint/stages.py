@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from funnelkit.blueprint.context import desired_order
 from funnelkit.blueprint.plan import Unmanaged
 from funnelkit.blueprint.removals import move_deals, remove_stage
 from funnelkit.blueprint.renames import deals_label, rename_refusal
@@ -18,7 +19,7 @@ from funnelkit.blueprint.vendorrules import (
 from funnelkit.model import Change, ChangeOp, Semantics, Stage, Vendor
 
 if TYPE_CHECKING:
-    from funnelkit.blueprint.planner import FunnelMatch, Planner
+    from funnelkit.blueprint.context import FunnelMatch, PlanContext
 
 
 def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, dict[str, object]]:
@@ -28,10 +29,8 @@ def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, dict[str, objec
     return stage.id, {}
 
 
-def plan_stages(p: Planner, m: FunnelMatch) -> None:
+def plan_stages(p: PlanContext, m: FunnelMatch) -> None:
     """Every stage change of one (existing or new) funnel."""
-    from funnelkit.blueprint.planner import desired_order
-
     if p.vendor is Vendor.AMOCRM and m.virtual:
         return  # the pipeline is created with all its statuses at once
     order = desired_order(m.spec)
@@ -65,11 +64,11 @@ def plan_stages(p: Planner, m: FunnelMatch) -> None:
     _reorder(p, m, order, created)
 
 
-def _semantics_changed(p: Planner, spec: StageSpec, stage: Stage) -> bool:
+def _semantics_changed(p: PlanContext, spec: StageSpec, stage: Stage) -> bool:
     return spec.semantics is not stage.semantics and not p.limits.semantics_mutable
 
 
-def _creatable(p: Planner, m: FunnelMatch, spec: StageSpec) -> bool:
+def _creatable(p: PlanContext, m: FunnelMatch, spec: StageSpec) -> bool:
     if p.vendor is Vendor.AMOCRM and spec.semantics is not Semantics.PROCESS:
         p.warnings.append(
             f"stage {m.spec.key}/{spec.key}: amoCRM has one won (142) and one lost (143) status "
@@ -94,7 +93,7 @@ def _creatable(p: Planner, m: FunnelMatch, spec: StageSpec) -> bool:
 
 
 def _fields(
-    p: Planner, m: FunnelMatch, spec: StageSpec, sort: int, code: str | None
+    p: PlanContext, m: FunnelMatch, spec: StageSpec, sort: int, code: str | None
 ) -> dict[str, object]:
     fields: dict[str, object] = {
         "name": p.name(spec),
@@ -109,7 +108,7 @@ def _fields(
 
 
 def _create(
-    p: Planner, m: FunnelMatch, spec: StageSpec, index: int, sort: int, taken: set[str]
+    p: PlanContext, m: FunnelMatch, spec: StageSpec, index: int, sort: int, taken: set[str]
 ) -> None:
     code = None
     if p.vendor is Vendor.BITRIX24:
@@ -128,7 +127,7 @@ def _create(
     )
 
 
-def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
+def _update(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
     fields: dict[str, object] = {}
     before: dict[str, object] = {}
     name = p.name(spec)
@@ -180,7 +179,7 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
     )
 
 
-def _semantics_refusal(p: Planner, spec: StageSpec, stage: Stage) -> str | None:
+def _semantics_refusal(p: PlanContext, spec: StageSpec, stage: Stage) -> str | None:
     if Semantics.SUCCESS in (spec.semantics, stage.semantics):
         return "a funnel keeps exactly one success stage; rename it instead"
     if p.vendor is Vendor.AMOCRM or stage.system:
@@ -189,7 +188,7 @@ def _semantics_refusal(p: Planner, spec: StageSpec, stage: Stage) -> str | None:
 
 
 def _change_semantics(
-    p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
+    p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
 ) -> bool:
     """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete."""
     what = f"stage «{stage.name}» changes from {stage.semantics} to {spec.semantics}"
@@ -225,7 +224,7 @@ def _change_semantics(
     return True
 
 
-def _leftovers(p: Planner, m: FunnelMatch) -> None:
+def _leftovers(p: PlanContext, m: FunnelMatch) -> None:
     """Undeclared stages: a new funnel's spare defaults go; a portal's own are only reported."""
     claimed = {s.id for s in m.matched.values()}
     left = [s for s in m.stages if s.id not in claimed and not is_fixed_stage(p.vendor, s)]
@@ -236,7 +235,7 @@ def _leftovers(p: Planner, m: FunnelMatch) -> None:
         )
 
     # A funnel we created keeps its spare defaults only until we clean them up; one an
-    # interrupted apply created before it could record it looks fresh (see Planner).
+    # interrupted apply created before it could record it looks fresh (see PlanContext).
     ours = m.virtual or m.owned or m.fresh
     for stage in left:
         spare = m.virtual or (ours and unused_default(stage))
@@ -270,7 +269,9 @@ def _leftovers(p: Planner, m: FunnelMatch) -> None:
         )
 
 
-def _reorder(p: Planner, m: FunnelMatch, order: list[StageSpec], created: dict[str, int]) -> None:
+def _reorder(
+    p: PlanContext, m: FunnelMatch, order: list[StageSpec], created: dict[str, int]
+) -> None:
     """Compare the order of managed stages, never their sort numbers."""
     rows: list[tuple[int, int, str]] = []
     for spec in order:
