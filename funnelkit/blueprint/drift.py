@@ -123,7 +123,7 @@ def drift_from_plan(
     """Sort a plan's content into drift categories and apply the accepted ones."""
     items: list[DriftItem] = []
     for change in result.changes:
-        if "_reuse" in change.fields or "_old" in change.fields:
+        if change.binding is not None and change.binding.inside_other_change:
             continue  # the inside of a missing funnel or of a semantics change
         category: Category = "missing" if change.op in _MISSING else "changed"
         kind = "funnel" if change.stage_key is None and "FUNNEL" in change.op.name else "stage"

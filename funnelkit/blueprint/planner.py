@@ -25,12 +25,15 @@ from funnelkit.blueprint.stages import plan_stages
 from funnelkit.blueprint.state import portal_key
 from funnelkit.blueprint.tunnels import plan_loss_reasons, plan_tunnels
 from funnelkit.blueprint.vendorrules import (
+    AMO_LOST,
+    AMO_WON,
     is_reusable_default,
     is_vendor_stage,
     nearest_colour,
     virtual_defaults,
 )
 from funnelkit.model import (
+    Binding,
     Change,
     ChangeOp,
     DataSet,
@@ -224,24 +227,26 @@ class Planner:
                 f"funnel {spec.key!r}: amoCRM has no lead entity; it becomes an ordinary pipeline"
             )
         fields: dict[str, object] = {"name": name, "sort": (m.pos + 1) * 10, "kind": "deal"}
+        closing_keys: dict[str, str] = {}
         if self.vendor is Vendor.AMOCRM:
             # amocrm.md §5.2: statuses go with the pipeline; 142/143 are named only now.
             order = [s for s in desired_order(spec) if s.semantics is Semantics.PROCESS]
             fields["stages"] = [self._stage_fields(s, i, None) for i, s in enumerate(order)]
             live = [s for s in spec.stages if not s.leaving]
             for sem, field_name, vendor_id in (
-                (Semantics.SUCCESS, "won_name", "142"),
-                (Semantics.FAILURE, "lost_name", "143"),
+                (Semantics.SUCCESS, "won_name", AMO_WON),
+                (Semantics.FAILURE, "lost_name", AMO_LOST),
             ):
                 closing = next((s for s in live if s.semantics is sem), None)
                 if closing is not None:
                     fields[field_name] = self.name(closing)
-                    fields[f"_key_{vendor_id}"] = closing.key
+                    closing_keys[vendor_id] = closing.key
         self.add(
             Change(
                 op=ChangeOp.CREATE_FUNNEL,
                 funnel_key=spec.key,
                 fields=fields,
+                binding=Binding(closing_keys=closing_keys) if closing_keys else None,
                 summary=f"create funnel «{name}»",
             ),
             (m.pos, 0),

@@ -16,17 +16,17 @@ from funnelkit.blueprint.vendorrules import (
     nearest_colour,
     stage_code,
 )
-from funnelkit.model import Change, ChangeOp, Semantics, Stage, Vendor
+from funnelkit.model import Binding, Change, ChangeOp, Semantics, Stage, Vendor
 
 if TYPE_CHECKING:
     from funnelkit.blueprint.context import FunnelMatch, PlanContext
 
 
-def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, dict[str, object]]:
-    """(stage id, private fields): a new funnel's default stages are found again by code."""
+def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, Binding | None]:
+    """(stage id, binding): a new funnel's default stages are found again by code."""
     if m.virtual:
-        return None, {"_reuse": code_of(stage.id)}
-    return stage.id, {}
+        return None, Binding(reuse_code=code_of(stage.id))
+    return stage.id, None
 
 
 def plan_stages(p: PlanContext, m: FunnelMatch) -> None:
@@ -153,7 +153,7 @@ def _update(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index
             f"when the pipeline is created; «{stage.name}» stays as it is"
         )
         return
-    stage_id, private = stage_ref(m, stage)
+    stage_id, binding = stage_ref(m, stage)
     # Finishing a funnel an interrupted apply created is not a change to the client's portal.
     unfinished = m.owned and stage.id not in p.options.ids.stages.values()
     if not m.virtual and not unfinished:
@@ -170,7 +170,8 @@ def _update(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index
             funnel_id=m.funnel_id,
             stage_key=spec.key,
             stage_id=stage_id,
-            fields={**fields, **private},
+            fields=fields,
+            binding=binding,
             before=before,
             deal_count=count if "name" in fields else None,
             summary=f"{what} in «{p.name(m.spec)}»",
@@ -214,7 +215,7 @@ def _change_semantics(
             op=ChangeOp.DELETE_STAGE,
             **base,
             stage_id=stage.id,
-            fields={"_old": True},
+            binding=Binding(replaces_old=True),
             deal_count=count,
             unsafe_reason=reason,
             summary=f"delete the old «{stage.name}» ({stage.semantics})",
@@ -242,14 +243,14 @@ def _leftovers(p: PlanContext, m: FunnelMatch) -> None:
         if spare:
             if stage.system:
                 continue
-            stage_id, private = stage_ref(m, stage)
+            stage_id, binding = stage_ref(m, stage)
             p.add(
                 Change(
                     op=ChangeOp.DELETE_STAGE,
                     funnel_key=m.spec.key,
                     funnel_id=m.funnel_id,
                     stage_id=stage_id,
-                    fields=private,
+                    binding=binding,
                     deal_count=0,
                     summary=f"delete the unused default stage {code_of(stage.id)} "
                     f"of the new «{p.name(m.spec)}»",
@@ -292,15 +293,15 @@ def _reorder(
         None if key in created or m.matched.get(key) is None else code_of(m.matched[key].id)
         for key in wanted
     ]
-    fields: dict[str, object] = {"order": ids, "_order_keys": wanted}
-    if m.virtual:
-        fields["_order_reuse"] = reuse
+    fields: dict[str, object] = {"order": ids}
+    binding = Binding(order_keys=tuple(wanted), order_reuse=tuple(reuse) if m.virtual else ())
     p.add(
         Change(
             op=ChangeOp.REORDER_STAGES,
             funnel_key=m.spec.key,
             funnel_id=m.funnel_id,
             fields=fields,
+            binding=binding,
             summary=f"reorder the stages of «{p.name(m.spec)}»",
         ),
         (m.pos, 0),

@@ -6,7 +6,7 @@ from funnelkit.blueprint import parse_blueprint
 from funnelkit.blueprint.library import load_bundled
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.state import PortalIds
-from funnelkit.model import ChangeOp, Funnel, Stage, Vendor
+from funnelkit.model import Change, ChangeOp, Funnel, Stage, Vendor
 from tests.blueprint.portal import (
     amo_pipeline,
     b24_category,
@@ -50,6 +50,11 @@ def sales_portal(
     return [(funnel, stages)]
 
 
+def binding_code(change: Change) -> str | None:
+    """The vendor default code a change in a new funnel is bound to."""
+    return change.binding.reuse_code if change.binding else None
+
+
 def ops(result: object) -> list[tuple[str, str | None]]:
     return [(c.op.value, c.stage_key) for c in result.changes]  # type: ignore[attr-defined]
 
@@ -81,9 +86,9 @@ def test_new_category_reuses_its_default_stages() -> None:
     result = plan(fresh_b24(), load_bundled("000"))
     refusals = [c for c in result.changes if c.funnel_key == "refusals"]
     assert refusals[0].op is ChangeOp.CREATE_FUNNEL
-    reused = [c.fields["_reuse"] for c in refusals if c.op is ChangeOp.UPDATE_STAGE]
+    reused = [binding_code(c) for c in refusals if c.op is ChangeOp.UPDATE_STAGE]
     assert reused[:2] == ["NEW", "PREPARATION"] and "WON" in reused and "LOSE" in reused
-    deleted = [c.fields["_reuse"] for c in refusals if c.op is ChangeOp.DELETE_STAGE]
+    deleted = [binding_code(c) for c in refusals if c.op is ChangeOp.DELETE_STAGE]
     assert deleted == ["APOLOGY"]  # system stages are never deleted
     created = [c for c in refusals if c.op is ChangeOp.CREATE_STAGE]
     assert [c.fields["code"] for c in created] == ["NOT_A_LEAD", "POSTPONED"]
