@@ -231,3 +231,23 @@ def test_plans_are_deterministic() -> None:
     assert first.checksum == second.checksum and len(first.checksum) == 64
     phases = [c.phase for c in first.changes]
     assert phases == sorted(phases)
+
+
+def test_a_rename_of_a_stage_with_deals_shows_them_and_needs_a_declaration() -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 33))
+    declared = plan(snap, parse_blueprint(SALES))
+    renames = [c for c in declared.changes if c.op is ChangeOp.UPDATE_STAGE]
+    assert [c.summary for c in renames] == [
+        "rename stage «КП отправлено» → «Отправлено КП» (33 deals) in «Продажи»"
+    ]
+    assert renames[0].deal_count == 33
+    # the same rename known only from the state's id is refused, even under --force
+    silent = SALES.replace(", previous_names: [КП отправлено]", "")
+    ids = PortalIds(funnels={"sales": "3"}, stages={"sales/offer": "C3:OFFER"})
+    refused = plan(snap, parse_blueprint(silent), options=PlanOptions(ids=ids))
+    assert refused.refusals and "holds 33 deals" in refused.refusals[0]
+    assert "renamed_from: КП отправлено" in refused.refusals[0]
+    # without the state, the old stage is simply not the blueprint's: a new one is created
+    fresh = plan(snap, parse_blueprint(silent))
+    assert ("create_stage", "offer") in ops(fresh)
+    assert "КП отправлено" in [u.name for u in fresh.unmanaged]
