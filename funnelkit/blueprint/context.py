@@ -14,6 +14,7 @@ from typing import Protocol
 
 from funnelkit.blueprint.matching import How
 from funnelkit.blueprint.plan import ManualStep, Unmanaged
+from funnelkit.blueprint.profile import VendorProfile
 from funnelkit.blueprint.schema import Blueprint, FunnelSpec, LossReasonSpec, StageSpec
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.model import (
@@ -75,6 +76,7 @@ class PlanContext(Protocol):
     limits: VendorLimits
     options: PlanOptions
     vendor: Vendor
+    profile: VendorProfile
     warnings: list[str]
     refusals: list[str]
     unmanaged: list[Unmanaged]

@@ -18,6 +18,7 @@ from funnelkit.blueprint.context import (
 )
 from funnelkit.blueprint.matching import match_funnels_how, match_stages_how, norm
 from funnelkit.blueprint.plan import ManualStep, Plan, Unmanaged
+from funnelkit.blueprint.profile import profile_for
 from funnelkit.blueprint.removals import remove_funnel
 from funnelkit.blueprint.renames import deals_label, rename_refusal
 from funnelkit.blueprint.schema import Blueprint, FunnelSpec, LossReasonSpec, StageSpec
@@ -25,8 +26,6 @@ from funnelkit.blueprint.stages import plan_stages
 from funnelkit.blueprint.state import portal_key
 from funnelkit.blueprint.tunnels import plan_loss_reasons, plan_tunnels
 from funnelkit.blueprint.vendorrules import (
-    AMO_LOST,
-    AMO_WON,
     is_reusable_default,
     is_vendor_stage,
     nearest_colour,
@@ -42,7 +41,6 @@ from funnelkit.model import (
     Semantics,
     Snapshot,
     Stage,
-    Vendor,
     VendorLimits,
 )
 
@@ -55,6 +53,7 @@ class Planner:
     ) -> None:
         self.snapshot, self.bp, self.limits, self.options = snapshot, bp, limits, options
         self.vendor = snapshot.manifest.vendor
+        self.profile = profile_for(self.vendor, limits)
         self.lang = bp.language
         self.changes: list[tuple[tuple[int, int, int], Change]] = []
         self.warnings: list[str] = []
@@ -115,7 +114,7 @@ class Planner:
         record the funnel as ours: finish its set-up as for a new one (reuse the defaults).
         No deal can change meaning: there is none in the whole funnel.
         """
-        if spec.main or self.vendor is not Vendor.BITRIX24 or funnel.is_default:
+        if spec.main or not self.profile.stage_codes or funnel.is_default:
             return False
         if self.count(funnel.id, None) != 0:
             return False
@@ -191,7 +190,7 @@ class Planner:
         if m.funnel is None:
             self._create_funnel(m)
             return
-        if m.funnel.kind is FunnelKind.LEAD and self.vendor is Vendor.BITRIX24:
+        if m.funnel.kind is FunnelKind.LEAD and self.profile.lead_funnel_singleton:
             return  # bitrix24.md §6.1: leads are not a category; their funnel has no name to set
         if m.funnel.name != name:
             count = self.count(m.funnel.id, None)
@@ -215,7 +214,7 @@ class Planner:
 
     def _create_funnel(self, m: FunnelMatch) -> None:
         spec, name = m.spec, self.name(m.spec)
-        if spec.kind is FunnelKind.LEAD and self.vendor is Vendor.BITRIX24:
+        if spec.kind is FunnelKind.LEAD and self.profile.lead_funnel_singleton:
             self.warnings.append(
                 f"funnel {spec.key!r}: the portal shows no lead funnel; Bitrix24 cannot create one "
                 "over REST (turn leads on in CRM settings, then plan again)"
@@ -228,14 +227,15 @@ class Planner:
             )
         fields: dict[str, object] = {"name": name, "sort": (m.pos + 1) * 10, "kind": "deal"}
         closing_keys: dict[str, str] = {}
-        if self.vendor is Vendor.AMOCRM:
+        if self.profile.funnel_created_with_stages and self.profile.fixed_closing_ids:
             # amocrm.md §5.2: statuses go with the pipeline; 142/143 are named only now.
             order = [s for s in desired_order(spec) if s.semantics is Semantics.PROCESS]
             fields["stages"] = [self._stage_fields(s, i, None) for i, s in enumerate(order)]
             live = [s for s in spec.stages if not s.leaving]
+            won, lost = self.profile.fixed_closing_ids
             for sem, field_name, vendor_id in (
-                (Semantics.SUCCESS, "won_name", AMO_WON),
-                (Semantics.FAILURE, "lost_name", AMO_LOST),
+                (Semantics.SUCCESS, "won_name", won),
+                (Semantics.FAILURE, "lost_name", lost),
             ):
                 closing = next((s for s in live if s.semantics is sem), None)
                 if closing is not None:

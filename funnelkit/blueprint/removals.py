@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from funnelkit.blueprint.schema import StageSpec
 from funnelkit.blueprint.vendorrules import is_fixed_stage
-from funnelkit.model import Change, ChangeOp, FunnelKind, Semantics, Stage, Vendor
+from funnelkit.model import Change, ChangeOp, FunnelKind, Semantics, Stage
 
 if TYPE_CHECKING:
     from funnelkit.blueprint.context import FunnelMatch, PlanContext
@@ -114,7 +114,7 @@ def remove_stage(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, 
 def _funnel_undeletable(p: PlanContext, m: FunnelMatch) -> str | None:
     assert m.funnel is not None
     if (m.funnel.is_default and not p.limits.default_funnel_deletable) or (
-        m.funnel.kind is FunnelKind.LEAD and p.vendor is Vendor.BITRIX24
+        m.funnel.kind is FunnelKind.LEAD and p.profile.lead_funnel_singleton
     ):
         return "it is the portal's default funnel"  # bitrix24.md §6.1: category 0 stays
     deal_funnels = [f for f in p.snapshot.structure.funnels if f.kind is FunnelKind.DEAL]

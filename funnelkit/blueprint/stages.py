@@ -16,7 +16,7 @@ from funnelkit.blueprint.vendorrules import (
     nearest_colour,
     stage_code,
 )
-from funnelkit.model import Binding, Change, ChangeOp, Semantics, Stage, Vendor
+from funnelkit.model import Binding, Change, ChangeOp, Semantics, Stage
 
 if TYPE_CHECKING:
     from funnelkit.blueprint.context import FunnelMatch, PlanContext
@@ -31,7 +31,7 @@ def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, Binding | None]
 
 def plan_stages(p: PlanContext, m: FunnelMatch) -> None:
     """Every stage change of one (existing or new) funnel."""
-    if p.vendor is Vendor.AMOCRM and m.virtual:
+    if p.profile.funnel_created_with_stages and m.virtual:
         return  # the pipeline is created with all its statuses at once
     order = desired_order(m.spec)
     taken = {code_of(s.id) for s in m.stages}
@@ -50,7 +50,7 @@ def plan_stages(p: PlanContext, m: FunnelMatch) -> None:
             run += 1
             # amocrm.md §5.2: the server renumbers sorts on every write, so a new status is
             # sent to the end (before 142) and lands after the ones created before it.
-            sort = 9000 + index if p.vendor is Vendor.AMOCRM else last_sort + run
+            sort = 9000 + index if p.profile.renumbers_sorts else last_sort + run
             created[spec.key] = sort
             if spec.key not in recreated:
                 _create(p, m, spec, index, sort, taken)
@@ -69,7 +69,7 @@ def _semantics_changed(p: PlanContext, spec: StageSpec, stage: Stage) -> bool:
 
 
 def _creatable(p: PlanContext, m: FunnelMatch, spec: StageSpec) -> bool:
-    if p.vendor is Vendor.AMOCRM and spec.semantics is not Semantics.PROCESS:
+    if p.profile.fixed_closing_ids and spec.semantics is not Semantics.PROCESS:
         p.warnings.append(
             f"stage {m.spec.key}/{spec.key}: amoCRM has one won (142) and one lost (143) status "
             "per pipeline; declare further reasons as loss_reasons"
@@ -111,7 +111,7 @@ def _create(
     p: PlanContext, m: FunnelMatch, spec: StageSpec, index: int, sort: int, taken: set[str]
 ) -> None:
     code = None
-    if p.vendor is Vendor.BITRIX24:
+    if p.profile.stage_codes:
         code = stage_code(spec.key, m.funnel_id, p.limits, taken)
         taken.add(code)
     p.add(
@@ -183,7 +183,7 @@ def _update(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index
 def _semantics_refusal(p: PlanContext, spec: StageSpec, stage: Stage) -> str | None:
     if Semantics.SUCCESS in (spec.semantics, stage.semantics):
         return "a funnel keeps exactly one success stage; rename it instead"
-    if p.vendor is Vendor.AMOCRM or stage.system:
+    if p.profile.fixed_closing_ids or stage.system:
         return "the vendor cannot change or remove this stage"  # amocrm.md §5.1: 142/143
     return None
 

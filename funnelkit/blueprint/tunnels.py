@@ -139,7 +139,7 @@ def _verify_copy(
 
 def plan_loss_reasons(p: PlanContext) -> None:
     """amoCRM loss reasons: written where the API can, else manual (amocrm.md §9)."""
-    if p.vendor is Vendor.BITRIX24:
+    if not p.profile.loss_reasons:
         if p.bp.loss_reasons:
             p.warnings.append(
                 "Bitrix24 has no loss-reason entity (bitrix24.md §13): declare the reasons as "
