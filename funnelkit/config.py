@@ -53,6 +53,14 @@ class ReportSettings(BaseModel):
     lang: Lang = "en"
 
 
+class DriftSettings(BaseModel):
+    """Drift defaults (`drift:`): whether objects no blueprint declares fail it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    fail_on_unmanaged: bool = False
+
+
 class FileConfig(BaseModel):
     """The shape of funnelkit.yaml (`funnelkit schema config`)."""
 
@@ -63,6 +71,7 @@ class FileConfig(BaseModel):
         default_factory=dict, description="Audit settings: select, ignore, fail_on, rules, funnels"
     )
     report: ReportSettings = Field(default_factory=ReportSettings)
+    drift: DriftSettings = Field(default_factory=DriftSettings)
 
 
 @dataclass
@@ -165,7 +174,7 @@ def load_config(path: Path | None, required: bool = False) -> FunnelkitConfig:
             f"{target}: {count} problem{'s' if count != 1 else ''}\n  " + "\n  ".join(problems),
             hint="`funnelkit schema config` describes the file; `funnelkit rules show CODE` "
             "lists a rule's params",
-        )
+        ) from None
     return FunnelkitConfig(file=parsed, doc=doc, path=target)
 
 

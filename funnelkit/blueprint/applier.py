@@ -15,7 +15,7 @@ from funnelkit.blueprint.plan import Plan
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.connectors.base import Connector
 from funnelkit.errors import ApplyError, FunnelkitError
-from funnelkit.model import Change, ChangeOp, ChangeResult
+from funnelkit.model import Binding, Change, ChangeOp, ChangeResult
 
 Progress = Callable[[int, int, Change], None]
 
@@ -50,14 +50,15 @@ class _Resolver:
         return next((v for c, v in found.items() if code.startswith(c) and len(c) >= 12), None)
 
     def resolve(self, change: Change) -> Change:
-        fields: dict[str, Any] = {k: v for k, v in change.fields.items() if not k.startswith("_")}
+        fields: dict[str, Any] = dict(change.fields)
+        binding = change.binding
         fkey = change.funnel_key
         stage_id = self.stage(fkey, change.stage_key, change.stage_id)
         if change.op in (ChangeOp.CREATE_STAGE, ChangeOp.CREATE_FUNNEL):
             stage_id = change.stage_id
-        if "_reuse" in change.fields:
-            stage_id = self.by_code(fkey, str(change.fields["_reuse"])) or stage_id
-        if change.op is ChangeOp.DELETE_STAGE and "_old" in change.fields:
+        if binding is not None and binding.reuse_code is not None:
+            stage_id = self.by_code(fkey, binding.reuse_code) or stage_id
+        if change.op is ChangeOp.DELETE_STAGE and binding is not None and binding.replaces_old:
             stage_id = change.stage_id
         if change.op is ChangeOp.REORDER_STAGES:
             fields["order"] = self._order(change)
@@ -66,6 +67,7 @@ class _Resolver:
         return change.model_copy(
             update={
                 "fields": fields,
+                "binding": None,  # the planner's notes to apply; never sent to a vendor
                 "funnel_id": self.funnel(fkey, change.funnel_id),
                 "stage_id": stage_id,
                 "target_funnel_id": self.funnel(change.target_funnel_key, change.target_funnel_id),
@@ -76,8 +78,9 @@ class _Resolver:
         )
 
     def _order(self, change: Change) -> list[str | None]:
-        keys = list(change.fields.get("_order_keys") or [])
-        reuse = list(change.fields.get("_order_reuse") or [None] * len(keys))
+        binding = change.binding or Binding()
+        keys = list(binding.order_keys)
+        reuse = list(binding.order_reuse or [None] * len(keys))
         known = list(change.fields.get("order") or [None] * len(keys))
         out: list[str | None] = []
         for key, code, vendor_id in zip(keys, reuse, known, strict=False):
@@ -88,6 +91,7 @@ class _Resolver:
         return out
 
     def record(self, change: Change, sent: Change, result: ChangeResult) -> None:
+        replaces_old = change.binding is not None and change.binding.replaces_old
         ref = f"{change.funnel_key}/{change.stage_key}"
         if change.op is ChangeOp.CREATE_FUNNEL and result.vendor_id:
             self.ids.funnels[change.funnel_key] = result.vendor_id
@@ -99,7 +103,7 @@ class _Resolver:
             self.ids.stages[ref] = result.vendor_id
         elif change.op is ChangeOp.UPDATE_STAGE and sent.stage_id and change.stage_key:
             self.ids.stages[ref] = sent.stage_id
-        elif change.op is ChangeOp.DELETE_STAGE and "_old" not in change.fields:
+        elif change.op is ChangeOp.DELETE_STAGE and not replaces_old:
             if change.stage_key and self.ids.stages.get(ref) == sent.stage_id:
                 del self.ids.stages[ref]
         elif change.op is ChangeOp.DELETE_FUNNEL:
@@ -115,16 +119,24 @@ class _Resolver:
             key = stage.get("key") if isinstance(stage, dict) else None
             if key and key in result.created_ids:
                 self.ids.stages[f"{change.funnel_key}/{key}"] = result.created_ids[key]
-        for vendor_id in ("142", "143"):
-            key = change.fields.get(f"_key_{vendor_id}")
-            if key and vendor_id in result.created_ids:
+        closing = change.binding.closing_keys if change.binding else {}
+        for vendor_id, key in closing.items():
+            if vendor_id in result.created_ids:
                 self.ids.stages[f"{change.funnel_key}/{key}"] = result.created_ids[vendor_id]
 
 
 def apply_plan(
-    plan: Plan, connector: Connector, ids: PortalIds, progress: Progress | None = None
+    plan: Plan,
+    connector: Connector,
+    ids: PortalIds,
+    progress: Progress | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> list[str]:
-    """Run every change in plan order; returns what was done, raises ApplyError on failure."""
+    """Run every change in plan order; returns what was done, raises ApplyError on failure.
+
+    `checkpoint` runs after every change that succeeded, so the caller can save the ids
+    learnt so far: an apply killed between two changes still knows what it created.
+    """
     resolver = _Resolver(ids, plan.matched)
     done: list[str] = []
     total = len(plan.changes)
@@ -144,4 +156,6 @@ def apply_plan(
             ) from exc
         resolver.record(change, sent, result)
         done.append(change.summary)
+        if checkpoint is not None:
+            checkpoint()
     return done

@@ -48,6 +48,8 @@ def _check_funnel(bp: Blueprint, funnel: FunnelSpec, loc: Loc, lang: str) -> lis
     out = _duplicates(
         [s.key for s in funnel.stages], (*loc, "stages"), "key", "stage key {!r} is used twice"
     )
+    out += _same_names(funnel, loc, lang)
+    out += _merges(bp, funnel, loc)
     successes = [i for i, s in enumerate(funnel.stages) if s.semantics is Semantics.SUCCESS]
     for i in successes[1:]:
         out.append(((*loc, "stages", i, "semantics"), "a funnel has at most one success stage"))
@@ -79,6 +81,49 @@ def _check_funnel(bp: Blueprint, funnel: FunnelSpec, loc: Loc, lang: str) -> lis
     return out
 
 
+def _same_names(funnel: FunnelSpec, loc: Loc, lang: str) -> list[Problem]:
+    """Two stages one manager sees under the same name are one stage to them (and to matching)."""
+    out: list[Problem] = []
+    seen: dict[str, str] = {}
+    for i, stage in enumerate(funnel.stages):
+        if stage.leaving:
+            continue
+        name = stage.names.get(lang)
+        key = " ".join(name.replace("ё", "е").replace("Ё", "Е").split()).casefold()
+        if key in seen:
+            out.append(
+                (
+                    (*loc, "stages", i, "names"),
+                    f"stage name «{name}» is already used by stage {seen[key]!r} of this funnel",
+                )
+            )
+        else:
+            seen[key] = stage.key
+    return out
+
+
+def _merges(bp: Blueprint, funnel: FunnelSpec, loc: Loc) -> list[Problem]:
+    """`merge_into: KEY` names another stage of the same funnel that stays."""
+    out: list[Problem] = []
+    for i, stage in enumerate(funnel.stages):
+        if stage.merge_into is None:
+            continue
+        where = (*loc, "stages", i, "merge_into")
+        if stage.absent or stage.move_deals_to is not None:
+            out.append((where, "merge_into already moves the deals and removes the stage"))
+        elif stage.merge_into == stage.key:
+            out.append((where, "a stage cannot be merged into itself"))
+        else:
+            target = funnel.stage(stage.merge_into)
+            if target is not None and target.merge_into is not None:
+                out.append((where, f"stage {stage.merge_into!r} is itself merged away"))
+            else:
+                problem = _live_stage(bp, f"{funnel.key}/{stage.merge_into}")
+                if problem:
+                    out.append((where, problem))
+    return out
+
+
 def _live_stage(bp: Blueprint, ref: str) -> str | None:
     """None when `funnel/stage` names a stage that stays; else what is wrong."""
     funnel_key, _, stage_key = ref.partition("/")
@@ -90,7 +135,7 @@ def _live_stage(bp: Blueprint, ref: str) -> str | None:
     stage = funnel.stage(stage_key)
     if stage is None:
         return f"points to stage {stage_key!r}, which funnel {funnel_key!r} does not have"
-    if stage.absent:
+    if stage.leaving:
         return f"points to stage {ref!r}, which is being removed"
     return None
 
@@ -142,7 +187,7 @@ def tunnel_target(bp: Blueprint, tunnel: TunnelSpec) -> str | None:
         return None
     if tunnel.to.stage is not None:
         return f"{funnel.key}/{tunnel.to.stage}"
-    first = next((s for s in funnel.stages if not s.absent), None)
+    first = next((s for s in funnel.stages if not s.leaving), None)
     return f"{funnel.key}/{first.key}" if first else None
 
 

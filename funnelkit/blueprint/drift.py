@@ -60,11 +60,25 @@ class DriftReport(BaseModel):
     domain: str
     items: tuple[DriftItem, ...] = ()
     tunnels: tuple[str, ...] = ()  # manual steps not yet verified: informational
+    fail_on_unmanaged: bool = False  # `--fail-on-unmanaged` or `drift.fail_on_unmanaged`
 
     @property
     def drifted(self) -> tuple[DriftItem, ...]:
-        """Items not accepted by the ignore file."""
-        return tuple(i for i in self.items if i.accepted is None)
+        """Items that fail drift: not accepted, and unmanaged ones only when asked.
+
+        As with Terraform, what no blueprint declares is listed but is not drift by itself:
+        a portal nearly always holds more than any one blueprint manages.
+        """
+        return tuple(
+            i
+            for i in self.items
+            if i.accepted is None and (i.category != "unmanaged" or self.fail_on_unmanaged)
+        )
+
+    @property
+    def unmanaged(self) -> tuple[DriftItem, ...]:
+        """Portal objects the blueprint does not declare, not accepted by the ignore file."""
+        return tuple(i for i in self.items if i.category == "unmanaged" and i.accepted is None)
 
     @property
     def in_sync(self) -> bool:
@@ -75,6 +89,8 @@ class DriftReport(BaseModel):
         """Deterministic JSON with a schema tag."""
         data: dict[str, Any] = self.model_dump(mode="json", by_alias=True)
         data["in_sync"] = self.in_sync
+        data["drifted"] = len(self.drifted)
+        data["unmanaged_count"] = len(self.unmanaged)
         return json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
@@ -99,12 +115,15 @@ def parse_drift_ignores(data: Any, where: str = "funnelkit-ignore.yaml") -> list
 
 
 def drift_from_plan(
-    result: Plan, ignores: list[DriftIgnore] | None = None, today: dt.date | None = None
+    result: Plan,
+    ignores: list[DriftIgnore] | None = None,
+    today: dt.date | None = None,
+    fail_on_unmanaged: bool = False,
 ) -> DriftReport:
     """Sort a plan's content into drift categories and apply the accepted ones."""
     items: list[DriftItem] = []
     for change in result.changes:
-        if "_reuse" in change.fields or "_old" in change.fields:
+        if change.binding is not None and change.binding.inside_other_change:
             continue  # the inside of a missing funnel or of a semantics change
         category: Category = "missing" if change.op in _MISSING else "changed"
         kind = "funnel" if change.stage_key is None and "FUNNEL" in change.op.name else "stage"
@@ -127,6 +146,7 @@ def drift_from_plan(
         domain=result.domain,
         items=tuple(accepted),
         tunnels=tunnels,
+        fail_on_unmanaged=fail_on_unmanaged,
     )
 
 
@@ -153,6 +173,8 @@ def drift(
     blueprint: Blueprint,
     options: PlanOptions | None = None,
     ignores: list[DriftIgnore] | None = None,
+    fail_on_unmanaged: bool = False,
 ) -> DriftReport:
     """Compare without changing anything (the snapshot is all it reads)."""
-    return drift_from_plan(plan(snapshot, blueprint, options=options), ignores or [])
+    found = plan(snapshot, blueprint, options=options)
+    return drift_from_plan(found, ignores or [], fail_on_unmanaged=fail_on_unmanaged)

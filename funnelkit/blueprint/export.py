@@ -1,7 +1,10 @@
-"""Portal → blueprint (+ state ids): deterministic, lenient, and plan-clean by construction.
+"""Portal → blueprint with `id:`s: deterministic, lenient, and plan-clean by construction.
 
 Like `octodns-dump --lenient`, a portal that breaks audit rules still exports; the
-result is what the portal is, so `export` then `plan` shows no changes.
+result is what the portal is, so `export` then `plan` shows no changes. Each funnel and
+stage carries its portal `id:` and the blueprint names the portal (`exported_from`), so
+the ids pin the objects on that portal only; on any other portal (another vendor
+included) the same blueprint is matched by name and created where missing.
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ import re
 from typing import Any
 
 from funnelkit.blueprint.checks import check_blueprint
+from funnelkit.blueprint.matching import norm
 from funnelkit.blueprint.schema import BLUEPRINT_SCHEMA, Blueprint
-from funnelkit.blueprint.state import PortalIds
+from funnelkit.blueprint.state import portal_key
 from funnelkit.blueprint.vendorrules import is_vendor_stage
 from funnelkit.model import (
     Funnel,
@@ -47,24 +51,22 @@ def _unique(base: str, taken: set[str]) -> str:
     return key
 
 
-def export_blueprint(
-    snapshot: Snapshot, name: str = "exported"
-) -> tuple[dict[str, Any], PortalIds]:
-    """The blueprint document (plain data, fixed key order) and the ids that pin it."""
+def export_blueprint(snapshot: Snapshot, name: str = "exported") -> dict[str, Any]:
+    """The blueprint document (plain data, fixed key order)."""
     structure, vendor = snapshot.structure, snapshot.manifest.vendor
-    ids = PortalIds()
     funnel_keys: set[str] = set()
     stage_keys: dict[tuple[str, str], str] = {}
     ordered = sorted(structure.funnels, key=lambda f: (f.kind != FunnelKind.LEAD, f.sort, f.id))
-    funnels = [_funnel_doc(snapshot, f, funnel_keys, stage_keys, ids) for f in ordered]
+    funnels = [_funnel_doc(snapshot, f, funnel_keys, stage_keys) for f in ordered]
     data: dict[str, Any] = {
         "schema": BLUEPRINT_SCHEMA,
         "name": slug(name, "bp"),
         "source": f"exported from {vendor} {snapshot.manifest.domain}",
+        "exported_from": portal_key(snapshot),
         "language": "ru",
         "funnels": funnels,
     }
-    reasons = _loss_reasons(snapshot, ids)
+    reasons = _loss_reasons(snapshot)
     if reasons:
         data["loss_reasons"] = reasons
     tunnels = [t for t in (_tunnel_doc(t, stage_keys) for t in structure.tunnels) if t]
@@ -72,7 +74,7 @@ def export_blueprint(
         data["tunnels"] = tunnels
         if check_blueprint(Blueprint.model_validate(data)):
             del data["tunnels"]  # observed links may loop; the structure still exports
-    return data, ids
+    return data
 
 
 def _funnel_doc(
@@ -80,12 +82,10 @@ def _funnel_doc(
     funnel: Funnel,
     funnel_keys: set[str],
     stage_keys: dict[tuple[str, str], str],
-    ids: PortalIds,
 ) -> dict[str, Any]:
     palette = {c.lower() for c in snapshot.manifest.limits.color_palette or ()}
     fkey = _unique(slug(funnel.name, "funnel"), funnel_keys)
-    ids.funnels[fkey] = funnel.id
-    doc: dict[str, Any] = {"key": fkey}
+    doc: dict[str, Any] = {"key": fkey, "id": funnel.id}
     if funnel.kind is FunnelKind.LEAD:
         doc["kind"] = "lead"
     doc["role"] = (funnel.role or FunnelRole.OTHER).value
@@ -93,20 +93,26 @@ def _funnel_doc(
     if funnel.is_default and funnel.kind is FunnelKind.DEAL:
         doc["main"] = True
     taken: set[str] = set()
+    names: set[str] = set()
     stages = []
     for stage in snapshot.structure.stages_of(funnel.id):
         if is_vendor_stage(snapshot.manifest.vendor, stage):
             continue
+        folded = norm(stage.name)
+        if folded in names:
+            # A blueprint gives one name one meaning; the portal's second stage of the same
+            # name stays out of it and is reported unmanaged, as is everything undeclared.
+            continue
+        names.add(folded)
         skey = _unique(slug(stage.name, "stage"), taken)
         stage_keys[(funnel.id, stage.id)] = f"{fkey}/{skey}"
-        ids.stages[f"{fkey}/{skey}"] = stage.id
         stages.append(_stage_doc(stage, skey, palette))
     doc["stages"] = stages
     return doc
 
 
 def _stage_doc(stage: Stage, key: str, palette: set[str]) -> dict[str, Any]:
-    doc: dict[str, Any] = {"key": key, "names": {"ru": stage.name}}
+    doc: dict[str, Any] = {"key": key, "id": stage.id, "names": {"ru": stage.name}}
     if stage.semantics is not Semantics.PROCESS:
         doc["semantics"] = stage.semantics.value
     colour = (stage.color or "").lower()
@@ -115,12 +121,11 @@ def _stage_doc(stage: Stage, key: str, palette: set[str]) -> dict[str, Any]:
     return doc
 
 
-def _loss_reasons(snapshot: Snapshot, ids: PortalIds) -> list[dict[str, Any]]:
+def _loss_reasons(snapshot: Snapshot) -> list[dict[str, Any]]:
     taken: set[str] = set()
     out = []
     for reason in sorted(snapshot.structure.loss_reasons, key=lambda r: (r.sort, r.id)):
         key = _unique(slug(reason.name, "reason"), taken)
-        ids.loss_reasons[key] = reason.id
         out.append({"key": key, "names": {"ru": reason.name}})
     return out
 

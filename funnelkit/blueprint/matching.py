@@ -1,14 +1,33 @@
-"""Pair blueprint funnels and stages with portal ones: state ids, `moved`, then names."""
+"""Pair blueprint funnels and stages with portal ones — by identity, never by position.
+
+An existing portal object belongs to a blueprint object only when one of these says so,
+tried in this order:
+
+1. its id: the one recorded in the apply state for that key (or its `moved` source),
+   or the blueprint's own `id:` written by `export` from this very portal;
+2. its name, compared normalised (case, ё/е, spaces) in any of the blueprint's languages;
+3. an explicit `renamed_from:` naming the portal object's current name.
+
+Everything else in the portal is unmanaged: reported, never renamed into use and never
+touched. The only exceptions are objects that have no other identity than the vendor's:
+amoCRM's won/lost statuses 142/143 (the same ids in every pipeline, amocrm.md §5.1, and
+never written), the single Bitrix24 lead funnel (bitrix24.md §6.1), and the default
+stages of a funnel funnelkit itself created (recorded in the state as `created`).
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar
 
 from funnelkit.blueprint.schema import Blueprint, FunnelSpec, StageSpec
 from funnelkit.blueprint.state import PortalIds
-from funnelkit.blueprint.vendorrules import is_fixed_stage, is_reusable_default
+from funnelkit.blueprint.vendorrules import AMO_LOST, AMO_WON, is_fixed_stage, is_reusable_default
 from funnelkit.model import Funnel, FunnelKind, Semantics, Stage, Vendor
+
+How = Literal["id", "state", "name", "renamed", "vendor", "ours"]
 
 
 def norm(name: str) -> str:
@@ -16,45 +35,77 @@ def norm(name: str) -> str:
     return re.sub(r"\s+", " ", name.replace("ё", "е").replace("Ё", "Е")).strip().casefold()
 
 
+T = TypeVar("T", Funnel, Stage)
+
+
+@dataclass(frozen=True)
+class Matched(Generic[T]):
+    """A portal object claimed for a blueprint key, and what identified it."""
+
+    obj: T
+    how: How
+
+
 def _moved_sources(bp: Blueprint, ref: str) -> list[str]:
     return [m.from_ for m in bp.moved if m.to == ref]
+
+
+def _own_id(bp: Blueprint, portal_key: str | None, declared: str | None) -> str:
+    """A blueprint `id:` counts only on the portal it was exported from."""
+    if declared is None or portal_key is None or bp.exported_from != portal_key:
+        return ""
+    return declared
+
+
+def match_funnels_how(
+    bp: Blueprint,
+    funnels: Sequence[Funnel],
+    ids: PortalIds,
+    vendor: Vendor,
+    portal_key: str | None = None,
+) -> dict[str, Matched[Funnel]]:
+    """Blueprint funnel key → portal funnel; each portal funnel is claimed at most once."""
+    by_id = {f.id: f for f in funnels}
+    found: dict[str, Matched[Funnel]] = {}
+    claimed: set[str] = set()
+
+    def claim(key: str, funnel: Funnel | None, how: How) -> None:
+        if funnel is not None and key not in found and funnel.id not in claimed:
+            found[key] = Matched(funnel, how)
+            claimed.add(funnel.id)
+
+    for spec in bp.funnels:
+        claim(spec.key, by_id.get(_own_id(bp, portal_key, spec.id)), "id")
+        claim(spec.key, by_id.get(ids.funnels.get(spec.key, "")), "state")
+        for old in _moved_sources(bp, spec.key):
+            claim(spec.key, by_id.get(ids.funnels.get(old, "")), "state")
+    for spec in bp.funnels:
+        if spec.kind is FunnelKind.LEAD and vendor is Vendor.BITRIX24:
+            # bitrix24.md §6.1: a portal has one lead funnel, without a name of its own.
+            lead = next((f for f in funnels if f.kind is FunnelKind.LEAD), None)
+            claim(spec.key, lead, "vendor")
+    for how, names in (("name", _names), ("renamed", _renamed)):
+        for spec in bp.funnels:
+            wanted = names(spec)
+            for funnel in funnels:
+                if funnel.kind is spec.kind and norm(funnel.name) in wanted:
+                    claim(spec.key, funnel, how)  # type: ignore[arg-type]
+    return found
 
 
 def match_funnels(
     bp: Blueprint, funnels: Sequence[Funnel], ids: PortalIds, vendor: Vendor
 ) -> dict[str, Funnel]:
-    """Blueprint funnel key → portal funnel; each portal funnel is claimed at most once."""
-    by_id = {f.id: f for f in funnels}
-    found: dict[str, Funnel] = {}
-    claimed: set[str] = set()
-
-    def claim(key: str, funnel: Funnel | None) -> None:
-        if funnel is not None and key not in found and funnel.id not in claimed:
-            found[key] = funnel
-            claimed.add(funnel.id)
-
-    for spec in bp.funnels:
-        claim(spec.key, by_id.get(ids.funnels.get(spec.key, "")))
-    for spec in bp.funnels:
-        for old in _moved_sources(bp, spec.key):
-            claim(spec.key, by_id.get(ids.funnels.get(old, "")))
-    for spec in bp.funnels:
-        claim(spec.key, _special(spec, funnels, vendor))
-    for spec in bp.funnels:
-        wanted = {norm(n) for n in (*spec.names.all(), *spec.previous_names)}
-        for funnel in funnels:
-            if funnel.kind is spec.kind and norm(funnel.name) in wanted:
-                claim(spec.key, funnel)
-    return found
+    """Blueprint funnel key → portal funnel (see the module docstring for the rules)."""
+    return {k: m.obj for k, m in match_funnels_how(bp, funnels, ids, vendor).items()}
 
 
-def _special(spec: FunnelSpec, funnels: Sequence[Funnel], vendor: Vendor) -> Funnel | None:
-    """The main funnel adopts the portal default (bitrix24.md §6.1: category 0 stays)."""
-    if spec.kind is FunnelKind.LEAD and vendor is Vendor.BITRIX24:
-        return next((f for f in funnels if f.kind is FunnelKind.LEAD), None)
-    if spec.main:
-        return next((f for f in funnels if f.is_default and f.kind is FunnelKind.DEAL), None)
-    return None
+def _names(spec: FunnelSpec | StageSpec) -> set[str]:
+    return {norm(n) for n in spec.names.all()}
+
+
+def _renamed(spec: FunnelSpec | StageSpec) -> set[str]:
+    return {norm(n) for n in spec.renamed_from}
 
 
 def _compatible(spec: StageSpec, stage: Stage) -> bool:
@@ -64,78 +115,100 @@ def _compatible(spec: StageSpec, stage: Stage) -> bool:
     return True
 
 
+def match_stages_how(
+    bp: Blueprint,
+    spec: FunnelSpec,
+    stages: Sequence[Stage],
+    ids: PortalIds,
+    vendor: Vendor,
+    ours: bool,
+    portal_key: str | None = None,
+) -> dict[str, Matched[Stage]]:
+    """Blueprint stage key → portal stage of the matched funnel.
+
+    `ours`: the funnel was created by funnelkit (or by this plan), so its vendor default
+    stages are taken into use in order instead of being left over.
+    """
+    by_id = {s.id: s for s in stages}
+    found: dict[str, Matched[Stage]] = {}
+    claimed: set[str] = set()
+
+    def claim(key: str, stage: Stage | None, how: How) -> None:
+        if stage is not None and key not in found and stage.id not in claimed:
+            found[key] = Matched(stage, how)
+            claimed.add(stage.id)
+
+    refs = {s.key: f"{spec.key}/{s.key}" for s in spec.stages}
+    for s in spec.stages:
+        claim(s.key, by_id.get(_own_id(bp, portal_key, s.id)), "id")
+        claim(s.key, by_id.get(ids.stages.get(refs[s.key], "")), "state")
+        for old in _moved_sources(bp, refs[s.key]):
+            claim(s.key, by_id.get(ids.stages.get(old, "")), "state")
+    for how, names in (("name", _names), ("renamed", _renamed)):
+        for s in spec.stages:
+            wanted = names(s)
+            for stage in stages:
+                if norm(stage.name) in wanted and _compatible(s, stage):
+                    claim(s.key, stage, how)  # type: ignore[arg-type]
+    _anchor_closing(spec, stages, vendor, ours, claim)
+    if ours:
+        _reuse_defaults(spec, [st for st in stages if st.id not in claimed], vendor, found, claim)
+    return found
+
+
 def match_stages(
     bp: Blueprint,
     spec: FunnelSpec,
     stages: Sequence[Stage],
     ids: PortalIds,
     vendor: Vendor,
-    reuse_defaults: bool,
+    ours: bool,
 ) -> dict[str, Stage]:
-    """Blueprint stage key → portal stage of the matched funnel."""
-    by_id = {s.id: s for s in stages}
-    found: dict[str, Stage] = {}
-    claimed: set[str] = set()
-
-    def claim(key: str, stage: Stage | None) -> None:
-        if stage is not None and key not in found and stage.id not in claimed:
-            found[key] = stage
-            claimed.add(stage.id)
-
-    refs = {s.key: f"{spec.key}/{s.key}" for s in spec.stages}
-    for s in spec.stages:
-        claim(s.key, by_id.get(ids.stages.get(refs[s.key], "")))
-    for s in spec.stages:
-        for old in _moved_sources(bp, refs[s.key]):
-            claim(s.key, by_id.get(ids.stages.get(old, "")))
-    for s in spec.stages:
-        wanted = {norm(n) for n in (*s.names.all(), *s.previous_names)}
-        for stage in stages:
-            if norm(stage.name) in wanted and _compatible(s, stage):
-                claim(s.key, stage)
-    _anchor_closing(spec, stages, vendor, claim)
-    if reuse_defaults:
-        _reuse_defaults(spec, [st for st in stages if st.id not in claimed], vendor, found, claim)
-    return found
+    """Blueprint stage key → portal stage (see the module docstring for the rules)."""
+    return {k: m.obj for k, m in match_stages_how(bp, spec, stages, ids, vendor, ours).items()}
 
 
 def _reuse_defaults(
     spec: FunnelSpec,
     free: list[Stage],
     vendor: Vendor,
-    found: dict[str, Stage],
-    claim: Callable[[str, Stage | None], None],
+    found: dict[str, Matched[Stage]],
+    claim: Callable[[str, Stage | None, How], None],
 ) -> None:
-    """Vendor default stages (bitrix24.md §6.1) are taken into use, in order, not left over."""
-    todo = [s for s in spec.stages if s.key not in found and not s.absent]
+    """A funnel we created: its vendor default stages (bitrix24.md §6.1) are ours to name."""
+    todo = [s for s in spec.stages if s.key not in found and not s.leaving]
     process = [st for st in free if st.semantics is Semantics.PROCESS]
     process = [st for st in process if is_reusable_default(vendor, spec.kind, st)]
     wanted = [s for s in todo if s.semantics is Semantics.PROCESS]
     for s, stage in zip(wanted, process, strict=False):
-        claim(s.key, stage)
+        claim(s.key, stage, "ours")
     failures = [s for s in todo if s.semantics is Semantics.FAILURE and s.key not in found]
     spare = [st for st in free if st.semantics is Semantics.FAILURE]
     for s, stage in zip(failures, spare, strict=False):
-        claim(s.key, stage)
+        claim(s.key, stage, "ours")
 
 
 def _anchor_closing(
     spec: FunnelSpec,
     stages: Sequence[Stage],
     vendor: Vendor,
-    claim: Callable[[str, Stage | None], None],
+    ours: bool,
+    claim: Callable[[str, Stage | None, How], None],
 ) -> None:
-    """The declared success / first failure stage takes over the vendor's own closing stages."""
-    live = [s for s in spec.stages if not s.absent]
+    """Closing stages known by the vendor's identity: amoCRM 142/143, or those of our funnel."""
+    live = [s for s in spec.stages if not s.leaving]
     success = next((s for s in live if s.semantics is Semantics.SUCCESS), None)
     failure = next((s for s in live if s.semantics is Semantics.FAILURE), None)
-    portal_success = next((s for s in stages if s.semantics is Semantics.SUCCESS), None)
-    failures = [s for s in stages if s.semantics is Semantics.FAILURE]
-    system_failure = next(
-        (s for s in failures if s.system or is_fixed_stage(vendor, s)),
-        failures[0] if failures else None,
-    )
+    if ours:
+        portal_success = next((s for s in stages if s.semantics is Semantics.SUCCESS), None)
+        failures = [s for s in stages if s.semantics is Semantics.FAILURE]
+        system_failure = next((s for s in failures if s.system), failures[0] if failures else None)
+    else:
+        portal_success = next((s for s in stages if s.id == AMO_WON), None)
+        system_failure = next((s for s in stages if s.id == AMO_LOST), None)
+        if not any(is_fixed_stage(vendor, s) for s in stages):
+            return
     if success is not None:
-        claim(success.key, portal_success)
+        claim(success.key, portal_success, "vendor")
     if failure is not None:
-        claim(failure.key, system_failure)
+        claim(failure.key, system_failure, "vendor")

@@ -1,21 +1,30 @@
-"""Compare a blueprint with a portal snapshot and plan the changes, vendor rules included."""
+"""Compare a blueprint with a portal snapshot and plan the changes, vendor rules included.
+
+The planner matches, then hands each funnel to stage planning (stages.py), removals
+(removals.py) and tunnels / loss reasons (tunnels.py); those see it as a `PlanContext`
+(context.py) and never import this module.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
 
-from funnelkit.blueprint.matching import match_funnels, match_stages, norm
-from funnelkit.blueprint.plan import ManualStep, Plan, Unmanaged
-from funnelkit.blueprint.schema import (
-    Blueprint,
-    FunnelSpec,
-    LossReasonSpec,
-    StageSpec,
-    Thresholds,
+from funnelkit.blueprint.context import (
+    DealCounter,
+    FunnelMatch,
+    PlanOptions,
+    Position,
+    desired_order,
 )
-from funnelkit.blueprint.state import PortalIds
+from funnelkit.blueprint.matching import match_funnels_how, match_stages_how, norm
+from funnelkit.blueprint.plan import ManualStep, Plan, Unmanaged
+from funnelkit.blueprint.profile import profile_for
+from funnelkit.blueprint.removals import remove_funnel
+from funnelkit.blueprint.renames import deals_label, rename_refusal
+from funnelkit.blueprint.schema import Blueprint, FunnelSpec, LossReasonSpec, StageSpec
+from funnelkit.blueprint.stages import plan_stages
+from funnelkit.blueprint.state import portal_key
+from funnelkit.blueprint.tunnels import plan_loss_reasons, plan_tunnels
 from funnelkit.blueprint.vendorrules import (
     is_reusable_default,
     is_vendor_stage,
@@ -23,6 +32,7 @@ from funnelkit.blueprint.vendorrules import (
     virtual_defaults,
 )
 from funnelkit.model import (
+    Binding,
     Change,
     ChangeOp,
     DataSet,
@@ -31,45 +41,8 @@ from funnelkit.model import (
     Semantics,
     Snapshot,
     Stage,
-    Vendor,
     VendorLimits,
 )
-
-DealCounter = Callable[[str, str | None], int | None]
-Position = tuple[int, int]
-
-
-@dataclass
-class PlanOptions:
-    """What the planner needs besides the snapshot and blueprint."""
-
-    ids: PortalIds = field(default_factory=PortalIds)
-    count_deals: DealCounter | None = None  # live portal: connector.count_deals
-    thresholds: Thresholds | None = None  # a portal's config overrides the blueprint's
-
-
-@dataclass
-class FunnelMatch:
-    """A blueprint funnel with its portal funnel (real or still to be created)."""
-
-    spec: FunnelSpec
-    pos: int
-    funnel: Funnel | None
-    stages: list[Stage]  # portal stages we may manage, in portal order
-    matched: dict[str, Stage]
-    virtual: bool  # created by this plan: ids become known during apply
-    owned: bool = False  # created by an earlier apply: its spare default stages may go
-
-    @property
-    def funnel_id(self) -> str | None:
-        return None if self.virtual or self.funnel is None else self.funnel.id
-
-
-def desired_order(spec: FunnelSpec) -> list[StageSpec]:
-    """Working stages in blueprint order, then the success stage, then failures."""
-    live = [s for s in spec.stages if not s.absent]
-    rank = {Semantics.PROCESS: 0, Semantics.SUCCESS: 1, Semantics.FAILURE: 2}
-    return sorted(live, key=lambda s: rank[s.semantics])
 
 
 class Planner:
@@ -80,6 +53,7 @@ class Planner:
     ) -> None:
         self.snapshot, self.bp, self.limits, self.options = snapshot, bp, limits, options
         self.vendor = snapshot.manifest.vendor
+        self.profile = profile_for(self.vendor, limits)
         self.lang = bp.language
         self.changes: list[tuple[tuple[int, int, int], Change]] = []
         self.warnings: list[str] = []
@@ -95,10 +69,13 @@ class Planner:
     # ----------------------------------------------------------------- matching
     def _match_all(self) -> dict[str, FunnelMatch]:
         structure = self.snapshot.structure
-        funnels = match_funnels(self.bp, structure.funnels, self.options.ids, self.vendor)
+        key = portal_key(self.snapshot)
+        ids = self.options.ids
+        funnels = match_funnels_how(self.bp, structure.funnels, ids, self.vendor, key)
         out: dict[str, FunnelMatch] = {}
         for pos, spec in enumerate(self.bp.funnels):
-            funnel = funnels.get(spec.key)
+            found = funnels.get(spec.key)
+            funnel = found.obj if found is not None else None
             if funnel is None:
                 if spec.absent:
                     continue
@@ -111,21 +88,37 @@ class Planner:
                 ]
                 virtual = False
                 owned = spec.key in self.options.ids.created
-            reuse = virtual or owned or spec.main or spec.kind is FunnelKind.LEAD
-            reuse = reuse or self._looks_fresh(spec, stages)
-            matched = match_stages(self.bp, spec, stages, self.options.ids, self.vendor, reuse)
-            out[spec.key] = FunnelMatch(spec, pos, funnel, stages, matched, virtual, owned)
+            fresh = funnel is not None and self._looks_fresh(spec, funnel, stages)
+            ours = virtual or owned or fresh
+            found_stages = match_stages_how(self.bp, spec, stages, ids, self.vendor, ours, key)
+            matched = {k: v.obj for k, v in found_stages.items()}
+            how = {k: v.how for k, v in found_stages.items()}
+            out[spec.key] = FunnelMatch(
+                spec,
+                pos,
+                funnel,
+                stages,
+                matched,
+                virtual,
+                owned,
+                how,
+                found.how if found is not None else None,
+                fresh,
+            )
         return out
 
-    def _looks_fresh(self, spec: FunnelSpec, stages: list[Stage]) -> bool:
-        """A funnel whose only stages beside the blueprint's are empty vendor defaults.
+    def _looks_fresh(self, spec: FunnelSpec, funnel: Funnel, stages: list[Stage]) -> bool:
+        """A deal-less funnel whose only stages beside the blueprint's are empty vendor defaults.
 
         That is what a funnel we created looks like when an apply was killed before it could
         record the funnel as ours: finish its set-up as for a new one (reuse the defaults).
+        No deal can change meaning: there is none in the whole funnel.
         """
-        if spec.main or self.vendor is not Vendor.BITRIX24:
+        if spec.main or not self.profile.stage_codes or funnel.is_default:
             return False
-        declared = {norm(n) for s in spec.stages for n in (*s.names.all(), *s.previous_names)}
+        if self.count(funnel.id, None) != 0:
+            return False
+        declared = {norm(n) for s in spec.stages for n in (*s.names.all(), *s.renamed_from)}
         others = [s for s in stages if norm(s.name) not in declared and not s.system]
         return bool(others) and all(
             is_reusable_default(self.vendor, spec.kind, s) and not self.count(s.funnel_id, s.id)
@@ -165,10 +158,6 @@ class Planner:
 
     # --------------------------------------------------------------------- build
     def build(self) -> Plan:
-        from funnelkit.blueprint.removals import remove_funnel
-        from funnelkit.blueprint.stages import plan_stages
-        from funnelkit.blueprint.tunnels import plan_loss_reasons, plan_tunnels
-
         for spec in self.bp.funnels:
             m = self.matches.get(spec.key)
             if spec.absent:
@@ -201,9 +190,14 @@ class Planner:
         if m.funnel is None:
             self._create_funnel(m)
             return
-        if m.funnel.kind is FunnelKind.LEAD and self.vendor is Vendor.BITRIX24:
+        if m.funnel.kind is FunnelKind.LEAD and self.profile.lead_funnel_singleton:
             return  # bitrix24.md §6.1: leads are not a category; their funnel has no name to set
-        if norm(m.funnel.name) != norm(name) or m.funnel.name != name:
+        if m.funnel.name != name:
+            count = self.count(m.funnel.id, None)
+            refusal = rename_refusal(spec, m.funnel_how, m.funnel.name, name, count)
+            if refusal is not None:
+                self.refusals.append(refusal)
+                return
             self.touched[(spec.key, "update")] += 1
             self.add(
                 Change(
@@ -212,14 +206,15 @@ class Planner:
                     funnel_id=m.funnel.id,
                     fields={"name": name},
                     before={"name": m.funnel.name},
-                    summary=f"rename funnel «{m.funnel.name}» → «{name}»",
+                    deal_count=count,
+                    summary=f"rename funnel «{m.funnel.name}» → «{name}»{deals_label(count)}",
                 ),
                 (m.pos, 0),
             )
 
     def _create_funnel(self, m: FunnelMatch) -> None:
         spec, name = m.spec, self.name(m.spec)
-        if spec.kind is FunnelKind.LEAD and self.vendor is Vendor.BITRIX24:
+        if spec.kind is FunnelKind.LEAD and self.profile.lead_funnel_singleton:
             self.warnings.append(
                 f"funnel {spec.key!r}: the portal shows no lead funnel; Bitrix24 cannot create one "
                 "over REST (turn leads on in CRM settings, then plan again)"
@@ -231,24 +226,27 @@ class Planner:
                 f"funnel {spec.key!r}: amoCRM has no lead entity; it becomes an ordinary pipeline"
             )
         fields: dict[str, object] = {"name": name, "sort": (m.pos + 1) * 10, "kind": "deal"}
-        if self.vendor is Vendor.AMOCRM:
+        closing_keys: dict[str, str] = {}
+        if self.profile.funnel_created_with_stages and self.profile.fixed_closing_ids:
             # amocrm.md §5.2: statuses go with the pipeline; 142/143 are named only now.
             order = [s for s in desired_order(spec) if s.semantics is Semantics.PROCESS]
             fields["stages"] = [self._stage_fields(s, i, None) for i, s in enumerate(order)]
-            live = [s for s in spec.stages if not s.absent]
+            live = [s for s in spec.stages if not s.leaving]
+            won, lost = self.profile.fixed_closing_ids
             for sem, field_name, vendor_id in (
-                (Semantics.SUCCESS, "won_name", "142"),
-                (Semantics.FAILURE, "lost_name", "143"),
+                (Semantics.SUCCESS, "won_name", won),
+                (Semantics.FAILURE, "lost_name", lost),
             ):
                 closing = next((s for s in live if s.semantics is sem), None)
                 if closing is not None:
                     fields[field_name] = self.name(closing)
-                    fields[f"_key_{vendor_id}"] = closing.key
+                    closing_keys[vendor_id] = closing.key
         self.add(
             Change(
                 op=ChangeOp.CREATE_FUNNEL,
                 funnel_key=spec.key,
                 fields=fields,
+                binding=Binding(closing_keys=closing_keys) if closing_keys else None,
                 summary=f"create funnel «{name}»",
             ),
             (m.pos, 0),
@@ -312,3 +310,6 @@ def plan(
         snapshot, blueprint, limits or snapshot.manifest.limits, options or PlanOptions()
     )
     return planner.build()
+
+
+__all__ = ["DealCounter", "FunnelMatch", "PlanOptions", "Planner", "desired_order", "plan"]

@@ -1,4 +1,4 @@
-"""Removing what a blueprint marks `absent: true`: only with an explicit home for the deals."""
+"""Removing what a blueprint marks `absent: true` or `merge_into:`, with a home for the deals."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import TYPE_CHECKING
 
 from funnelkit.blueprint.schema import StageSpec
 from funnelkit.blueprint.vendorrules import is_fixed_stage
-from funnelkit.model import Change, ChangeOp, FunnelKind, Semantics, Stage, Vendor
+from funnelkit.model import Change, ChangeOp, FunnelKind, Semantics, Stage
 
 if TYPE_CHECKING:
-    from funnelkit.blueprint.planner import FunnelMatch, Planner
+    from funnelkit.blueprint.context import FunnelMatch, PlanContext
 
 
-def _target(p: Planner, m: FunnelMatch, ref: str) -> dict[str, object]:
+def _target(p: PlanContext, m: FunnelMatch, ref: str) -> dict[str, object]:
     """Change fields naming where deals go, by key and (when known) by id."""
     fkey, skey = ref.split("/", 1) if "/" in ref else (m.spec.key, ref)
     target = p.matches.get(fkey)
@@ -26,7 +26,7 @@ def _target(p: Planner, m: FunnelMatch, ref: str) -> dict[str, object]:
     return out
 
 
-def _label(p: Planner, m: FunnelMatch, ref: str) -> str:
+def _label(p: PlanContext, m: FunnelMatch, ref: str) -> str:
     """«stage» of «funnel» for a `move_deals_to` reference, in the blueprint's language."""
     fkey, skey = ref.split("/", 1) if "/" in ref else (m.spec.key, ref)
     funnel = p.bp.funnel(fkey)
@@ -41,7 +41,7 @@ def _unknown(count: int | None) -> str:
 
 
 def move_deals(
-    p: Planner, m: FunnelMatch, stage: Stage, count: int | None, reason: str, ref: str, pos: int
+    p: PlanContext, m: FunnelMatch, stage: Stage, count: int | None, reason: str, ref: str, pos: int
 ) -> None:
     """Move one stage's deals before its deletion (never implicitly: the blueprint said so)."""
     p.add(
@@ -60,7 +60,7 @@ def move_deals(
     )
 
 
-def _undeletable(p: Planner, m: FunnelMatch, stage: Stage) -> str | None:
+def _undeletable(p: PlanContext, m: FunnelMatch, stage: Stage) -> str | None:
     """Why the vendor will not delete this stage, if it will not."""
     if stage.semantics is Semantics.SUCCESS or is_fixed_stage(p.vendor, stage):
         return "the vendor keeps a funnel's closing stages"
@@ -74,7 +74,7 @@ def _undeletable(p: Planner, m: FunnelMatch, stage: Stage) -> str | None:
     return None
 
 
-def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
+def remove_stage(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
     """Delete a stage; when it holds deals, move them first, and only under --force."""
     where = f"stage «{stage.name}» of «{p.name(m.spec)}»"
     why = _undeletable(p, m, stage)
@@ -83,14 +83,18 @@ def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, inde
         return
     count = 0 if m.virtual else p.count(stage.funnel_id, stage.id)
     reason = None
+    target = spec.merge_into or spec.move_deals_to
+    verb = "delete"
+    if spec.merge_into is not None:
+        verb = f"merge into {_label(p, m, spec.merge_into)}, then delete"
     if count != 0:
-        if spec.move_deals_to is None:
+        if target is None:
             p.refusals.append(
                 f"{where} holds {_unknown(count)} deals and the blueprint gives no move_deals_to"
             )
             return
         reason = f"removes {where} holding {_unknown(count)} deals"
-        move_deals(p, m, stage, count, reason, spec.move_deals_to, index + 1)
+        move_deals(p, m, stage, count, reason, target, index + 1)
     p.touched[(m.spec.key, "stage-delete")] += 1
     p.add(
         Change(
@@ -101,16 +105,16 @@ def remove_stage(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, inde
             stage_id=stage.id,
             deal_count=count,
             unsafe_reason=reason,
-            summary=f"delete {where}",
+            summary=f"{verb} {where}",
         ),
         (m.pos, index + 1),
     )
 
 
-def _funnel_undeletable(p: Planner, m: FunnelMatch) -> str | None:
+def _funnel_undeletable(p: PlanContext, m: FunnelMatch) -> str | None:
     assert m.funnel is not None
     if (m.funnel.is_default and not p.limits.default_funnel_deletable) or (
-        m.funnel.kind is FunnelKind.LEAD and p.vendor is Vendor.BITRIX24
+        m.funnel.kind is FunnelKind.LEAD and p.profile.lead_funnel_singleton
     ):
         return "it is the portal's default funnel"  # bitrix24.md §6.1: category 0 stays
     deal_funnels = [f for f in p.snapshot.structure.funnels if f.kind is FunnelKind.DEAL]
@@ -119,7 +123,7 @@ def _funnel_undeletable(p: Planner, m: FunnelMatch) -> str | None:
     return None
 
 
-def remove_funnel(p: Planner, m: FunnelMatch) -> None:
+def remove_funnel(p: PlanContext, m: FunnelMatch) -> None:
     """Delete a funnel; its deals move stage by stage to `move_deals_to` first."""
     assert m.funnel is not None
     funnel, spec = m.funnel, m.spec

@@ -77,10 +77,15 @@ def _md(text: str) -> str:
 def drift_text(report: DriftReport) -> str:
     """Drift for a terminal."""
     state = "in sync" if report.in_sync else f"{len(report.drifted)} drifted"
+    if report.unmanaged:
+        state += f"; {len(report.unmanaged)} unmanaged"
     lines = [f"Drift of {report.vendor} {report.domain} from {report.blueprint!r}: {state}"]
     for category in ("changed", "missing", "unmanaged"):
         rows = [i for i in report.items if i.category == category]
-        if rows:
+        if rows and category == "unmanaged":
+            fails = "drift" if report.fail_on_unmanaged else "listed; --fail-on-unmanaged fails"
+            lines.append(f"unmanaged (not declared by the blueprint; {fails}):")
+        elif rows:
             lines.append(f"{category}:")
         for item in rows:
             accepted = f"  (accepted: {item.accepted})" if item.accepted else ""
@@ -95,13 +100,21 @@ def drift_markdown(report: DriftReport) -> str:
     """Drift as a CI job summary or PR comment."""
     icon = "✅" if report.in_sync else "⚠️"
     state = "in sync" if report.in_sync else f"{len(report.drifted)} drifted object(s)"
+    if report.unmanaged:
+        state += f", {len(report.unmanaged)} unmanaged"
     out = [f"### {icon} funnelkit drift: {report.vendor} `{report.domain}` — {state}", ""]
-    if report.items:
+    managed = [i for i in report.items if i.category != "unmanaged"]
+    if managed:
         out += ["| category | object | detail | accepted |", "|---|---|---|---|"]
-        for item in report.items:
+        for item in managed:
             target = f"{item.funnel}/{item.stage}" if item.stage else item.funnel
             accepted = _md(item.accepted or "")
             out.append(f"| {item.category} | {_md(target)} | {_md(item.detail)} | {accepted} |")
+    unmanaged = [i for i in report.items if i.category == "unmanaged"]
+    if unmanaged:
+        out += ["", "<details><summary>Unmanaged (not declared by the blueprint)</summary>", ""]
+        out.extend(f"- {_md(i.detail)}" for i in unmanaged)
+        out += ["", "</details>"]
     if report.tunnels:
         out += ["", "Tunnels not verified yet:"]
         out.extend(f"- {_md(t)}" for t in report.tunnels)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from funnelkit.model import FunnelKind, FunnelRole, Semantics, TunnelMode
+from funnelkit.model import FunnelKind, FunnelRole, Semantics, Thresholds, TunnelMode
 
 BLUEPRINT_SCHEMA: Final = "funnelkit.blueprint/1"
 KEY_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
@@ -47,12 +47,48 @@ class Serves(Strict):
     process: str | None = None
 
 
-class StageSpec(Strict):
+def _renamed_from() -> Any:
+    """`renamed_from:` (one name or a list); `previous_names:` is its older spelling."""
+    return Field(
+        default=(),
+        validation_alias=AliasChoices("renamed_from", "previous_names"),
+        serialization_alias="renamed_from",
+        description="Portal names this object had: the only way a named object is renamed",
+    )
+
+
+def _vendor_id() -> Any:
+    return Field(
+        default=None,
+        min_length=1,
+        max_length=64,
+        description="The portal id (written by `export`); trusted only on the portal exported",
+    )
+
+
+class Identified(Strict):
+    """What funnels and stages share: how an existing portal object is recognised as theirs."""
+
+    id: str | None = _vendor_id()
+    renamed_from: tuple[str, ...] = _renamed_from()
+
+    @field_validator("renamed_from", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        # YAML reads `id: 12` as a number; vendor ids are compared as text.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+class StageSpec(Identified):
     """One stage of a blueprint funnel."""
 
     key: str = Field(pattern=KEY_PATTERN)
     names: Names
-    previous_names: tuple[str, ...] = ()
     semantics: Semantics = Semantics.PROCESS
     colour: str | None = Field(default=None, pattern=COLOUR_PATTERN)
     sla_days: float | None = Field(default=None, ge=0, le=3650)
@@ -65,16 +101,25 @@ class StageSpec(Strict):
         pattern=REF_PATTERN,
         description="Where its deals go when it is removed: `stage` or `funnel/stage`",
     )
+    merge_into: str | None = Field(
+        default=None,
+        pattern=KEY_PATTERN,
+        description="Move this stage's deals to stage KEY of the same funnel, then delete it",
+    )
+
+    @property
+    def leaving(self) -> bool:
+        """True when the plan removes this stage (`absent` or merged into another)."""
+        return self.absent or self.merge_into is not None
 
 
-class FunnelSpec(Strict):
+class FunnelSpec(Identified):
     """One funnel (Bitrix24 deal category or lead statuses; amoCRM pipeline)."""
 
     key: str = Field(pattern=KEY_PATTERN)
     kind: FunnelKind = FunnelKind.DEAL
     role: FunnelRole
     names: Names
-    previous_names: tuple[str, ...] = ()
     main: bool = Field(
         default=False, description="Adopt the portal's default funnel (Bitrix24 category 0)"
     )
@@ -94,7 +139,7 @@ class LossReasonSpec(Strict):
 
     key: str = Field(pattern=KEY_PATTERN)
     names: Names
-    previous_names: tuple[str, ...] = ()
+    renamed_from: tuple[str, ...] = _renamed_from()
     absent: bool = False
 
 
@@ -138,14 +183,6 @@ class Moved(Strict):
     to: str = Field(pattern=REF_PATTERN)
 
 
-class Thresholds(Strict):
-    """octoDNS-style safety: a plan touching too large a share needs --force."""
-
-    update_pct: float = Field(default=0.3, gt=0, le=1)
-    delete_pct: float = Field(default=0.3, gt=0, le=1)
-    min_objects: int = Field(default=10, ge=1)
-
-
 class Blueprint(Strict):
     """A set of funnels a portal should have, with their links."""
 
@@ -155,6 +192,10 @@ class Blueprint(Strict):
     description: str | None = None
     source: str | None = Field(default=None, description="Where the funnels come from")
     language: Language = Field(default="ru", description="Which names are written to the portal")
+    exported_from: str | None = Field(
+        default=None,
+        description="The portal `export` read (vendor:domain[:account]); its `id:`s count there",
+    )
     funnels: tuple[FunnelSpec, ...] = ()
     loss_reasons: tuple[LossReasonSpec, ...] = ()
     tunnels: tuple[TunnelSpec, ...] = ()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from funnelkit.blueprint.context import desired_order
 from funnelkit.blueprint.plan import Unmanaged
 from funnelkit.blueprint.removals import move_deals, remove_stage
+from funnelkit.blueprint.renames import deals_label, rename_refusal
 from funnelkit.blueprint.schema import StageSpec
 from funnelkit.blueprint.vendorrules import (
     code_of,
@@ -14,24 +16,22 @@ from funnelkit.blueprint.vendorrules import (
     nearest_colour,
     stage_code,
 )
-from funnelkit.model import Change, ChangeOp, Semantics, Stage, Vendor
+from funnelkit.model import Binding, Change, ChangeOp, Semantics, Stage
 
 if TYPE_CHECKING:
-    from funnelkit.blueprint.planner import FunnelMatch, Planner
+    from funnelkit.blueprint.context import FunnelMatch, PlanContext
 
 
-def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, dict[str, object]]:
-    """(stage id, private fields): a new funnel's default stages are found again by code."""
+def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, Binding | None]:
+    """(stage id, binding): a new funnel's default stages are found again by code."""
     if m.virtual:
-        return None, {"_reuse": code_of(stage.id)}
-    return stage.id, {}
+        return None, Binding(reuse_code=code_of(stage.id))
+    return stage.id, None
 
 
-def plan_stages(p: Planner, m: FunnelMatch) -> None:
+def plan_stages(p: PlanContext, m: FunnelMatch) -> None:
     """Every stage change of one (existing or new) funnel."""
-    from funnelkit.blueprint.planner import desired_order
-
-    if p.vendor is Vendor.AMOCRM and m.virtual:
+    if p.profile.funnel_created_with_stages and m.virtual:
         return  # the pipeline is created with all its statuses at once
     order = desired_order(m.spec)
     taken = {code_of(s.id) for s in m.stages}
@@ -50,7 +50,7 @@ def plan_stages(p: Planner, m: FunnelMatch) -> None:
             run += 1
             # amocrm.md §5.2: the server renumbers sorts on every write, so a new status is
             # sent to the end (before 142) and lands after the ones created before it.
-            sort = 9000 + index if p.vendor is Vendor.AMOCRM else last_sort + run
+            sort = 9000 + index if p.profile.renumbers_sorts else last_sort + run
             created[spec.key] = sort
             if spec.key not in recreated:
                 _create(p, m, spec, index, sort, taken)
@@ -58,28 +58,42 @@ def plan_stages(p: Planner, m: FunnelMatch) -> None:
         last_sort, run = stage.sort, 0
         _update(p, m, spec, stage, index)
     for i, spec in enumerate(m.spec.stages):
-        if spec.absent and spec.key in m.matched:
+        if spec.leaving and spec.key in m.matched:
             remove_stage(p, m, spec, m.matched[spec.key], len(order) + i)
     _leftovers(p, m)
     _reorder(p, m, order, created)
 
 
-def _semantics_changed(p: Planner, spec: StageSpec, stage: Stage) -> bool:
+def _semantics_changed(p: PlanContext, spec: StageSpec, stage: Stage) -> bool:
     return spec.semantics is not stage.semantics and not p.limits.semantics_mutable
 
 
-def _creatable(p: Planner, m: FunnelMatch, spec: StageSpec) -> bool:
-    if p.vendor is Vendor.AMOCRM and spec.semantics is not Semantics.PROCESS:
+def _creatable(p: PlanContext, m: FunnelMatch, spec: StageSpec) -> bool:
+    if p.profile.fixed_closing_ids and spec.semantics is not Semantics.PROCESS:
         p.warnings.append(
             f"stage {m.spec.key}/{spec.key}: amoCRM has one won (142) and one lost (143) status "
             "per pipeline; declare further reasons as loss_reasons"
         )
         return False
+    if spec.semantics is Semantics.SUCCESS:
+        # bitrix24.md §6.3: a funnel has exactly one success stage; the portal's stays its own.
+        claimed = {s.id for s in m.matched.values()}
+        own = next(
+            (s for s in m.stages if s.semantics is Semantics.SUCCESS and s.id not in claimed),
+            None,
+        )
+        if own is not None:
+            p.warnings.append(
+                f"stage {m.spec.key}/{spec.key}: the funnel keeps its success stage «{own.name}» "
+                f"(one per funnel); declare `renamed_from: {own.name}` to make it "
+                f"«{p.name(spec)}»"
+            )
+            return False
     return True
 
 
 def _fields(
-    p: Planner, m: FunnelMatch, spec: StageSpec, sort: int, code: str | None
+    p: PlanContext, m: FunnelMatch, spec: StageSpec, sort: int, code: str | None
 ) -> dict[str, object]:
     fields: dict[str, object] = {
         "name": p.name(spec),
@@ -94,10 +108,10 @@ def _fields(
 
 
 def _create(
-    p: Planner, m: FunnelMatch, spec: StageSpec, index: int, sort: int, taken: set[str]
+    p: PlanContext, m: FunnelMatch, spec: StageSpec, index: int, sort: int, taken: set[str]
 ) -> None:
     code = None
-    if p.vendor is Vendor.BITRIX24:
+    if p.profile.stage_codes:
         code = stage_code(spec.key, m.funnel_id, p.limits, taken)
         taken.add(code)
     p.add(
@@ -113,11 +127,19 @@ def _create(
     )
 
 
-def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
+def _update(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
     fields: dict[str, object] = {}
     before: dict[str, object] = {}
     name = p.name(spec)
-    if stage.name != name:
+    count: int | None = 0
+    if stage.name != name and not is_fixed_stage(p.vendor, stage):
+        count = 0 if m.virtual else p.count(stage.funnel_id, stage.id)
+        refusal = rename_refusal(spec, m.how.get(spec.key), stage.name, name, count)
+        if refusal is not None:
+            p.refusals.append(refusal)
+            return
+        fields["name"], before["name"] = name, stage.name
+    elif stage.name != name:
         fields["name"], before["name"] = name, stage.name
     if spec.colour:
         colour = nearest_colour(spec.colour, p.limits.color_palette)
@@ -131,12 +153,16 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
             f"when the pipeline is created; «{stage.name}» stays as it is"
         )
         return
-    stage_id, private = stage_ref(m, stage)
+    stage_id, binding = stage_ref(m, stage)
     # Finishing a funnel an interrupted apply created is not a change to the client's portal.
     unfinished = m.owned and stage.id not in p.options.ids.stages.values()
     if not m.virtual and not unfinished:
         p.touched[(m.spec.key, "stage-update")] += 1
-    what = f"rename stage «{stage.name}» → «{name}»" if "name" in fields else f"recolour «{name}»"
+    what = (
+        f"rename stage «{stage.name}» → «{name}»{deals_label(count)}"
+        if "name" in fields
+        else f"recolour «{name}»"
+    )
     p.add(
         Change(
             op=ChangeOp.UPDATE_STAGE,
@@ -144,24 +170,26 @@ def _update(p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: in
             funnel_id=m.funnel_id,
             stage_key=spec.key,
             stage_id=stage_id,
-            fields={**fields, **private},
+            fields=fields,
+            binding=binding,
             before=before,
+            deal_count=count if "name" in fields else None,
             summary=f"{what} in «{p.name(m.spec)}»",
         ),
         (m.pos, index + 1),
     )
 
 
-def _semantics_refusal(p: Planner, spec: StageSpec, stage: Stage) -> str | None:
+def _semantics_refusal(p: PlanContext, spec: StageSpec, stage: Stage) -> str | None:
     if Semantics.SUCCESS in (spec.semantics, stage.semantics):
         return "a funnel keeps exactly one success stage; rename it instead"
-    if p.vendor is Vendor.AMOCRM or stage.system:
+    if p.profile.fixed_closing_ids or stage.system:
         return "the vendor cannot change or remove this stage"  # amocrm.md §5.1: 142/143
     return None
 
 
 def _change_semantics(
-    p: Planner, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
+    p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
 ) -> bool:
     """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete."""
     what = f"stage «{stage.name}» changes from {stage.semantics} to {spec.semantics}"
@@ -187,7 +215,7 @@ def _change_semantics(
             op=ChangeOp.DELETE_STAGE,
             **base,
             stage_id=stage.id,
-            fields={"_old": True},
+            binding=Binding(replaces_old=True),
             deal_count=count,
             unsafe_reason=reason,
             summary=f"delete the old «{stage.name}» ({stage.semantics})",
@@ -197,43 +225,32 @@ def _change_semantics(
     return True
 
 
-def _leftovers(p: Planner, m: FunnelMatch) -> None:
+def _leftovers(p: PlanContext, m: FunnelMatch) -> None:
     """Undeclared stages: a new funnel's spare defaults go; a portal's own are only reported."""
     claimed = {s.id for s in m.matched.values()}
-    left = [
-        s
-        for s in m.stages
-        if s.id not in claimed
-        and not is_fixed_stage(p.vendor, s)
-        and not (s.system and s.semantics is not Semantics.PROCESS)
-    ]
+    left = [s for s in m.stages if s.id not in claimed and not is_fixed_stage(p.vendor, s)]
 
     def unused_default(stage: Stage) -> bool:
         return is_reusable_default(p.vendor, m.spec.kind, stage) and (
             p.count(stage.funnel_id, stage.id) == 0
         )
 
-    # A funnel we created keeps its spare defaults only until we clean them up. If an apply
-    # was killed before it could record the funnel as ours, the funnel still shows the
-    # signature of one: nothing undeclared but empty vendor defaults (never the main funnel).
-    ours = (
-        m.virtual
-        or m.owned
-        or (not m.spec.main and bool(left) and all(unused_default(s) for s in left))
-    )
+    # A funnel we created keeps its spare defaults only until we clean them up; one an
+    # interrupted apply created before it could record it looks fresh (see PlanContext).
+    ours = m.virtual or m.owned or m.fresh
     for stage in left:
         spare = m.virtual or (ours and unused_default(stage))
         if spare:
             if stage.system:
                 continue
-            stage_id, private = stage_ref(m, stage)
+            stage_id, binding = stage_ref(m, stage)
             p.add(
                 Change(
                     op=ChangeOp.DELETE_STAGE,
                     funnel_key=m.spec.key,
                     funnel_id=m.funnel_id,
                     stage_id=stage_id,
-                    fields=private,
+                    binding=binding,
                     deal_count=0,
                     summary=f"delete the unused default stage {code_of(stage.id)} "
                     f"of the new «{p.name(m.spec)}»",
@@ -253,7 +270,9 @@ def _leftovers(p: Planner, m: FunnelMatch) -> None:
         )
 
 
-def _reorder(p: Planner, m: FunnelMatch, order: list[StageSpec], created: dict[str, int]) -> None:
+def _reorder(
+    p: PlanContext, m: FunnelMatch, order: list[StageSpec], created: dict[str, int]
+) -> None:
     """Compare the order of managed stages, never their sort numbers."""
     rows: list[tuple[int, int, str]] = []
     for spec in order:
@@ -274,15 +293,15 @@ def _reorder(p: Planner, m: FunnelMatch, order: list[StageSpec], created: dict[s
         None if key in created or m.matched.get(key) is None else code_of(m.matched[key].id)
         for key in wanted
     ]
-    fields: dict[str, object] = {"order": ids, "_order_keys": wanted}
-    if m.virtual:
-        fields["_order_reuse"] = reuse
+    fields: dict[str, object] = {"order": ids}
+    binding = Binding(order_keys=tuple(wanted), order_reuse=tuple(reuse) if m.virtual else ())
     p.add(
         Change(
             op=ChangeOp.REORDER_STAGES,
             funnel_key=m.spec.key,
             funnel_id=m.funnel_id,
             fields=fields,
+            binding=binding,
             summary=f"reorder the stages of «{p.name(m.spec)}»",
         ),
         (m.pos, 0),

@@ -17,18 +17,18 @@ from funnelkit.blueprint.schema import TunnelSpec
 from funnelkit.model import Change, ChangeOp, DataSet, Snapshot, TunnelMode, Vendor
 
 if TYPE_CHECKING:
-    from funnelkit.blueprint.planner import Planner
+    from funnelkit.blueprint.context import PlanContext
 
 Ends = tuple[str | None, list[str | None], str | None, str | None]
 
 
-def plan_tunnels(p: Planner) -> None:
+def plan_tunnels(p: PlanContext) -> None:
     """One manual step per blueprint tunnel, with its verification status."""
     for tunnel in p.bp.tunnels:
         p.manual.append(_tunnel_step(p, tunnel))
 
 
-def _label(p: Planner, ref: str | None) -> tuple[str, str]:
+def _label(p: PlanContext, ref: str | None) -> tuple[str, str]:
     if ref is None:
         return "?", "?"
     fkey, _, skey = ref.partition("/")
@@ -39,7 +39,7 @@ def _label(p: Planner, ref: str | None) -> tuple[str, str]:
     return p.name(funnel), p.name(stage) if stage else "(first stage)"
 
 
-def _tunnel_step(p: Planner, tunnel: TunnelSpec) -> ManualStep:
+def _tunnel_step(p: PlanContext, tunnel: TunnelSpec) -> ManualStep:
     sources = tunnel_sources(p.bp, tunnel)
     target = tunnel_target(p.bp, tunnel)
     from_funnel, from_stage = _label(p, sources[0] if sources else None)
@@ -74,7 +74,7 @@ def _tunnel_step(p: Planner, tunnel: TunnelSpec) -> ManualStep:
     )
 
 
-def _ends(p: Planner, sources: list[str], target: str | None) -> Ends:
+def _ends(p: PlanContext, sources: list[str], target: str | None) -> Ends:
     def ids(ref: str) -> tuple[str | None, str | None]:
         fkey, _, skey = ref.partition("/")
         m = p.matches.get(fkey)
@@ -137,9 +137,9 @@ def _verify_copy(
     return "pending", "no copy for the same contact has appeared yet"
 
 
-def plan_loss_reasons(p: Planner) -> None:
+def plan_loss_reasons(p: PlanContext) -> None:
     """amoCRM loss reasons: written where the API can, else manual (amocrm.md §9)."""
-    if p.vendor is Vendor.BITRIX24:
+    if not p.profile.loss_reasons:
         if p.bp.loss_reasons:
             p.warnings.append(
                 "Bitrix24 has no loss-reason entity (bitrix24.md §13): declare the reasons as "
@@ -149,7 +149,7 @@ def plan_loss_reasons(p: Planner) -> None:
     portal = list(p.snapshot.structure.loss_reasons)
     claimed: set[str] = set()
     for i, spec in enumerate(p.bp.loss_reasons):
-        wanted = {norm(n) for n in (*spec.names.all(), *spec.previous_names)}
+        wanted = {norm(n) for n in (*spec.names.all(), *spec.renamed_from)}
         known = p.options.ids.loss_reasons.get(spec.key)
         found = next((r for r in portal if r.id == known), None) or next(
             (r for r in portal if norm(r.name) in wanted and r.id not in claimed), None
@@ -173,7 +173,7 @@ def plan_loss_reasons(p: Planner) -> None:
 
 
 def _loss_change(
-    p: Planner, op: ChangeOp, key: str, vendor_id: str | None, name: str, index: int
+    p: PlanContext, op: ChangeOp, key: str, vendor_id: str | None, name: str, index: int
 ) -> None:
     verb = "create" if op is ChangeOp.CREATE_LOSS_REASON else "delete"
     if not p.limits.loss_reasons_writable:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from funnelkit.errors import InputError
-from funnelkit.model import FunnelKind, RoleSource, Snapshot
+from funnelkit.model import RoleSource, Snapshot
 
 if TYPE_CHECKING:
     from funnelkit.audit import AuditSettings
@@ -16,22 +16,20 @@ if TYPE_CHECKING:
 IGNORE_FILE = "funnelkit-ignore.yaml"
 
 
-def blueprint_settings(path: Path, snapshot: Snapshot) -> dict[str, Any]:
+def blueprint_settings(
+    path: Path, snapshot: Snapshot, config: Path | None = None
+) -> dict[str, Any]:
     """Stage SLAs, probabilities and funnel roles of a blueprint, keyed by portal ids.
 
     The CLI does this mapping so the audit never imports the blueprint package.
     """
     from funnelkit.blueprint.matching import match_funnels, match_stages
-    from funnelkit.blueprint.state import PortalIds, load_state
+    from funnelkit.blueprint.state import portal_ids, state_dir
     from funnelkit.cli.plan import load_any
 
-    blueprint, state_file = load_any(str(path))
+    blueprint = load_any(str(path))
     manifest = snapshot.manifest
-    ids = (
-        load_state(state_file).portal(manifest.vendor.value, manifest.domain)
-        if state_file.exists()
-        else PortalIds()
-    )
+    ids = portal_ids(state_dir(config), snapshot, blueprint.name)
     funnels = match_funnels(blueprint, snapshot.structure.funnels, ids, manifest.vendor)
     sla: dict[str, dict[str, float]] = {}
     probabilities: dict[str, dict[str, float]] = {}
@@ -42,10 +40,8 @@ def blueprint_settings(path: Path, snapshot: Snapshot) -> dict[str, Any]:
             continue
         roles[funnel.id] = spec.role.value
         stages = [s for s in snapshot.structure.stages if s.funnel_id == funnel.id]
-        reuse = funnel.kind is FunnelKind.DEAL
-        for key, stage in match_stages(
-            blueprint, spec, stages, ids, manifest.vendor, reuse
-        ).items():
+        ours = spec.key in ids.created
+        for key, stage in match_stages(blueprint, spec, stages, ids, manifest.vendor, ours).items():
             stage_spec = spec.stage(key)
             if stage_spec is None:
                 continue
@@ -125,7 +121,7 @@ def audit_settings(
     where = config.doc.where if config.doc else None
     data = dict(config.file.audit)
     if blueprint is not None:
-        data.update(blueprint_settings(blueprint, snapshot))
+        data.update(blueprint_settings(blueprint, snapshot, state.config.path))
     lists = {k: split_list(flags.get(k)) for k in ("select", "ignore", "extend_select")}
     data.update(_selection(data, lists))
     if flags.get("fail_on"):

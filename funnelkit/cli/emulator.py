@@ -39,6 +39,7 @@ def build_portal(
     deals: int = 2000,
     blueprint: Path | None = None,
     as_of: int | None = None,
+    empty: bool = False,
 ) -> PortalState:
     """The portal to serve: a fixture file, a healthy blueprint portal, or the messy generator.
 
@@ -48,6 +49,11 @@ def build_portal(
     import time
 
     from funnelkit.model import Vendor
+
+    if empty:
+        from funnelkit.emulator.generate.empty import empty_portal
+
+        return empty_portal(Vendor(vendor.value))
 
     as_of = int(time.time()) if as_of is None else as_of
     if fixture is not None:
@@ -59,7 +65,7 @@ def build_portal(
         from funnelkit.cli.plan import load_any
         from funnelkit.emulator.generate.healthy import from_blueprint
 
-        loaded, _ = load_any(str(blueprint))
+        loaded = load_any(str(blueprint))
         return from_blueprint(
             loaded.model_dump(mode="json", by_alias=True), Vendor(vendor.value), deals, seed, as_of
         )
@@ -135,6 +141,9 @@ def serve(
     from_blueprint: Annotated[
         Path | None, typer.Option("--from-blueprint", help="A healthy portal shaped by a blueprint")
     ] = None,
+    empty: Annotated[
+        bool, typer.Option("--empty", help="Only the vendor's undeletable defaults, no deals")
+    ] = False,
     rate_limit: Annotated[Switch, typer.Option(help="Vendor rate limits")] = Switch.ON,
     cost_model: Annotated[Switch, typer.Option(help="Bitrix24 server-time model")] = Switch.OFF,
     time_scale: Annotated[float, typer.Option(help="Run the clock this much faster")] = 1.0,
@@ -152,7 +161,7 @@ def serve(
     anchor = parse_as_of(as_of)
     anchor = int(time.time()) if anchor is None else anchor
     options = build_options(rate_limit, cost_model, time_scale, faults, anchor)
-    portal = build_portal(vendor, fixture, seed, deals, from_blueprint, anchor)
+    portal = build_portal(vendor, fixture, seed, deals, from_blueprint, anchor, empty)
     running = start(portal, options, port=port)
     typer.echo(connection_text(running, name))
     state.say(f"serving {len(portal.deals):,} deals at {running.url}; Ctrl+C to stop")

@@ -20,8 +20,8 @@ if TYPE_CHECKING:
     from funnelkit.blueprint.drift import DriftIgnore
     from funnelkit.blueprint.plan import Plan
     from funnelkit.blueprint.schema import Blueprint
-    from funnelkit.connectors.base import Connector, PlanThresholds
-    from funnelkit.model import Snapshot
+    from funnelkit.connectors.base import Connector
+    from funnelkit.model import Snapshot, Thresholds
 
 
 class PlanFormat(StrEnum):
@@ -47,21 +47,26 @@ SnapshotOpt = Annotated[Path | None, typer.Option("--snapshot", help="A saved sn
 OutputOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE")]
 
 
-def load_any(name: str) -> tuple[Blueprint, Path]:
-    """A blueprint file, or a bundled one; returns it with its state-file path."""
+def load_any(name: str) -> Blueprint:
+    """A blueprint file, or a bundled one by name (`000`, `000-six-funnels`)."""
     from funnelkit.blueprint import load_blueprint
     from funnelkit.blueprint.library import bundled_files, load_bundled
-    from funnelkit.blueprint.state import state_path
 
     path = Path(name)
     if path.exists() or path.suffix in (".yaml", ".yml"):
-        return load_blueprint(path), state_path(path)
+        return load_blueprint(path)
     stems = {f.removesuffix(".yaml") for f in bundled_files()}
     stems |= {f.split("-")[0] for f in bundled_files()}
     if name in stems:
-        bp = load_bundled(name)
-        return bp, Path.cwd() / f"{bp.name}.state.json"
-    return load_blueprint(path), state_path(path)
+        return load_bundled(name)
+    return load_blueprint(path)
+
+
+def state_directory(state: AppState) -> Path:
+    """Where apply state is kept: `.funnelkit/state/` beside the config in use."""
+    from funnelkit.blueprint.state import state_dir
+
+    return state_dir(state.config.path)
 
 
 @contextmanager
@@ -89,22 +94,20 @@ def portal_view(
 
 def _plan(
     bp: Blueprint,
-    state_file: Path,
+    directory: Path,
     snap: Snapshot,
     connector: Connector | None,
-    limits: PlanThresholds | None = None,
+    limits: Thresholds | None = None,
 ) -> Plan:
     from funnelkit.blueprint.planner import PlanOptions, plan
-    from funnelkit.blueprint.schema import Thresholds
-    from funnelkit.blueprint.state import load_state
+    from funnelkit.blueprint.state import portal_ids
 
-    ids = load_state(state_file).portal(snap.manifest.vendor.value, snap.manifest.domain)
+    ids = portal_ids(directory, snap, bp.name)
     counter = connector.count_deals if connector is not None else None
-    thresholds = Thresholds(**limits.model_dump()) if limits is not None else None
-    return plan(snap, bp, options=PlanOptions(ids=ids, count_deals=counter, thresholds=thresholds))
+    return plan(snap, bp, options=PlanOptions(ids=ids, count_deals=counter, thresholds=limits))
 
 
-def _limits(state: AppState, portal: str | None) -> PlanThresholds | None:
+def _limits(state: AppState, portal: str | None) -> Thresholds | None:
     """The portal's own thresholds from funnelkit.yaml, when planning against a live portal."""
     return state.config.portal(portal).thresholds if portal is not None else None
 
@@ -136,9 +139,9 @@ def plan_cmd(
 ) -> None:
     """Show what apply would change (a dry run; nothing is written)."""
     state = get_state(ctx)
-    bp, state_file = load_any(blueprint)
+    bp = load_any(blueprint)
     with portal_view(state, portal, snapshot) as (snap, connector):
-        result = _plan(bp, state_file, snap, connector, _limits(state, portal))
+        result = _plan(bp, state_directory(state), snap, connector, _limits(state, portal))
     source = blueprint if not Path(blueprint).exists() else str(Path(blueprint).resolve())
     result = result.model_copy(update={"source": source})
     if save_plan is not None:
@@ -162,6 +165,7 @@ def apply_cmd(
     """Make the portal match the blueprint: shows the plan, asks, applies in a safe order."""
     from funnelkit.blueprint import render
     from funnelkit.blueprint.plan import check_binding, load_plan
+    from funnelkit.blueprint.state import portal_key, state_path
 
     state = get_state(ctx)
     reviewed = load_plan(plan_file) if plan_file is not None else None
@@ -171,10 +175,11 @@ def apply_cmd(
             "apply needs a BLUEPRINT or --plan FILE",
             hint="funnelkit plan BLUEPRINT --portal NAME --save-plan plan.json; then apply",
         )
-    bp, state_file = load_any(blueprint)
+    bp = load_any(blueprint)
+    directory = state_directory(state)
     with portal_view(state, portal, None) as (snap, connector):
         assert connector is not None
-        result = _plan(bp, state_file, snap, connector, _limits(state, portal))
+        result = _plan(bp, directory, snap, connector, _limits(state, portal))
         if reviewed is not None:
             check_binding(reviewed, result)
         state.err.print(render.plan_text(result), markup=False, end="")
@@ -183,27 +188,41 @@ def apply_cmd(
             return
         result.raise_if_unsafe(force)
         confirm(state, f"Apply {len(result.changes)} changes to {result.domain}?", yes)
-        done = _run(state, result, connector, state_file)
+        state_file = state_path(directory, portal_key(snap))
+        done = _run(state, result, connector, (state_file, snap), bp.name)
     state.say(f"applied {len(done)} changes; state saved to {state_file}")
     pending = [m for m in result.manual if m.status != "verified"]
     if pending:
         state.say(f"{len(pending)} manual step(s) remain (see the plan above)")
 
 
-def _run(state: AppState, result: Plan, connector: Connector, state_file: Path) -> list[str]:
-    """Apply, keeping every id learnt in the state file even when apply stops part-way."""
+def _run(
+    state: AppState,
+    result: Plan,
+    connector: Connector,
+    where: tuple[Path, Snapshot],
+    blueprint: str,
+) -> list[str]:
+    """Apply, saving every id learnt after each change (a killed apply keeps what it made)."""
     from funnelkit.blueprint.applier import apply_plan
-    from funnelkit.blueprint.state import load_state, save_state
+    from funnelkit.blueprint.state import load_state, portal_key, save_state
 
+    state_file, snap = where
     stored = load_state(state_file)
-    ids = stored.portal(result.vendor.value, result.domain)
+    stored.portal = portal_key(snap)
+    # Ids the portal no longer has are dropped, not carried on to claim something new.
+    ids = stored.blueprints[blueprint] = stored.ids(blueprint).verified(snap)
+
+    def checkpoint() -> None:
+        save_state(stored, state_file)
+
     try:
-        return apply_plan(result, connector, ids, _progress(state))
+        return apply_plan(result, connector, ids, _progress(state), checkpoint)
     except ApplyError as exc:
         _report_failure(state, exc)
         raise
     finally:
-        save_state(stored, state_file)
+        checkpoint()
 
 
 def _progress(state: AppState) -> Callable[[int, int, object], None]:
@@ -230,18 +249,22 @@ def drift_cmd(
     ] = None,
     fmt: Annotated[DriftFormat, typer.Option("--format", help="Output format")] = DriftFormat.TEXT,
     output: OutputOpt = None,
+    fail_on_unmanaged: Annotated[
+        bool,
+        typer.Option("--fail-on-unmanaged", help="Portal objects no blueprint declares are drift"),
+    ] = False,
 ) -> None:
-    """Read-only comparison for CI: exit 0 in sync, 1 drifted."""
+    """Read-only comparison for CI: exit 0 in sync, 1 drifted (unmanaged: listed only)."""
     from funnelkit.blueprint import render
     from funnelkit.blueprint.drift import drift_from_plan
 
     state = get_state(ctx)
-    bp, state_file = load_any(blueprint)
+    bp = load_any(blueprint)
     ignores = _drift_ignores(ignore_file)
     with portal_view(state, portal, snapshot) as (snap, connector):
-        report = drift_from_plan(
-            _plan(bp, state_file, snap, connector, _limits(state, portal)), ignores
-        )
+        found = _plan(bp, state_directory(state), snap, connector, _limits(state, portal))
+    strict = fail_on_unmanaged or state.config.file.drift.fail_on_unmanaged
+    report = drift_from_plan(found, ignores, fail_on_unmanaged=strict)
     if fmt is DriftFormat.JSON:
         text = report.to_json()
     elif fmt is DriftFormat.MARKDOWN:
@@ -274,15 +297,14 @@ def export_cmd(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Directory")] = None,
     split: Annotated[bool, typer.Option("--split", help="One file per funnel")] = False,
 ) -> None:
-    """Write the portal's funnels as a blueprint (with state ids), even a messy portal."""
+    """Write the portal's funnels as a blueprint (with their `id:`s), even a messy portal."""
     from funnelkit.blueprint.export import export_blueprint, split_blueprint
-    from funnelkit.blueprint.state import StateFile, save_state
     from funnelkit.yamlio import dump_yaml
 
     state = get_state(ctx)
     with portal_view(state, portal, snapshot) as (snap, _):
         name = portal or (snapshot.stem if snapshot else "exported")
-        data, ids = export_blueprint(snap, name)
+        data = export_blueprint(snap, name)
     if output is None:
         if split:
             raise InputError("--split writes one file per funnel: give -o DIR")
@@ -290,11 +312,8 @@ def export_cmd(
         return
     output.mkdir(parents=True, exist_ok=True)
     parts = split_blueprint(data) if split else [(f"{data['name']}.yaml", data)]
-    key = f"{snap.manifest.vendor.value}:{snap.manifest.domain}"
     for file_name, part in parts:
-        path = output / file_name
-        write_atomic(path, dump_yaml(part))
-        save_state(StateFile(portals={key: ids}), path.with_name(path.stem + ".state.json"))
+        write_atomic(output / file_name, dump_yaml(part))
     state.say(f"exported {len(data['funnels'])} funnel(s) to {output}")
 
 

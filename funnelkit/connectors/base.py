@@ -13,17 +13,10 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
-from funnelkit.model import Change, ChangeResult, Snapshot, Vendor
+from funnelkit.model import Change, ChangeResult, Snapshot, Thresholds, Vendor
 
-
-class PlanThresholds(BaseModel):
-    """octoDNS-style safety for apply on this portal (overrides the blueprint's own)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    update_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects updated")
-    delete_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects deleted")
-    min_objects: int = Field(default=10, ge=1, description="Only check at this many objects")
+# One thresholds model for blueprints and portals; a portal's own overrides the blueprint's.
+PlanThresholds = Thresholds
 
 
 class PortalSettings(BaseModel):

@@ -1,6 +1,6 @@
 """The vendor-neutral domain model: pure data, no I/O."""
 
-from funnelkit.model.changes import PHASES, Change, ChangeOp, ChangeResult
+from funnelkit.model.changes import PHASES, Binding, Change, ChangeOp, ChangeResult, Thresholds
 from funnelkit.model.enums import (
     ActivityKind,
     DataSet,
@@ -52,6 +52,7 @@ __all__ = [
     "SNAPSHOT_VERSION",
     "Activity",
     "ActivityKind",
+    "Binding",
     "Change",
     "ChangeOp",
     "ChangeResult",
@@ -78,6 +79,7 @@ __all__ = [
     "Stage",
     "StageTransition",
     "Structure",
+    "Thresholds",
     "TransitionKind",
     "Tunnel",
     "TunnelMode",

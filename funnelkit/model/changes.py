@@ -46,6 +46,36 @@ PHASES: dict[ChangeOp, int] = {
 }
 
 
+class Binding(BaseModel):
+    """How apply finds a change's targets when their ids are not known at plan time.
+
+    Typed instead of private keys in `fields`: what the planner tells the applier, never
+    sent to a vendor (the applier hands connectors the change with `binding` cleared).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    reuse_code: str | None = Field(
+        default=None, description="A new funnel's default stage, found by its vendor code"
+    )
+    replaces_old: bool = Field(
+        default=False, description="Deletes the old stage of a semantics change (by id)"
+    )
+    order_keys: tuple[str, ...] = Field(default=(), description="Stage keys of a reorder")
+    order_reuse: tuple[str | None, ...] = Field(
+        default=(), description="Default-stage codes of a reorder in a new funnel"
+    )
+    closing_keys: dict[str, str] = Field(
+        default_factory=dict,
+        description="Vendor id of a closing stage (amoCRM 142/143) → the blueprint stage key",
+    )
+
+    @property
+    def inside_other_change(self) -> bool:
+        """Part of creating a funnel or of a semantics change, not a change of its own."""
+        return self.reuse_code is not None or self.replaces_old
+
+
 class Change(BaseModel):
     """One step of a plan.
 
@@ -71,11 +101,26 @@ class Change(BaseModel):
     deal_count: int | None = None
     unsafe_reason: str | None = None
     summary: str = ""
+    binding: Binding | None = None
 
     @property
     def phase(self) -> int:
         """Where this change runs in apply order."""
         return PHASES[self.op]
+
+
+class Thresholds(BaseModel):
+    """octoDNS-style safety: a plan touching too large a share of a portal needs --force.
+
+    The one model for every place thresholds are set: a blueprint (`thresholds:`, per
+    funnel or for the whole blueprint) and a portal of funnelkit.yaml, which wins.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    update_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects updated")
+    delete_pct: float = Field(default=0.3, gt=0, le=1, description="Share of objects deleted")
+    min_objects: int = Field(default=10, ge=1, description="Only check at this many objects")
 
 
 class ChangeResult(BaseModel):

@@ -31,6 +31,7 @@ class Portal(Frozen):
 
     vendor: Vendor
     domain: str
+    account_id: str | None = None  # amoCRM account id; with vendor and domain, the identity
     currency: str | None = None
     name: str | None = None
     timezone: str | None = None

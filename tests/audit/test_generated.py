@@ -104,7 +104,7 @@ def test_portal_from_a_bundled_blueprint_audits_clean_against_it(
         file_name, text = bundled_text(name)
         path = Path(str(tmp_path)) / file_name
         path.write_text(text, encoding="utf-8")
-        loaded, _ = load_any(str(path))
+        loaded = load_any(str(path))
         blueprint = loaded.model_dump(mode="json", by_alias=True)
         state = healthy.from_blueprint(blueprint, vendor, 300, 9)
         snap = truth.state_to_snapshot(state)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from funnelkit.blueprint.library import bundled_files, list_bundled, load_bundled
+from funnelkit.blueprint.schema import StageSpec
 from funnelkit.errors import BlueprintError
 from funnelkit.model import FunnelKind, FunnelRole, Semantics
 
@@ -31,6 +32,11 @@ def test_every_bundled_blueprint_validates(name: str) -> None:
                 assert stage.task is not None, f"{funnel.key}/{stage.key} has no manager's task"
 
 
+def article_name(stage: StageSpec) -> str:
+    """The article's own name of a stage (renamed_from where the blueprint restates it)."""
+    return stage.renamed_from[0] if stage.renamed_from else stage.names.ru
+
+
 def test_article_000_six_funnels_and_names() -> None:
     bp = load_bundled("000")
     roles = [f.role for f in bp.funnels]
@@ -44,7 +50,8 @@ def test_article_000_six_funnels_and_names() -> None:
     ]
     primary = bp.funnel("primary-sales")
     assert primary is not None
-    assert [s.names.ru for s in primary.stages][:6] == [
+    # the article's names, or the name that states them as situation + task (renamed_from)
+    assert [article_name(s) for s in primary.stages][:6] == [
         "Входящая заявка",
         "Взят в работу",
         "Квалификация пройдена",
@@ -56,13 +63,26 @@ def test_article_000_six_funnels_and_names() -> None:
     assert refusals is not None
     assert "Отложенный спрос" in [s.names.ru for s in refusals.stages]
     assert len(bp.tunnels) >= 3
+    # "has demand, not ready" goes from cold calls to «Отложенный спрос» (the refusals funnel)
+    routes = {(t.from_.funnel, t.from_.stage, t.to.funnel, t.to.stage) for t in bp.tunnels}
+    assert ("cold-calls", "not-ready", "refusals", "postponed") in routes
+
+
+def test_003_routes_refusals_by_reason_and_002_warranty_branches() -> None:
+    bp = load_bundled("003")
+    into_warm_up = {t.to.stage for t in bp.tunnels if t.to.funnel == "warm-up"}
+    assert {"lost-contact", "refused", "postponed", "over-budget"} <= into_warm_up
+    warranty = load_bundled("002").funnel("warranty")
+    assert warranty is not None
+    branches = [s.key for s in warranty.stages if s.key in ("defect", "transit-damage", "misuse")]
+    assert len(branches) == 3
 
 
 def test_002_003_004_shapes() -> None:
     assert len(load_bundled("002").funnels) == 8
     search = load_bundled("003").funnel("search")
     assert search is not None
-    assert [s.names.ru for s in search.stages][:4] == [
+    assert [article_name(s) for s in search.stages][:4] == [
         "Выявление потребностей",
         "Приглашение на встречу",
         "Встреча",

@@ -38,6 +38,12 @@ def portal(
         yield tmp_path
 
 
+def snap_vendor(workdir: Path) -> str:
+    """The vendor named in the work dir's funnelkit.yaml."""
+    text = (workdir / "funnelkit.yaml").read_text(encoding="utf-8")
+    return "bitrix24" if "vendor: bitrix24" in text else "amocrm"
+
+
 def fk(*args: str) -> int:
     return run_main(app, ["-q", *args])
 
@@ -56,18 +62,29 @@ def test_plan_apply_drift_export_cycle(portal: Path, capsys: pytest.CaptureFixtu
     assert "missing" in capsys.readouterr().out
 
     assert fk("apply", "--portal", "demo", "--plan", "plan.json", "--yes") == 0
-    assert (portal / "bp.state.json").exists()
+    # state is kept per portal beside the config, never beside (or in) the blueprint
+    states = list((portal / ".funnelkit" / "state").glob("*.json"))
+    assert [p.name.split("_")[0] for p in states] == [f"{snap_vendor(portal)}"]
+    assert not list(portal.glob("*.state.json"))
     assert fk("plan", str(bp), "--portal", "demo", "--exit-code") == 0
+    # a copy of the blueprint under another file name is the same blueprint
+    copy = portal / "sub" / "copy.yaml"
+    copy.parent.mkdir()
+    copy.write_bytes(bp.read_bytes())
+    assert fk("plan", str(copy), "--portal", "demo", "--exit-code") == 0
     capsys.readouterr()
-    # what the portal had before (the lead funnel, spare default stages) is unmanaged drift
+    # what the portal had before (the lead funnel, spare default stages) is listed unmanaged
+    # but is not drift unless asked for
     code = fk("drift", str(bp), "--portal", "demo", "--format", "json")
     report = json.loads(capsys.readouterr().out)
     assert {i["category"] for i in report["items"]} <= {"unmanaged"}
-    assert code == (1 if report["items"] else 0)
+    assert report["unmanaged_count"] == len(report["items"]) > 0
+    assert code == 0
+    assert fk("drift", str(bp), "--portal", "demo", "--fail-on-unmanaged") == 1
     (portal / "funnelkit-ignore.yaml").write_text(
         "drift:\n  - {category: unmanaged, reason: the vendor's own objects}\n", encoding="utf-8"
     )
-    assert fk("drift", str(bp), "--portal", "demo") == 0
+    assert fk("drift", str(bp), "--portal", "demo", "--fail-on-unmanaged") == 0
     capsys.readouterr()
 
     # the reviewed plan no longer matches the portal: refused for safety

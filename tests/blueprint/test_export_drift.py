@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from funnelkit.blueprint import parse_blueprint
+from funnelkit.blueprint.checks import check_blueprint
 from funnelkit.blueprint.drift import drift, parse_drift_ignores
 from funnelkit.blueprint.export import export_blueprint, slug, split_blueprint
 from funnelkit.blueprint.library import load_bundled
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.schema import Blueprint
-from funnelkit.blueprint.state import StateFile, load_state, save_state, state_path
+from funnelkit.blueprint.state import StateFile, load_state, portal_ids, save_state, state_path
 from funnelkit.blueprint.tunnels import Ends, verify_tunnel
 from funnelkit.errors import ConfigError, InputError
 from funnelkit.model import (
@@ -48,12 +49,16 @@ def test_export_is_valid_deterministic_and_plans_empty(
 ) -> None:
     vendor = Vendor.BITRIX24 if parts[0][0].id == "0" else Vendor.AMOCRM
     snap = snapshot(vendor, parts)
-    data, ids = export_blueprint(snap, "Клиент")
-    again, _ = export_blueprint(snap, "Клиент")
+    data = export_blueprint(snap, "Клиент")
+    again = export_blueprint(snap, "Клиент")
     assert dump_yaml(data) == dump_yaml(again)
     bp = Blueprint.model_validate(parse_yaml(dump_yaml(data)).data)
-    result = plan(snap, bp, options=PlanOptions(ids=ids))
-    assert result.changes == () and result.refusals == () and result.unmanaged == ()
+    assert check_blueprint(bp) == []
+    # the exported `id:`s pin the objects without any state
+    result = plan(snap, bp, options=PlanOptions())
+    assert result.changes == () and result.refusals == ()
+    # a portal's second stage of the same name is left out of the blueprint: unmanaged
+    assert [u.name for u in result.unmanaged] in ([], ["Клиент думает"], ["Новая"])
     assert len(split_blueprint(data)) == len(parts)
 
 
@@ -74,13 +79,16 @@ def test_drift_categories_and_accepted_drift() -> None:
     # «Новая заявка» lost its name match: a new stage is missing, the old one unmanaged
     assert categories == ["changed", "missing", "missing", "unmanaged", "unmanaged"]
     assert not report.in_sync
+    assert sorted(i.category for i in report.drifted) == ["changed", "missing", "missing"]
+    strict = drift(snap, parse_blueprint(text), fail_on_unmanaged=True)
+    assert len(strict.drifted) == 5
     ignores = parse_drift_ignores(
         [
             {"category": "unmanaged", "funnel": "Прод*", "stage": "Клиент*", "reason": "known"},
             {"funnel": "*", "reason": "old", "expires": "2020-01-01"},
         ]
     )
-    accepted = drift(snap, parse_blueprint(text), ignores=ignores)
+    accepted = drift(snap, parse_blueprint(text), ignores=ignores, fail_on_unmanaged=True)
     drifted = sorted(i.category for i in accepted.drifted)
     assert drifted == ["changed", "missing", "missing", "unmanaged"]
     assert [i.stage for i in accepted.items if i.accepted == "known"] == ["Клиент думает"]
@@ -129,14 +137,22 @@ def test_copy_tunnel_verified_by_a_deal_for_the_same_contact() -> None:
     assert verify_tunnel(copied, ends, TunnelMode.COPY)[0] == "verified"
 
 
-def test_state_file_round_trip(tmp_path: Path) -> None:
-    path = state_path(tmp_path / "acme.yaml")
-    assert path.name == "acme.state.json"
+def test_state_file_is_per_portal_identity_and_ids_are_rechecked(tmp_path: Path) -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal())
+    path = state_path(tmp_path, "bitrix24:a.example")
+    assert path.name == "bitrix24_a.example.json"
     assert load_state(path) == StateFile()
-    state = StateFile()
-    state.portal("bitrix24", "a.example").funnels["sales"] = "3"
+    state = StateFile(portal="bitrix24:a.example")
+    state.ids("acme").funnels.update({"sales": "3", "gone": "99"})
+    state.ids("acme").stages.update({"sales/offer": "C3:OFFER", "sales/old": "C3:NOPE"})
     save_state(state, path)
-    assert load_state(path).portal("bitrix24", "a.example").funnels == {"sales": "3"}
+    assert load_state(path).ids("acme").funnels == {"sales": "3", "gone": "99"}
+    # read back for a plan, only what the portal still has is trusted
+    key_file = state_path(tmp_path, f"bitrix24:{snap.manifest.domain}")
+    save_state(state, key_file)
+    ids = portal_ids(tmp_path, snap, "acme")
+    assert ids.funnels == {"sales": "3"} and ids.stages == {"sales/offer": "C3:OFFER"}
+    assert portal_ids(tmp_path, snap, "other").funnels == {}
     path.write_text("{oops", encoding="utf-8")
     with pytest.raises(InputError, match="not a funnelkit state file"):
         load_state(path)

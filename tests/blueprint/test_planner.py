@@ -6,7 +6,7 @@ from funnelkit.blueprint import parse_blueprint
 from funnelkit.blueprint.library import load_bundled
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.state import PortalIds
-from funnelkit.model import ChangeOp, Funnel, Stage, Vendor
+from funnelkit.model import Change, ChangeOp, Funnel, Stage, Vendor
 from tests.blueprint.portal import (
     amo_pipeline,
     b24_category,
@@ -50,28 +50,45 @@ def sales_portal(
     return [(funnel, stages)]
 
 
+def binding_code(change: Change) -> str | None:
+    """The vendor default code a change in a new funnel is bound to."""
+    return change.binding.reuse_code if change.binding else None
+
+
 def ops(result: object) -> list[tuple[str, str | None]]:
     return [(c.op.value, c.stage_key) for c in result.changes]  # type: ignore[attr-defined]
 
 
-def test_main_funnel_adopts_category_0_and_renames_its_defaults() -> None:
+def test_main_funnel_never_relabels_a_default_funnel_of_another_name() -> None:
     result = plan(fresh_b24(), load_bundled("000"))
     primary = [c for c in result.changes if c.funnel_key == "primary-sales"]
-    assert {c.op for c in primary} == {ChangeOp.UPDATE_FUNNEL, ChangeOp.UPDATE_STAGE}
-    assert primary[0].funnel_id == "0"
-    renamed = {c.stage_id: c.fields["name"] for c in primary if c.stage_id}
-    assert renamed["NEW"] == "Входящая заявка"
-    assert renamed["WON"] == "Предоплата/оплата получена"
+    assert primary[0].op is ChangeOp.CREATE_FUNNEL
+    assert not any(c.funnel_id == "0" for c in result.changes)  # category 0 is not touched
+    unmanaged = {(u.kind, u.id) for u in result.unmanaged}
+    assert ("funnel", "0") in unmanaged
     assert not any(c.op is ChangeOp.DELETE_FUNNEL for c in result.changes)
+
+
+def test_main_funnel_of_the_same_name_is_matched_by_name() -> None:
+    text = SALES.replace("names: {ru: Продажи}", "names: {ru: Общая}\n    main: true", 1)
+    snap = snapshot(Vendor.BITRIX24, [b24_category("0", "Общая", default=True)])
+    result = plan(snap, parse_blueprint(text))
+    assert not any(c.op is ChangeOp.CREATE_FUNNEL for c in result.changes)
+    # the default stages of another name stay as they are, reported; none is renamed
+    assert not any(c.op is ChangeOp.UPDATE_STAGE for c in result.changes)
+    assert {u.id for u in result.unmanaged} >= {"NEW", "PREPARATION", "WON"}
+    created = {c.fields["name"] for c in result.changes if c.op is ChangeOp.CREATE_STAGE}
+    assert created == {"Новая заявка", "Отправлено КП", "Отказ"}  # one success stage: kept
+    assert any("keeps its success stage" in w for w in result.warnings)
 
 
 def test_new_category_reuses_its_default_stages() -> None:
     result = plan(fresh_b24(), load_bundled("000"))
     refusals = [c for c in result.changes if c.funnel_key == "refusals"]
     assert refusals[0].op is ChangeOp.CREATE_FUNNEL
-    reused = [c.fields["_reuse"] for c in refusals if c.op is ChangeOp.UPDATE_STAGE]
+    reused = [binding_code(c) for c in refusals if c.op is ChangeOp.UPDATE_STAGE]
     assert reused[:2] == ["NEW", "PREPARATION"] and "WON" in reused and "LOSE" in reused
-    deleted = [c.fields["_reuse"] for c in refusals if c.op is ChangeOp.DELETE_STAGE]
+    deleted = [binding_code(c) for c in refusals if c.op is ChangeOp.DELETE_STAGE]
     assert deleted == ["APOLOGY"]  # system stages are never deleted
     created = [c for c in refusals if c.op is ChangeOp.CREATE_STAGE]
     assert [c.fields["code"] for c in created] == ["NOT_A_LEAD", "POSTPONED"]
@@ -214,3 +231,23 @@ def test_plans_are_deterministic() -> None:
     assert first.checksum == second.checksum and len(first.checksum) == 64
     phases = [c.phase for c in first.changes]
     assert phases == sorted(phases)
+
+
+def test_a_rename_of_a_stage_with_deals_shows_them_and_needs_a_declaration() -> None:
+    snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 33))
+    declared = plan(snap, parse_blueprint(SALES))
+    renames = [c for c in declared.changes if c.op is ChangeOp.UPDATE_STAGE]
+    assert [c.summary for c in renames] == [
+        "rename stage «КП отправлено» → «Отправлено КП» (33 deals) in «Продажи»"
+    ]
+    assert renames[0].deal_count == 33
+    # the same rename known only from the state's id is refused, even under --force
+    silent = SALES.replace(", previous_names: [КП отправлено]", "")
+    ids = PortalIds(funnels={"sales": "3"}, stages={"sales/offer": "C3:OFFER"})
+    refused = plan(snap, parse_blueprint(silent), options=PlanOptions(ids=ids))
+    assert refused.refusals and "holds 33 deals" in refused.refusals[0]
+    assert "renamed_from: КП отправлено" in refused.refusals[0]
+    # without the state, the old stage is simply not the blueprint's: a new one is created
+    fresh = plan(snap, parse_blueprint(silent))
+    assert ("create_stage", "offer") in ops(fresh)
+    assert "КП отправлено" in [u.name for u in fresh.unmanaged]

@@ -10,6 +10,7 @@ from funnelkit.blueprint import parse_blueprint
 from funnelkit.blueprint.export import export_blueprint
 from funnelkit.blueprint.library import load_bundled
 from funnelkit.blueprint.schema import Blueprint
+from funnelkit.blueprint.state import PortalIds
 from funnelkit.errors import ApplyError, UnsafePlanError, VendorApiError
 from funnelkit.model import Change, ChangeOp, ChangeResult, Deal, Vendor
 from tests.blueprint.emu import Live, live_portal
@@ -79,9 +80,8 @@ def test_export_then_plan_is_empty(vendor: Vendor) -> None:
     with live_portal(vendor) as live:
         converge(live, parse_blueprint(RT))
         snap = live.connector.pull_structure()
-        data, ids = export_blueprint(snap, "exported")
-        bp = Blueprint.model_validate(data)
-        live.ids = ids
+        bp = Blueprint.model_validate(export_blueprint(snap, "exported"))
+        live.ids = PortalIds()  # the exported `id:`s alone pin the objects
         assert live.plan(bp).changes == ()
 
 
@@ -134,7 +134,7 @@ class FailOnce:
         return self.inner.apply_change(change)  # type: ignore[attr-defined, no-any-return]
 
 
-@pytest.mark.parametrize("fail_at", [4, 9])
+@pytest.mark.parametrize("fail_at", [2, 4])
 @pytest.mark.parametrize("vendor", VENDORS)
 def test_apply_stops_at_first_failure_and_rerun_converges(vendor: Vendor, fail_at: int) -> None:
     bp = load_bundled("000")

@@ -11,9 +11,9 @@ from funnelkit.blueprint import parse_blueprint
 from funnelkit.blueprint.library import load_bundled
 from funnelkit.blueprint.plan import check_binding, load_plan
 from funnelkit.blueprint.planner import PlanOptions, plan
-from funnelkit.blueprint.schema import Thresholds
 from funnelkit.errors import InputError, PlanMismatchError, UnsafePlanError
 from funnelkit.model import Vendor
+from funnelkit.model.changes import Thresholds
 from tests.blueprint.portal import deals_in, fresh_b24, snapshot
 from tests.blueprint.test_planner import _absent, sales_portal
 

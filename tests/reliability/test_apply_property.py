@@ -13,6 +13,7 @@ from funnelkit.blueprint.applier import apply_plan
 from funnelkit.blueprint.export import export_blueprint
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.schema import Blueprint
+from funnelkit.blueprint.state import PortalIds
 from funnelkit.connectors import get_connector
 from funnelkit.connectors.base import Connector, Credentials, PortalSettings
 from funnelkit.emulator.generate.messy import generate
@@ -108,7 +109,8 @@ def test_plan_apply_plan_is_empty_and_no_deal_is_lost(
     with start(state) as running:
         connector = _connector(running)
         try:
-            data, ids = export_blueprint(connector.pull_structure(), "prop")
+            data = export_blueprint(connector.pull_structure(), "prop")
+            ids = PortalIds()  # the exported `id:`s pin the portal's objects
             bp = Blueprint.model_validate(edit(data, change))
             options = PlanOptions(ids=ids, count_deals=connector.count_deals)
             first = plan(connector.pull_structure(), bp, options=options)

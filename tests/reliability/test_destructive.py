@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -16,9 +15,15 @@ from tests.reliability.writes import WriteGate, deals_misplaced
 
 
 def _ids(case: Case) -> dict[str, Any]:
-    state = json.loads(case.blueprint.with_name(f"{NAME}.state.json").read_text("utf-8"))
-    portals: dict[str, Any] = state["portals"]
-    return next(iter(portals.values()))
+    """`funnels` / `stages` key → id, from the `id:`s export wrote into the blueprint."""
+    funnels: dict[str, Any] = {}
+    stages: dict[str, Any] = {}
+    for funnel in case.data["funnels"]:
+        funnels[funnel["key"]] = str(funnel["id"])
+        for stage in funnel["stages"]:
+            if "id" in stage:
+                stages[f"{funnel['key']}/{stage['key']}"] = str(stage["id"])
+    return {"funnels": funnels, "stages": stages}
 
 
 def _busiest_open_stage(case: Case) -> tuple[dict[str, Any], dict[str, Any], str, int]:

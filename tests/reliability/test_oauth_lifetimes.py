@@ -45,7 +45,7 @@ def count_grants(running: Running) -> list[float]:
 # Slow client pacing and enough rows that the pull spans several token lifetimes (a Bitrix24
 # batch carries 2,500 rows, an amoCRM page 250).
 PACE = {Vendor.BITRIX24: {"rate_limit": 3, "burst": 1}, Vendor.AMOCRM: {"rate_limit": 6}}
-DEALS = {Vendor.BITRIX24: 4000, Vendor.AMOCRM: 300}
+DEALS = {Vendor.BITRIX24: 4000, Vendor.AMOCRM: 600}
 
 
 @pytest.mark.parametrize("vendor", [Vendor.BITRIX24, Vendor.AMOCRM], ids=lambda v: v.value)

@@ -34,9 +34,11 @@ class MergedStagesParams(BaseModel):
     # Behaviour alone fires only when the stage is plainly two-humped. Sarle's coefficient
     # is 1/3 for a normal (log-normal dwell), 0.555 for a uniform, and a small sample of a
     # skewed one-humped stay can exceed 0.6 by chance; at a hundred visits and 0.65 a
-    # single hump is no longer a plausible reading.
+    # single hump is no longer a plausible reading. A healthy stage with two exits taken at
+    # different speeds (a quick hand-off to a parking funnel beside the normal path) reaches
+    # 0.70 too, so without a name cue the shape must be clearly beyond that: 0.75.
     plainly_bimodal: float = Field(
-        0.65, ge=0.555, le=1, description="coefficient at which dwell alone is evidence"
+        0.75, ge=0.555, le=1, description="coefficient at which dwell alone is evidence"
     )
     shape_samples: int = Field(
         100, ge=20, le=100000, description="completed visits for dwell alone to fire"

@@ -91,6 +91,7 @@ def portal(account: Json, domain: str) -> Portal:
     return Portal(
         vendor=Vendor.AMOCRM,
         domain=domain,
+        account_id=str(account["id"]) if account.get("id") is not None else None,
         currency=account.get("currency") or None,
         name=account.get("name") or None,
         timezone=settings.get("timezone") or None,
