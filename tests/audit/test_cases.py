@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from funnelkit.audit import AuditSettings, run_audit
-from tests.audit.factory import NOW, build
+from tests.portals import NOW, build
 
 CASES = Path(__file__).parent / "cases"
 

@@ -12,7 +12,7 @@ from funnelkit.audit.registry import default_registry
 from funnelkit.audit.settings import settings_from_data
 from funnelkit.audit.suppress import parse_suppressions, read_baseline, write_baseline
 from funnelkit.errors import ConfigError, InputError
-from tests.audit.factory import NOW, build
+from tests.portals import NOW, build
 
 CASE: dict[str, Any] = {
     "contacts": ["c1"],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from funnelkit.audit import AuditSettings, naming, run_audit
 from funnelkit.model import Funnel, FunnelKind, FunnelRole, Stage
-from tests.audit.factory import NOW, build
+from tests.portals import NOW, build
 
 
 def _stages(fid: str, names: list[str]) -> list[Stage]:

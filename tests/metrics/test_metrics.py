@@ -5,92 +5,53 @@ from __future__ import annotations
 from funnelkit.metrics import compute_metrics, definition
 from funnelkit.metrics.definitions import DEFINITIONS
 from funnelkit.model import (
-    Activity,
-    ActivityKind,
-    DataSet,
-    DataState,
-    DataStatus,
     Deal,
-    Funnel,
-    LossReason,
-    Manifest,
-    Portal,
-    Semantics,
     Snapshot,
-    Stage,
     StageTransition,
-    Structure,
-    User,
-    Vendor,
 )
+from tests.portals import build
 
 DAY = 86_400
 NOW = 100 * DAY
 
 
 def portal() -> Snapshot:
-    stages = (
-        Stage(funnel_id="1", id="new", name="New", sort=10),
-        Stage(funnel_id="1", id="offer", name="Offer sent", sort=20),
-        Stage(funnel_id="1", id="won", name="Won", sort=30, semantics=Semantics.SUCCESS),
-        Stage(funnel_id="1", id="lost", name="Lost", sort=40, semantics=Semantics.FAILURE),
-    )
-    deals = []
-    transitions = []
-    n = 0
-    # paths: 4 deals new→offer→won, 3 new→offer→lost, 2 new→won (skip), 1 still in new
+    # paths: 4 deals new→offer→won, 3 new→offer→lost, 2 new→won (skip), 1 still in new;
+    # deal i is created on day i, and each step takes two days
     paths = [["new", "offer", "won"]] * 4 + [["new", "offer", "lost"]] * 3 + [["new", "won"]] * 2
     paths.append(["new"])
-    for i, path in enumerate(paths, start=1):
-        created = i * DAY
-        for step, stage in enumerate(path):
-            n += 1
-            transitions.append(
-                StageTransition(
-                    id=str(n),
-                    deal_id=str(i),
-                    funnel_id="1",
-                    to_stage_id=stage,
-                    at=created + step * 2 * DAY,
-                )
-            )
-        final = path[-1]
-        closed = final in ("won", "lost")
-        deals.append(
-            Deal(
-                id=str(i),
-                funnel_id="1",
-                stage_id=final,
-                created_at=created,
-                amount=100.0 * i,
-                currency="RUB",
-                responsible_id="7" if i % 2 else "8",
-                contact_ids=(f"c{i % 3}",),
-                closed=closed,
-                closed_at=created + (len(path) - 1) * 2 * DAY if closed else None,
-                loss_reason_id="r1" if final == "lost" and i == 5 else None,
-            )
-        )
-    manifest = Manifest(
-        vendor=Vendor.AMOCRM,
-        domain="x",
-        pulled_at=NOW,
-        data={DataSet.STAGE_HISTORY: DataStatus(state=DataState.PULLED)},
-    )
-    structure = Structure(
-        portal=Portal(vendor=Vendor.AMOCRM, domain="x", currency="RUB"),
-        users=(User(id="7", name="Olena"), User(id="8", name="Ivan")),
-        funnels=(Funnel(id="1", name="Sales"),),
-        stages=stages,
-        loss_reasons=(LossReason(id="r1", name="Too expensive"),),
-    )
-    tasks = (Activity(id="T1", kind=ActivityKind.TASK, created_at=DAY, deal_id="10", deadline=NOW),)
-    return Snapshot(
-        manifest=manifest,
-        structure=structure,
-        deals=tuple(deals),
-        transitions=tuple(transitions),
-        activities=tasks,
+    deals = [
+        {
+            "id": str(i),
+            "history": [[stage, i - 100 + step * 2] for step, stage in enumerate(path)],
+            "amount": 100.0 * i,
+            "currency": "RUB",
+            "responsible": "7" if i % 2 else "8",
+            "contacts": [f"c{i % 3}"],
+            "loss_reason": "r1" if path[-1] == "lost" and i == 5 else None,
+            "tasks": [{"id": "T1", "created": -99, "deadline": 0}] if i == 10 else [],
+        }
+        for i, path in enumerate(paths, start=1)
+    ]
+    return build(
+        {
+            "now": 100,
+            "domain": "x",
+            "currency": "RUB",
+            "pulled": ["stage_history"],
+            "users": [{"id": "7", "name": "Olena"}, {"id": "8", "name": "Ivan"}],
+            "loss_reasons": [{"id": "r1", "name": "Too expensive"}],
+            "funnels": [
+                {
+                    "id": "1",
+                    "name": "Sales",
+                    "stages": ["new=New", "offer=Offer sent"],
+                    "won": "won=Won",
+                    "lost": ["lost=Lost"],
+                }
+            ],
+            "deals": deals,
+        }
     )
 
 

@@ -1,4 +1,10 @@
-"""Compact snapshot fragments for audit cases: times are days relative to `now`."""
+"""The one builder of snapshot test portals, from a compact description.
+
+Audit case files (tests/audit/cases/*.yaml), the metrics and the report tests all describe
+their portals as a dict this module turns into a `Snapshot`; portals served by the emulators
+come from their fixture files or the seeded generator instead. Times are days relative to
+`NOW` (or to the case's `now`, in days since the epoch).
+"""
 
 from __future__ import annotations
 
@@ -36,12 +42,18 @@ from funnelkit.model.timeutil import DAY
 NOW = 1_700_006_400  # 2023-11-15T00:00:00Z, a whole day
 
 
+_clock = [NOW]  # the case being built sets it (build() is not re-entrant, tests need not be)
+
+
 def at(days: float | None) -> int | None:
-    return None if days is None else NOW + int(days * DAY)
+    return None if days is None else _clock[0] + int(days * DAY)
 
 
-def _split(text: str) -> tuple[str, str]:
-    ident, _, name = str(text).partition("=")
+def _split(entry: str | dict[str, Any]) -> tuple[str, str]:
+    """A stage as "id=name" or, for a name holding "=", as {"id": …, "name": …}."""
+    if isinstance(entry, dict):
+        return str(entry["id"]), str(entry.get("name", entry["id"]))
+    ident, _, name = str(entry).partition("=")
     return ident, name or ident
 
 
@@ -114,11 +126,15 @@ def _deal_rows(
             stage_id=s,
             created_at=at(created) or 0,
             title=spec.get("title", f"Deal {deal_id}"),
+            amount=spec.get("amount"),
+            currency=spec.get("currency"),
             responsible_id=spec.get("responsible"),
             creator_id=spec.get("creator"),
             contact_ids=tuple(map(str, spec.get("contacts", []))),
             closed=closed,
-            closed_at=at(history[-1][1]) if closed and history else None,
+            closed_at=at(spec.get("closed", history[-1][1] if history else None))
+            if closed
+            else None,
             last_activity_at=at(spec.get("last_activity")),
             loss_reason_id=spec.get("loss_reason"),
             products=tuple(spec.get("products", [])),
@@ -171,9 +187,17 @@ def _deal_rows(
         )
 
 
+def _user(entry: str | dict[str, Any]) -> User:
+    if isinstance(entry, dict):
+        return User(id=str(entry["id"]), name=str(entry.get("name", f"User {entry['id']}")))
+    return User(id=str(entry), name=f"User {entry}")
+
+
 def build(case: dict[str, Any]) -> Snapshot:
     """A snapshot from a case's compact description."""
     vendor = Vendor(case.get("vendor", "amocrm"))
+    _clock[0] = int(case["now"] * DAY) if "now" in case else NOW
+    domain = str(case.get("domain", "case.example"))
     funnels, stages = [], []
     for spec in case.get("funnels", [{"id": "1", "name": "Продажи", "stages": ["new=Новая"]}]):
         f, ss = _funnel(spec)
@@ -188,7 +212,8 @@ def build(case: dict[str, Any]) -> Snapshot:
         n = int(spec.get("count", 1))
         for i in range(n):
             _deal_rows(spec, str(spec["id"]) if n == 1 else f"{spec['id']}-{i}", sem, rows)
-    data = {d: DataStatus(state=DataState.PULLED) for d in DataSet}
+    pulled = [DataSet(d) for d in case["pulled"]] if "pulled" in case else list(DataSet)
+    data = {d: DataStatus(state=DataState.PULLED) for d in pulled}
     for name in case.get("not_pulled", []):
         data[DataSet(name)] = DataStatus(
             state=DataState.NOT_PULLED, reason="left out by --no-tasks"
@@ -197,12 +222,13 @@ def build(case: dict[str, Any]) -> Snapshot:
         data[DataSet(name)] = DataStatus(state=DataState.UNAVAILABLE, reason=reason)
     contacts = [Contact(id=str(c)) for c in case.get("contacts", [])]
     structure = Structure(
-        portal=Portal(vendor=vendor, domain="case.example"),
-        users=tuple(User(id=str(u), name=f"User {u}") for u in case.get("users", [])),
+        portal=Portal(vendor=vendor, domain=domain, currency=case.get("currency")),
+        users=tuple(_user(u) for u in case.get("users", [])),
         funnels=tuple(funnels),
         stages=tuple(stages),
         loss_reasons=tuple(
-            LossReason(id=str(r), name=str(r)) for r in case.get("loss_reasons", [])
+            LossReason(id=ident, name=name)
+            for ident, name in map(_split, case.get("loss_reasons", []))
         ),
         custom_fields=tuple(CustomField(**c) for c in case.get("custom_fields", [])),
         tunnels=tuple(
@@ -211,7 +237,7 @@ def build(case: dict[str, Any]) -> Snapshot:
         ),
     )
     return Snapshot(
-        manifest=Manifest(vendor=vendor, domain="case.example", pulled_at=NOW, data=data),
+        manifest=Manifest(vendor=vendor, domain=domain, pulled_at=_clock[0], data=data),
         structure=structure,
         deals=tuple(rows["deals"]),
         transitions=tuple(rows["transitions"]),
