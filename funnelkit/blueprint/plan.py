@@ -12,12 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from funnelkit.errors import InputError, PlanMismatchError, UnsafePlanError
 from funnelkit.fileio import write_atomic
-from funnelkit.model import Change, ChangeOp, Vendor
+from funnelkit.model import Change, Vendor
 
 PLAN_SCHEMA: Final = "funnelkit.plan/1"
-DESTRUCTIVE = frozenset(
-    {ChangeOp.DELETE_STAGE, ChangeOp.DELETE_FUNNEL, ChangeOp.DELETE_LOSS_REASON}
-)
 
 
 class ManualStep(BaseModel):
@@ -86,9 +83,7 @@ class Plan(BaseModel):
 
     def counts(self) -> dict[str, int]:
         """Changes per kind (create / update / reorder / move / delete)."""
-        kinds: Counter[str] = Counter()
-        for change in self.changes:
-            kinds[change.op.value.split("_")[0]] += 1
+        kinds: Counter[str] = Counter(change.kind for change in self.changes)
         return {k: kinds.get(k, 0) for k in ("create", "update", "reorder", "move", "delete")}
 
     def unsafe_changes(self) -> list[Change]:

@@ -123,7 +123,7 @@ def render_plan(result: Plan, fmt: PlanFormat, lang: str = "en") -> str:
     if fmt is PlanFormat.HTML:
         from funnelkit.report.plan_html import plan_to_html
 
-        return plan_to_html(result.to_json(), lang)
+        return plan_to_html(result, lang)
     return render.plan_text(result)
 
 
