@@ -32,6 +32,9 @@ B24_LEAD_DEFAULTS = frozenset({"NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "J
 B24_STATUS_ID_MAX = 22  # bitrix24.md §6.3/§14: DEAL_STAGE ≤22; C10:PREPAYMENT_INVOIC shows 21
 AMO_CLOSING_IDS = ("142", "143")  # amocrm.md §5.1: won / lost, the same ids in every pipeline
 AMO_UNSORTED_TYPE = "1"  # amocrm.md §5.2: the "unsorted" inbox status has type 1
+# bitrix24.md §6.3: stages of category 0 and lead statuses carry no `C{n}:` prefix.
+B24_UNPREFIXED = frozenset({"0", "LEAD"})
+B24_NEW_FUNNEL_PREFIX_GUESS = "C9999:"  # a new category's id is unknown at plan time
 
 TunnelEditor = Literal["sales-tunnels", "digital-pipeline"]
 
@@ -61,10 +64,18 @@ class VendorProfile:
     lead_default_codes: frozenset[str]
     # bitrix24.md §6.3/§14: the longest STATUS_ID the portal stores, prefix included.
     stage_id_max_length: int
+    # bitrix24.md §6.3: funnels whose stage ids carry no `C{n}:` prefix.
+    unprefixed_funnels: frozenset[str]
     # amocrm.md §9 / bitrix24.md §13: loss reasons are an entity of their own.
     loss_reasons: bool
     # bitrix24.md §11.1 / amocrm.md §12.2: where a person sets tunnels up by hand.
     tunnel_editor: TunnelEditor
+
+    def stage_prefix(self, funnel_id: str | None) -> str:
+        """The prefix the portal puts before a new stage's code in this funnel."""
+        if funnel_id is None:
+            return B24_NEW_FUNNEL_PREFIX_GUESS
+        return "" if funnel_id in self.unprefixed_funnels else f"C{funnel_id}:"
 
     @property
     def won_id(self) -> str | None:
@@ -101,6 +112,7 @@ def profile_for(vendor: Vendor, limits: VendorLimits) -> VendorProfile:
             new_funnel_stages=(),
             lead_default_codes=frozenset(),
             stage_id_max_length=limits.stage_id_max_length or 0,
+            unprefixed_funnels=frozenset(),
             loss_reasons=True,
             tunnel_editor="digital-pipeline",
         )
@@ -116,6 +128,7 @@ def profile_for(vendor: Vendor, limits: VendorLimits) -> VendorProfile:
         new_funnel_stages=_new_funnel_stages(limits),
         lead_default_codes=B24_LEAD_DEFAULTS,
         stage_id_max_length=limits.stage_id_max_length or B24_STATUS_ID_MAX,
+        unprefixed_funnels=B24_UNPREFIXED,
         loss_reasons=False,
         tunnel_editor="sales-tunnels",
     )

@@ -8,10 +8,8 @@ from __future__ import annotations
 import hashlib
 import re
 
-from funnelkit.blueprint.profile import B24_STATUS_ID_MAX, VendorProfile
-from funnelkit.model import FunnelKind, Semantics, Stage, VendorLimits
-
-NEW_FUNNEL_PREFIX_GUESS = "C9999:"  # a new category's id is unknown at plan time
+from funnelkit.blueprint.profile import VendorProfile
+from funnelkit.model import FunnelKind, Semantics, Stage
 
 
 def code_of(stage_id: str) -> str:
@@ -65,15 +63,9 @@ def virtual_defaults(profile: VendorProfile, funnel_id: str) -> list[Stage]:
     return out
 
 
-def stage_code(key: str, funnel_id: str | None, limits: VendorLimits, taken: set[str]) -> str:
-    """A deterministic Latin STATUS_ID code for a new Bitrix24 stage, within the length limit."""
-    limit = limits.stage_id_max_length or B24_STATUS_ID_MAX
-    prefix = (
-        NEW_FUNNEL_PREFIX_GUESS
-        if funnel_id is None
-        else ("" if funnel_id in ("0", "LEAD") else f"C{funnel_id}:")
-    )
-    room = max(4, limit - len(prefix))
+def stage_code(key: str, funnel_id: str | None, profile: VendorProfile, taken: set[str]) -> str:
+    """A deterministic Latin STATUS_ID code for a new stage, within the length limit."""
+    room = max(4, profile.stage_id_max_length - len(profile.stage_prefix(funnel_id)))
     base = re.sub(r"[^A-Z0-9_]", "_", key.upper())[:room]
     if base not in taken:
         return base

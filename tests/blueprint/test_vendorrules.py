@@ -15,7 +15,7 @@ from tests.blueprint.portal import AMO_PALETTE
 
 
 def test_status_codes_are_latin_deterministic_and_fit_the_limit() -> None:
-    limits = VendorLimits(stage_id_max_length=21)
+    limits = profile_for(Vendor.BITRIX24, VendorLimits(stage_id_max_length=21))
     key = "very-long-stage-key-for-a-funnel"
     code = stage_code(key, "12", limits, set())
     assert code == stage_code(key, "12", limits, set())
