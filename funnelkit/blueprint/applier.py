@@ -67,7 +67,7 @@ class _Resolver:
     def resolve(self, change: Change) -> Change:
         """The change with every id known by now filled in."""
         update: dict[str, Any] = {"funnel_id": self.funnel(change.funnel_key, change.funnel_id)}
-        if isinstance(change, StageChange) and not isinstance(change, CreateStage):
+        if isinstance(change, StageChange):
             stage_id = change.stage_id
             if not (isinstance(change, DeleteStage) and change.replaces_old):
                 stage_id = self.stage(change.funnel_key, change.stage_key, stage_id)

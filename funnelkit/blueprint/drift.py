@@ -55,7 +55,7 @@ def _kind(change: Change) -> str:
 
 
 def _stage_key(change: Change) -> str | None:
-    if isinstance(change, StageChange):
+    if isinstance(change, StageChange | CreateStage):
         return change.stage_key
     if isinstance(change, CreateLossReason | DeleteLossReason):
         return change.reason_key

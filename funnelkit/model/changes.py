@@ -56,7 +56,11 @@ class BaseChange(BaseModel):
 
 
 class StageChange(BaseChange):
-    """A change of one stage, named by blueprint key and (once known) by vendor id."""
+    """A change of one existing stage, named by blueprint key and (once known) by vendor id.
+
+    A stage of a funnel created earlier in the same apply has no id at plan time; it is
+    found again by the vendor code it was created with (`reuse_code`).
+    """
 
     stage_key: str | None = None
     stage_id: str | None = None
@@ -106,11 +110,12 @@ class CreateFunnel(BaseChange):
     )
 
 
-class CreateStage(StageChange):
+class CreateStage(BaseChange):
     """A new stage in an existing funnel (or one created earlier in the same apply)."""
 
     KIND: ClassVar[Kind] = "create"
     op: Literal["create_stage"] = "create_stage"
+    stage_key: str
     name: str
     sort: int
     semantics: Semantics = Semantics.PROCESS

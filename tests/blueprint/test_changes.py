@@ -59,7 +59,13 @@ EXAMPLES: tuple[Change, ...] = (
         unsafe_reason="u",
     ),
     CreateStage(
-        **STAGE, name="КП", sort=30, semantics=Semantics.FAILURE, color="#abc", code="OFFER"
+        **WHERE,
+        stage_key="offer",
+        name="КП",
+        sort=30,
+        semantics=Semantics.FAILURE,
+        color="#abc",
+        code="OFFER",
     ),
     RenameFunnel(**WHERE, name="Новое", old_name="Старое"),
     RenameStage(**STAGE, name="Отправлено КП", old_name="КП отправлено", unsafe_reason="u"),

@@ -71,7 +71,7 @@ def binding_code(change: Change) -> str | None:
 
 
 def stage_key(change: Change) -> str | None:
-    return change.stage_key if isinstance(change, StageChange) else None
+    return change.stage_key if isinstance(change, StageChange | CreateStage) else None
 
 
 def stage_id(change: Change) -> str | None:

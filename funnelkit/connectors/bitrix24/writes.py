@@ -36,7 +36,8 @@ _SEMANTICS_CODE = {Semantics.PROCESS: "", Semantics.SUCCESS: "S", Semantics.FAIL
 
 
 def _refuse(change: BaseChange, why: str, hint: str) -> ConnectorError:
-    method = "crm.status" if isinstance(change, StageChange | ReorderStages) else "crm.category"
+    stages = StageChange | CreateStage | ReorderStages
+    method = "crm.status" if isinstance(change, stages) else "crm.category"
     return VendorApiError(f"bitrix24 {method}: {why}", hint, method=method)
 
 
@@ -127,7 +128,7 @@ def _delete_funnel(client: Bitrix24Client, change: DeleteFunnel) -> ChangeResult
 def _code_of_key(change: CreateStage, funnel_id: str) -> str:
     """A Latin STATUS_ID code from a blueprint key when the plan gave none (§6.3 charset)."""
     room = STATUS_ID_MAX - (0 if funnel_id in ("0", mapping.LEAD_FUNNEL_ID) else len(funnel_id) + 2)
-    code = re.sub(r"[^A-Z0-9_]", "_", str(change.stage_key or "STAGE").upper())[:room]
+    code = re.sub(r"[^A-Z0-9_]", "_", change.stage_key.upper())[:room]
     return code or "STAGE"
 
 

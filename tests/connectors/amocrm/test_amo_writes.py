@@ -38,7 +38,14 @@ def test_create_pipeline_and_statuses_then_reorder_rename_delete() -> None:
         pid = made.vendor_id
         assert pid is not None and {"unsorted", "142", "143", "cut"} <= set(made.created_ids)
         second = c.apply_change(
-            CreateStage(funnel_key="f", funnel_id=pid, name="Сборка", sort=0, color="#99ccff")
+            CreateStage(
+                funnel_key="f",
+                funnel_id=pid,
+                stage_key="build",
+                name="Сборка",
+                sort=0,
+                color="#99ccff",
+            )
         )
         c.apply_change(
             ReorderStages(
