@@ -133,7 +133,13 @@ def load_plan(path: Path) -> Plan:
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"{path}: malformed plan ({exc.error_count()} problems)") from None
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        raise InputError(
+            f"{path}: malformed plan ({exc.error_count()} problems; first: {where}: "
+            f"{first.get('msg')})",
+            hint="re-create the plan with `funnelkit plan --save-plan`",
+        ) from None
     if plan.checksum != plan.compute_checksum():
         raise InputError(
             f"{path}: the plan's checksum does not match its changes (was it edited?)",

@@ -6,11 +6,14 @@ import json
 import typing
 from pathlib import Path
 
+import pytest
+
 from funnelkit.blueprint import parse_blueprint
 from funnelkit.blueprint.applier import apply_plan
 from funnelkit.blueprint.plan import Plan, load_plan
 from funnelkit.blueprint.planner import plan
 from funnelkit.blueprint.state import PortalIds
+from funnelkit.errors import InputError
 from funnelkit.model import (
     APPLY_ORDER,
     Change,
@@ -189,3 +192,16 @@ def test_an_empty_merged_stage_is_only_deleted() -> None:
     assert [s.op for s in empty.steps()] == ["delete_stage"]
     unknown = MergeStage(**{**STAGE, "deal_count": None}, **TARGET)
     assert [s.op for s in unknown.steps()] == ["move_deals", "delete_stage"]
+
+
+def test_a_plan_file_with_an_unknown_change_names_it(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    Plan(blueprint="t", vendor=Vendor.AMOCRM, domain="x", changes=EXAMPLES).with_checksum().save(
+        path
+    )
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["changes"][1] = {"op": "update_stage", "funnel_key": "sales", "fields": {"name": "X"}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(InputError, match=r"first: changes\.1\.update_stage") as caught:
+        load_plan(path)
+    assert caught.value.hint is not None and "--save-plan" in caught.value.hint
