@@ -1,4 +1,8 @@
-"""Plans and drift as text, markdown (PR comments, CI summaries) and HTML."""
+"""Plans and drift as terminal text and markdown (PR comments, CI summaries).
+
+Siblings of plan_html.py over the same typed `Plan` and `DriftReport`: renderers only,
+nothing here plans or compares.
+"""
 
 from __future__ import annotations
 
