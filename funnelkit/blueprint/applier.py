@@ -15,7 +15,22 @@ from funnelkit.blueprint.plan import Plan
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.connectors.base import Connector
 from funnelkit.errors import ApplyError, FunnelkitError
-from funnelkit.model import Binding, Change, ChangeOp, ChangeResult
+from funnelkit.model import (
+    Change,
+    ChangeResult,
+    CreateFunnel,
+    CreateLossReason,
+    CreateStage,
+    DeleteFunnel,
+    DeleteLossReason,
+    DeleteStage,
+    MergeStage,
+    MoveDeals,
+    RenameStage,
+    ReorderStages,
+    StageChange,
+    UpdateStage,
+)
 
 Progress = Callable[[int, int, Change], None]
 
@@ -50,79 +65,87 @@ class _Resolver:
         return next((v for c, v in found.items() if code.startswith(c) and len(c) >= 12), None)
 
     def resolve(self, change: Change) -> Change:
-        fields: dict[str, Any] = dict(change.fields)
-        binding = change.binding
-        fkey = change.funnel_key
-        stage_id = self.stage(fkey, change.stage_key, change.stage_id)
-        if change.op in (ChangeOp.CREATE_STAGE, ChangeOp.CREATE_FUNNEL):
+        """The change with every id known by now filled in."""
+        update: dict[str, Any] = {"funnel_id": self.funnel(change.funnel_key, change.funnel_id)}
+        if isinstance(change, StageChange):
             stage_id = change.stage_id
-        if binding is not None and binding.reuse_code is not None:
-            stage_id = self.by_code(fkey, binding.reuse_code) or stage_id
-        if change.op is ChangeOp.DELETE_STAGE and binding is not None and binding.replaces_old:
-            stage_id = change.stage_id
-        if change.op is ChangeOp.REORDER_STAGES:
-            fields["order"] = self._order(change)
-        if change.op in (ChangeOp.CREATE_LOSS_REASON, ChangeOp.DELETE_LOSS_REASON):
-            stage_id = change.stage_id or self.ids.loss_reasons.get(change.stage_key or "")
-        return change.model_copy(
-            update={
-                "fields": fields,
-                "binding": None,  # the planner's notes to apply; never sent to a vendor
-                "funnel_id": self.funnel(fkey, change.funnel_id),
-                "stage_id": stage_id,
-                "target_funnel_id": self.funnel(change.target_funnel_key, change.target_funnel_id),
-                "target_stage_id": self.stage(
-                    change.target_funnel_key, change.target_stage_key, change.target_stage_id
-                ),
-            }
-        )
+            if not (isinstance(change, DeleteStage) and change.replaces_old):
+                stage_id = self.stage(change.funnel_key, change.stage_key, stage_id)
+            if change.reuse_code is not None:
+                stage_id = self.by_code(change.funnel_key, change.reuse_code) or stage_id
+            update["stage_id"] = stage_id
+        if isinstance(change, MoveDeals | MergeStage):
+            update["target_funnel_id"] = self.funnel(
+                change.target_funnel_key, change.target_funnel_id
+            )
+            update["target_stage_id"] = self.stage(
+                change.target_funnel_key, change.target_stage_key, change.target_stage_id
+            )
+        if isinstance(change, ReorderStages):
+            update["order"] = self._order(change)
+        if isinstance(change, DeleteLossReason):
+            update["reason_id"] = change.reason_id or self.ids.loss_reasons.get(change.reason_key)
+        return change.model_copy(update=update)
 
-    def _order(self, change: Change) -> list[str | None]:
-        binding = change.binding or Binding()
-        keys = list(binding.order_keys)
-        reuse = list(binding.order_reuse or [None] * len(keys))
-        known = list(change.fields.get("order") or [None] * len(keys))
+    def _order(self, change: ReorderStages) -> tuple[str | None, ...]:
+        keys = list(change.stage_keys)
+        reuse = list(change.reuse_codes or [None] * len(keys))
+        known = list(change.order or [None] * len(keys))
         out: list[str | None] = []
         for key, code, vendor_id in zip(keys, reuse, known, strict=False):
             found = vendor_id or self.ids.stages.get(f"{change.funnel_key}/{key}")
             if code and not vendor_id:
-                found = self.by_code(change.funnel_key, str(code)) or found
+                found = self.by_code(change.funnel_key, code) or found
             out.append(found)
-        return out
+        return tuple(out)
 
     def record(self, change: Change, sent: Change, result: ChangeResult) -> None:
-        replaces_old = change.binding is not None and change.binding.replaces_old
-        ref = f"{change.funnel_key}/{change.stage_key}"
-        if change.op is ChangeOp.CREATE_FUNNEL and result.vendor_id:
-            self.ids.funnels[change.funnel_key] = result.vendor_id
-            if change.funnel_key not in self.ids.created:
-                self.ids.created.append(change.funnel_key)
-            self.defaults[change.funnel_key] = dict(result.created_ids)
+        """Remember the ids a change created (or forget those it removed)."""
+        fkey = change.funnel_key
+        if isinstance(change, CreateFunnel) and result.vendor_id:
+            self.ids.funnels[fkey] = result.vendor_id
+            if fkey not in self.ids.created:
+                self.ids.created.append(fkey)
+            self.defaults[fkey] = dict(result.created_ids)
             self._learn_closing(change, result)
-        elif change.op is ChangeOp.CREATE_STAGE and result.vendor_id:
-            self.ids.stages[ref] = result.vendor_id
-        elif change.op is ChangeOp.UPDATE_STAGE and sent.stage_id and change.stage_key:
-            self.ids.stages[ref] = sent.stage_id
-        elif change.op is ChangeOp.DELETE_STAGE and not replaces_old:
-            if change.stage_key and self.ids.stages.get(ref) == sent.stage_id:
+        elif isinstance(change, CreateStage) and result.vendor_id:
+            self.ids.stages[f"{fkey}/{change.stage_key}"] = result.vendor_id
+        elif isinstance(change, RenameStage | UpdateStage) and change.stage_key:
+            if isinstance(sent, StageChange) and sent.stage_id:
+                self.ids.stages[f"{fkey}/{change.stage_key}"] = sent.stage_id
+        elif isinstance(change, DeleteStage | MergeStage) and change.stage_key:
+            replaces_old = isinstance(change, DeleteStage) and change.replaces_old
+            ref = f"{fkey}/{change.stage_key}"
+            ours = isinstance(sent, StageChange) and self.ids.stages.get(ref) == sent.stage_id
+            if not replaces_old and ours:
                 del self.ids.stages[ref]
-        elif change.op is ChangeOp.DELETE_FUNNEL:
-            self.ids.forget_funnel(change.funnel_key)
-        elif change.op is ChangeOp.CREATE_LOSS_REASON and result.vendor_id and change.stage_key:
-            self.ids.loss_reasons[change.stage_key] = result.vendor_id
-        elif change.op is ChangeOp.DELETE_LOSS_REASON and change.stage_key:
-            self.ids.loss_reasons.pop(change.stage_key, None)
+        elif isinstance(change, DeleteFunnel):
+            self.ids.forget_funnel(fkey)
+        elif isinstance(change, CreateLossReason) and result.vendor_id:
+            self.ids.loss_reasons[change.reason_key] = result.vendor_id
+        elif isinstance(change, DeleteLossReason):
+            self.ids.loss_reasons.pop(change.reason_key, None)
 
-    def _learn_closing(self, change: Change, result: ChangeResult) -> None:
-        """amoCRM answers with the new pipeline's statuses by blueprint key (and 142/143)."""
-        for stage in change.fields.get("stages") or []:
-            key = stage.get("key") if isinstance(stage, dict) else None
-            if key and key in result.created_ids:
-                self.ids.stages[f"{change.funnel_key}/{key}"] = result.created_ids[key]
-        closing = change.binding.closing_keys if change.binding else {}
-        for vendor_id, key in closing.items():
+    def _learn_closing(self, change: CreateFunnel, result: ChangeResult) -> None:
+        """A pipeline created with its statuses answers with their ids by blueprint key."""
+        for stage in change.stages:
+            if stage.key in result.created_ids:
+                self.ids.stages[f"{change.funnel_key}/{stage.key}"] = result.created_ids[stage.key]
+        for vendor_id, key in change.closing_stage_keys.items():
             if vendor_id in result.created_ids:
                 self.ids.stages[f"{change.funnel_key}/{key}"] = result.created_ids[vendor_id]
+
+
+def _carry_out(connector: Connector, sent: Change) -> ChangeResult:
+    """One change; a merge is its move, then its delete, each one connector call."""
+    if not isinstance(sent, MergeStage):
+        return connector.apply_change(sent)
+    moved = 0
+    result = ChangeResult()
+    for step in sent.steps():
+        result = connector.apply_change(step)
+        moved += result.moved
+    return result.model_copy(update={"moved": moved})
 
 
 def apply_plan(
@@ -145,7 +168,7 @@ def apply_plan(
             progress(index, total, change)
         try:
             sent = resolver.resolve(change)
-            result = connector.apply_change(sent)
+            result = _carry_out(connector, sent)
         except FunnelkitError as exc:
             raise ApplyError(
                 f"apply stopped at change {index + 1} of {total} ({change.summary}): {exc}",

@@ -17,11 +17,49 @@ from funnelkit.blueprint.plan import Plan
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.schema import Blueprint
 from funnelkit.errors import ConfigError
-from funnelkit.model import ChangeOp, Snapshot, Vendor
+from funnelkit.model import (
+    Change,
+    CreateFunnel,
+    CreateLossReason,
+    CreateStage,
+    DeleteFunnel,
+    DeleteLossReason,
+    DeleteStage,
+    RenameFunnel,
+    ReorderStages,
+    Snapshot,
+    StageChange,
+    Vendor,
+)
 
 DRIFT_SCHEMA = "funnelkit.drift/1"
 Category = Literal["changed", "unmanaged", "missing"]
-_MISSING = {ChangeOp.CREATE_FUNNEL, ChangeOp.CREATE_STAGE, ChangeOp.CREATE_LOSS_REASON}
+_MISSING = (CreateFunnel, CreateStage, CreateLossReason)
+
+
+def _inside_other_change(change: Change) -> bool:
+    """Part of creating a funnel or of a semantics change, not a difference of its own."""
+    if isinstance(change, DeleteStage) and change.replaces_old:
+        return True
+    return isinstance(change, StageChange) and change.reuse_code is not None
+
+
+def _kind(change: Change) -> str:
+    if isinstance(change, CreateLossReason | DeleteLossReason):
+        return "loss_reason"
+    if isinstance(change, ReorderStages):
+        return "order"
+    if isinstance(change, CreateFunnel | RenameFunnel | DeleteFunnel):
+        return "funnel"
+    return "stage"
+
+
+def _stage_key(change: Change) -> str | None:
+    if isinstance(change, StageChange | CreateStage):
+        return change.stage_key
+    if isinstance(change, CreateLossReason | DeleteLossReason):
+        return change.reason_key
+    return None
 
 
 class DriftIgnore(BaseModel):
@@ -123,15 +161,12 @@ def drift_from_plan(
     """Sort a plan's content into drift categories and apply the accepted ones."""
     items: list[DriftItem] = []
     for change in result.changes:
-        if change.binding is not None and change.binding.inside_other_change:
+        if _inside_other_change(change):
             continue  # the inside of a missing funnel or of a semantics change
-        category: Category = "missing" if change.op in _MISSING else "changed"
-        kind = "funnel" if change.stage_key is None and "FUNNEL" in change.op.name else "stage"
-        if change.op in (ChangeOp.CREATE_LOSS_REASON, ChangeOp.DELETE_LOSS_REASON):
-            kind = "loss_reason"
-        if change.op is ChangeOp.REORDER_STAGES:
-            kind = "order"
-        items.append(_item(category, kind, change.funnel_key, change.stage_key, change.summary))
+        category: Category = "missing" if isinstance(change, _MISSING) else "changed"
+        items.append(
+            _item(category, _kind(change), change.funnel_key, _stage_key(change), change.summary)
+        )
     for refusal in result.refusals:
         items.append(_item("changed", "stage", "*", None, refusal))
     for u in result.unmanaged:

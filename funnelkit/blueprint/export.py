@@ -14,6 +14,7 @@ from typing import Any
 
 from funnelkit.blueprint.checks import check_blueprint
 from funnelkit.blueprint.matching import norm
+from funnelkit.blueprint.profile import profile_of
 from funnelkit.blueprint.schema import BLUEPRINT_SCHEMA, Blueprint
 from funnelkit.blueprint.state import portal_key
 from funnelkit.blueprint.vendorrules import is_vendor_stage
@@ -96,7 +97,7 @@ def _funnel_doc(
     names: set[str] = set()
     stages = []
     for stage in snapshot.structure.stages_of(funnel.id):
-        if is_vendor_stage(snapshot.manifest.vendor, stage):
+        if is_vendor_stage(profile_of(snapshot), stage):
             continue
         folded = norm(stage.name)
         if folded in names:

@@ -22,10 +22,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
+from funnelkit.blueprint.profile import VendorProfile
 from funnelkit.blueprint.schema import Blueprint, FunnelSpec, StageSpec
 from funnelkit.blueprint.state import PortalIds
-from funnelkit.blueprint.vendorrules import AMO_LOST, AMO_WON, is_fixed_stage, is_reusable_default
-from funnelkit.model import Funnel, FunnelKind, Semantics, Stage, Vendor
+from funnelkit.blueprint.vendorrules import is_fixed_stage, is_reusable_default
+from funnelkit.model import Funnel, FunnelKind, Semantics, Stage
 
 How = Literal["id", "state", "name", "renamed", "vendor", "ours"]
 
@@ -61,7 +62,7 @@ def match_funnels_how(
     bp: Blueprint,
     funnels: Sequence[Funnel],
     ids: PortalIds,
-    vendor: Vendor,
+    profile: VendorProfile,
     portal_key: str | None = None,
 ) -> dict[str, Matched[Funnel]]:
     """Blueprint funnel key → portal funnel; each portal funnel is claimed at most once."""
@@ -80,7 +81,7 @@ def match_funnels_how(
         for old in _moved_sources(bp, spec.key):
             claim(spec.key, by_id.get(ids.funnels.get(old, "")), "state")
     for spec in bp.funnels:
-        if spec.kind is FunnelKind.LEAD and vendor is Vendor.BITRIX24:
+        if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
             # bitrix24.md §6.1: a portal has one lead funnel, without a name of its own.
             lead = next((f for f in funnels if f.kind is FunnelKind.LEAD), None)
             claim(spec.key, lead, "vendor")
@@ -94,10 +95,10 @@ def match_funnels_how(
 
 
 def match_funnels(
-    bp: Blueprint, funnels: Sequence[Funnel], ids: PortalIds, vendor: Vendor
+    bp: Blueprint, funnels: Sequence[Funnel], ids: PortalIds, profile: VendorProfile
 ) -> dict[str, Funnel]:
     """Blueprint funnel key → portal funnel (see the module docstring for the rules)."""
-    return {k: m.obj for k, m in match_funnels_how(bp, funnels, ids, vendor).items()}
+    return {k: m.obj for k, m in match_funnels_how(bp, funnels, ids, profile).items()}
 
 
 def _names(spec: FunnelSpec | StageSpec) -> set[str]:
@@ -120,7 +121,7 @@ def match_stages_how(
     spec: FunnelSpec,
     stages: Sequence[Stage],
     ids: PortalIds,
-    vendor: Vendor,
+    profile: VendorProfile,
     ours: bool,
     portal_key: str | None = None,
 ) -> dict[str, Matched[Stage]]:
@@ -150,9 +151,10 @@ def match_stages_how(
             for stage in stages:
                 if norm(stage.name) in wanted and _compatible(s, stage):
                     claim(s.key, stage, how)  # type: ignore[arg-type]
-    _anchor_closing(spec, stages, vendor, ours, claim)
+    _anchor_closing(spec, stages, profile, ours, claim)
     if ours:
-        _reuse_defaults(spec, [st for st in stages if st.id not in claimed], vendor, found, claim)
+        free = [st for st in stages if st.id not in claimed]
+        _reuse_defaults(spec, free, profile, found, claim)
     return found
 
 
@@ -161,24 +163,25 @@ def match_stages(
     spec: FunnelSpec,
     stages: Sequence[Stage],
     ids: PortalIds,
-    vendor: Vendor,
+    profile: VendorProfile,
     ours: bool,
 ) -> dict[str, Stage]:
     """Blueprint stage key → portal stage (see the module docstring for the rules)."""
-    return {k: m.obj for k, m in match_stages_how(bp, spec, stages, ids, vendor, ours).items()}
+    found = match_stages_how(bp, spec, stages, ids, profile, ours)
+    return {k: m.obj for k, m in found.items()}
 
 
 def _reuse_defaults(
     spec: FunnelSpec,
     free: list[Stage],
-    vendor: Vendor,
+    profile: VendorProfile,
     found: dict[str, Matched[Stage]],
     claim: Callable[[str, Stage | None, How], None],
 ) -> None:
     """A funnel we created: its vendor default stages (bitrix24.md §6.1) are ours to name."""
     todo = [s for s in spec.stages if s.key not in found and not s.leaving]
     process = [st for st in free if st.semantics is Semantics.PROCESS]
-    process = [st for st in process if is_reusable_default(vendor, spec.kind, st)]
+    process = [st for st in process if is_reusable_default(profile, spec.kind, st)]
     wanted = [s for s in todo if s.semantics is Semantics.PROCESS]
     for s, stage in zip(wanted, process, strict=False):
         claim(s.key, stage, "ours")
@@ -191,11 +194,11 @@ def _reuse_defaults(
 def _anchor_closing(
     spec: FunnelSpec,
     stages: Sequence[Stage],
-    vendor: Vendor,
+    profile: VendorProfile,
     ours: bool,
     claim: Callable[[str, Stage | None, How], None],
 ) -> None:
-    """Closing stages known by the vendor's identity: amoCRM 142/143, or those of our funnel."""
+    """Closing stages known by the vendor's identity (fixed ids), or those of our funnel."""
     live = [s for s in spec.stages if not s.leaving]
     success = next((s for s in live if s.semantics is Semantics.SUCCESS), None)
     failure = next((s for s in live if s.semantics is Semantics.FAILURE), None)
@@ -204,10 +207,10 @@ def _anchor_closing(
         failures = [s for s in stages if s.semantics is Semantics.FAILURE]
         system_failure = next((s for s in failures if s.system), failures[0] if failures else None)
     else:
-        portal_success = next((s for s in stages if s.id == AMO_WON), None)
-        system_failure = next((s for s in stages if s.id == AMO_LOST), None)
-        if not any(is_fixed_stage(vendor, s) for s in stages):
+        if profile.won_id is None or not any(is_fixed_stage(profile, s) for s in stages):
             return
+        portal_success = next((s for s in stages if s.id == profile.won_id), None)
+        system_failure = next((s for s in stages if s.id == profile.lost_id), None)
     if success is not None:
         claim(success.key, portal_success, "vendor")
     if failure is not None:

@@ -12,12 +12,9 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from funnelkit.errors import InputError, PlanMismatchError, UnsafePlanError
 from funnelkit.fileio import write_atomic
-from funnelkit.model import Change, ChangeOp, Vendor
+from funnelkit.model import Change, Vendor
 
 PLAN_SCHEMA: Final = "funnelkit.plan/1"
-DESTRUCTIVE = frozenset(
-    {ChangeOp.DELETE_STAGE, ChangeOp.DELETE_FUNNEL, ChangeOp.DELETE_LOSS_REASON}
-)
 
 
 class ManualStep(BaseModel):
@@ -86,9 +83,7 @@ class Plan(BaseModel):
 
     def counts(self) -> dict[str, int]:
         """Changes per kind (create / update / reorder / move / delete)."""
-        kinds: Counter[str] = Counter()
-        for change in self.changes:
-            kinds[change.op.value.split("_")[0]] += 1
+        kinds: Counter[str] = Counter(change.kind for change in self.changes)
         return {k: kinds.get(k, 0) for k in ("create", "update", "reorder", "move", "delete")}
 
     def unsafe_changes(self) -> list[Change]:
@@ -138,7 +133,13 @@ def load_plan(path: Path) -> Plan:
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise InputError(f"{path}: malformed plan ({exc.error_count()} problems)") from None
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ()))
+        raise InputError(
+            f"{path}: malformed plan ({exc.error_count()} problems; first: {where}: "
+            f"{first.get('msg')})",
+            hint="re-create the plan with `funnelkit plan --save-plan`",
+        ) from None
     if plan.checksum != plan.compute_checksum():
         raise InputError(
             f"{path}: the plan's checksum does not match its changes (was it edited?)",

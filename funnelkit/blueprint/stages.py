@@ -1,10 +1,12 @@
-"""Plan one funnel's stages: creates, renames, colours, semantics changes, order, removals."""
+"""Plan one funnel's stages: creates, renames, colours, semantics changes, order, removals.
+
+`plan_stages` is a function of the planning context and one matched funnel; it returns
+what it found as a `Planned` and never writes into the context.
+"""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from funnelkit.blueprint.context import desired_order
+from funnelkit.blueprint.context import FunnelMatch, PlanContext, Planned, desired_order
 from funnelkit.blueprint.plan import Unmanaged
 from funnelkit.blueprint.removals import move_deals, remove_stage
 from funnelkit.blueprint.renames import deals_label, rename_refusal
@@ -16,23 +18,30 @@ from funnelkit.blueprint.vendorrules import (
     nearest_colour,
     stage_code,
 )
-from funnelkit.model import Binding, Change, ChangeOp, Semantics, Stage
+from funnelkit.model import (
+    Change,
+    CreateStage,
+    DeleteStage,
+    RenameStage,
+    ReorderStages,
+    Semantics,
+    Stage,
+    UpdateStage,
+)
 
-if TYPE_CHECKING:
-    from funnelkit.blueprint.context import FunnelMatch, PlanContext
 
-
-def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, Binding | None]:
-    """(stage id, binding): a new funnel's default stages are found again by code."""
+def stage_ref(m: FunnelMatch, stage: Stage) -> tuple[str | None, str | None]:
+    """(stage id, reuse code): a new funnel's default stages are found again by code."""
     if m.virtual:
-        return None, Binding(reuse_code=code_of(stage.id))
+        return None, code_of(stage.id)
     return stage.id, None
 
 
-def plan_stages(p: PlanContext, m: FunnelMatch) -> None:
-    """Every stage change of one (existing or new) funnel."""
-    if p.profile.funnel_created_with_stages and m.virtual:
-        return  # the pipeline is created with all its statuses at once
+def plan_stages(ctx: PlanContext, m: FunnelMatch) -> Planned:
+    """Every stage change of one (existing or new) funnel, in emission order."""
+    out = Planned()
+    if ctx.profile.funnel_created_with_stages and m.virtual:
+        return out  # the pipeline is created with all its statuses at once
     order = desired_order(m.spec)
     taken = {code_of(s.id) for s in m.stages}
     created: dict[str, int] = {}
@@ -40,41 +49,48 @@ def plan_stages(p: PlanContext, m: FunnelMatch) -> None:
     last_sort, run = 0, 0
     for index, spec in enumerate(order):
         stage = m.matched.get(spec.key)
-        changed = stage is not None and _semantics_changed(p, spec, stage)
-        if changed and stage and _change_semantics(p, m, spec, stage, index, taken):
-            recreated.add(spec.key)
-            stage = None
+        if stage is not None and _semantics_changed(ctx, spec, stage):
+            replaced = _change_semantics(ctx, m, spec, stage, index, taken)
+            out.join(replaced)
+            if replaced.changes:
+                recreated.add(spec.key)
+                stage = None
         if stage is None:
-            if spec.key not in recreated and not _creatable(p, m, spec):
-                continue
+            if spec.key not in recreated:
+                why_not = _not_creatable(ctx, m, spec)
+                if why_not is not None:
+                    out.warnings.append(why_not)
+                    continue
             run += 1
             # amocrm.md §5.2: the server renumbers sorts on every write, so a new status is
-            # sent to the end (before 142) and lands after the ones created before it.
-            sort = 9000 + index if p.profile.renumbers_sorts else last_sort + run
+            # sent to the end (before the closing ones) and lands after those created before.
+            sort = 9000 + index if ctx.profile.renumbers_sorts else last_sort + run
             created[spec.key] = sort
             if spec.key not in recreated:
-                _create(p, m, spec, index, sort, taken)
+                out.changes.append(_create(ctx, m, spec, sort, taken))
             continue
         last_sort, run = stage.sort, 0
-        _update(p, m, spec, stage, index)
-    for i, spec in enumerate(m.spec.stages):
+        out.join(_update(ctx, m, spec, stage))
+    for spec in m.spec.stages:
         if spec.leaving and spec.key in m.matched:
-            remove_stage(p, m, spec, m.matched[spec.key], len(order) + i)
-    _leftovers(p, m)
-    _reorder(p, m, order, created)
+            out.join(remove_stage(ctx, m, spec, m.matched[spec.key]))
+    out.join(_leftovers(ctx, m))
+    out.changes += _reorder(ctx, m, order, created)
+    return out
 
 
-def _semantics_changed(p: PlanContext, spec: StageSpec, stage: Stage) -> bool:
-    return spec.semantics is not stage.semantics and not p.limits.semantics_mutable
+def _semantics_changed(ctx: PlanContext, spec: StageSpec, stage: Stage) -> bool:
+    return spec.semantics is not stage.semantics and not ctx.limits.semantics_mutable
 
 
-def _creatable(p: PlanContext, m: FunnelMatch, spec: StageSpec) -> bool:
-    if p.profile.fixed_closing_ids and spec.semantics is not Semantics.PROCESS:
-        p.warnings.append(
-            f"stage {m.spec.key}/{spec.key}: amoCRM has one won (142) and one lost (143) status "
-            "per pipeline; declare further reasons as loss_reasons"
+def _not_creatable(ctx: PlanContext, m: FunnelMatch, spec: StageSpec) -> str | None:
+    """Why this stage cannot be created (a warning), or None when it can."""
+    if ctx.profile.fixed_closing_ids and spec.semantics is not Semantics.PROCESS:
+        won, lost = ctx.profile.fixed_closing_ids
+        return (
+            f"stage {m.spec.key}/{spec.key}: {ctx.profile.label} has one won ({won}) and one "
+            f"lost ({lost}) status per pipeline; declare further reasons as loss_reasons"
         )
-        return False
     if spec.semantics is Semantics.SUCCESS:
         # bitrix24.md §6.3: a funnel has exactly one success stage; the portal's stays its own.
         claimed = {s.id for s in m.matched.values()}
@@ -83,183 +99,184 @@ def _creatable(p: PlanContext, m: FunnelMatch, spec: StageSpec) -> bool:
             None,
         )
         if own is not None:
-            p.warnings.append(
+            return (
                 f"stage {m.spec.key}/{spec.key}: the funnel keeps its success stage «{own.name}» "
                 f"(one per funnel); declare `renamed_from: {own.name}` to make it "
-                f"«{p.name(spec)}»"
+                f"«{ctx.name(spec)}»"
             )
-            return False
-    return True
+    return None
 
 
-def _fields(
-    p: PlanContext, m: FunnelMatch, spec: StageSpec, sort: int, code: str | None
-) -> dict[str, object]:
-    fields: dict[str, object] = {
-        "name": p.name(spec),
-        "sort": sort,
-        "semantics": spec.semantics.value,
-    }
-    if spec.colour:
-        fields["color"] = nearest_colour(spec.colour, p.limits.color_palette)
-    if code is not None:
-        fields["code"] = code
-    return fields
+def _colour(ctx: PlanContext, spec: StageSpec) -> str | None:
+    return nearest_colour(spec.colour, ctx.limits.color_palette) if spec.colour else None
 
 
 def _create(
-    p: PlanContext, m: FunnelMatch, spec: StageSpec, index: int, sort: int, taken: set[str]
-) -> None:
+    ctx: PlanContext, m: FunnelMatch, spec: StageSpec, sort: int, taken: set[str]
+) -> CreateStage:
     code = None
-    if p.profile.stage_codes:
-        code = stage_code(spec.key, m.funnel_id, p.limits, taken)
+    if ctx.profile.stage_codes:
+        code = stage_code(spec.key, m.funnel_id, ctx.profile, taken)
         taken.add(code)
-    p.add(
-        Change(
-            op=ChangeOp.CREATE_STAGE,
-            funnel_key=m.spec.key,
-            funnel_id=m.funnel_id,
-            stage_key=spec.key,
-            fields=_fields(p, m, spec, sort, code),
-            summary=f"create stage «{p.name(spec)}» in «{p.name(m.spec)}»",
-        ),
-        (m.pos, index + 1),
+    return CreateStage(
+        funnel_key=m.spec.key,
+        funnel_id=m.funnel_id,
+        stage_key=spec.key,
+        name=ctx.name(spec),
+        sort=sort,
+        semantics=spec.semantics,
+        color=_colour(ctx, spec),
+        code=code,
+        summary=f"create stage «{ctx.name(spec)}» in «{ctx.name(m.spec)}»",
     )
 
 
-def _update(p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int) -> None:
-    fields: dict[str, object] = {}
-    before: dict[str, object] = {}
-    name = p.name(spec)
+def _update(ctx: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage) -> Planned:
+    """A matched stage's rename and recolour, each its own change."""
+    out = Planned()
+    name = ctx.name(spec)
+    fixed = is_fixed_stage(ctx.profile, stage)
     count: int | None = 0
-    if stage.name != name and not is_fixed_stage(p.vendor, stage):
-        count = 0 if m.virtual else p.count(stage.funnel_id, stage.id)
+    rename = stage.name != name
+    if rename and not fixed:
+        count = 0 if m.virtual else ctx.count(stage.funnel_id, stage.id)
         refusal = rename_refusal(spec, m.how.get(spec.key), stage.name, name, count)
         if refusal is not None:
-            p.refusals.append(refusal)
-            return
-        fields["name"], before["name"] = name, stage.name
-    elif stage.name != name:
-        fields["name"], before["name"] = name, stage.name
-    if spec.colour:
-        colour = nearest_colour(spec.colour, p.limits.color_palette)
-        if (stage.color or "").lower() != colour:
-            fields["color"], before["color"] = colour, stage.color
-    if not fields:
-        return
-    if is_fixed_stage(p.vendor, stage):
-        p.warnings.append(
-            f"stage {m.spec.key}/{spec.key}: amoCRM names and colours its won/lost status only "
-            f"when the pipeline is created; «{stage.name}» stays as it is"
+            out.refusals.append(refusal)
+            return out
+    colour = _colour(ctx, spec)
+    recolour = colour is not None and (stage.color or "").lower() != colour
+    if not rename and not recolour:
+        return out
+    if fixed:
+        out.warnings.append(
+            f"stage {m.spec.key}/{spec.key}: {ctx.profile.label} names and colours its won/lost "
+            f"status only when the pipeline is created; «{stage.name}» stays as it is"
         )
-        return
-    stage_id, binding = stage_ref(m, stage)
+        return out
+    stage_id, reuse = stage_ref(m, stage)
     # Finishing a funnel an interrupted apply created is not a change to the client's portal.
-    unfinished = m.owned and stage.id not in p.options.ids.stages.values()
+    unfinished = m.owned and stage.id not in ctx.options.ids.stages.values()
     if not m.virtual and not unfinished:
-        p.touched[(m.spec.key, "stage-update")] += 1
-    what = (
-        f"rename stage «{stage.name}» → «{name}»{deals_label(count)}"
-        if "name" in fields
-        else f"recolour «{name}»"
-    )
-    p.add(
-        Change(
-            op=ChangeOp.UPDATE_STAGE,
-            funnel_key=m.spec.key,
-            funnel_id=m.funnel_id,
-            stage_key=spec.key,
-            stage_id=stage_id,
-            fields=fields,
-            binding=binding,
-            before=before,
-            deal_count=count if "name" in fields else None,
-            summary=f"{what} in «{p.name(m.spec)}»",
-        ),
-        (m.pos, index + 1),
-    )
+        out.touched[(m.spec.key, "stage-update")] += 1
+    where = {
+        "funnel_key": m.spec.key,
+        "funnel_id": m.funnel_id,
+        "stage_key": spec.key,
+        "stage_id": stage_id,
+        "reuse_code": reuse,
+    }
+    if rename:
+        out.changes.append(
+            RenameStage(
+                **where,
+                name=name,
+                old_name=stage.name,
+                deal_count=count,
+                summary=f"rename stage «{stage.name}» → «{name}»{deals_label(count)} "
+                f"in «{ctx.name(m.spec)}»",
+            )
+        )
+    if recolour and colour is not None:
+        out.changes.append(
+            UpdateStage(
+                **where,
+                color=colour,
+                old_color=stage.color,
+                summary=f"recolour «{name}» in «{ctx.name(m.spec)}»",
+            )
+        )
+    return out
 
 
-def _semantics_refusal(p: PlanContext, spec: StageSpec, stage: Stage) -> str | None:
+def _semantics_refusal(ctx: PlanContext, spec: StageSpec, stage: Stage) -> str | None:
     if Semantics.SUCCESS in (spec.semantics, stage.semantics):
         return "a funnel keeps exactly one success stage; rename it instead"
-    if p.profile.fixed_closing_ids or stage.system:
-        return "the vendor cannot change or remove this stage"  # amocrm.md §5.1: 142/143
+    if ctx.profile.fixed_closing_ids or stage.system:
+        return "the vendor cannot change or remove this stage"  # amocrm.md §5.1
     return None
 
 
 def _change_semantics(
-    p: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
-) -> bool:
-    """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete."""
+    ctx: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
+) -> Planned:
+    """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete.
+
+    No change at all (only a refusal) when the vendor cannot do it.
+    """
+    out = Planned()
     what = f"stage «{stage.name}» changes from {stage.semantics} to {spec.semantics}"
-    refusal = _semantics_refusal(p, spec, stage)
+    refusal = _semantics_refusal(ctx, spec, stage)
     if refusal is not None:
-        p.refusals.append(f"{what}: {refusal}")
-        return False
-    code = stage_code(f"{spec.key}-{spec.semantics.value[0]}", m.funnel_id, p.limits, taken)
+        out.refusals.append(f"{what}: {refusal}")
+        return out
+    code = stage_code(f"{spec.key}-{spec.semantics.value[0]}", m.funnel_id, ctx.profile, taken)
     taken.add(code)
-    count = p.count(stage.funnel_id, stage.id) if not m.virtual else 0
+    count = ctx.count(stage.funnel_id, stage.id) if not m.virtual else 0
     moving = "an unknown number of" if count is None else str(count)
     reason = f"{what} (recreated; {moving} deals move)"
     base = {"funnel_key": m.spec.key, "funnel_id": m.funnel_id, "stage_key": spec.key}
-    summary = f"create stage «{p.name(spec)}» ({spec.semantics}) in «{p.name(m.spec)}»"
-    fields = _fields(p, m, spec, stage.sort, code)
-    p.add(
-        Change(op=ChangeOp.CREATE_STAGE, **base, fields=fields, summary=summary), (m.pos, index + 1)
+    out.changes.append(
+        CreateStage(
+            **base,
+            name=ctx.name(spec),
+            sort=stage.sort,
+            semantics=spec.semantics,
+            color=_colour(ctx, spec),
+            code=code,
+            summary=f"create stage «{ctx.name(spec)}» ({spec.semantics}) in «{ctx.name(m.spec)}»",
+        )
     )
     if count != 0:
-        move_deals(p, m, stage, count, reason, spec.key, index + 1)
-    p.add(
-        Change(
-            op=ChangeOp.DELETE_STAGE,
+        out.changes.append(move_deals(ctx, m, stage, count, reason, spec.key))
+    out.changes.append(
+        DeleteStage(
             **base,
             stage_id=stage.id,
-            binding=Binding(replaces_old=True),
+            replaces_old=True,
             deal_count=count,
             unsafe_reason=reason,
             summary=f"delete the old «{stage.name}» ({stage.semantics})",
-        ),
-        (m.pos, index + 1),
+        )
     )
-    return True
+    return out
 
 
-def _leftovers(p: PlanContext, m: FunnelMatch) -> None:
+def _leftovers(ctx: PlanContext, m: FunnelMatch) -> Planned:
     """Undeclared stages: a new funnel's spare defaults go; a portal's own are only reported."""
+    out = Planned()
     claimed = {s.id for s in m.matched.values()}
-    left = [s for s in m.stages if s.id not in claimed and not is_fixed_stage(p.vendor, s)]
+    facts = ctx.profile
+    left = [s for s in m.stages if s.id not in claimed and not is_fixed_stage(facts, s)]
 
     def unused_default(stage: Stage) -> bool:
-        return is_reusable_default(p.vendor, m.spec.kind, stage) and (
-            p.count(stage.funnel_id, stage.id) == 0
+        return is_reusable_default(facts, m.spec.kind, stage) and (
+            ctx.count(stage.funnel_id, stage.id) == 0
         )
 
     # A funnel we created keeps its spare defaults only until we clean them up; one an
-    # interrupted apply created before it could record it looks fresh (see PlanContext).
+    # interrupted apply created before it could record it looks fresh (see FunnelMatch).
     ours = m.virtual or m.owned or m.fresh
-    for stage in left:
+    for stage in sorted(left, key=lambda s: s.sort):
         spare = m.virtual or (ours and unused_default(stage))
         if spare:
             if stage.system:
                 continue
-            stage_id, binding = stage_ref(m, stage)
-            p.add(
-                Change(
-                    op=ChangeOp.DELETE_STAGE,
+            stage_id, reuse = stage_ref(m, stage)
+            out.changes.append(
+                DeleteStage(
                     funnel_key=m.spec.key,
                     funnel_id=m.funnel_id,
                     stage_id=stage_id,
-                    binding=binding,
+                    reuse_code=reuse,
                     deal_count=0,
                     summary=f"delete the unused default stage {code_of(stage.id)} "
-                    f"of the new «{p.name(m.spec)}»",
-                ),
-                (m.pos, 1000 + stage.sort),
+                    f"of the new «{ctx.name(m.spec)}»",
+                )
             )
             continue
         funnel_name = m.funnel.name if m.funnel else None
-        p.unmanaged.append(
+        out.unmanaged.append(
             Unmanaged(
                 kind="stage",
                 id=stage.id,
@@ -268,23 +285,24 @@ def _leftovers(p: PlanContext, m: FunnelMatch) -> None:
                 funnel_name=funnel_name,
             )
         )
+    return out
 
 
 def _reorder(
-    p: PlanContext, m: FunnelMatch, order: list[StageSpec], created: dict[str, int]
-) -> None:
+    ctx: PlanContext, m: FunnelMatch, order: list[StageSpec], created: dict[str, int]
+) -> list[Change]:
     """Compare the order of managed stages, never their sort numbers."""
     rows: list[tuple[int, int, str]] = []
     for spec in order:
         stage = m.matched.get(spec.key)
         if spec.key in created:
             rows.append((created[spec.key], 1, spec.key))
-        elif stage is not None and not is_fixed_stage(p.vendor, stage):
+        elif stage is not None and not is_fixed_stage(ctx.profile, stage):
             rows.append((stage.sort, 0, spec.key))
     predicted = [key for _, _, key in sorted(rows, key=lambda r: (r[0], r[1]))]
     wanted = [s.key for s in order if s.key in set(predicted)]
     if predicted == wanted:
-        return
+        return []
     ids: list[str | None] = []
     for key in wanted:
         stage = m.matched.get(key)
@@ -293,16 +311,13 @@ def _reorder(
         None if key in created or m.matched.get(key) is None else code_of(m.matched[key].id)
         for key in wanted
     ]
-    fields: dict[str, object] = {"order": ids}
-    binding = Binding(order_keys=tuple(wanted), order_reuse=tuple(reuse) if m.virtual else ())
-    p.add(
-        Change(
-            op=ChangeOp.REORDER_STAGES,
+    return [
+        ReorderStages(
             funnel_key=m.spec.key,
             funnel_id=m.funnel_id,
-            fields=fields,
-            binding=binding,
-            summary=f"reorder the stages of «{p.name(m.spec)}»",
-        ),
-        (m.pos, 0),
-    )
+            order=tuple(ids),
+            stage_keys=tuple(wanted),
+            reuse_codes=tuple(reuse) if m.virtual else (),
+            summary=f"reorder the stages of «{ctx.name(m.spec)}»",
+        )
+    ]

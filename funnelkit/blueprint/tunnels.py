@@ -8,45 +8,47 @@ contact in the target funnel.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from funnelkit.blueprint.checks import tunnel_sources, tunnel_target
+from funnelkit.blueprint.context import PlanContext, Planned
 from funnelkit.blueprint.matching import norm
 from funnelkit.blueprint.plan import ManualStep, Unmanaged
 from funnelkit.blueprint.schema import TunnelSpec
-from funnelkit.model import Change, ChangeOp, DataSet, Snapshot, TunnelMode, Vendor
-
-if TYPE_CHECKING:
-    from funnelkit.blueprint.context import PlanContext
+from funnelkit.model import (
+    CreateLossReason,
+    DataSet,
+    DeleteLossReason,
+    LossReason,
+    Snapshot,
+    TunnelMode,
+)
 
 Ends = tuple[str | None, list[str | None], str | None, str | None]
 
 
-def plan_tunnels(p: PlanContext) -> None:
+def plan_tunnels(ctx: PlanContext) -> list[ManualStep]:
     """One manual step per blueprint tunnel, with its verification status."""
-    for tunnel in p.bp.tunnels:
-        p.manual.append(_tunnel_step(p, tunnel))
+    return [_tunnel_step(ctx, tunnel) for tunnel in ctx.bp.tunnels]
 
 
-def _label(p: PlanContext, ref: str | None) -> tuple[str, str]:
+def _label(ctx: PlanContext, ref: str | None) -> tuple[str, str]:
     if ref is None:
         return "?", "?"
     fkey, _, skey = ref.partition("/")
-    funnel = p.bp.funnel(fkey)
+    funnel = ctx.bp.funnel(fkey)
     if funnel is None:
         return fkey, skey
     stage = funnel.stage(skey) if skey else None
-    return p.name(funnel), p.name(stage) if stage else "(first stage)"
+    return ctx.name(funnel), ctx.name(stage) if stage else "(first stage)"
 
 
-def _tunnel_step(p: PlanContext, tunnel: TunnelSpec) -> ManualStep:
-    sources = tunnel_sources(p.bp, tunnel)
-    target = tunnel_target(p.bp, tunnel)
-    from_funnel, from_stage = _label(p, sources[0] if sources else None)
-    to_funnel, to_stage = _label(p, target)
+def _tunnel_step(ctx: PlanContext, tunnel: TunnelSpec) -> ManualStep:
+    sources = tunnel_sources(ctx.bp, tunnel)
+    target = tunnel_target(ctx.bp, tunnel)
+    from_funnel, from_stage = _label(ctx, sources[0] if sources else None)
+    to_funnel, to_stage = _label(ctx, target)
     verb = "copy" if tunnel.mode is TunnelMode.COPY else "move"
     title = f"tunnel ({verb}): «{from_funnel}» / «{from_stage}» ⇒ «{to_funnel}» / «{to_stage}»"
-    if p.vendor is Vendor.BITRIX24:
+    if ctx.profile.tunnel_editor == "sales-tunnels":
         steps = [
             "Bitrix24 has no REST method for tunnels (bitrix24.md §11.1): set it up by hand.",
             f"CRM → Deals → funnel «{from_funnel}» → Sales tunnels («Туннели продаж»).",
@@ -68,16 +70,16 @@ def _tunnel_step(p: PlanContext, tunnel: TunnelSpec) -> ManualStep:
             )
     if tunnel.note:
         steps.append(f"Note: {tunnel.note}")
-    status, evidence = verify_tunnel(p.snapshot, _ends(p, sources, target), tunnel.mode)
+    status, evidence = verify_tunnel(ctx.snapshot, _ends(ctx, sources, target), tunnel.mode)
     return ManualStep(
         kind="tunnel", title=title, steps=tuple(steps), status=status, evidence=evidence
     )
 
 
-def _ends(p: PlanContext, sources: list[str], target: str | None) -> Ends:
+def _ends(ctx: PlanContext, sources: list[str], target: str | None) -> Ends:
     def ids(ref: str) -> tuple[str | None, str | None]:
         fkey, _, skey = ref.partition("/")
-        m = p.matches.get(fkey)
+        m = ctx.matches.get(fkey)
         if m is None or m.virtual or m.funnel is None:
             return None, None
         stage = m.matched.get(skey)
@@ -137,62 +139,78 @@ def _verify_copy(
     return "pending", "no copy for the same contact has appeared yet"
 
 
-def plan_loss_reasons(p: PlanContext) -> None:
-    """amoCRM loss reasons: written where the API can, else manual (amocrm.md §9)."""
-    if not p.profile.loss_reasons:
-        if p.bp.loss_reasons:
-            p.warnings.append(
-                "Bitrix24 has no loss-reason entity (bitrix24.md §13): declare the reasons as "
-                "failure stages of the funnels instead"
+def plan_loss_reasons(ctx: PlanContext) -> Planned:
+    """Loss reasons: written where the API can, else manual (amocrm.md §9)."""
+    out = Planned()
+    if not ctx.profile.loss_reasons:
+        if ctx.bp.loss_reasons:
+            out.warnings.append(
+                f"{ctx.profile.label} has no loss-reason entity (bitrix24.md §13): declare the "
+                "reasons as failure stages of the funnels instead"
             )
-        return
-    portal = list(p.snapshot.structure.loss_reasons)
+        return out
+    portal = list(ctx.snapshot.structure.loss_reasons)
     claimed: set[str] = set()
-    for i, spec in enumerate(p.bp.loss_reasons):
+    for i, spec in enumerate(ctx.bp.loss_reasons):
         wanted = {norm(n) for n in (*spec.names.all(), *spec.renamed_from)}
-        known = p.options.ids.loss_reasons.get(spec.key)
+        known = ctx.options.ids.loss_reasons.get(spec.key)
         found = next((r for r in portal if r.id == known), None) or next(
             (r for r in portal if norm(r.name) in wanted and r.id not in claimed), None
         )
         if found is not None:
             claimed.add(found.id)
-            p.matched_extra[f"loss-reason:{spec.key}"] = found.id
-        name = p.name(spec)
+            out.matched[f"loss-reason:{spec.key}"] = found.id
+        name = ctx.name(spec)
         if spec.absent and found is not None:
-            _loss_change(p, ChangeOp.DELETE_LOSS_REASON, spec.key, found.id, name, i)
+            out.join(_delete_reason(ctx, spec.key, found, name))
         elif not spec.absent and found is None:
-            _loss_change(p, ChangeOp.CREATE_LOSS_REASON, spec.key, None, name, i)
+            out.join(_create_reason(ctx, spec.key, name, i))
         elif found is not None and not spec.absent and found.name != name:
-            p.warnings.append(
+            out.warnings.append(
                 f"loss reason «{found.name}» differs from «{name}»; rename it by hand"
             )
-    if p.bp.loss_reasons:
+    if ctx.bp.loss_reasons:
         for reason in portal:
             if reason.id not in claimed:
-                p.unmanaged.append(Unmanaged(kind="loss_reason", id=reason.id, name=reason.name))
+                out.unmanaged.append(Unmanaged(kind="loss_reason", id=reason.id, name=reason.name))
+    return out
 
 
-def _loss_change(
-    p: PlanContext, op: ChangeOp, key: str, vendor_id: str | None, name: str, index: int
-) -> None:
-    verb = "create" if op is ChangeOp.CREATE_LOSS_REASON else "delete"
-    if not p.limits.loss_reasons_writable:
-        p.manual.append(
-            ManualStep(
-                kind="loss_reason",
-                title=f"{verb} loss reason «{name}»",
-                steps=(f"Settings → Leads → loss reasons: {verb} «{name}».",),
-            )
-        )
-        return
-    p.add(
-        Change(
-            op=op,
-            funnel_key="",
-            stage_key=key,
-            stage_id=vendor_id,
-            fields={"name": name, "sort": (index + 1) * 10},
-            summary=f"{verb} loss reason «{name}»",
-        ),
-        (10_000, index),
+def _by_hand(verb: str, name: str) -> ManualStep:
+    return ManualStep(
+        kind="loss_reason",
+        title=f"{verb} loss reason «{name}»",
+        steps=(f"Settings → Leads → loss reasons: {verb} «{name}».",),
     )
+
+
+def _create_reason(ctx: PlanContext, key: str, name: str, index: int) -> Planned:
+    out = Planned()
+    if not ctx.limits.loss_reasons_writable:
+        out.manual.append(_by_hand("create", name))
+        return out
+    out.changes.append(
+        CreateLossReason(
+            reason_key=key,
+            name=name,
+            sort=(index + 1) * 10,
+            summary=f"create loss reason «{name}»",
+        )
+    )
+    return out
+
+
+def _delete_reason(ctx: PlanContext, key: str, found: LossReason, name: str) -> Planned:
+    out = Planned()
+    if not ctx.limits.loss_reasons_writable:
+        out.manual.append(_by_hand("delete", name))
+        return out
+    out.changes.append(
+        DeleteLossReason(
+            reason_key=key,
+            reason_id=found.id,
+            name=name,
+            summary=f"delete loss reason «{name}»",
+        )
+    )
+    return out

@@ -1,28 +1,15 @@
-"""What each vendor does by itself or refuses, as far as the planner needs to know."""
+"""Stage rules planning applies, each a function of the vendor profile (profile.py).
+
+Which vendor does what is data of the profile; these functions only read it.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import re
 
-from funnelkit.model import FunnelKind, Semantics, Stage, Vendor, VendorLimits
-
-# bitrix24.md §6.3: a new deal category arrives with these stages (C{id}: prefix added).
-B24_DEAL_DEFAULTS: tuple[tuple[str, Semantics, bool], ...] = (
-    ("NEW", Semantics.PROCESS, True),
-    ("PREPARATION", Semantics.PROCESS, False),
-    ("PREPAYMENT_INVOICE", Semantics.PROCESS, False),
-    ("EXECUTING", Semantics.PROCESS, False),
-    ("FINAL_INVOICE", Semantics.PROCESS, False),
-    ("WON", Semantics.SUCCESS, True),
-    ("LOSE", Semantics.FAILURE, True),
-    ("APOLOGY", Semantics.FAILURE, False),
-)
-# bitrix24.md §6.3: lead statuses; NEW, CONVERTED and JUNK are system.
-B24_LEAD_DEFAULTS = frozenset({"NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "JUNK"})
-B24_STATUS_ID_MAX = 22  # bitrix24.md §6.3/§14: DEAL_STAGE ≤22; C10:PREPAYMENT_INVOIC shows 21
-AMO_WON, AMO_LOST = "142", "143"  # amocrm.md §5.1: the same ids in every pipeline
-NEW_FUNNEL_PREFIX_GUESS = "C9999:"  # a new category's id is unknown at plan time
+from funnelkit.blueprint.profile import VendorProfile
+from funnelkit.model import FunnelKind, Semantics, Stage
 
 
 def code_of(stage_id: str) -> str:
@@ -30,38 +17,39 @@ def code_of(stage_id: str) -> str:
     return stage_id.rsplit(":", 1)[-1]
 
 
-def is_vendor_stage(vendor: Vendor, stage: Stage) -> bool:
-    """amoCRM's "unsorted" inbox: the vendor's, never declared, never touched (amocrm.md §5.2)."""
-    if vendor is not Vendor.AMOCRM:
+def is_vendor_stage(profile: VendorProfile, stage: Stage) -> bool:
+    """A pipeline's inbox ("unsorted"): the vendor's, never declared, never touched.
+
+    amocrm.md §5.2: it is the status of type 1, and the only system status that is not
+    a closing one.
+    """
+    if profile.inbox_type is None:
         return False
-    return stage.extras.get("type") == "1" or (
+    return stage.extras.get("type") == profile.inbox_type or (
         stage.system and stage.semantics is Semantics.PROCESS
     )
 
 
-def is_fixed_stage(vendor: Vendor, stage: Stage) -> bool:
-    """amoCRM 142/143: not editable, not deletable, always last (amocrm.md §5.2)."""
-    return vendor is Vendor.AMOCRM and stage.id in (AMO_WON, AMO_LOST)
+def is_fixed_stage(profile: VendorProfile, stage: Stage) -> bool:
+    """A closing stage with a fixed id: not editable, not deletable, always last (§5.1)."""
+    return profile.fixed_closing_ids is not None and stage.id in profile.fixed_closing_ids
 
 
-def is_reusable_default(vendor: Vendor, kind: FunnelKind, stage: Stage) -> bool:
-    """A Bitrix24 stage still carrying a vendor default code, free to be renamed into use."""
-    if vendor is not Vendor.BITRIX24:
-        return False
-    codes = B24_LEAD_DEFAULTS if kind is FunnelKind.LEAD else {c for c, _, _ in B24_DEAL_DEFAULTS}
+def is_reusable_default(profile: VendorProfile, kind: FunnelKind, stage: Stage) -> bool:
+    """A stage still carrying a vendor default code, free to be renamed into use."""
+    if kind is FunnelKind.LEAD:
+        codes = set(profile.lead_default_codes)
+    else:
+        codes = {c for c, _, _ in profile.new_funnel_stages}
     code = code_of(stage.id)
+    # bitrix24.md §6.3: long codes are cut to the STATUS_ID limit (C10:PREPAYMENT_INVOIC)
     return any(code == c or (len(code) >= 12 and c.startswith(code)) for c in codes)
 
 
-def virtual_defaults(vendor: Vendor, funnel_id: str, limits: VendorLimits) -> list[Stage]:
+def virtual_defaults(profile: VendorProfile, funnel_id: str) -> list[Stage]:
     """The stages a new funnel will have before we touch it (ids filled in after creation)."""
-    if vendor is not Vendor.BITRIX24:
-        return []
-    known = {c: (s, system) for c, s, system in B24_DEAL_DEFAULTS}
-    codes = [code_of(c) for c in limits.new_funnel_stages] or [c for c, _, _ in B24_DEAL_DEFAULTS]
     out = []
-    for i, code in enumerate(codes):
-        semantics, system = known.get(code, (Semantics.PROCESS, False))
+    for i, (code, semantics, system) in enumerate(profile.new_funnel_stages):
         out.append(
             Stage(
                 funnel_id=funnel_id,
@@ -75,15 +63,9 @@ def virtual_defaults(vendor: Vendor, funnel_id: str, limits: VendorLimits) -> li
     return out
 
 
-def stage_code(key: str, funnel_id: str | None, limits: VendorLimits, taken: set[str]) -> str:
-    """A deterministic Latin STATUS_ID code for a new Bitrix24 stage, within the length limit."""
-    limit = limits.stage_id_max_length or B24_STATUS_ID_MAX
-    prefix = (
-        NEW_FUNNEL_PREFIX_GUESS
-        if funnel_id is None
-        else ("" if funnel_id in ("0", "LEAD") else f"C{funnel_id}:")
-    )
-    room = max(4, limit - len(prefix))
+def stage_code(key: str, funnel_id: str | None, profile: VendorProfile, taken: set[str]) -> str:
+    """A deterministic Latin STATUS_ID code for a new stage, within the length limit."""
+    room = max(4, profile.stage_id_max_length - len(profile.stage_prefix(funnel_id)))
     base = re.sub(r"[^A-Z0-9_]", "_", key.upper())[:room]
     if base not in taken:
         return base

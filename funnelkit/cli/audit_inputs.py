@@ -24,13 +24,14 @@ def blueprint_settings(
     The CLI does this mapping so the audit never imports the blueprint package.
     """
     from funnelkit.blueprint.matching import match_funnels, match_stages
+    from funnelkit.blueprint.profile import profile_of
     from funnelkit.blueprint.state import portal_ids, state_dir
     from funnelkit.cli.plan import load_any
 
     blueprint = load_any(str(path))
-    manifest = snapshot.manifest
+    profile = profile_of(snapshot)
     ids = portal_ids(state_dir(config), snapshot, blueprint.name)
-    funnels = match_funnels(blueprint, snapshot.structure.funnels, ids, manifest.vendor)
+    funnels = match_funnels(blueprint, snapshot.structure.funnels, ids, profile)
     sla: dict[str, dict[str, float]] = {}
     probabilities: dict[str, dict[str, float]] = {}
     roles: dict[str, str] = {}
@@ -41,7 +42,7 @@ def blueprint_settings(
         roles[funnel.id] = spec.role.value
         stages = [s for s in snapshot.structure.stages if s.funnel_id == funnel.id]
         ours = spec.key in ids.created
-        for key, stage in match_stages(blueprint, spec, stages, ids, manifest.vendor, ours).items():
+        for key, stage in match_stages(blueprint, spec, stages, ids, profile, ours).items():
             stage_spec = spec.stage(key)
             if stage_spec is None:
                 continue

@@ -114,7 +114,7 @@ def _limits(state: AppState, portal: str | None) -> Thresholds | None:
 
 def render_plan(result: Plan, fmt: PlanFormat, lang: str = "en") -> str:
     """A plan in the asked format."""
-    from funnelkit.blueprint import render
+    from funnelkit.report import plan_text as render
 
     if fmt is PlanFormat.JSON:
         return result.to_json()
@@ -123,7 +123,7 @@ def render_plan(result: Plan, fmt: PlanFormat, lang: str = "en") -> str:
     if fmt is PlanFormat.HTML:
         from funnelkit.report.plan_html import plan_to_html
 
-        return plan_to_html(result.to_json(), lang)
+        return plan_to_html(result, lang)
     return render.plan_text(result)
 
 
@@ -163,9 +163,9 @@ def apply_cmd(
     force: Annotated[bool, typer.Option("--force", help="Allow unsafe changes")] = False,
 ) -> None:
     """Make the portal match the blueprint: shows the plan, asks, applies in a safe order."""
-    from funnelkit.blueprint import render
     from funnelkit.blueprint.plan import check_binding, load_plan
     from funnelkit.blueprint.state import portal_key, state_path
+    from funnelkit.report import plan_text as render
 
     state = get_state(ctx)
     reviewed = load_plan(plan_file) if plan_file is not None else None
@@ -255,8 +255,8 @@ def drift_cmd(
     ] = False,
 ) -> None:
     """Read-only comparison for CI: exit 0 in sync, 1 drifted (unmanaged: listed only)."""
-    from funnelkit.blueprint import render
     from funnelkit.blueprint.drift import drift_from_plan
+    from funnelkit.report import plan_text as render
 
     state = get_state(ctx)
     bp = load_any(blueprint)

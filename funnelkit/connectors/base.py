@@ -15,9 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from funnelkit.model import Change, ChangeResult, Snapshot, Thresholds, Vendor
 
-# One thresholds model for blueprints and portals; a portal's own overrides the blueprint's.
-PlanThresholds = Thresholds
-
 
 class PortalSettings(BaseModel):
     """One portal of funnelkit.yaml. Credentials are never read from the file itself."""
@@ -48,7 +45,8 @@ class PortalSettings(BaseModel):
     max_retry_seconds: float = Field(
         default=300.0, gt=0, le=86_400, description="Give up on a request after this long"
     )
-    thresholds: PlanThresholds | None = Field(
+    # The one thresholds model (model/changes.py), as a blueprint sets it; this one wins.
+    thresholds: Thresholds | None = Field(
         default=None, description="Update/delete safety thresholds for apply on this portal"
     )
 

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from funnelkit.blueprint.plan import Plan
 from funnelkit.report.html import _environment
 
 
-def plan_document(plan_json: str) -> dict[str, Any]:
-    """A saved or rendered plan (`funnelkit.plan/1` JSON) as template data."""
-    data: dict[str, Any] = json.loads(plan_json)
-    for change in data.get("changes", []):
-        change["kind"] = str(change["op"]).split("_")[0]
+def plan_document(plan: Plan) -> dict[str, Any]:
+    """A plan as template data: its JSON form, with each change's kind beside it."""
+    data: dict[str, Any] = plan.model_dump(mode="json", by_alias=True)
+    data["counts"] = plan.counts()
+    for change, row in zip(plan.changes, data["changes"], strict=True):
+        row["kind"] = change.kind
     return data
 
 
-def plan_to_html(plan_json: str, lang: str) -> str:
+def plan_to_html(plan: Plan, lang: str) -> str:
     """Render a plan."""
     template = _environment().get_template("plan.html.j2")
-    return template.render(plan=plan_document(plan_json), lang=lang)
+    return template.render(plan=plan_document(plan), lang=lang)

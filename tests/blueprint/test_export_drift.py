@@ -17,10 +17,12 @@ from funnelkit.blueprint.state import StateFile, load_state, portal_ids, save_st
 from funnelkit.blueprint.tunnels import Ends, verify_tunnel
 from funnelkit.errors import ConfigError, InputError
 from funnelkit.model import (
+    CreateLossReason,
     DataSet,
     DataState,
     DataStatus,
     Deal,
+    DeleteLossReason,
     Funnel,
     Snapshot,
     Stage,
@@ -202,7 +204,9 @@ def test_amocrm_loss_reasons_are_written_or_become_manual_steps() -> None:
 
     snap = replace(base, structure=structure)
     result = plan(snap, parse_blueprint(text))
-    ops = {(c.op.value, c.fields.get("name")) for c in result.changes if not c.funnel_key}
+    ops = {
+        (c.op, c.name) for c in result.changes if isinstance(c, CreateLossReason | DeleteLossReason)
+    }
     assert ops == {("create_loss_reason", "Дорого"), ("delete_loss_reason", "Старая причина")}
     assert [u.name for u in result.unmanaged if u.kind == "loss_reason"] == ["Чужая"]
     limits = snap.manifest.limits.model_copy(update={"loss_reasons_writable": False})

@@ -10,7 +10,7 @@ import pytest
 
 from funnelkit.blueprint import parse_blueprint
 from funnelkit.errors import ApplyError, BlueprintError, UnsafePlanError
-from funnelkit.model import ChangeOp, Vendor
+from funnelkit.model import MergeStage, Vendor
 from tests.blueprint.emu import live_portal
 from tests.blueprint.test_roundtrip import RT, VENDORS, FailOnce, add_deals, converge, deal_stages
 
@@ -31,9 +31,11 @@ def test_merge_moves_every_deal_then_removes_the_stage(vendor: Vendor, interrupt
         before = deal_stages(live)[(funnel_id, invoice)]
 
         result = live.plan(parse_blueprint(MERGED))
-        assert [c.op for c in result.changes] == [ChangeOp.MOVE_DEALS, ChangeOp.DELETE_STAGE]
-        assert "5 deals" in result.changes[0].summary
-        assert "merge into «Счёт выставлен»" in result.changes[1].summary
+        assert [type(c) for c in result.changes] == [MergeStage]
+        merge = result.changes[0]
+        assert isinstance(merge, MergeStage) and merge.deal_count == 5
+        assert "(5 deals) into «Счёт выставлен»" in merge.summary
+        assert [s.op for s in merge.steps()] == ["move_deals", "delete_stage"]
         with pytest.raises(UnsafePlanError):
             result.raise_if_unsafe(False)
         result.raise_if_unsafe(True)
@@ -44,7 +46,9 @@ def test_merge_moves_every_deal_then_removes_the_stage(vendor: Vendor, interrupt
                 live.apply(result)
             live.connector = real
             rest = live.plan(parse_blueprint(MERGED))
-            assert [c.op for c in rest.changes] == [ChangeOp.DELETE_STAGE]
+            (left,) = rest.changes
+            assert isinstance(left, MergeStage) and left.deal_count == 0
+            assert [s.op for s in left.steps()] == ["delete_stage"]
             rest.raise_if_unsafe(False)  # nothing left to move: deleting an empty stage
             live.apply(rest)
         else:

@@ -4,9 +4,24 @@ from __future__ import annotations
 
 from funnelkit.blueprint import parse_blueprint
 from funnelkit.blueprint.library import load_bundled
+from funnelkit.blueprint.plan import Plan
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.state import PortalIds
-from funnelkit.model import Change, ChangeOp, Funnel, Stage, Vendor
+from funnelkit.model import (
+    Change,
+    CreateFunnel,
+    CreateStage,
+    DeleteFunnel,
+    DeleteStage,
+    Funnel,
+    MoveDeals,
+    RenameStage,
+    ReorderStages,
+    Stage,
+    StageChange,
+    UpdateStage,
+    Vendor,
+)
 from tests.blueprint.portal import (
     amo_pipeline,
     b24_category,
@@ -52,32 +67,40 @@ def sales_portal(
 
 def binding_code(change: Change) -> str | None:
     """The vendor default code a change in a new funnel is bound to."""
-    return change.binding.reuse_code if change.binding else None
+    return change.reuse_code if isinstance(change, StageChange) else None
 
 
-def ops(result: object) -> list[tuple[str, str | None]]:
-    return [(c.op.value, c.stage_key) for c in result.changes]  # type: ignore[attr-defined]
+def stage_key(change: Change) -> str | None:
+    return change.stage_key if isinstance(change, StageChange | CreateStage) else None
+
+
+def stage_id(change: Change) -> str | None:
+    return change.stage_id if isinstance(change, StageChange) else None
+
+
+def ops(result: Plan) -> list[tuple[str, str | None]]:
+    return [(c.op, stage_key(c)) for c in result.changes]
 
 
 def test_main_funnel_never_relabels_a_default_funnel_of_another_name() -> None:
     result = plan(fresh_b24(), load_bundled("000"))
     primary = [c for c in result.changes if c.funnel_key == "primary-sales"]
-    assert primary[0].op is ChangeOp.CREATE_FUNNEL
+    assert isinstance(primary[0], CreateFunnel)
     assert not any(c.funnel_id == "0" for c in result.changes)  # category 0 is not touched
     unmanaged = {(u.kind, u.id) for u in result.unmanaged}
     assert ("funnel", "0") in unmanaged
-    assert not any(c.op is ChangeOp.DELETE_FUNNEL for c in result.changes)
+    assert not any(isinstance(c, DeleteFunnel) for c in result.changes)
 
 
 def test_main_funnel_of_the_same_name_is_matched_by_name() -> None:
     text = SALES.replace("names: {ru: Продажи}", "names: {ru: Общая}\n    main: true", 1)
     snap = snapshot(Vendor.BITRIX24, [b24_category("0", "Общая", default=True)])
     result = plan(snap, parse_blueprint(text))
-    assert not any(c.op is ChangeOp.CREATE_FUNNEL for c in result.changes)
+    assert not any(isinstance(c, CreateFunnel) for c in result.changes)
     # the default stages of another name stay as they are, reported; none is renamed
-    assert not any(c.op is ChangeOp.UPDATE_STAGE for c in result.changes)
+    assert not any(isinstance(c, RenameStage | UpdateStage) for c in result.changes)
     assert {u.id for u in result.unmanaged} >= {"NEW", "PREPARATION", "WON"}
-    created = {c.fields["name"] for c in result.changes if c.op is ChangeOp.CREATE_STAGE}
+    created = {c.name for c in result.changes if isinstance(c, CreateStage)}
     assert created == {"Новая заявка", "Отправлено КП", "Отказ"}  # one success stage: kept
     assert any("keeps its success stage" in w for w in result.warnings)
 
@@ -85,22 +108,23 @@ def test_main_funnel_of_the_same_name_is_matched_by_name() -> None:
 def test_new_category_reuses_its_default_stages() -> None:
     result = plan(fresh_b24(), load_bundled("000"))
     refusals = [c for c in result.changes if c.funnel_key == "refusals"]
-    assert refusals[0].op is ChangeOp.CREATE_FUNNEL
-    reused = [binding_code(c) for c in refusals if c.op is ChangeOp.UPDATE_STAGE]
+    assert isinstance(refusals[0], CreateFunnel)
+    reused = [binding_code(c) for c in refusals if isinstance(c, RenameStage)]
     assert reused[:2] == ["NEW", "PREPARATION"] and "WON" in reused and "LOSE" in reused
-    deleted = [binding_code(c) for c in refusals if c.op is ChangeOp.DELETE_STAGE]
+    deleted = [binding_code(c) for c in refusals if isinstance(c, DeleteStage)]
     assert deleted == ["APOLOGY"]  # system stages are never deleted
-    created = [c for c in refusals if c.op is ChangeOp.CREATE_STAGE]
-    assert [c.fields["code"] for c in created] == ["NOT_A_LEAD", "POSTPONED"]
-    assert all(c.fields["sort"] < 60 for c in created)  # before WON: bitrix24.md §6.3
+    created = [c for c in refusals if isinstance(c, CreateStage)]
+    assert [c.code for c in created] == ["NOT_A_LEAD", "POSTPONED"]
+    assert all(c.sort < 60 for c in created)  # before WON: bitrix24.md §6.3
 
 
 def test_rename_by_previous_name_is_an_update_that_keeps_deals() -> None:
     snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 5))
     result = plan(snap, parse_blueprint(SALES))
-    assert ops(result) == [("update_stage", "offer")]
+    assert ops(result) == [("rename_stage", "offer")]
     change = result.changes[0]
-    assert change.stage_id == "C3:OFFER" and change.fields == {"name": "Отправлено КП"}
+    assert isinstance(change, RenameStage) and change.stage_id == "C3:OFFER"
+    assert (change.name, change.old_name) == ("Отправлено КП", "КП отправлено")
     assert result.unsafe_changes() == []
 
 
@@ -108,19 +132,19 @@ def test_state_ids_win_over_names() -> None:
     snap = snapshot(Vendor.BITRIX24, sales_portal())
     ids = PortalIds(funnels={"sales": "3"}, stages={"sales/new": "C3:OFFER"})
     result = plan(snap, parse_blueprint(SALES), options=PlanOptions(ids=ids))
-    renamed = {c.stage_id: c.fields.get("name") for c in result.changes}
+    renamed = {c.stage_id: c.name for c in result.changes if isinstance(c, RenameStage)}
     assert renamed["C3:OFFER"] == "Новая заявка"
 
 
 def test_order_not_sort_numbers() -> None:
     spaced = snapshot(Vendor.BITRIX24, sales_portal(sorts=(5, 45)))
     bp = parse_blueprint(SALES)
-    assert [c.op for c in plan(spaced, bp).changes] == [ChangeOp.UPDATE_STAGE]
+    assert [type(c) for c in plan(spaced, bp).changes] == [RenameStage]
     swapped = snapshot(Vendor.BITRIX24, sales_portal(sorts=(40, 20)))
     result = plan(swapped, bp)
-    reorder = [c for c in result.changes if c.op is ChangeOp.REORDER_STAGES]
+    reorder = [c for c in result.changes if isinstance(c, ReorderStages)]
     assert len(reorder) == 1
-    assert reorder[0].fields["order"][:2] == ["C3:NEW", "C3:OFFER"]
+    assert reorder[0].order[:2] == ("C3:NEW", "C3:OFFER")
 
 
 def test_unmanaged_objects_are_reported_and_never_touched() -> None:
@@ -129,7 +153,7 @@ def test_unmanaged_objects_are_reported_and_never_touched() -> None:
     result = plan(snapshot(Vendor.BITRIX24, parts), parse_blueprint(SALES))
     names = {(u.kind, u.name) for u in result.unmanaged}
     assert ("stage", "Клиент думает") in names and ("funnel", "Чужая") in names
-    touched = {c.stage_id for c in result.changes} | {c.funnel_id for c in result.changes}
+    touched = {stage_id(c) for c in result.changes} | {c.funnel_id for c in result.changes}
     assert "C3:THINK" not in touched and "9" not in touched
 
 
@@ -145,10 +169,11 @@ def test_removing_a_stage_with_deals_needs_move_deals_to() -> None:
     snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 3))
     refused = plan(snap, parse_blueprint(_absent(None)))
     assert refused.refusals and "holds 3 deals" in refused.refusals[0]
-    assert not any(c.op is ChangeOp.DELETE_STAGE for c in refused.changes)
+    assert not any(isinstance(c, DeleteStage) for c in refused.changes)
     moved = plan(snap, parse_blueprint(_absent("new")))
     assert ops(moved) == [("move_deals", "old"), ("delete_stage", "old")]
     move = moved.changes[0]
+    assert isinstance(move, MoveDeals)
     assert (move.stage_id, move.target_stage_id, move.deal_count) == ("C3:OFFER", "C3:NEW", 3)
     assert all(c.unsafe_reason for c in moved.changes)
 
@@ -166,14 +191,12 @@ def test_semantics_change_is_create_move_delete_and_unsafe() -> None:
         "previous_names: [КП отправлено]}", "previous_names: [КП отправлено], semantics: failure}"
     )
     result = plan(snap, parse_blueprint(text))
-    assert [c.op for c in result.changes if c.stage_key == "offer"] == [
-        ChangeOp.CREATE_STAGE,
-        ChangeOp.MOVE_DEALS,
-        ChangeOp.DELETE_STAGE,
-    ]
-    create = next(c for c in result.changes if c.op is ChangeOp.CREATE_STAGE)
-    assert create.fields["semantics"] == "failure" and create.fields["code"] == "OFFER_F"
-    assert [c.unsafe_reason is not None for c in result.changes if c.stage_key == "offer"] == [
+    offer = [c for c in result.changes if stage_key(c) == "offer"]
+    assert [type(c) for c in offer] == [CreateStage, MoveDeals, DeleteStage]
+    create = offer[0]
+    assert isinstance(create, CreateStage)
+    assert create.semantics == "failure" and create.code == "OFFER_F"
+    assert [c.unsafe_reason is not None for c in offer] == [
         False,
         True,
         True,
@@ -183,10 +206,10 @@ def test_semantics_change_is_create_move_delete_and_unsafe() -> None:
 def test_amocrm_new_pipeline_carries_its_statuses_and_closing_names() -> None:
     result = plan(fresh_amo(), load_bundled("000"))
     create = next(c for c in result.changes if c.funnel_key == "refusals")
-    assert create.op is ChangeOp.CREATE_FUNNEL
-    assert [s["name"] for s in create.fields["stages"]][:2] == ["Дорого", "Нашел дешевле"]
-    assert create.fields["won_name"] == "Клиент вернулся"
-    assert not [c for c in result.changes if c.funnel_key == "refusals" and c.stage_key]
+    assert isinstance(create, CreateFunnel)
+    assert [s.name for s in create.stages][:2] == ["Дорого", "Нашел дешевле"]
+    assert create.won_name == "Клиент вернулся"
+    assert not [c for c in result.changes if c.funnel_key == "refusals" and stage_key(c)]
 
 
 def test_amocrm_won_and_lost_are_not_renamed_later() -> None:
@@ -194,7 +217,7 @@ def test_amocrm_won_and_lost_are_not_renamed_later() -> None:
         Vendor.AMOCRM, [amo_pipeline("7", "Продажи", ["Новая заявка", "Отправлено КП"])]
     )
     result = plan(snap, parse_blueprint(SALES))
-    assert not any(c.stage_id in ("142", "143") for c in result.changes)
+    assert not any(stage_id(c) in ("142", "143") for c in result.changes)
     assert any("142" in w or "won/lost" in w for w in result.warnings)
     assert not [u for u in result.unmanaged if u.name == "Неразобранное"]
 
@@ -208,8 +231,8 @@ def test_amocrm_colours_map_to_the_palette() -> None:
         "{key: new, names: {ru: Новая заявка}, colour: '#fffeb0'}",
     )
     result = plan(snap, parse_blueprint(text))
-    change = next(c for c in result.changes if c.stage_key == "new")
-    assert change.fields["color"] == "#fffeb2"
+    change = next(c for c in result.changes if stage_key(c) == "new")
+    assert isinstance(change, UpdateStage) and change.color == "#fffeb2"
 
 
 def test_thresholds_need_force_beyond_30_percent() -> None:
@@ -236,7 +259,7 @@ def test_plans_are_deterministic() -> None:
 def test_a_rename_of_a_stage_with_deals_shows_them_and_needs_a_declaration() -> None:
     snap = snapshot(Vendor.BITRIX24, sales_portal(), deals_in("3", "C3:OFFER", 33))
     declared = plan(snap, parse_blueprint(SALES))
-    renames = [c for c in declared.changes if c.op is ChangeOp.UPDATE_STAGE]
+    renames = [c for c in declared.changes if isinstance(c, RenameStage)]
     assert [c.summary for c in renames] == [
         "rename stage «КП отправлено» → «Отправлено КП» (33 deals) in «Продажи»"
     ]

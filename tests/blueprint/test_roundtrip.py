@@ -12,7 +12,7 @@ from funnelkit.blueprint.library import load_bundled
 from funnelkit.blueprint.schema import Blueprint
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.errors import ApplyError, UnsafePlanError, VendorApiError
-from funnelkit.model import Change, ChangeOp, ChangeResult, Deal, Vendor
+from funnelkit.model import Change, ChangeResult, Deal, RenameStage, Vendor
 from tests.blueprint.emu import Live, live_portal
 
 VENDORS = [Vendor.BITRIX24, Vendor.AMOCRM]
@@ -96,7 +96,7 @@ def test_rename_keeps_deals_and_removal_needs_move_and_force(vendor: Vendor) -> 
             "{key: offer, names: {ru: Отправлено КП}, previous_names: [КП отправлено]}",
         )
         result = live.plan(parse_blueprint(renamed))
-        assert [c.op for c in result.changes] == [ChangeOp.UPDATE_STAGE]
+        assert [type(c) for c in result.changes] == [RenameStage]
         converge(live, parse_blueprint(renamed))
         assert deal_stages(live)[(funnel_id, offer)] == 4
 

@@ -46,7 +46,7 @@ def test_unknown_deal_count_is_treated_as_deals() -> None:
     counted = plan(
         snap, parse_blueprint(_absent(None)), options=PlanOptions(count_deals=lambda f, s: 0)
     )
-    assert counted.refusals == () and counted.changes[0].op.value == "delete_stage"
+    assert counted.refusals == () and counted.changes[0].op == "delete_stage"
 
 
 def prefix(i: int) -> str:
@@ -96,7 +96,7 @@ def test_edited_plan_file_is_rejected(tmp_path: Path) -> None:
     path = tmp_path / "plan.json"
     plan(fresh_b24(), load_bundled("000")).save(path)
     data = json.loads(path.read_text(encoding="utf-8"))
-    data["changes"][0]["fields"]["name"] = "Другое"
+    data["changes"][0]["name"] = "Другое"
     path.write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(InputError, match="checksum"):
         load_plan(path)

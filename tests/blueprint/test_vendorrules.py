@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from funnelkit.blueprint.profile import profile_for
 from funnelkit.blueprint.vendorrules import (
     code_of,
     is_reusable_default,
@@ -14,7 +15,7 @@ from tests.blueprint.portal import AMO_PALETTE
 
 
 def test_status_codes_are_latin_deterministic_and_fit_the_limit() -> None:
-    limits = VendorLimits(stage_id_max_length=21)
+    limits = profile_for(Vendor.BITRIX24, VendorLimits(stage_id_max_length=21))
     key = "very-long-stage-key-for-a-funnel"
     code = stage_code(key, "12", limits, set())
     assert code == stage_code(key, "12", limits, set())
@@ -29,12 +30,15 @@ def test_codes_and_defaults() -> None:
     assert code_of("C10:PREPAYMENT_INVOIC") == "PREPAYMENT_INVOIC"
     assert code_of("NEW") == "NEW"
     truncated = Stage(funnel_id="10", id="C10:PREPAYMENT_INVOIC", name="x", sort=30)
-    assert is_reusable_default(Vendor.BITRIX24, FunnelKind.DEAL, truncated)
+    b24 = profile_for(Vendor.BITRIX24, VendorLimits())
+    amo = profile_for(Vendor.AMOCRM, VendorLimits())
+    assert is_reusable_default(b24, FunnelKind.DEAL, truncated)
     custom = Stage(funnel_id="10", id="C10:OFFER", name="x", sort=30)
-    assert not is_reusable_default(Vendor.BITRIX24, FunnelKind.DEAL, custom)
-    stages = virtual_defaults(Vendor.BITRIX24, "new-x", VendorLimits())
+    assert not is_reusable_default(b24, FunnelKind.DEAL, custom)
+    assert not is_reusable_default(amo, FunnelKind.DEAL, truncated)
+    stages = virtual_defaults(b24, "new-x")
     assert [s.semantics for s in stages].count(Semantics.SUCCESS) == 1
-    assert virtual_defaults(Vendor.AMOCRM, "new-x", VendorLimits()) == []
+    assert virtual_defaults(amo, "new-x") == []
 
 
 def test_colours_map_to_the_nearest_palette_colour() -> None:

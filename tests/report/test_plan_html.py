@@ -17,7 +17,7 @@ def empty_portal() -> Snapshot:
 
 def test_plan_html() -> None:
     result = plan(empty_portal(), load_bundled("000-six-funnels")).with_checksum()
-    page = plan_to_html(result.to_json(), "ru")
+    page = plan_to_html(result, "ru")
     assert "План изменений" in page and "создать" in page
     assert "<b>x</b>" not in page and "&lt;b&gt;x&lt;/b&gt;" in page
     assert result.checksum in page

@@ -7,7 +7,23 @@ from typing import Any
 from funnelkit.connectors.amocrm import mapping as mp
 from funnelkit.connectors.amocrm.client import AmoCrmClient, Params
 from funnelkit.errors import ConnectorError, VendorApiError
-from funnelkit.model import Change, ChangeOp, ChangeResult
+from funnelkit.model import (
+    BaseChange,
+    Change,
+    ChangeResult,
+    CreateFunnel,
+    CreateLossReason,
+    CreateStage,
+    DeleteFunnel,
+    DeleteLossReason,
+    DeleteStage,
+    MoveDeals,
+    NewStage,
+    RenameFunnel,
+    RenameStage,
+    ReorderStages,
+    UpdateStage,
+)
 
 PIPELINES = "/api/v4/leads/pipelines"
 # amocrm.md §3: 250 per write at most, 50 recommended.
@@ -17,23 +33,22 @@ LAST_SORT = 9_999
 SYSTEM_IDS = {str(mp.WON_STATUS), str(mp.LOST_STATUS)}
 
 
-def _need(value: str | None, what: str, change: Change) -> str:
+def _need(value: str | None, what: str, change: BaseChange) -> str:
     if not value:
         raise ConnectorError(
-            f"{change.op} {change.funnel_key}: the {what} id is not known yet",
+            f"{type(change).__name__} {change.funnel_key}: the {what} id is not known yet",
             "the applier must resolve ids of objects created earlier before this change",
         )
     return value
 
 
-def _status_body(fields: dict[str, Any], *, default_sort: int | None) -> dict[str, Any]:
+def _status_body(name: str | None, sort: int | None, color: str | None) -> dict[str, Any]:
     body: dict[str, Any] = {}
-    if fields.get("name") is not None:
-        body["name"] = str(fields["name"])
-    sort = fields.get("sort", default_sort)
+    if name is not None:
+        body["name"] = name
     if sort is not None:
-        body["sort"] = int(sort)
-    colour = mp.nearest_colour(fields.get("color") or fields.get("colour"))
+        body["sort"] = sort
+    colour = mp.nearest_colour(color)
     if colour is not None:
         body["color"] = colour
     return body
@@ -47,38 +62,46 @@ class Writer:
 
     def apply(self, change: Change) -> ChangeResult:
         """Carry out one change whose ids are resolved."""
-        handler = {
-            ChangeOp.CREATE_FUNNEL: self.create_funnel,
-            ChangeOp.CREATE_STAGE: self.create_stage,
-            ChangeOp.UPDATE_FUNNEL: self.update_funnel,
-            ChangeOp.UPDATE_STAGE: self.update_stage,
-            ChangeOp.REORDER_STAGES: self.reorder_stages,
-            ChangeOp.CREATE_LOSS_REASON: self.create_loss_reason,
-            ChangeOp.MOVE_DEALS: self.move_deals,
-            ChangeOp.DELETE_STAGE: self.delete_stage,
-            ChangeOp.DELETE_LOSS_REASON: self.delete_loss_reason,
-            ChangeOp.DELETE_FUNNEL: self.delete_funnel,
-        }.get(change.op)
-        if handler is None:
-            return ChangeResult(note="manual step: nothing was sent to amoCRM")
-        return handler(change)
+        match change:
+            case CreateFunnel():
+                return self.create_funnel(change)
+            case CreateStage():
+                return self.create_stage(change)
+            case RenameFunnel():
+                return self.rename_funnel(change)
+            case RenameStage() | UpdateStage():
+                return self.update_stage(change)
+            case ReorderStages():
+                return self.reorder_stages(change)
+            case CreateLossReason():
+                return self.create_loss_reason(change)
+            case MoveDeals():
+                return self.move_deals(change)
+            case DeleteStage():
+                return self.delete_stage(change)
+            case DeleteLossReason():
+                return self.delete_loss_reason(change)
+            case DeleteFunnel():
+                return self.delete_funnel(change)
+        raise ConnectorError(
+            f"{type(change).__name__} is not one amoCRM call",
+            "the applier carries a merge out as its move and its delete",
+        )
 
-    def create_funnel(self, change: Change) -> ChangeResult:
+    def create_funnel(self, change: CreateFunnel) -> ChangeResult:
         """POST a pipeline; the vendor adds unsorted, 142 and 143 itself (§5.5)."""
-        f = change.fields
         statuses: list[dict[str, Any]] = []
-        for key, name in (("142", f.get("won_name")), ("143", f.get("lost_name"))):
+        for key, name in (("142", change.won_name), ("143", change.lost_name)):
             if name:
                 # §5.5: 142/143 can be named only when the pipeline is created.
-                statuses.append({"id": int(key), "name": str(name)})
-        wanted = list(f.get("stages") or [])
-        for pos, stage in enumerate(wanted, start=1):
-            statuses.append(_status_body(stage, default_sort=pos * 10))
+                statuses.append({"id": int(key), "name": name})
+        for pos, stage in enumerate(change.stages, start=1):
+            statuses.append(_status_body(stage.name, stage.sort or pos * 10, stage.color))
         body = {
-            "name": str(f["name"]),
-            "sort": int(f.get("sort") or 1000),
-            "is_main": bool(f.get("is_default", False)),
-            "is_unsorted_on": bool(f.get("is_unsorted_on", True)),
+            "name": change.name,
+            "sort": change.sort or 1000,
+            "is_main": False,
+            "is_unsorted_on": True,
             "_embedded": {"statuses": statuses},
         }
         answer = self.client.request("POST", PIPELINES, body=[body])
@@ -86,36 +109,26 @@ class Writer:
         if not created:
             raise VendorApiError(f"amoCRM POST {PIPELINES}: no pipeline in the answer", status=200)
         pipeline = created[0]
-        ids = _created_ids(pipeline, wanted)
+        ids = _created_ids(pipeline, change.stages)
         return ChangeResult(vendor_id=str(pipeline["id"]), created_ids=ids)
 
-    def create_stage(self, change: Change) -> ChangeResult:
+    def create_stage(self, change: CreateStage) -> ChangeResult:
         """POST one status; its colour is mapped to the nearest palette colour (§5.3)."""
         pid = _need(change.funnel_id, "pipeline", change)
-        body = _status_body(change.fields, default_sort=LAST_SORT)
+        body = _status_body(change.name, change.sort or LAST_SORT, change.color)
         answer = self.client.request("POST", f"{PIPELINES}/{pid}/statuses", body=[body])
         created = mp.embedded(answer, "statuses")
         if not created:
             raise VendorApiError(f"amoCRM POST {PIPELINES}/{pid}/statuses: no status in the answer")
         return ChangeResult(vendor_id=str(created[0]["id"]))
 
-    def update_funnel(self, change: Change) -> ChangeResult:
-        """PATCH a pipeline's name, sort or main flag."""
+    def rename_funnel(self, change: RenameFunnel) -> ChangeResult:
+        """PATCH a pipeline's name."""
         pid = _need(change.funnel_id, "pipeline", change)
-        f = change.fields
-        body: dict[str, Any] = {}
-        if "name" in f:
-            body["name"] = str(f["name"])
-        if f.get("sort") is not None:
-            body["sort"] = int(f["sort"])
-        if "is_default" in f:
-            body["is_main"] = bool(f["is_default"])
-        if not body:
-            return ChangeResult(vendor_id=pid, note="nothing amoCRM stores changed")
-        self.client.request("PATCH", f"{PIPELINES}/{pid}", body=body)
+        self.client.request("PATCH", f"{PIPELINES}/{pid}", body={"name": change.name})
         return ChangeResult(vendor_id=pid)
 
-    def update_stage(self, change: Change) -> ChangeResult:
+    def update_stage(self, change: RenameStage | UpdateStage) -> ChangeResult:
         """PATCH a status; 142/143 are named only at pipeline creation (§5.5)."""
         pid = _need(change.funnel_id, "pipeline", change)
         sid = _need(change.stage_id, "status", change)
@@ -125,13 +138,16 @@ class Writer:
                 "142/143 are named only when the pipeline is created; rename them in amoCRM",
                 method=f"PATCH {PIPELINES}/{pid}/statuses/{sid}",
             )
-        body = _status_body(change.fields, default_sort=None)
+        if isinstance(change, RenameStage):
+            body = _status_body(change.name, None, None)
+        else:
+            body = _status_body(None, None, change.color)
         if not body:
             return ChangeResult(vendor_id=sid, note="nothing amoCRM stores changed")
         self.client.request("PATCH", f"{PIPELINES}/{pid}/statuses/{sid}", body=body)
         return ChangeResult(vendor_id=sid)
 
-    def reorder_stages(self, change: Change) -> ChangeResult:
+    def reorder_stages(self, change: ReorderStages) -> ChangeResult:
         """Give the ordinary statuses rising sorts in the wanted order.
 
         The server renumbers sorts after each write (§5.5: 20, 30, …), so each status from
@@ -141,7 +157,7 @@ class Writer:
         pid = _need(change.funnel_id, "pipeline", change)
         current = [s for s in self._statuses(pid) if not _is_system(s)]
         ordinary = {str(s["id"]) for s in current}
-        wanted = [str(s) for s in change.fields.get("order") or [] if str(s) in ordinary]
+        wanted = [s for s in change.order if s is not None and s in ordinary]
         have = [str(s["id"]) for s in sorted(current, key=lambda s: int(s.get("sort") or 0))]
         same = 0
         while same < min(len(have), len(wanted)) and have[same] == wanted[same]:
@@ -154,22 +170,20 @@ class Writer:
     def _statuses(self, pid: str) -> list[dict[str, Any]]:
         return mp.embedded(self.client.get(f"{PIPELINES}/{pid}/statuses"), "statuses")
 
-    def create_loss_reason(self, change: Change) -> ChangeResult:
+    def create_loss_reason(self, change: CreateLossReason) -> ChangeResult:
         """POST a loss reason (§9: the SDK's endpoint, not in Kommo's reference)."""
-        body: dict[str, Any] = {"name": str(change.fields["name"])}
-        if change.fields.get("sort") is not None:
-            body["sort"] = int(change.fields["sort"])
+        body: dict[str, Any] = {"name": change.name, "sort": change.sort}
         answer = self.client.request("POST", "/api/v4/leads/loss_reasons", body=[body])
         created = mp.embedded(answer, "loss_reasons")
         return ChangeResult(vendor_id=str(created[0]["id"]) if created else None)
 
-    def delete_loss_reason(self, change: Change) -> ChangeResult:
+    def delete_loss_reason(self, change: DeleteLossReason) -> ChangeResult:
         """DELETE a loss reason (§9)."""
-        rid = _need(change.stage_id or change.fields.get("id"), "loss reason", change)
+        rid = _need(change.reason_id, "loss reason", change)
         self.client.request("DELETE", f"/api/v4/leads/loss_reasons/{rid}")
         return ChangeResult(vendor_id=rid)
 
-    def delete_stage(self, change: Change) -> ChangeResult:
+    def delete_stage(self, change: DeleteStage) -> ChangeResult:
         """DELETE a status; its leads go to the pipeline's first stage (§5.9)."""
         pid = _need(change.funnel_id, "pipeline", change)
         sid = _need(change.stage_id, "status", change)
@@ -178,13 +192,13 @@ class Writer:
         note = f"amoCRM moved {moved} lead(s) to the first stage" if moved else None
         return ChangeResult(vendor_id=sid, moved=moved, note=note)
 
-    def delete_funnel(self, change: Change) -> ChangeResult:
+    def delete_funnel(self, change: DeleteFunnel) -> ChangeResult:
         """DELETE a pipeline; the vendor refuses one holding leads, or the last one (§5.2)."""
         pid = _need(change.funnel_id, "pipeline", change)
         self.client.request("DELETE", f"{PIPELINES}/{pid}")
         return ChangeResult(vendor_id=pid)
 
-    def move_deals(self, change: Change) -> ChangeResult:
+    def move_deals(self, change: MoveDeals) -> ChangeResult:
         """Move every lead of a stage (or pipeline) to the target, 50 per PATCH (§6.4).
 
         The ids are listed first, then moved: moving while paging would shift the pages.
@@ -222,7 +236,7 @@ def _is_system(status: dict[str, Any]) -> bool:
     return status.get("type") == mp.UNSORTED_TYPE or str(status.get("id")) in SYSTEM_IDS
 
 
-def _created_ids(pipeline: dict[str, Any], wanted: list[dict[str, Any]]) -> dict[str, str]:
+def _created_ids(pipeline: dict[str, Any], wanted: tuple[NewStage, ...]) -> dict[str, str]:
     """Ids of the statuses a new pipeline got: by blueprint key where given, else by role."""
     ids: dict[str, str] = {}
     statuses = mp.embedded(pipeline, "statuses")
@@ -233,7 +247,6 @@ def _created_ids(pipeline: dict[str, Any], wanted: list[dict[str, Any]]) -> dict
         elif int(s["id"]) in (mp.WON_STATUS, mp.LOST_STATUS):
             ids[str(s["id"])] = str(s["id"])
     for stage in wanted:
-        key = stage.get("key") or stage.get("name")
-        if key is not None and str(stage.get("name")) in by_name:
-            ids[str(key)] = by_name[str(stage.get("name"))]
+        if stage.name in by_name:
+            ids[stage.key] = by_name[stage.name]
     return ids

@@ -13,23 +13,39 @@ from funnelkit.connectors.bitrix24 import mapping, specs
 from funnelkit.connectors.bitrix24.client import MAX_BATCH, Bitrix24Client, command
 from funnelkit.connectors.bitrix24.paging import Cursor, step
 from funnelkit.errors import ConnectorError, VendorApiError
-from funnelkit.model import Change, ChangeOp, ChangeResult, Semantics
+from funnelkit.model import (
+    BaseChange,
+    Change,
+    ChangeResult,
+    CreateFunnel,
+    CreateStage,
+    DeleteFunnel,
+    DeleteStage,
+    MoveDeals,
+    RenameFunnel,
+    RenameStage,
+    ReorderStages,
+    Semantics,
+    StageChange,
+    UpdateStage,
+)
 
 # §6.3: SEMANTICS is written as "" (process), "S" or "F".
 STATUS_ID_MAX = 21  # §6.3/§14, A.23: C10:PREPAYMENT_INVOIC shows 21 characters in all
 _SEMANTICS_CODE = {Semantics.PROCESS: "", Semantics.SUCCESS: "S", Semantics.FAILURE: "F"}
 
 
-def _refuse(change: Change, why: str, hint: str) -> ConnectorError:
-    method = {"funnel": "crm.category", "stage": "crm.status"}.get(change.op.split("_")[-1], "")
-    return VendorApiError(f"bitrix24 {method or change.op}: {why}", hint, method=method or None)
+def _refuse(change: BaseChange, why: str, hint: str) -> ConnectorError:
+    stages = StageChange | CreateStage | ReorderStages
+    method = "crm.status" if isinstance(change, stages) else "crm.category"
+    return VendorApiError(f"bitrix24 {method}: {why}", hint, method=method)
 
 
-def _fid(change: Change) -> str:
+def _fid(change: BaseChange) -> str:
     if change.funnel_id is None:
         raise _refuse(
             change,
-            f"{change.op} for «{change.funnel_key}» has no funnel id",
+            f"{type(change).__name__} for «{change.funnel_key}» has no funnel id",
             "Re-run apply: the funnel must be created first",
         )
     return change.funnel_id
@@ -58,7 +74,7 @@ def _status_rows(client: Bitrix24Client, funnel_id: str) -> list[dict[str, Any]]
     return [r for r in result if isinstance(r, dict)] if isinstance(result, list) else []
 
 
-def _status_row(client: Bitrix24Client, change: Change) -> dict[str, Any]:
+def _status_row(client: Bitrix24Client, change: StageChange) -> dict[str, Any]:
     """The crm.status row behind a stage: its numeric ID is what update/delete take (§6.3)."""
     for row in _status_rows(client, _fid(change)):
         if str(row.get("STATUS_ID")) == change.stage_id:
@@ -70,10 +86,8 @@ def _status_row(client: Bitrix24Client, change: Change) -> dict[str, Any]:
     )
 
 
-def _create_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
-    fields = {"name": str(change.fields.get("name", change.funnel_key))}
-    if "sort" in change.fields:
-        fields["sort"] = str(int(change.fields["sort"]))
+def _create_funnel(client: Bitrix24Client, change: CreateFunnel) -> ChangeResult:
+    fields = {"name": change.name, "sort": str(change.sort)}
     answer = client.call("crm.category.add", {"entityTypeId": 2, "fields": fields})
     category = (answer.get("result") or {}).get("category") or {}
     new_id = str(category.get("id"))
@@ -91,22 +105,18 @@ def mapping_code(status_id: str) -> str:
     return status_id.split(":", 1)[1] if ":" in status_id else status_id
 
 
-def _update_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
+def _rename_funnel(client: Bitrix24Client, change: RenameFunnel) -> ChangeResult:
     fid = _fid(change)
     if fid == mapping.LEAD_FUNNEL_ID:
         raise _refuse(
             change, "the lead funnel has no name or sort over REST", "Rename lead statuses instead"
         )
-    fields: dict[str, Any] = {}
-    if "name" in change.fields:
-        fields["name"] = str(change.fields["name"])
-    if "sort" in change.fields:
-        fields["sort"] = int(change.fields["sort"])
+    fields: dict[str, Any] = {"name": change.name}
     client.call("crm.category.update", {"entityTypeId": 2, "id": int(fid), "fields": fields})
     return ChangeResult(vendor_id=fid)
 
 
-def _delete_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
+def _delete_funnel(client: Bitrix24Client, change: DeleteFunnel) -> ChangeResult:
     fid = _fid(change)
     if fid in ("0", mapping.LEAD_FUNNEL_ID):
         # §6.1: "Default deal category cannot be deleted"; leads are not a category.
@@ -115,26 +125,25 @@ def _delete_funnel(client: Bitrix24Client, change: Change) -> ChangeResult:
     return ChangeResult(vendor_id=fid)
 
 
-def _code_of_key(change: Change, funnel_id: str) -> str:
+def _code_of_key(change: CreateStage, funnel_id: str) -> str:
     """A Latin STATUS_ID code from a blueprint key when the plan gave none (§6.3 charset)."""
     room = STATUS_ID_MAX - (0 if funnel_id in ("0", mapping.LEAD_FUNNEL_ID) else len(funnel_id) + 2)
-    code = re.sub(r"[^A-Z0-9_]", "_", str(change.stage_key or "STAGE").upper())[:room]
+    code = re.sub(r"[^A-Z0-9_]", "_", change.stage_key.upper())[:room]
     return code or "STAGE"
 
 
-def _create_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
+def _create_stage(client: Bitrix24Client, change: CreateStage) -> ChangeResult:
     fid = _fid(change)
-    code = str(change.fields.get("code") or change.stage_id or _code_of_key(change, fid))
-    semantics = Semantics(str(change.fields.get("semantics", Semantics.PROCESS.value)))
+    code = change.code or _code_of_key(change, fid)
     fields: dict[str, Any] = {
         "ENTITY_ID": mapping.entity_of_funnel(fid),
         "STATUS_ID": mapping_code(code),  # §6.3: the C{n}: prefix is added by the portal
-        "NAME": str(change.fields.get("name", code)),
-        "SORT": int(change.fields.get("sort", 10)),
-        "SEMANTICS": _SEMANTICS_CODE[semantics],
+        "NAME": change.name,
+        "SORT": change.sort,
+        "SEMANTICS": _SEMANTICS_CODE[change.semantics],
     }
-    if change.fields.get("color"):
-        fields["COLOR"] = str(change.fields["color"])
+    if change.color:
+        fields["COLOR"] = change.color
     answer = client.call("crm.status.add", {"fields": fields})
     row_id = answer.get("result")
     # §6.3: never assemble STATUS_ID strings; read back what the portal stored.
@@ -145,23 +154,18 @@ def _create_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
     )
 
 
-def _update_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
+def _update_stage(client: Bitrix24Client, change: RenameStage | UpdateStage) -> ChangeResult:
+    """NAME or COLOR of one status; its SEMANTICS never changes here (§6.3)."""
     row = _status_row(client, change)
-    wanted = change.fields.get("semantics")
-    if wanted is not None and mapping.semantics(row) is not Semantics(str(wanted)):
-        raise _refuse(
-            change,
-            f"SEMANTICS of {change.stage_id} cannot change (§6.3)",
-            "Create a new stage with the wanted semantics and move deals to it",
-        )
-    fields = {
-        key.upper(): change.fields[key] for key in ("name", "sort", "color") if key in change.fields
-    }
+    if isinstance(change, RenameStage):
+        fields: dict[str, Any] = {"NAME": change.name}
+    else:
+        fields = {"COLOR": change.color}
     client.call("crm.status.update", {"id": int(row["ID"]), "fields": fields})
     return ChangeResult(vendor_id=change.stage_id)
 
 
-def _delete_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
+def _delete_stage(client: Bitrix24Client, change: DeleteStage) -> ChangeResult:
     row = _status_row(client, change)
     if mapping.flag(row.get("SYSTEM") or "N"):
         # §6.3: system stages need FORCED=Y, which funnelkit never sends.
@@ -174,8 +178,8 @@ def _delete_stage(client: Bitrix24Client, change: Change) -> ChangeResult:
     return ChangeResult(vendor_id=change.stage_id)
 
 
-def _reorder(client: Bitrix24Client, change: Change) -> ChangeResult:
-    order = [str(s) for s in change.fields.get("order", [])]
+def _reorder(client: Bitrix24Client, change: ReorderStages) -> ChangeResult:
+    order = [str(s) for s in change.order if s is not None]
     rows = {str(r.get("STATUS_ID")): r for r in _status_rows(client, _fid(change))}
     updates = {
         f"s{i}": command(
@@ -193,7 +197,7 @@ def _reorder(client: Bitrix24Client, change: Change) -> ChangeResult:
     return ChangeResult(vendor_id=change.funnel_id, note=f"{len(updates)} stage(s) re-sorted")
 
 
-def _move_deals(client: Bitrix24Client, change: Change) -> ChangeResult:
+def _move_deals(client: Bitrix24Client, change: MoveDeals) -> ChangeResult:
     fid = _fid(change)
     target_funnel = change.target_funnel_id or fid
     if not change.target_stage_id:
@@ -238,28 +242,28 @@ def _move_cmd(lead: bool, item_id: str, funnel: str, stage: str) -> str:
     )
 
 
-_HANDLERS = {
-    ChangeOp.CREATE_FUNNEL: _create_funnel,
-    ChangeOp.UPDATE_FUNNEL: _update_funnel,
-    ChangeOp.DELETE_FUNNEL: _delete_funnel,
-    ChangeOp.CREATE_STAGE: _create_stage,
-    ChangeOp.UPDATE_STAGE: _update_stage,
-    ChangeOp.DELETE_STAGE: _delete_stage,
-    ChangeOp.REORDER_STAGES: _reorder,
-    ChangeOp.MOVE_DEALS: _move_deals,
-}
-
-
 def apply_change(client: Bitrix24Client, change: Change) -> ChangeResult:
     """Carry out one change; refusals are ConnectorErrors naming the method."""
-    if change.op is ChangeOp.MANUAL:
-        return ChangeResult(note="manual step: nothing to call")
-    handler = _HANDLERS.get(change.op)
-    if handler is None:
-        # §13: Bitrix24 has no loss-reason entity to write.
-        raise _refuse(
-            change,
-            f"{change.op} is not possible on Bitrix24",
-            "Loss reasons are failure stages on Bitrix24; plan them as stages",
-        )
-    return handler(client, change)
+    match change:
+        case CreateFunnel():
+            return _create_funnel(client, change)
+        case RenameFunnel():
+            return _rename_funnel(client, change)
+        case DeleteFunnel():
+            return _delete_funnel(client, change)
+        case CreateStage():
+            return _create_stage(client, change)
+        case RenameStage() | UpdateStage():
+            return _update_stage(client, change)
+        case DeleteStage():
+            return _delete_stage(client, change)
+        case ReorderStages():
+            return _reorder(client, change)
+        case MoveDeals():
+            return _move_deals(client, change)
+    # §13: Bitrix24 has no loss-reason entity to write; a merge arrives as its two steps.
+    raise _refuse(
+        change,
+        f"{type(change).__name__} is not possible on Bitrix24",
+        "Loss reasons are failure stages on Bitrix24; plan them as stages",
+    )

@@ -9,9 +9,8 @@ from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.model import (
     Activity,
     ActivityKind,
-    Change,
-    ChangeOp,
     Deal,
+    MoveDeals,
     StageTransition,
     TransitionKind,
 )
@@ -36,12 +35,13 @@ def test_incremental_equals_full_with_moves_additions_and_deletions() -> None:
         full_events = run.server.requests_by_path["/api/v4/events"]
         time.sleep(1.1)  # the changes below happen after the old pull's window
         moved = run.connector.apply_change(
-            Change(
-                op=ChangeOp.MOVE_DEALS,
+            MoveDeals(
                 funnel_key="sales",
                 funnel_id=SALES,
                 stage_id="2002",
+                target_funnel_key="sales",
                 target_funnel_id=SALES,
+                target_stage_key="meeting",
                 target_stage_id="2003",
             )
         )

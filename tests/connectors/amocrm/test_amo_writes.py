@@ -6,12 +6,20 @@ import pytest
 
 from funnelkit.connectors.amocrm.mapping import PALETTE
 from funnelkit.errors import ConnectorError, VendorApiError
-from funnelkit.model import Change, ChangeOp
+from funnelkit.model import (
+    CreateFunnel,
+    CreateLossReason,
+    CreateStage,
+    DeleteFunnel,
+    DeleteLossReason,
+    DeleteStage,
+    MergeStage,
+    MoveDeals,
+    NewStage,
+    RenameStage,
+    ReorderStages,
+)
 from tests.connectors.amocrm.portal import REFUSALS, SALES, build_state, running
-
-
-def _change(op: ChangeOp, **values: object) -> Change:
-    return Change(op=op, funnel_key=str(values.pop("funnel_key", "f")), **values)
 
 
 def test_create_pipeline_and_statuses_then_reorder_rename_delete() -> None:
@@ -19,35 +27,41 @@ def test_create_pipeline_and_statuses_then_reorder_rename_delete() -> None:
     with running(state) as run:
         c = run.connector
         made = c.apply_change(
-            _change(
-                ChangeOp.CREATE_FUNNEL,
-                fields={
-                    "name": "Производство",
-                    "won_name": "Сдано",
-                    "stages": [{"key": "cut", "name": "Раскрой", "color": "#ff0000"}],
-                },
+            CreateFunnel(
+                funnel_key="f",
+                name="Производство",
+                sort=0,
+                won_name="Сдано",
+                stages=(NewStage(key="cut", name="Раскрой", sort=10, color="#ff0000"),),
             )
         )
         pid = made.vendor_id
         assert pid is not None and {"unsorted", "142", "143", "cut"} <= set(made.created_ids)
         second = c.apply_change(
-            _change(
-                ChangeOp.CREATE_STAGE, funnel_id=pid, fields={"name": "Сборка", "color": "#99ccff"}
-            )
-        )
-        c.apply_change(
-            _change(
-                ChangeOp.REORDER_STAGES,
+            CreateStage(
+                funnel_key="f",
                 funnel_id=pid,
-                fields={"order": [second.vendor_id, made.created_ids["cut"]]},
+                stage_key="build",
+                name="Сборка",
+                sort=0,
+                color="#99ccff",
             )
         )
         c.apply_change(
-            _change(
-                ChangeOp.UPDATE_STAGE,
+            ReorderStages(
+                funnel_key="f",
+                funnel_id=pid,
+                order=(second.vendor_id, made.created_ids["cut"]),
+                stage_keys=("build", "cut"),
+            )
+        )
+        c.apply_change(
+            RenameStage(
+                funnel_key="f",
                 funnel_id=pid,
                 stage_id=second.vendor_id,
-                fields={"name": "Сборка изделия"},
+                name="Сборка изделия",
+                old_name="Сборка",
             )
         )
         snap = c.pull_structure()
@@ -64,10 +78,10 @@ def test_create_pipeline_and_statuses_then_reorder_rename_delete() -> None:
         assert stages[1].color == "#98cbff"
         with pytest.raises(VendorApiError):
             c.apply_change(
-                _change(ChangeOp.UPDATE_STAGE, funnel_id=pid, stage_id="142", fields={"name": "X"})
+                RenameStage(funnel_key="f", funnel_id=pid, stage_id="142", name="X", old_name="Y")
             )
-        c.apply_change(_change(ChangeOp.DELETE_STAGE, funnel_id=pid, stage_id=second.vendor_id))
-        c.apply_change(_change(ChangeOp.DELETE_FUNNEL, funnel_id=pid))
+        c.apply_change(DeleteStage(funnel_key="f", funnel_id=pid, stage_id=second.vendor_id))
+        c.apply_change(DeleteFunnel(funnel_key="f", funnel_id=pid))
         after = c.pull_structure()
     assert after.structure.funnel(pid) is None
 
@@ -81,11 +95,13 @@ def test_lead_moves_counts_and_vendor_refusals() -> None:
             1 for d in state.deals.values() if (d.funnel_id, d.stage_id) == (SALES, "2002")
         )
         result = c.apply_change(
-            _change(
-                ChangeOp.MOVE_DEALS,
+            MoveDeals(
+                funnel_key="sales",
                 funnel_id=SALES,
                 stage_id="2002",
+                target_funnel_key="refusals",
                 target_funnel_id=REFUSALS,
+                target_stage_key="r",
                 target_stage_id="2005",
             )
         )
@@ -93,16 +109,25 @@ def test_lead_moves_counts_and_vendor_refusals() -> None:
         # amocrm.md §5.9: deleting a status moves its leads to the first stage.
         holding = c.count_deals(SALES, "2003")
         assert holding > 0
-        c.apply_change(_change(ChangeOp.DELETE_STAGE, funnel_id=SALES, stage_id="2003"))
+        c.apply_change(DeleteStage(funnel_key="sales", funnel_id=SALES, stage_id="2003"))
         assert c.count_deals(SALES, "2002") == holding
         with pytest.raises(ConnectorError) as caught:
-            c.apply_change(_change(ChangeOp.DELETE_FUNNEL, funnel_id=SALES))
+            c.apply_change(DeleteFunnel(funnel_key="sales", funnel_id=SALES))
         assert caught.value.exit_code == 3
-        reason = c.apply_change(_change(ChangeOp.CREATE_LOSS_REASON, fields={"name": "Нет денег"}))
+        reason = c.apply_change(CreateLossReason(reason_key="money", name="Нет денег", sort=10))
         assert reason.vendor_id is not None
         names = {r.name for r in c.pull_structure().structure.loss_reasons}
         assert "Нет денег" in names
-        c.apply_change(_change(ChangeOp.DELETE_LOSS_REASON, stage_id=reason.vendor_id))
+        c.apply_change(
+            DeleteLossReason(reason_key="money", reason_id=reason.vendor_id, name="Нет денег")
+        )
         assert "Нет денег" not in {r.name for r in c.pull_structure().structure.loss_reasons}
-        manual = c.apply_change(_change(ChangeOp.MANUAL, summary="tunnel"))
-        assert manual.note is not None and "manual" in manual.note
+        merge = MergeStage(
+            funnel_key="sales",
+            funnel_id=SALES,
+            stage_id="2002",
+            target_funnel_key="sales",
+            target_stage_key="x",
+        )
+        with pytest.raises(ConnectorError, match="not one amoCRM call"):
+            c.apply_change(merge)  # the applier splits a merge; a connector never sees one

@@ -6,44 +6,63 @@ import pytest
 
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.errors import ConnectorError
-from funnelkit.model import Change, ChangeOp, Semantics
+from funnelkit.model import (
+    CreateFunnel,
+    CreateLossReason,
+    CreateStage,
+    DeleteFunnel,
+    DeleteStage,
+    MoveDeals,
+    RenameFunnel,
+    RenameStage,
+    ReorderStages,
+    Semantics,
+    UpdateStage,
+)
 from tests.connectors.bitrix24.portal import build_state, running
-
-
-def _change(op: ChangeOp, **kw: object) -> Change:
-    return Change(op=op, funnel_key="f", **kw)
 
 
 def test_category_and_stage_lifecycle() -> None:
     state = build_state(deals=30, leads=5)
     with running(state) as portal:
         c = portal.connector()
-        made = c.apply_change(_change(ChangeOp.CREATE_FUNNEL, fields={"name": "NPS", "sort": 70}))
+        made = c.apply_change(CreateFunnel(funnel_key="f", name="NPS", sort=70))
         fid = made.vendor_id
         assert fid is not None and state.funnels[fid].name == "NPS"
         assert made.created_ids["NEW"] == f"C{fid}:NEW"  # default stages of a new category
-        stage = c.apply_change(_change(
-            ChangeOp.CREATE_STAGE, funnel_id=fid, stage_key="ask",
-            fields={"code": "ASK", "name": "Опрос", "sort": 25, "semantics": "process",
-                    "color": "#00FF00"}))  # fmt: skip
+        stage = c.apply_change(
+            CreateStage(
+                funnel_key="f",
+                funnel_id=fid,
+                stage_key="ask",
+                code="ASK",
+                name="Опрос",
+                sort=25,
+                semantics=Semantics.PROCESS,
+                color="#00FF00",
+            )
+        )
         assert stage.vendor_id == f"C{fid}:ASK"
         assert state.stages[(fid, f"C{fid}:ASK")].color == "#00FF00"
-        c.apply_change(_change(ChangeOp.UPDATE_STAGE, funnel_id=fid, stage_id=f"C{fid}:ASK",
-                               fields={"name": "Опрос клиента"}))  # fmt: skip
+        ask = {"funnel_key": "f", "funnel_id": fid, "stage_id": f"C{fid}:ASK"}
+        c.apply_change(RenameStage(**ask, name="Опрос клиента", old_name="Опрос"))
         assert state.stages[(fid, f"C{fid}:ASK")].name == "Опрос клиента"
-        with pytest.raises(ConnectorError, match="SEMANTICS"):
-            c.apply_change(_change(ChangeOp.UPDATE_STAGE, funnel_id=fid, stage_id=f"C{fid}:ASK",
-                                   fields={"semantics": "failure"}))  # fmt: skip
+        c.apply_change(UpdateStage(**ask, color="#0000FF", old_color="#00FF00"))
+        assert state.stages[(fid, f"C{fid}:ASK")].color == "#0000FF"
+        assert state.stages[(fid, f"C{fid}:ASK")].semantics is Semantics.PROCESS
         order = [s.id for s in state.stages_of(fid)]
         order.remove(f"C{fid}:ASK")
         order.insert(0, f"C{fid}:ASK")
-        c.apply_change(_change(ChangeOp.REORDER_STAGES, funnel_id=fid, fields={"order": order}))
+        keys = tuple(f"s{i}" for i in range(len(order)))
+        c.apply_change(
+            ReorderStages(funnel_key="f", funnel_id=fid, order=tuple(order), stage_keys=keys)
+        )
         assert state.stages_of(fid)[0].id == f"C{fid}:ASK"
-        c.apply_change(_change(ChangeOp.DELETE_STAGE, funnel_id=fid, stage_id=f"C{fid}:ASK"))
+        c.apply_change(DeleteStage(**ask))
         assert (fid, f"C{fid}:ASK") not in state.stages
-        c.apply_change(_change(ChangeOp.UPDATE_FUNNEL, funnel_id=fid, fields={"name": "NPS 2"}))
+        c.apply_change(RenameFunnel(funnel_key="f", funnel_id=fid, name="NPS 2", old_name="NPS"))
         assert state.funnels[fid].name == "NPS 2"
-        c.apply_change(_change(ChangeOp.DELETE_FUNNEL, funnel_id=fid))
+        c.apply_change(DeleteFunnel(funnel_key="f", funnel_id=fid))
         assert fid not in state.funnels
         c.close()
 
@@ -53,24 +72,40 @@ def test_refusals_and_moves() -> None:
     with running(state) as portal:
         c = portal.connector()
         with pytest.raises(ConnectorError, match="cannot be deleted"):
-            c.apply_change(_change(ChangeOp.DELETE_FUNNEL, funnel_id="0"))
+            c.apply_change(DeleteFunnel(funnel_key="f", funnel_id="0"))
         with pytest.raises(ConnectorError, match="Deals related"):
-            c.apply_change(_change(ChangeOp.DELETE_FUNNEL, funnel_id="2"))
+            c.apply_change(DeleteFunnel(funnel_key="f", funnel_id="2"))
         with pytest.raises(ConnectorError, match="system stage"):
-            c.apply_change(_change(ChangeOp.DELETE_STAGE, funnel_id="0", stage_id="NEW"))
+            c.apply_change(DeleteStage(funnel_key="f", funnel_id="0", stage_id="NEW"))
+        with pytest.raises(ConnectorError, match="not possible on Bitrix24"):
+            c.apply_change(CreateLossReason(reason_key="r", name="Дорого", sort=10))
         in_new = c.count_deals("0", "NEW")
         assert in_new == sum(
             1 for d in state.deals.values() if (d.funnel_id, d.stage_id) == ("0", "NEW")
         )
-        moved = c.apply_change(_change(
-            ChangeOp.MOVE_DEALS, funnel_id="0", stage_id="NEW", target_funnel_id="2",
-            target_stage_id="C2:NEW"))  # fmt: skip
+        moved = c.apply_change(
+            MoveDeals(
+                funnel_key="f",
+                funnel_id="0",
+                stage_id="NEW",
+                target_funnel_key="g",
+                target_funnel_id="2",
+                target_stage_key="new",
+                target_stage_id="C2:NEW",
+            )
+        )
         assert moved.moved == in_new > 0
         assert c.count_deals("0", "NEW") == 0
-        lead = c.apply_change(_change(
-            ChangeOp.CREATE_STAGE, funnel_id="LEAD", stage_key="q",
-            fields={"code": "QUALIFY", "name": "Квалификация", "sort": 15,
-                    "semantics": Semantics.PROCESS.value}))  # fmt: skip
+        lead = c.apply_change(
+            CreateStage(
+                funnel_key="f",
+                funnel_id="LEAD",
+                stage_key="q",
+                code="QUALIFY",
+                name="Квалификация",
+                sort=15,
+            )
+        )
         assert lead.vendor_id == "QUALIFY"
         snap = c.pull(PullScope(), NullProgress())
         c.close()

@@ -1,15 +1,21 @@
-"""Plans and drift as text, markdown (PR comments, CI summaries) and HTML."""
+"""Plans and drift as terminal text and markdown (PR comments, CI summaries).
+
+Siblings of plan_html.py over the same typed `Plan` and `DriftReport`: renderers only,
+nothing here plans or compares.
+"""
 
 from __future__ import annotations
 
 from funnelkit.blueprint.drift import DriftReport
 from funnelkit.blueprint.plan import Plan
+from funnelkit.model import Change, MergeStage
 
 _SIGN = {"create": "+", "update": "~", "reorder": "↕", "move": "→", "delete": "-"}
 
 
-def _sign(op: str) -> str:
-    return _SIGN.get(op.split("_")[0], "•")
+def _sign(change: Change) -> str:
+    """One character per kind of change; a merge moves and deletes, so it has its own."""
+    return "⇉" if isinstance(change, MergeStage) else _SIGN[change.kind]
 
 
 def plan_text(plan: Plan) -> str:
@@ -20,7 +26,7 @@ def plan_text(plan: Plan) -> str:
     lines.append(f"  {summary}")
     for change in plan.changes:
         extra = f"  [needs --force: {change.unsafe_reason}]" if change.unsafe_reason else ""
-        lines.append(f"  {_sign(change.op.value)} {change.summary}{extra}")
+        lines.append(f"  {_sign(change)} {change.summary}{extra}")
     for refusal in plan.refusals:
         lines.append(f"  ✗ refused: {refusal}")
     for problem in plan.threshold_problems:
@@ -52,7 +58,7 @@ def plan_markdown(plan: Plan) -> str:
         out += ["| | change | safety |", "|---|---|---|"]
         for change in plan.changes:
             safety = f"needs `--force`: {change.unsafe_reason}" if change.unsafe_reason else ""
-            out.append(f"| {_sign(change.op.value)} | {_md(change.summary)} | {_md(safety)} |")
+            out.append(f"| {_sign(change)} | {_md(change.summary)} | {_md(safety)} |")
         out.append("")
     for refusal in plan.refusals:
         out.append(f"- ✗ **refused**: {_md(refusal)}")

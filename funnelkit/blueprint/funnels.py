@@ -1,0 +1,98 @@
+"""Plan a funnel's own changes: create it (with its statuses where the vendor wants them
+in the same call), or rename it — only when the blueprint declares the rename.
+
+Functions of the planning context and one matched funnel, returning a `Planned`.
+"""
+
+from __future__ import annotations
+
+from funnelkit.blueprint.context import FunnelMatch, PlanContext, Planned, desired_order
+from funnelkit.blueprint.renames import deals_label, rename_refusal
+from funnelkit.blueprint.schema import StageSpec
+from funnelkit.blueprint.vendorrules import nearest_colour
+from funnelkit.model import CreateFunnel, FunnelKind, NewStage, RenameFunnel, Semantics
+
+
+def plan_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
+    """A funnel's own changes: create it, or rename it (only when declared)."""
+    out = Planned()
+    spec, name = m.spec, ctx.name(m.spec)
+    if m.funnel is None:
+        return _create_funnel(ctx, m)
+    if m.funnel.kind is FunnelKind.LEAD and ctx.profile.lead_funnel_singleton:
+        return out  # bitrix24.md §6.1: leads are not a category; their funnel has no name
+    if m.funnel.name == name:
+        return out
+    count = ctx.count(m.funnel.id, None)
+    refusal = rename_refusal(spec, m.funnel_how, m.funnel.name, name, count)
+    if refusal is not None:
+        out.refusals.append(refusal)
+        return out
+    out.touched[(spec.key, "update")] += 1
+    out.changes.append(
+        RenameFunnel(
+            funnel_key=spec.key,
+            funnel_id=m.funnel.id,
+            name=name,
+            old_name=m.funnel.name,
+            deal_count=count,
+            summary=f"rename funnel «{m.funnel.name}» → «{name}»{deals_label(count)}",
+        )
+    )
+    return out
+
+
+def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
+    out = Planned()
+    spec, name, profile = m.spec, ctx.name(m.spec), ctx.profile
+    if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
+        out.warnings.append(
+            f"funnel {spec.key!r}: the portal shows no lead funnel; {profile.label} cannot "
+            "create one over REST (turn leads on in CRM settings, then plan again)"
+        )
+        return out
+    if spec.kind is FunnelKind.LEAD:
+        out.warnings.append(
+            f"funnel {spec.key!r}: {profile.label} has no lead entity; it becomes an ordinary "
+            "pipeline"
+        )
+    stages: tuple[NewStage, ...] = ()
+    closing: dict[str, str | None] = {}
+    closing_keys: dict[str, str] = {}
+    if profile.funnel_created_with_stages and profile.fixed_closing_ids:
+        # amocrm.md §5.2: statuses go with the pipeline; the closing ones are named only now.
+        order = [s for s in desired_order(spec) if s.semantics is Semantics.PROCESS]
+        stages = tuple(_new_stage(ctx, s, i) for i, s in enumerate(order))
+        live = [s for s in spec.stages if not s.leaving]
+        won, lost = profile.fixed_closing_ids
+        for sem, field_name, vendor_id in (
+            (Semantics.SUCCESS, "won_name", won),
+            (Semantics.FAILURE, "lost_name", lost),
+        ):
+            found = next((s for s in live if s.semantics is sem), None)
+            closing[field_name] = ctx.name(found) if found is not None else None
+            if found is not None:
+                closing_keys[vendor_id] = found.key
+    out.changes.append(
+        CreateFunnel(
+            funnel_key=spec.key,
+            name=name,
+            sort=(m.pos + 1) * 10,
+            stages=stages,
+            won_name=closing.get("won_name"),
+            lost_name=closing.get("lost_name"),
+            closing_stage_keys=closing_keys,
+            summary=f"create funnel «{name}»",
+        )
+    )
+    return out
+
+
+def _new_stage(ctx: PlanContext, s: StageSpec, index: int) -> NewStage:
+    return NewStage(
+        key=s.key,
+        name=ctx.name(s),
+        sort=(index + 1) * 10,
+        semantics=s.semantics,
+        color=nearest_colour(s.colour, ctx.limits.color_palette) if s.colour else None,
+    )
