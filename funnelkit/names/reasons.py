@@ -65,7 +65,7 @@ REASONS: dict[str, Reason] = {
     "note.edge": R(
         "placed at the edge of the funnel",
         "стоит на краю воронки",
-        "стоїть на краю лійки",
+        "стоїть на краю воронки",
     ),
     "vague.client_state": R(
         "states the client's state («{trigger}»), not a task for the manager",
@@ -177,10 +177,30 @@ REASONS: dict[str, Reason] = {
         "звено цепочки внутренних передач («{previous}» → «{stage}»)",
         "ланка ланцюжка внутрішніх передач («{previous}» → «{stage}»)",
     ),
+    "role.name": R(
+        "funnel name contains «{trigger}»",
+        "в названии воронки есть «{trigger}»",
+        "у назві воронки є «{trigger}»",
+    ),
+    "role.generic": R(
+        "a generic funnel name («{trigger}»)",
+        "общее название воронки («{trigger}»)",
+        "загальна назва воронки («{trigger}»)",
+    ),
+    "role.stages": R(
+        "{share} of stages look like {role}",
+        "{share} этапов похожи на роль «{role}»",
+        "{share} етапів схожі на роль «{role}»",
+    ),
+    "role.default": R(
+        "no role cues; assumed a sales funnel",
+        "признаков роли нет; считаем воронкой продаж",
+        "ознак ролі немає; вважаємо воронкою продажів",
+    ),
     "sales.in_lead": R(
         "a sales step («{trigger}») inside a lead funnel",
         "шаг продажи («{trigger}») внутри воронки лидов",
-        "крок продажу («{trigger}») всередині лійки лідів",
+        "крок продажу («{trigger}») всередині воронки лідів",
     ),
 }
 

@@ -13,10 +13,20 @@ from collections.abc import Iterator
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
+from funnelkit.audit.context import RECORDED, SET_IN_SETTINGS
 from funnelkit.audit.registry import default_registry
-from funnelkit.model import RoleSource
+from funnelkit.audit.rule import NEEDS, NEEDS_WHY
+from funnelkit.model import FunnelRole, RoleSource
 from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, po_path
-from funnelkit.report.i18n import CLOCKS, DATA_STATES, EVIDENCE_WORDS, NEEDS, NOUNS, UI, WHY
+from funnelkit.report.i18n import (
+    CLOCKS,
+    DATA_STATES,
+    EVIDENCE_KEYS,
+    EVIDENCE_WORDS,
+    NOUNS,
+    UI,
+    WHY,
+)
 
 
 def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
@@ -28,6 +38,9 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
     for word in EVIDENCE_WORDS:
         yield "evidence", word
     yield "reason.needs", NEEDS
+    yield "reason.needs", NEEDS_WHY
+    for key, label in EVIDENCE_KEYS.items():
+        yield f"evidence.{key}", label
     for state in DATA_STATES:
         yield "reason.state", state
     for why in WHY:
@@ -36,11 +49,19 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield "clock", clock
     for source in RoleSource:
         yield "role.source", source.value
+    for role in FunnelRole:
+        yield "role", role.value
+    yield "role.reason", SET_IN_SETTINGS
+    yield "role.reason", RECORDED
     for rule in default_registry():
         m = rule.meta
         yield f"{m.code}.title", m.title.en
         yield f"{m.code}.rationale", m.rationale.en
         yield f"{m.code}.remedy", m.remedy.en
+        for text in m.messages.values():
+            yield f"{m.code}.message", text.en
+        for key, phrase in m.phrases.items():
+            yield f"{m.code}.phrase.{key}", phrase
         for name, info in rule.Params.model_fields.items():
             if info.description:
                 yield f"{m.code}.param.{name}", info.description

@@ -18,6 +18,7 @@ from funnelkit.emulator.generate.truth import state_to_snapshot
 from funnelkit.metrics import compute_metrics
 from funnelkit.model import DataSet, EntityKind, FunnelRole, Snapshot, Vendor
 from funnelkit.report import build_report, render
+from funnelkit.report.catalog import gettext
 from funnelkit.report.catalog_sync import missing
 from funnelkit.report.catalogue import readme_table
 from funnelkit.report.i18n import noun
@@ -147,7 +148,8 @@ def test_no_message_puts_a_count_before_a_noun_that_must_agree_with_it() -> None
     for rule in default_registry():
         for variant in rule.meta.messages.values():
             for lang in ("ru", "uk"):
-                for field, word in re.findall(r"\{(\w+)\}\s+(\w+)", variant.get(lang)):
+                text = gettext(variant.en, lang, f"{rule.meta.code}.message")
+                for field, word in re.findall(r"\{(\w+)\}\s+(\w+)", text):
                     if field in NAMES or field.endswith("share") or field == "signs":
                         continue  # names, percentages («30 % сделок») and «3 из 4» agree anyway
                     if re.match(r"[а-яіїєґ]", word) and word not in ("дн", "в", "на"):

@@ -62,10 +62,6 @@ class SkippedByNeglect(Rule):
             "default": Text(
                 en="{subject} dragged {deals} won deals straight from an early stage to won "
                 "({skip_share} of their wins)",
-                ru="{subject}: выигранных сделок, перенесённых сразу с раннего этапа в «успешно»: "
-                "{deals} ({skip_share} побед)",
-                uk="{subject}: виграних угод, перенесених одразу з раннього етапу в «успішно»: "
-                "{deals} ({skip_share} перемог)",
             )
         },
     )
