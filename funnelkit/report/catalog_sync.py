@@ -23,6 +23,7 @@ from funnelkit.report.i18n import (
     DATA_STATES,
     EVIDENCE_KEYS,
     EVIDENCE_WORDS,
+    FIELD_TYPES,
     NOUNS,
     UI,
     WHY,
@@ -35,6 +36,8 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield f"ui.{key}", english
     for name, (one, many) in NOUNS.items():
         yield f"noun.{name}", (one, many)
+    for word in FIELD_TYPES:
+        yield "field.type", word
     for word in EVIDENCE_WORDS:
         yield "evidence", word
     yield "reason.needs", NEEDS

@@ -185,7 +185,7 @@ def build_report(
                 funnel_name=r.funnel_name,
                 role=r.role.value,
                 source=r.source.value,
-                reason=r.reason,
+                reason=value("reason", r.reason, lang),
             )
             for r in result.roles
         ],

@@ -236,6 +236,16 @@ EVIDENCE_KEYS: dict[str, str] = {
     "why": "why",
     "wins": "wins",
 }
+#: Custom-field types the vendors report (FK406's `type`), named for the reader (`field.type`).
+FIELD_TYPES = (
+    "employee", "user", "users", "responsible", "select", "multiselect", "radiobutton",
+    "enumeration", "string", "text",
+)  # fmt: skip
+#: Entities a custom field belongs to, as the vendors spell them (FK406's `entity`).
+FIELD_ENTITIES = {
+    "deal": "deal", "deals": "deal", "crm_deal": "deal",
+    "lead": "lead", "leads": "lead", "crm_lead": "lead",
+}  # fmt: skip
 #: Evidence values rules write in English, translated for the report (context `evidence`).
 EVIDENCE_WORDS = (
     "time in stage",
@@ -302,7 +312,20 @@ def value(key: str, v: object, lang: str) -> str:
         return number(v, lang, 0 if v.is_integer() else 1)
     if isinstance(v, int):
         return number(v, lang)
+    if key == "role":
+        return role_name(str(v), lang)
+    if key == "role_source":
+        return gettext(str(v), lang, "role.source")
+    if key == "type" and v in FIELD_TYPES:
+        return gettext(str(v), lang, "field.type")
+    if key == "entity" and v in FIELD_ENTITIES:
+        return kind(FIELD_ENTITIES[str(v)], lang)
     return evidence_word(str(v), lang)
+
+
+def role_name(role: str, lang: str) -> str:
+    """A funnel role (`primary-sales`, …) as the reader's language names it."""
+    return gettext(role, lang, "role")
 
 
 def evidence_key(key: str, lang: str) -> str:
