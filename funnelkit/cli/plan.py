@@ -114,17 +114,17 @@ def _limits(state: AppState, portal: str | None) -> Thresholds | None:
 
 def render_plan(result: Plan, fmt: PlanFormat, lang: str = "en") -> str:
     """A plan in the asked format."""
-    from funnelkit.blueprint import render
+    from funnelkit.report import plan_text as render
 
     if fmt is PlanFormat.JSON:
         return result.to_json()
     if fmt is PlanFormat.MARKDOWN:
-        return render.plan_markdown(result)
+        return render.plan_markdown(result, lang)
     if fmt is PlanFormat.HTML:
         from funnelkit.report.plan_html import plan_to_html
 
         return plan_to_html(result.to_json(), lang)
-    return render.plan_text(result)
+    return render.plan_text(result, lang)
 
 
 def plan_cmd(
@@ -163,9 +163,9 @@ def apply_cmd(
     force: Annotated[bool, typer.Option("--force", help="Allow unsafe changes")] = False,
 ) -> None:
     """Make the portal match the blueprint: shows the plan, asks, applies in a safe order."""
-    from funnelkit.blueprint import render
     from funnelkit.blueprint.plan import check_binding, load_plan
     from funnelkit.blueprint.state import portal_key, state_path
+    from funnelkit.report import plan_text as render
 
     state = get_state(ctx)
     reviewed = load_plan(plan_file) if plan_file is not None else None
@@ -182,7 +182,7 @@ def apply_cmd(
         result = _plan(bp, directory, snap, connector, _limits(state, portal))
         if reviewed is not None:
             check_binding(reviewed, result)
-        state.err.print(render.plan_text(result), markup=False, end="")
+        state.err.print(render.plan_text(result, state.lang), markup=False, end="")
         if not result.has_changes:
             state.say("nothing to apply")
             return
@@ -255,8 +255,8 @@ def drift_cmd(
     ] = False,
 ) -> None:
     """Read-only comparison for CI: exit 0 in sync, 1 drifted (unmanaged: listed only)."""
-    from funnelkit.blueprint import render
     from funnelkit.blueprint.drift import drift_from_plan
+    from funnelkit.report import plan_text as render
 
     state = get_state(ctx)
     bp = load_any(blueprint)
@@ -268,9 +268,9 @@ def drift_cmd(
     if fmt is DriftFormat.JSON:
         text = report.to_json()
     elif fmt is DriftFormat.MARKDOWN:
-        text = render.drift_markdown(report)
+        text = render.drift_markdown(report, state.lang)
     else:
-        text = render.drift_text(report)
+        text = render.drift_text(report, state.lang)
     emit(state, text, output)
     if not report.in_sync:
         raise typer.Exit(1)

@@ -28,6 +28,7 @@ from funnelkit.report.i18n import (
     UI,
     WHY,
 )
+from funnelkit.report.plan_words import KINDS, LINES, SEMANTICS, WORDS
 
 
 def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
@@ -56,6 +57,14 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield "role", role.value
     yield "role.reason", SET_IN_SETTINGS
     yield "role.reason", RECORDED
+    for layout in WORDS.values():
+        yield "plan.word", layout
+    for planned in LINES:
+        yield "plan.line", planned
+    for kind in KINDS:
+        yield "plan.kind", kind
+    for semantics in SEMANTICS:
+        yield "plan.semantics", semantics
     for rule in default_registry():
         m = rule.meta
         yield f"{m.code}.title", m.title.en

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from funnelkit.report.catalog import gettext
 from funnelkit.report.html import _environment
+from funnelkit.report.plan_words import line, word
 
 
 def plan_document(plan_json: str) -> dict[str, Any]:
@@ -18,5 +20,11 @@ def plan_document(plan_json: str) -> dict[str, Any]:
 
 def plan_to_html(plan_json: str, lang: str) -> str:
     """Render a plan."""
-    template = _environment().get_template("plan.html.j2")
+    env = _environment()
+    env.globals.update(
+        line=line,
+        plan_word=word,
+        plan_kind=lambda kind, lang: gettext(kind, lang, "plan.kind"),
+    )
+    template = env.get_template("plan.html.j2")
     return template.render(plan=plan_document(plan_json), lang=lang)
