@@ -13,6 +13,9 @@ import pytest
 
 from funnelkit.audit import run_audit
 from funnelkit.audit.registry import default_registry
+from funnelkit.blueprint.drift import drift_from_plan
+from funnelkit.blueprint.library import load_bundled
+from funnelkit.blueprint.planner import plan
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.generate.truth import state_to_snapshot
 from funnelkit.metrics import compute_metrics
@@ -20,16 +23,19 @@ from funnelkit.model import DataSet, EntityKind, FunnelRole, Snapshot, Vendor
 from funnelkit.report import build_report, render
 from funnelkit.report.catalog import gettext
 from funnelkit.report.catalog_sync import missing
-from funnelkit.report.catalogue import readme_table
-from funnelkit.report.i18n import noun
+from funnelkit.report.catalogue import readme_table, render_list, render_rule
+from funnelkit.report.i18n import noun, phrase
+from funnelkit.report.plan_html import plan_to_html
+from funnelkit.report.plan_text import drift_markdown, drift_text, plan_markdown, plan_text
+from funnelkit.report.plan_words import line
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+LATIN = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
 #: Words that stay Latin in any language: formats, units, vendors, acronyms, flags.
 ALLOWED = {
     "JSON", "CSV", "SARIF", "HTML", "UTC", "SLA", "LTV", "KPI", "RUB", "UAH", "USD", "EUR",
     "bitrix24", "amocrm", "Bitrix24", "amoCRM", "REST", "API", "p", "details", "ids", "CRM",
-    "rules", "audit", "params",
+    "rules", "audit", "params", "Salesbot", "NPS",
 }  # fmt: skip
 
 
@@ -56,6 +62,20 @@ def _visible(html: str) -> str:
     return " ".join(parser.parts)
 
 
+def _slug_words() -> set[str]:
+    """Rule codes and slugs, config keys, data set, role and entity names: typed, not read."""
+    rules = list(default_registry())
+    slugs = [r.meta.name for r in rules] + [r.meta.code for r in rules]
+    slugs += [name for r in rules for name in r.Params.model_fields]  # config keys
+    slugs += (
+        [d.value for d in DataSet] + [r.value for r in FunnelRole] + [k.value for k in EntityKind]
+    )
+    words = {w for slug in slugs for w in LATIN.findall(slug)}
+    for slug in slugs:
+        words.update(re.split(r"[._-]", slug))
+    return words
+
+
 def _portal_words(snap: Snapshot) -> set[str]:
     """Every Latin word of the portal's own data (names are the client's, not ours)."""
     s = snap.structure
@@ -66,16 +86,30 @@ def _portal_words(snap: Snapshot) -> set[str]:
     texts += [c.name for c in people]
     for d in snap.deals:
         texts += [d.title, d.source or "", *d.tags, *d.products, d.id]
-    rules = list(default_registry())
-    slugs = [r.meta.name for r in rules] + [r.meta.code for r in rules]
-    slugs += [name for r in rules for name in r.Params.model_fields]  # config keys
-    slugs += (
-        [d.value for d in DataSet] + [r.value for r in FunnelRole] + [k.value for k in EntityKind]
-    )
-    words = {w for t in texts + slugs for w in LATIN.findall(t)}
-    for slug in slugs:
-        words.update(re.split(r"[._-]", slug))
-    return words
+    words = {w for t in texts for w in LATIN.findall(t)}
+    for t in texts:
+        words.update(re.split(r"[^A-Za-z]+", t))
+    return words | _slug_words()
+
+
+def _data_words(value: object) -> set[str]:
+    """Every Latin word of a blueprint's own data (its keys, names and notes)."""
+    if isinstance(value, str):
+        return set(LATIN.findall(value)) | set(re.split(r"[^A-Za-z]+", value))
+    if isinstance(value, dict):
+        return {w for k, v in value.items() for w in _data_words(k) | _data_words(v)}
+    if isinstance(value, list | tuple):
+        return {w for v in value for w in _data_words(v)}
+    return set()
+
+
+def _stray(out: str, allowed: set[str], *, is_html: bool = False) -> list[str]:
+    """Latin-script words a reader would see that are neither ours to keep nor the data's."""
+    text = _visible(out) if is_html else re.sub(r"\\(.)", r"\1", out)
+    text = html.unescape(text)  # `&amp;` is markup the escaping added, not a word
+    text = re.sub(r"</?(details|summary)>", " ", text)  # markdown's own folding markup
+    text = re.sub(r"`[^`]*`|--[a-z-]+|[\w.-]+\.[a-z][\w-]+|\b[0-9a-f]{64}\b", " ", text)
+    return sorted({w for w in LATIN.findall(text) if w not in allowed})
 
 
 @lru_cache(maxsize=2)
@@ -99,14 +133,40 @@ def test_no_english_outside_the_allow_list(vendor: Vendor, lang: str) -> None:
     allowed = ALLOWED | _portal_words(snap) | {"acme"}
     for fmt, details in [(f, d) for f in ("text", "markdown", "html") for d in (False, True)]:
         out = render(report, fmt, details=details, statistics=True)
-        text = _visible(out) if fmt == "html" else re.sub(r"\\(.)", r"\1", out)
-        text = html.unescape(text)  # `&amp;` is markup the escaping added, not a word
-        text = re.sub(r"`[^`]*`|--[a-z-]+|[\w.-]+\.[a-z][\w-]+", " ", text)
-        stray = sorted({w for w in LATIN.findall(text) if w not in allowed})
-        assert stray == [], (fmt, stray[:40])
-        assert "§" not in out and ".md" not in text
+        assert _stray(out, allowed, is_html=fmt == "html") == [], (fmt, details)
+        assert "§" not in out and ".md " not in out
         if lang == "uk":
             assert "лійк" not in out.lower()
+
+
+@pytest.mark.parametrize("vendor", list(Vendor), ids=lambda v: v.value)
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_plans_and_drift_speak_the_language(vendor: Vendor, lang: str) -> None:
+    snap = _snapshot(vendor)
+    for name in ("000", "002", "003", "004"):
+        bp = load_bundled(name)
+        found = plan(snap, bp)
+        report = drift_from_plan(found)
+        allowed = ALLOWED | _portal_words(snap) | _data_words(bp.model_dump(mode="json"))
+        outputs = {
+            "plan text": plan_text(found, lang),
+            "plan markdown": plan_markdown(found, lang),
+            "drift text": drift_text(report, lang),
+            "drift markdown": drift_markdown(report, lang),
+        }
+        for what, out in outputs.items():
+            assert _stray(out, allowed) == [], (name, what, _stray(out, allowed))
+            assert "§" not in out and ".md " not in out, (name, what)
+        page = plan_to_html(found.to_json(), lang)
+        assert _stray(page, allowed, is_html=True) == [], (name, "plan html")
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_the_rule_catalogue_speaks_the_language(lang: str) -> None:
+    allowed = ALLOWED | _slug_words()
+    assert _stray(render_list(lang), allowed) == []
+    for rule in default_registry():
+        assert _stray(render_rule(rule, lang), allowed) == [], rule.meta.code
 
 
 @pytest.mark.parametrize("lang", ["ru", "uk"])
@@ -146,3 +206,35 @@ def test_no_message_puts_a_count_before_a_noun_that_must_agree_with_it() -> None
                     if re.match(r"[а-яіїєґ]", word) and word not in ("дн", "в", "на"):
                         found.append((rule.meta.code, lang, field, word))
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [
+        ("ru", ["1 завершённому", "2 завершённым", "5 завершённым", "21 завершённому"]),
+        ("uk", ["1 завершеним", "2 завершеними", "5 завершеними", "21 завершеним"]),
+        ("en", ["1 completed visit;", "2 completed visits", "5 completed visits", "21 completed"]),
+    ],
+)
+def test_evidence_sentences_take_plural_forms(lang: str, forms: list[str]) -> None:
+    rule = default_registry().get("FK201")
+    assert rule is not None
+    for n, form in zip((1, 2, 5, 21), forms, strict=True):
+        how = rule.phrase("learned", "visits", multiple=2.0, p90=3.5, visits=n, median=1.26)
+        assert form in phrase(how, lang), (n, phrase(how, lang))
+        assert ("1,3" if lang != "en" else "1.3") in phrase(how, lang)  # Babel's decimals
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [
+        ("ru", ["1 сделка", "2 сделки", "5 сделок", "21 сделка"]),
+        ("uk", ["1 угода", "2 угоди", "5 угод", "21 угода"]),
+    ],
+)
+def test_plan_lines_take_plural_forms(lang: str, forms: list[str]) -> None:
+    for n, form in zip((1, 2, 5, 21), forms, strict=True):
+        text = line(f"move {n} deals from «A» to «B» of «C»", lang)
+        assert form in text and "«A»" in text and "«B» " in text, text
+    assert "неизвест" in line("removes funnel «F» holding an unknown number of deals", "ru")
+    assert line("a line of no known shape", "uk") == "a line of no known shape"
