@@ -60,11 +60,11 @@ class RuleMeta(BaseModel):
 def needs(data: str, state: str, why: str | None) -> Phrase:
     """Why a rule did not run: the data it needs, its state and the vendor's explanation."""
     state_text = Phrase(state.replace("_", " "), "reason.state")
+    named = Phrase(data, "dataset")
     if not why:
-        return Phrase(NEEDS, "reason.needs", data=data, state=state_text)
-    return Phrase(
-        NEEDS_WHY, "reason.needs", data=data, state=state_text, why=Phrase(why, "reason.why")
-    )
+        return Phrase(NEEDS, "reason.needs", data=named, state=state_text)
+    why_text = Phrase(why, "reason.why")
+    return Phrase(NEEDS_WHY, "reason.needs", data=named, state=state_text, why=why_text)
 
 
 NEEDS = "needs {data}, which is {state}"

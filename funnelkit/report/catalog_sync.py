@@ -16,7 +16,7 @@ from babel.messages.pofile import write_po
 from funnelkit.audit.context import RECORDED, SET_IN_SETTINGS
 from funnelkit.audit.registry import default_registry
 from funnelkit.audit.rule import NEEDS, NEEDS_WHY
-from funnelkit.model import FunnelRole, RoleSource
+from funnelkit.model import DataSet, FunnelRole, RoleSource
 from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, po_path
 from funnelkit.report.i18n import (
     CLOCKS,
@@ -53,6 +53,8 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield "clock", clock
     for source in RoleSource:
         yield "role.source", source.value
+    for dataset in DataSet:
+        yield "dataset", dataset.value
     for role in FunnelRole:
         yield "role", role.value
     yield "role.reason", SET_IN_SETTINGS

@@ -80,6 +80,7 @@ def render_rule(rule: Rule, lang: str) -> str:
     """`rules show`: the rule for a reader in `lang` (the detection notes only in English)."""
     m = rule.meta
     severity = f"{t('default_severity', lang)}: {t(m.severity.value, lang)}"
+    needs = ", ".join(gettext(d, lang, "dataset") for d in sorted(d.value for d in m.requires))
     lines = [
         f"{m.code} {m.name} [{m.group}] — {severity}",
         "",
@@ -89,7 +90,7 @@ def render_rule(rule: Rule, lang: str) -> str:
         "",
         f"{t('remedy', lang)}: {text(rule, 'remedy', lang)}",
         "",
-        f"{t('needs', lang)}: {', '.join(sorted(d.value for d in m.requires)) or '—'}",
+        f"{t('needs', lang)}: {needs or '—'}",
     ]
     if m.aliases:
         lines.append(f"{t('aliases', lang)}: {', '.join(m.aliases)}")
