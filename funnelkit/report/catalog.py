@@ -40,12 +40,26 @@ def catalog(lang: str) -> Catalog | None:
 
 def gettext(msgid: str, lang: str, context: str) -> str:
     """`msgid` in `lang`; the English itself when there is no translation."""
+    if lang not in TRANSLATED or not msgid:
+        return msgid
+    return _gettext(str(msgid), lang, context)
+
+
+@lru_cache(maxsize=16384)
+def _gettext(msgid: str, lang: str, context: str) -> str:
+    """A report asks for the same few hundred texts once per finding: remember the answers."""
     cat = catalog(lang)
     if cat is None or not msgid:
         return msgid
     found = cat.get(msgid, context=context)
     text = found.string if found is not None else ""
     return text if isinstance(text, str) and text else msgid
+
+
+def clear_cache() -> None:
+    """Forget the catalogs read so far (after they were rewritten)."""
+    catalog.cache_clear()
+    _gettext.cache_clear()
 
 
 def ngettext(singular: str, plural: str, count: float, lang: str, context: str) -> str:

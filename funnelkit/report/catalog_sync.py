@@ -17,7 +17,7 @@ from funnelkit.audit.context import RECORDED, SET_IN_SETTINGS
 from funnelkit.audit.registry import default_registry
 from funnelkit.audit.rule import NEEDS, NEEDS_WHY
 from funnelkit.model import DataSet, FunnelRole, RoleSource
-from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, po_path
+from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, clear_cache, po_path
 from funnelkit.report.i18n import (
     CLOCKS,
     DATA_STATES,
@@ -116,7 +116,7 @@ def update() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, fresh, width=100, omit_header=False, sort_output=False)
-    catalog.cache_clear()
+    clear_cache()
 
 
 if __name__ == "__main__":

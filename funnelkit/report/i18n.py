@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_datetime
@@ -38,6 +39,7 @@ NOUNS: dict[str, tuple[str, str]] = {
 }
 
 
+@lru_cache(maxsize=8)
 def _locale(lang: str) -> Locale:
     return Locale.parse(lang if lang in LANGS else "en")
 
@@ -309,7 +311,9 @@ def value(key: str, v: object, lang: str) -> str:
     if isinstance(v, float):
         if key.endswith("share"):
             return number(v * 100, lang) + ("\u00a0%" if lang in ("ru", "uk") else "%")
-        return number(v, lang, 0 if v.is_integer() else 1)
+        # coefficients below one keep two decimals (a bimodality of 0.68, not 0.7)
+        fine = abs(v) < 1 and round(v, 1) != v
+        return number(v, lang, 0 if v.is_integer() else 2 if fine else 1)
     if isinstance(v, int):
         return number(v, lang)
     if key == "role":
@@ -370,6 +374,12 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
     """A number as the language writes it (CLDR): 1,234.5 in English, 1 234,5 in ru and uk."""
     if value is None:
         return "—"
+    return _number(value, lang, digits)
+
+
+@lru_cache(maxsize=65536)
+def _number(value: float | int, lang: str, digits: int) -> str:
+    """Formatting through Babel is slow and reports repeat their numbers: remember them."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
     return str(format_decimal(value, pattern, locale=_locale(lang)))
 
