@@ -16,6 +16,7 @@ from babel.messages.pofile import write_po
 from funnelkit.audit.context import RECORDED, SET_IN_SETTINGS
 from funnelkit.audit.registry import default_registry
 from funnelkit.audit.rule import NEEDS, NEEDS_WHY
+from funnelkit.metrics.definitions import DEFINITIONS
 from funnelkit.model import DataSet, FunnelRole, RoleSource
 from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, clear_cache, po_path
 from funnelkit.report.i18n import (
@@ -53,6 +54,9 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield "clock", clock
     for source in RoleSource:
         yield "role.source", source.value
+    for key, (name, defined) in DEFINITIONS.items():
+        yield f"metric.{key}.name", name
+        yield f"metric.{key}.definition", defined
     for dataset in DataSet:
         yield "dataset", dataset.value
     for role in FunnelRole:

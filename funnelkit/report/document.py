@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from funnelkit import __version__
-from funnelkit.metrics import DEFINITIONS, PortalMetrics, definition
+from funnelkit.metrics import DEFINITIONS, PortalMetrics
 from funnelkit.model import Snapshot
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
-from funnelkit.report.i18n import skip_reason, value
+from funnelkit.report.i18n import metric_definition, skip_reason, value
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
     SEVERITIES,
@@ -193,7 +193,7 @@ def build_report(
         definitions={
             key: Definition(name=name, definition=text)
             for key in DEFINITIONS
-            for name, text in [definition(key, lang)]
+            for name, text in [metric_definition(key, lang)]
         },
         compare=compare,
     )

@@ -10,6 +10,7 @@ from babel import Locale
 from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
+from funnelkit.metrics.definitions import DEFINITIONS
 from funnelkit.model.phrase import Phrase
 from funnelkit.names.reasons import REASONS
 from funnelkit.report.catalog import gettext, ngettext
@@ -325,6 +326,15 @@ def value(key: str, v: object, lang: str) -> str:
     if key == "entity" and v in FIELD_ENTITIES:
         return kind(FIELD_ENTITIES[str(v)], lang)
     return evidence_word(str(v), lang)
+
+
+def metric_definition(key: str, lang: str) -> tuple[str, str]:
+    """(name, definition) of a metric in `lang`."""
+    name, text = DEFINITIONS[key]
+    return (
+        gettext(name, lang, f"metric.{key}.name"),
+        gettext(text, lang, f"metric.{key}.definition"),
+    )
 
 
 def role_name(role: str, lang: str) -> str:
