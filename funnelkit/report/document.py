@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from funnelkit import __version__
 from funnelkit.metrics import DEFINITIONS, PortalMetrics
 from funnelkit.model import Snapshot
+from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
-from funnelkit.report.i18n import metric_definition, skip_reason, value
+from funnelkit.report.i18n import metric_definition, phrase, skip_reason, value
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
     SEVERITIES,
@@ -62,7 +63,8 @@ def message(f: Finding, lang: str) -> str:
     template = gettext(f.template, lang, f"{f.code}.message")
     s = f.subject
     args = {k: value(k, v, lang) for k, v in f.evidence.items()}
-    args.update(subject=s.name or s.id, funnel=s.funnel_name or "")
+    subject = phrase(s.name, lang) if isinstance(s.name, Phrase) else s.name or s.id
+    args.update(subject=subject, funnel=s.funnel_name or "")
     args.setdefault("stage", s.stage_name or "")
     return template.format(**args)
 

@@ -64,6 +64,7 @@ class SkippedByNeglect(Rule):
                 "({skip_share} of their wins)",
             )
         },
+        phrases={"unknown_user": "manager {id}"},
     )
 
     def _skipped(
@@ -102,7 +103,7 @@ class SkippedByNeglect(Rule):
             ratio = share(len(ids), wins[who])
             if len(ids) >= p.min_deals and ratio >= p.min_share:
                 user = ctx.users.get(who)
-                name = user.name if user else f"user {who}"
+                name = user.name if user else self.phrase("unknown_user", id=who)
                 yield self.finding(
                     Subject("user", who, name),
                     related=ids,
