@@ -1,10 +1,14 @@
 """gettext catalogs of everything funnelkit's reports say, read at run time with Babel.
 
 The English text is the message id and lives once, in the code (report words in
-`i18n._UI`, rule texts in each rule's `RuleMeta`, parameter descriptions in its `Params`);
+`i18n.UI`, a rule's title, rationale, remedy, messages and evidence phrases in its `RuleMeta`,
+parameter descriptions in its `Params`, metric definitions in `metrics.definitions`, plan and
+drift lines in `plan_words`);
 `locale/<lang>/LC_MESSAGES/funnelkit.po` hold the Russian and Ukrainian. Each entry has a
 context naming where it is used (`ui.title`, `FK201.remedy`, `FK201.param.max_days`), so one
-English word can be translated differently in two places.
+English word can be translated differently in two places. The stage-name analyser is the one
+exception: it ships its reasons in en / ru / uk itself (`funnelkit.names.reasons`), as a
+library of its own.
 
 `python -m funnelkit.report.catalog_sync` adds entries for new English texts to both catalogs
 (untranslated, which the tests report) and drops entries nothing uses any more.
