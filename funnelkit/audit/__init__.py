@@ -171,14 +171,14 @@ def _covers(rule: str, ran: list[Rule], registry: Registry) -> bool:
     )
 
 
-def _finding_dict(f: Finding, lang: str) -> dict[str, Any]:
+def _finding_dict(f: Finding) -> dict[str, Any]:
     s = f.subject
     return {
         "key": f.key,
         "code": f.code,
         "name": f.name,
         "severity": f.severity.value,
-        "message": f.text(lang),
+        "message": f.text(),
         "subject": {
             "kind": s.kind,
             "id": s.id,
@@ -204,21 +204,22 @@ def _role_dict(r: RoleInfo) -> dict[str, str]:
     }
 
 
-def result_to_dict(result: AuditResult, lang: str = "en") -> dict[str, Any]:
-    """A stable, JSON-ready view of a result (the `json` report format builds on it)."""
+def result_to_dict(result: AuditResult) -> dict[str, Any]:
+    """A stable, JSON-ready view of a result in English (reports in other languages are the
+    report's: `funnelkit.report.build_report`)."""
     counts = {s.value: 0 for s in Severity}
     for f in result.findings:
         counts[f.severity.value] += 1
     return {
         "schema": REPORT_SCHEMA,
-        "lang": lang,
+        "lang": "en",
         "now": iso(result.now),
         "now_source": result.now_source,
         "clock": result.clock,
         "fail_on": result.fail_on.value,
         "exit_code": result.exit_code,
         "counts": counts,
-        "findings": [_finding_dict(f, lang) for f in result.findings],
+        "findings": [_finding_dict(f) for f in result.findings],
         "rules": [
             {
                 "code": o.code,
@@ -230,7 +231,7 @@ def result_to_dict(result: AuditResult, lang: str = "en") -> dict[str, Any]:
             for o in result.outcomes
         ],
         "suppressed": [
-            {**_finding_dict(s.finding, lang), "reason": s.reason, "entry": s.entry}
+            {**_finding_dict(s.finding), "reason": s.reason, "entry": s.entry}
             for s in result.suppressed
         ],
         "unused_suppressions": [vars_(n) for n in result.unused_suppressions],

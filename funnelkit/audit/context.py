@@ -29,6 +29,7 @@ from funnelkit.model import (
     Stage,
     StageTransition,
 )
+from funnelkit.model.phrase import Phrase
 from funnelkit.names import FunnelInput, StageInput, analyse_funnel
 
 StageKey = tuple[str, str]
@@ -36,6 +37,10 @@ _EMPTY: npt.NDArray[np.int64] = np.zeros(0, np.int64)
 INTERACTIONS = frozenset(
     {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.MESSAGE}
 )
+
+#: Why a funnel has its role when no name analysis was needed (translated by the report).
+SET_IN_SETTINGS = Phrase("set in settings", "role.reason")
+RECORDED = Phrase("recorded in the snapshot", "role.reason")
 
 
 # Most specific first: which label `name_verdicts` keeps when a stage has several.
@@ -64,7 +69,12 @@ def _all_verdicts(
         FunnelInput(id=funnel.id, name=funnel.name, kind=funnel.kind, role=role, stages=inputs)
     )
     return [
-        (str(v.stage_id), naming.Verdict(str(v.label), str(v.reason), float(v.confidence)))
+        (
+            str(v.stage_id),
+            naming.Verdict(
+                str(v.label), naming.reason(v.code, dict(v.params), v.notes), float(v.confidence)
+            ),
+        )
         for v in analysis.verdicts
     ]
 
@@ -151,10 +161,10 @@ class AuditContext:
         for fid, f in self.funnels.items():
             given = self._role_settings.get(fid) or self._role_settings.get(f.name)
             if given is not None:
-                out[fid] = RoleInfo(fid, f.name, given[0], given[1], "set in settings")
+                out[fid] = RoleInfo(fid, f.name, given[0], given[1], SET_IN_SETTINGS)
             elif f.role is not None:
                 src = f.role_source or RoleSource.CONFIG
-                out[fid] = RoleInfo(fid, f.name, f.role, src, "recorded in the snapshot")
+                out[fid] = RoleInfo(fid, f.name, f.role, src, RECORDED)
             else:
                 g = naming.guess(f, self.ordered.get(fid, []))
                 out[fid] = RoleInfo(fid, f.name, g.role, RoleSource.GUESS, g.reason)

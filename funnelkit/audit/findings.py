@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
 from funnelkit.model import FunnelRole, RoleSource
+from funnelkit.model.phrase import plain
 
 Lang = Literal["en", "ru", "uk"]
 LANGS: tuple[Lang, ...] = ("en", "ru", "uk")
@@ -67,7 +67,7 @@ class Finding:
     name: str
     severity: Severity
     subject: Subject
-    template: Mapping[str, str]  # language → str.format template over subject + evidence
+    template: str  # English str.format template over subject + evidence (catalog: CODE.message)
     evidence: dict[str, EvidenceValue] = field(default_factory=dict)
     related: tuple[str, ...] = ()
 
@@ -78,33 +78,19 @@ class Finding:
         scope = f"@{s.funnel_id}" if s.funnel_id and s.kind in ("contact", "user") else ""
         return f"{self.code}:{s.kind}:{s.id}{scope}"
 
-    def text(self, lang: str = "en") -> str:
-        """The message in `lang` (falling back to English), rendered on demand.
+    def text(self) -> str:
+        """The message in English, rendered on demand (the report renders other languages).
 
-        Rendering lazily keeps a run with hundreds of thousands of findings cheap:
-        only the language a report asks for is ever formatted.
+        Rendering lazily keeps a run with hundreds of thousands of findings cheap.
         """
-        template = self.template.get(lang) or self.template.get("en", "")
         s = self.subject
-        args = {k: _fmt(k, v) for k, v in self.evidence.items()}
+        args = {k: plain(k, v) for k, v in self.evidence.items()}
         args.update(subject=s.name or s.id, funnel=s.funnel_name or "")
         args.setdefault("stage", s.stage_name or "")
-        return template.format(**args)
-
-    @property
-    def message(self) -> dict[str, str]:
-        """The message in every language."""
-        return {lang: self.text(lang) for lang in LANGS}
+        return self.template.format(**args)
 
     def sort_key(self) -> tuple[int, str, tuple[str, str, str, str]]:
         return (-self.severity.rank, self.code, self.subject.sort_key())
-
-
-def _fmt(key: str, value: EvidenceValue) -> str:
-    """Shares as percentages, other floats to one decimal, the rest as text."""
-    if isinstance(value, float):
-        return f"{value:.0%}" if key.endswith("share") else f"{value:.1f}".removesuffix(".0")
-    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True, slots=True)

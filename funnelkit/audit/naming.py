@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from funnelkit.model import Funnel, FunnelRole, Stage
+from funnelkit.model.phrase import Phrase, PhraseValue
 from funnelkit.names import FunnelInput, StageInput, analyse_funnel, guess_role
+from funnelkit.names.reasons import REASONS
 
 LABELS = ("ok", "dump", "vague", "merged", "too-granular", "sales-stage-in-lead-funnel")
 
@@ -20,7 +22,7 @@ class Verdict:
     """One stage's name label, the analyser's reason and confidence."""
 
     label: str
-    reason: str
+    reason: Phrase
     confidence: float
 
 
@@ -30,7 +32,7 @@ class Guess:
 
     role: FunnelRole
     confidence: float
-    reason: str
+    reason: Phrase
 
 
 def analyse(funnel: Funnel, stages: list[Stage], role: FunnelRole | None) -> dict[str, Verdict]:
@@ -42,7 +44,9 @@ def analyse(funnel: Funnel, stages: list[Stage], role: FunnelRole | None) -> dic
         FunnelInput(id=funnel.id, name=funnel.name, kind=funnel.kind, role=role, stages=inputs)
     )
     return {
-        str(v.stage_id): Verdict(str(v.label), str(v.reason), float(v.confidence))
+        str(v.stage_id): Verdict(
+            str(v.label), reason(v.code, dict(v.params), v.notes), float(v.confidence)
+        )
         for v in analysis.verdicts
     }
 
@@ -50,4 +54,14 @@ def analyse(funnel: Funnel, stages: list[Stage], role: FunnelRole | None) -> dic
 def guess(funnel: Funnel, stages: list[Stage]) -> Guess:
     """The role the names suggest."""
     found = guess_role(funnel.name, [s.name for s in stages])
-    return Guess(FunnelRole(found.role), float(found.confidence), str(found.reason))
+    why = reason(found.code, dict(found.params))
+    return Guess(FunnelRole(found.role), float(found.confidence), why)
+
+
+def reason(code: str, params: dict[str, str], notes: tuple[str, ...] = ()) -> Phrase:
+    """The analyser's reason as a phrase the report translates (context `names.CODE`)."""
+    values: dict[str, PhraseValue] = dict(params)
+    if "role" in values:
+        values["role"] = Phrase(str(values["role"]), "role")
+    parts = [Phrase(REASONS[c].en, f"names.{c}", **values) for c in (code, *notes)]
+    return parts[0] if len(parts) == 1 else Phrase.joined(parts)

@@ -1,4 +1,8 @@
-"""A rule's metadata and base class: what it finds, why, in three languages, with typed params."""
+"""A rule's metadata and base class: what it finds and why (in English), with typed params.
+
+A rule's English texts are written here once; the report's gettext catalogs hold their ru / uk
+(`funnelkit.report.catalog_sync` extracts them), and only the report translates.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.findings import EvidenceValue, Finding, Severity, Subject
 from funnelkit.model import DataSet
+from funnelkit.model.phrase import Phrase, PhraseValue
 
 if TYPE_CHECKING:
     from funnelkit.audit.context import AuditContext
@@ -20,18 +25,11 @@ GROUPS = ("stages", "deals", "tasks", "funnels", "links")
 
 
 class Text(BaseModel):
-    """One sentence or paragraph; ru / uk inline, or (rule titles, rationales, remedies) only
-    English here and the translations in the report's gettext catalogs."""
+    """One sentence or paragraph in English; its translations live in the report's catalogs."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     en: str
-    ru: str | None = None
-    uk: str | None = None
-
-    def get(self, lang: str) -> str:
-        """The inline text in `lang`, English when there is none."""
-        return str(getattr(self, lang, None) or self.en)
 
 
 class RuleMeta(BaseModel):
@@ -49,12 +47,28 @@ class RuleMeta(BaseModel):
     severity: Severity
     requires: frozenset[DataSet] = frozenset()
     messages: dict[str, Text] = Field(default_factory=dict)
+    # evidence sentences: key → English, or (singular, plural) when a count picks the form
+    phrases: dict[str, str | tuple[str, str]] = Field(default_factory=dict)
     domain_item: str = ""
 
     @property
-    def templates(self) -> dict[str, dict[str, str]]:
-        """Variant → language → template (what findings carry)."""
-        return {k: v.model_dump() for k, v in self.messages.items()}
+    def templates(self) -> dict[str, str]:
+        """Variant → English template (what findings carry; catalog context `CODE.message`)."""
+        return {k: v.en for k, v in self.messages.items()}
+
+
+def needs(data: str, state: str, why: str | None) -> Phrase:
+    """Why a rule did not run: the data it needs, its state and the vendor's explanation."""
+    state_text = Phrase(state.replace("_", " "), "reason.state")
+    named = Phrase(data, "dataset")
+    if not why:
+        return Phrase(NEEDS, "reason.needs", data=named, state=state_text)
+    why_text = Phrase(why, "reason.why")
+    return Phrase(NEEDS_WHY, "reason.needs", data=named, state=state_text, why=why_text)
+
+
+NEEDS = "needs {data}, which is {state}"
+NEEDS_WHY = "needs {data}, which is {state}: {why}"
 
 
 class NoParams(BaseModel):
@@ -89,18 +103,25 @@ class Rule(ABC):
     meta: ClassVar[RuleMeta]
     Params: ClassVar[type[BaseModel]] = NoParams
 
-    def unmet(self, ctx: AuditContext) -> str | None:
+    def unmet(self, ctx: AuditContext) -> Phrase | None:
         """Why the rule cannot run on this snapshot, or None when it can."""
         for dataset in sorted(self.meta.requires):
             status = ctx.snapshot.manifest.status(dataset)
             if not ctx.snapshot.manifest.has(dataset):
-                why = status.reason or status.state.value.replace("_", " ")
-                return f"needs {dataset.value}, which is {status.state.value}: {why}"
+                return needs(dataset.value, status.state.value, status.reason)
         return None
 
     @cached_property
-    def _templates(self) -> dict[str, dict[str, str]]:
+    def _templates(self) -> dict[str, str]:
         return self.meta.templates
+
+    def phrase(self, key: str, counter: str | None = None, **params: PhraseValue) -> Phrase:
+        """The rule's evidence sentence `key` filled with `params` (translated by the report)."""
+        text = self.meta.phrases[key]
+        context = f"{self.meta.code}.phrase.{key}"
+        if isinstance(text, tuple):
+            return Phrase(text[0], context, plural=text[1], counter=counter, **params)
+        return Phrase(text, context, **params)
 
     @abstractmethod
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterable[Finding]:

@@ -78,7 +78,7 @@ def name_notes(bp: Blueprint) -> list[str]:
         role_source=RoleSource.BLUEPRINT,
     )
     result = run_audit(preview_snapshot(bp), settings)
-    return [f"{f.code} {f.severity}: {f.text('en')}" for f in result.findings]
+    return [f"{f.code} {f.severity}: {f.text()}" for f in result.findings]
 
 
 def register(app: typer.Typer) -> None:

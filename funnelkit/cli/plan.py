@@ -119,12 +119,12 @@ def render_plan(result: Plan, fmt: PlanFormat, lang: str = "en") -> str:
     if fmt is PlanFormat.JSON:
         return result.to_json()
     if fmt is PlanFormat.MARKDOWN:
-        return render.plan_markdown(result)
+        return render.plan_markdown(result, lang)
     if fmt is PlanFormat.HTML:
         from funnelkit.report.plan_html import plan_to_html
 
         return plan_to_html(result, lang)
-    return render.plan_text(result)
+    return render.plan_text(result, lang)
 
 
 def plan_cmd(
@@ -182,7 +182,7 @@ def apply_cmd(
         result = _plan(bp, directory, snap, connector, _limits(state, portal))
         if reviewed is not None:
             check_binding(reviewed, result)
-        state.err.print(render.plan_text(result), markup=False, end="")
+        state.err.print(render.plan_text(result, state.lang), markup=False, end="")
         if not result.has_changes:
             state.say("nothing to apply")
             return
@@ -268,9 +268,9 @@ def drift_cmd(
     if fmt is DriftFormat.JSON:
         text = report.to_json()
     elif fmt is DriftFormat.MARKDOWN:
-        text = render.drift_markdown(report)
+        text = render.drift_markdown(report, state.lang)
     else:
-        text = render.drift_text(report)
+        text = render.drift_text(report, state.lang)
     emit(state, text, output)
     if not report.in_sync:
         raise typer.Exit(1)

@@ -55,7 +55,7 @@ REASONS: dict[str, Reason] = {
     "dump.waiting": R(
         "parking stage: waiting on the client («{trigger}») with no task for the manager",
         "этап-«отстойник»: ожидание клиента («{trigger}») без задачи менеджеру",
-        "етап-«відстійник»: очікування клієнта («{trigger}») без завдання менеджеру",
+        "етап-«відстійник»: очікування клієнта («{trigger}») без задачі менеджеру",
     ),
     "note.after_offer": R(
         "a «client decides» bucket right after «{previous}»",
@@ -65,17 +65,17 @@ REASONS: dict[str, Reason] = {
     "note.edge": R(
         "placed at the edge of the funnel",
         "стоит на краю воронки",
-        "стоїть на краю лійки",
+        "стоїть на краю воронки",
     ),
     "vague.client_state": R(
         "states the client's state («{trigger}»), not a task for the manager",
         "описывает состояние клиента («{trigger}»), а не задачу менеджера",
-        "описує стан клієнта («{trigger}»), а не завдання менеджера",
+        "описує стан клієнта («{trigger}»), а не задачу менеджера",
     ),
     "vague.flag": R(
         "an exception flag («{trigger}»), not a situation and a task",
         "флажок-исключение («{trigger}»), а не ситуация и задача",
-        "прапорець-виняток («{trigger}»), а не ситуація і завдання",
+        "прапорець-виняток («{trigger}»), а не ситуація і задача",
     ),
     "vague.activity": R(
         "a generic activity («{trigger}») that goes on in any stage, with no result",
@@ -105,7 +105,7 @@ REASONS: dict[str, Reason] = {
     "vague.document": R(
         "only a sales document («{trigger}»): neither what happened to it nor the next task",
         "только документ продажи («{trigger}»): ни что с ним произошло, ни следующая задача",
-        "лише документ продажу («{trigger}»): ні що з ним сталося, ні наступне завдання",
+        "лише документ продажу («{trigger}»): ні що з ним сталося, ні наступна задача",
     ),
     "vague.instruction": R(
         "an instruction without the situation it answers",
@@ -120,7 +120,7 @@ REASONS: dict[str, Reason] = {
     "merged.task_wait": R(
         "a fixed internal task («{task}») glued to an open-ended client wait («{wait}»)",
         "внутренняя задача с понятным сроком («{task}») склеена с ожиданием клиента («{wait}»)",
-        "внутрішнє завдання з чітким терміном («{task}») склеєне з очікуванням клієнта («{wait}»)",
+        "внутрішня задача з чітким терміном («{task}») склеєна з очікуванням клієнта («{wait}»)",
     ),
     "granular.numbered": R(
         "a numbered repeat of «{skeleton}» ({count} stages): a counter, not a stage",
@@ -155,7 +155,7 @@ REASONS: dict[str, Reason] = {
     "granular.preparation": R(
         "preparing what the next stage «{next}» already states as done: a task, not a stage",
         "подготовка того, что следующий этап «{next}» уже называет сделанным: задача, а не этап",
-        "підготовка того, що наступний етап «{next}» вже називає зробленим: завдання, не етап",
+        "підготовка того, що наступний етап «{next}» вже називає зробленим: задача, а не етап",
     ),
     "granular.call_outcome": R(
         "a call outcome of the «{step}» step split into its own stage",
@@ -170,17 +170,37 @@ REASONS: dict[str, Reason] = {
     "granular.courtesy": R(
         "a courtesy call («{trigger}») as a stage: a task, not a step",
         "звонок вежливости («{trigger}») как этап: задача, а не шаг",
-        "дзвінок ввічливості («{trigger}») як етап: завдання, а не крок",
+        "дзвінок ввічливості («{trigger}») як етап: задача, а не крок",
     ),
     "granular.handoff": R(
         "one link of an internal hand-off chain («{previous}» → «{stage}»)",
         "звено цепочки внутренних передач («{previous}» → «{stage}»)",
         "ланка ланцюжка внутрішніх передач («{previous}» → «{stage}»)",
     ),
+    "role.name": R(
+        "funnel name contains «{trigger}»",
+        "в названии воронки есть «{trigger}»",
+        "у назві воронки є «{trigger}»",
+    ),
+    "role.generic": R(
+        "a generic funnel name («{trigger}»)",
+        "общее название воронки («{trigger}»)",
+        "загальна назва воронки («{trigger}»)",
+    ),
+    "role.stages": R(
+        "{share} of stages look like {role}",
+        "{share} этапов похожи на роль «{role}»",
+        "{share} етапів схожі на роль «{role}»",
+    ),
+    "role.default": R(
+        "no role cues; assumed a sales funnel",
+        "признаков роли нет; считаем воронкой продаж",
+        "ознак ролі немає; вважаємо воронкою продажів",
+    ),
     "sales.in_lead": R(
         "a sales step («{trigger}») inside a lead funnel",
         "шаг продажи («{trigger}») внутри воронки лидов",
-        "крок продажу («{trigger}») всередині лійки лідів",
+        "крок продажу («{trigger}») всередині воронки лідів",
     ),
 }
 

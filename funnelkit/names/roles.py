@@ -10,6 +10,7 @@ from funnelkit.model.enums import FunnelRole as R
 from funnelkit.names import cues
 from funnelkit.names import lexicon as lx
 from funnelkit.names.normalize import parse
+from funnelkit.names.reasons import render
 from funnelkit.names.types import RoleGuess
 
 _PAREN = re.compile(r"\([^)]*\)")
@@ -219,14 +220,14 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     the share of stages that look typical of a role. A lead funnel shows no sales step.
     """
     scores: dict[R, float] = defaultdict(float)
-    why: dict[R, str] = {}
+    why: dict[R, tuple[str, dict[str, str]]] = {}
     parsed = parse(name)
     outside = parse(_PAREN.sub(" ", name)).words
     for role, cue in _NAME_CUES:
         hit = cue.match(outside) or cue.match(parsed.words)
         if hit:
             scores[role] += 2.0 if cue.match(outside) else 1.0
-            why.setdefault(role, f"funnel name contains «{hit}»")
+            why.setdefault(role, ("role.name", {"trigger": hit}))
     if scores.get(R.PRIMARY_SALES) and len(scores) > 1:
         # «Повторные продажи», «Продажи партнёрам»: "sales" is the generic word there and the
         # other cue says which sales; the specific role must outweigh sales-like stages too.
@@ -236,13 +237,13 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
     generic = _GENERIC.match(outside)
     if generic:
         scores[R.PRIMARY_SALES] += 1.0
-        why.setdefault(R.PRIMARY_SALES, f"a generic funnel name («{generic}»)")
+        why.setdefault(R.PRIMARY_SALES, ("role.generic", {"trigger": generic}))
     stages = [parse(s).words for s in stage_names]
     for role, cue in _STAGE_CUES:
         share = sum(1 for f in stages if cue.match(f)) / max(1, len(stages))
         if share:
             scores[role] += 2.0 * share
-            why.setdefault(role, f"{share:.0%} of stages look like {role.value}")
+            why.setdefault(role, ("role.stages", {"share": f"{share:.0%}", "role": role.value}))
     if any(lx.SALES.match(f) for f in stages):
         scores[R.LEAD_QUALIFICATION] -= 0.5
         scores[R.COLD_CALLS] -= 0.5
@@ -256,11 +257,16 @@ def guess_role(name: str, stage_names: Sequence[str]) -> RoleGuess:
         ranked = ranked[1:]
     if not ranked:
         # Most funnels on a portal are sales funnels (each vendor's default pipeline is one).
-        return RoleGuess(R.PRIMARY_SALES, 0.3, "no role cues; assumed a sales funnel")
+        return _guess(R.PRIMARY_SALES, 0.3, "role.default", {})
     role, best = ranked[0]
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     conf = 0.35 + 0.25 * min(best, 2.0) / 2.0 + 0.3 * min(best - runner_up, 1.5) / 1.5
-    return RoleGuess(role, round(min(conf, 0.9), 2), why[role])
+    return _guess(role, round(min(conf, 0.9), 2), *why[role])
+
+
+def _guess(role: R, confidence: float, code: str, params: dict[str, str]) -> RoleGuess:
+    reason = render(code, params)
+    return RoleGuess(role, confidence, reason, code, tuple(sorted(params.items())))
 
 
 _REFUSAL_REASONS = _STAGE_CUES[-1][1]

@@ -67,11 +67,22 @@ class StageVerdict:
 
 @dataclass(frozen=True, slots=True)
 class RoleGuess:
-    """The analyser's guess of a funnel's role from its name and stage names."""
+    """The analyser's guess of a funnel's role from its name and stage names.
+
+    `reason` is the English text; `code` and `params` key it in `funnelkit.names.reasons`.
+    """
 
     role: FunnelRole
     confidence: float
     reason: str
+    code: str = "role.default"
+    params: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str = "en") -> str:
+        """The reason in en, ru or uk."""
+        from funnelkit.names.reasons import render
+
+        return render(self.code, dict(self.params), (), lang)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,10 +13,23 @@ from collections.abc import Iterator
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
+from funnelkit.audit.context import RECORDED, SET_IN_SETTINGS
 from funnelkit.audit.registry import default_registry
-from funnelkit.model import RoleSource
-from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, po_path
-from funnelkit.report.i18n import CLOCKS, DATA_STATES, EVIDENCE_WORDS, NEEDS, NOUNS, UI, WHY
+from funnelkit.audit.rule import NEEDS, NEEDS_WHY
+from funnelkit.metrics.definitions import DEFINITIONS
+from funnelkit.model import DataSet, FunnelRole, RoleSource
+from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, clear_cache, po_path
+from funnelkit.report.i18n import (
+    CLOCKS,
+    DATA_STATES,
+    EVIDENCE_KEYS,
+    EVIDENCE_WORDS,
+    FIELD_TYPES,
+    NOUNS,
+    UI,
+    WHY,
+)
+from funnelkit.report.plan_words import KINDS, LINES, SEMANTICS, WORDS
 
 
 def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
@@ -25,9 +38,14 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield f"ui.{key}", english
     for name, (one, many) in NOUNS.items():
         yield f"noun.{name}", (one, many)
+    for word in FIELD_TYPES:
+        yield "field.type", word
     for word in EVIDENCE_WORDS:
         yield "evidence", word
     yield "reason.needs", NEEDS
+    yield "reason.needs", NEEDS_WHY
+    for key, label in EVIDENCE_KEYS.items():
+        yield f"evidence.{key}", label
     for state in DATA_STATES:
         yield "reason.state", state
     for why in WHY:
@@ -36,11 +54,32 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield "clock", clock
     for source in RoleSource:
         yield "role.source", source.value
+    for key, (name, defined) in DEFINITIONS.items():
+        yield f"metric.{key}.name", name
+        yield f"metric.{key}.definition", defined
+    for dataset in DataSet:
+        yield "dataset", dataset.value
+    for role in FunnelRole:
+        yield "role", role.value
+    yield "role.reason", SET_IN_SETTINGS
+    yield "role.reason", RECORDED
+    for layout in WORDS.values():
+        yield "plan.word", layout
+    for planned in LINES:
+        yield "plan.line", planned
+    for kind in KINDS:
+        yield "plan.kind", kind
+    for semantics in SEMANTICS:
+        yield "plan.semantics", semantics
     for rule in default_registry():
         m = rule.meta
         yield f"{m.code}.title", m.title.en
         yield f"{m.code}.rationale", m.rationale.en
         yield f"{m.code}.remedy", m.remedy.en
+        for text in m.messages.values():
+            yield f"{m.code}.message", text.en
+        for key, phrase in m.phrases.items():
+            yield f"{m.code}.phrase.{key}", phrase
         for name, info in rule.Params.model_fields.items():
             if info.description:
                 yield f"{m.code}.param.{name}", info.description
@@ -81,7 +120,7 @@ def update() -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
             write_po(handle, fresh, width=100, omit_header=False, sort_output=False)
-    catalog.cache_clear()
+    clear_cache()
 
 
 if __name__ == "__main__":

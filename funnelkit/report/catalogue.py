@@ -14,7 +14,7 @@ from pydantic import BaseModel
 from funnelkit.audit.registry import default_registry
 from funnelkit.audit.rule import Rule
 from funnelkit.report.catalog import gettext
-from funnelkit.report.i18n import t
+from funnelkit.report.i18n import number, t
 from funnelkit.report.schema import LANGS
 
 _SIGNS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
@@ -65,14 +65,22 @@ def catalogue() -> list[dict[str, Any]]:
     return [rule_dict(r) for r in default_registry().rules]
 
 
-def _range(bounds: dict[str, Any]) -> str:
-    return ", ".join(f"{_SIGNS[k]} {v}" for k, v in bounds.items())
+def _num(value: Any, lang: str) -> str:
+    """A default or bound as the reader's language writes numbers (1.2 → 1,2 in ru / uk)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return number(value, lang, 0 if float(value).is_integer() else len(repr(value).split(".")[1]))
+
+
+def _range(bounds: dict[str, Any], lang: str) -> str:
+    return ", ".join(f"{_SIGNS[k]} {_num(v, lang)}" for k, v in bounds.items())
 
 
 def render_rule(rule: Rule, lang: str) -> str:
     """`rules show`: the rule for a reader in `lang` (the detection notes only in English)."""
     m = rule.meta
     severity = f"{t('default_severity', lang)}: {t(m.severity.value, lang)}"
+    needs = ", ".join(gettext(d, lang, "dataset") for d in sorted(d.value for d in m.requires))
     lines = [
         f"{m.code} {m.name} [{m.group}] — {severity}",
         "",
@@ -82,7 +90,7 @@ def render_rule(rule: Rule, lang: str) -> str:
         "",
         f"{t('remedy', lang)}: {text(rule, 'remedy', lang)}",
         "",
-        f"{t('needs', lang)}: {', '.join(sorted(d.value for d in m.requires)) or '—'}",
+        f"{t('needs', lang)}: {needs or '—'}",
     ]
     if m.aliases:
         lines.append(f"{t('aliases', lang)}: {', '.join(m.aliases)}")
@@ -91,7 +99,8 @@ def render_rule(rule: Rule, lang: str) -> str:
         lines += ["", f"{t('parameters', lang)} (audit.rules.{m.code}.params):"]
         for p in params:
             lines.append(
-                f"  {p['name']} = {p['default']}  ({_range(p['bounds'])})  {p['description']}"
+                f"  {p['name']} = {_num(p['default'], lang)}  ({_range(p['bounds'], lang)})  "
+                f"{p['description']}"
             )
     if lang == "en":
         lines += ["", inspect.cleandoc(type(rule).__doc__ or "")]

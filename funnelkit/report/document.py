@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from funnelkit import __version__
-from funnelkit.metrics import DEFINITIONS, PortalMetrics, definition
+from funnelkit.metrics import DEFINITIONS, PortalMetrics
 from funnelkit.model import Snapshot
+from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
-from funnelkit.report.i18n import evidence_word, number, skip_reason
+from funnelkit.report.i18n import metric_definition, phrase, skip_reason, value
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
     SEVERITIES,
@@ -37,7 +38,7 @@ from funnelkit.report.score import money_at_stake, open_deal_count, score_of
 from funnelkit.report.summary import actions, group_findings, managers, scorecards
 
 if TYPE_CHECKING:
-    from funnelkit.audit.findings import AuditResult, EvidenceValue, Finding, SuppressionNote
+    from funnelkit.audit.findings import AuditResult, Finding, SuppressionNote
     from funnelkit.audit.registry import Registry
 
 RELATED_KEPT = 50
@@ -57,25 +58,13 @@ def rule_texts(lang: str, registry: Registry | None = None) -> dict[str, dict[st
     return out
 
 
-def _value(key: str, value: EvidenceValue, lang: str) -> str:
-    """An evidence value inside a sentence: shares as percentages, numbers the language's way."""
-    if isinstance(value, bool) or value is None:
-        return "" if value is None else str(value)
-    if isinstance(value, float):
-        if key.endswith("share"):
-            return number(value * 100, lang) + ("\u00a0%" if lang in ("ru", "uk") else "%")
-        return number(value, lang, 0 if value.is_integer() else 1)
-    if isinstance(value, int):
-        return str(value)
-    return evidence_word(value, lang)
-
-
 def message(f: Finding, lang: str) -> str:
     """A finding's message in `lang`: the rule's template filled with translated evidence."""
-    template = f.template.get(lang) or f.template.get("en", "")
+    template = gettext(f.template, lang, f"{f.code}.message")
     s = f.subject
-    args = {k: _value(k, v, lang) for k, v in f.evidence.items()}
-    args.update(subject=s.name or s.id, funnel=s.funnel_name or "")
+    args = {k: value(k, v, lang) for k, v in f.evidence.items()}
+    subject = phrase(s.name, lang) if isinstance(s.name, Phrase) else s.name or s.id
+    args.update(subject=subject, funnel=s.funnel_name or "")
     args.setdefault("stage", s.stage_name or "")
     return template.format(**args)
 
@@ -198,7 +187,7 @@ def build_report(
                 funnel_name=r.funnel_name,
                 role=r.role.value,
                 source=r.source.value,
-                reason=r.reason,
+                reason=value("reason", r.reason, lang),
             )
             for r in result.roles
         ],
@@ -206,7 +195,7 @@ def build_report(
         definitions={
             key: Definition(name=name, definition=text)
             for key in DEFINITIONS
-            for name, text in [definition(key, lang)]
+            for name, text in [metric_definition(key, lang)]
         },
         compare=compare,
     )

@@ -31,6 +31,9 @@ def _environment() -> Environment:
         noun=i18n.noun,
         chart=funnel_chart,
         role_source=lambda value, lang: gettext(value, lang, "role.source"),
+        role_name=i18n.role_name,
+        evidence_key=i18n.evidence_key,
+        evidence_value=i18n.value,
     )
     return env
 

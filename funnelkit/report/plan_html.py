@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from funnelkit.blueprint.plan import Plan
+from funnelkit.report.catalog import gettext
 from funnelkit.report.html import _environment
+from funnelkit.report.plan_words import line, word
 
 
 def plan_document(plan: Plan) -> dict[str, Any]:
@@ -19,5 +21,11 @@ def plan_document(plan: Plan) -> dict[str, Any]:
 
 def plan_to_html(plan: Plan, lang: str) -> str:
     """Render a plan."""
-    template = _environment().get_template("plan.html.j2")
+    env = _environment()
+    env.globals.update(
+        line=line,
+        plan_word=word,
+        plan_kind=lambda kind, lang: gettext(kind, lang, "plan.kind"),
+    )
+    template = env.get_template("plan.html.j2")
     return template.render(plan=plan_document(plan), lang=lang)

@@ -1,14 +1,17 @@
-"""Plans and drift as terminal text and markdown (PR comments, CI summaries).
+"""Plans and drift as text and markdown (PR comments, CI summaries), in the reader's language.
 
-Siblings of plan_html.py over the same typed `Plan` and `DriftReport`: renderers only,
-nothing here plans or compares.
+The layout words come from `plan_words.WORDS`, each planner line goes through
+`plan_words.line`; the plan itself (and its checksum) stays as the planner wrote it.
 """
 
 from __future__ import annotations
 
+from functools import partial
+
 from funnelkit.blueprint.drift import DriftReport
 from funnelkit.blueprint.plan import Plan
 from funnelkit.model import Change, MergeStage
+from funnelkit.report.plan_words import line, word
 
 _SIGN = {"create": "+", "update": "~", "reorder": "↕", "move": "→", "delete": "-"}
 
@@ -18,61 +21,76 @@ def _sign(change: Change) -> str:
     return "⇉" if isinstance(change, MergeStage) else _SIGN[change.kind]
 
 
-def plan_text(plan: Plan) -> str:
+def _counts(plan: Plan, lang: str, bold: bool = False) -> list[str]:
+    """«10 to create, 40 to update» (markdown: every kind, the count in bold)."""
+    out = []
+    for kind, n in plan.counts().items():
+        if n or bold:
+            out.append(word(f"to_{kind}", lang).format(n=f"**{n}**" if bold else str(n)))
+    return out
+
+
+def plan_text(plan: Plan, lang: str = "en") -> str:
     """The plan for a terminal: counts, ordered changes, refusals, manual steps."""
-    counts = plan.counts()
-    lines = [f"Plan for {plan.vendor} {plan.domain} from blueprint {plan.blueprint!r}"]
-    summary = ", ".join(f"{n} to {k}" for k, n in counts.items() if n) or "no changes"
-    lines.append(f"  {summary}")
+    w = partial(word, lang=lang)
+    title = w("plan_for").format(
+        vendor=plan.vendor, domain=plan.domain, blueprint=repr(plan.blueprint)
+    )
+    lines = [title, f"  {', '.join(_counts(plan, lang)) or w('no_changes')}"]
     for change in plan.changes:
-        extra = f"  [needs --force: {change.unsafe_reason}]" if change.unsafe_reason else ""
-        lines.append(f"  {_sign(change)} {change.summary}{extra}")
+        unsafe = change.unsafe_reason
+        extra = f"  [{w('needs_force')}: {line(unsafe, lang)}]" if unsafe else ""
+        lines.append(f"  {_sign(change)} {line(change.summary, lang)}{extra}")
     for refusal in plan.refusals:
-        lines.append(f"  ✗ refused: {refusal}")
+        lines.append(f"  ✗ {w('refused')}: {line(refusal, lang)}")
     for problem in plan.threshold_problems:
-        lines.append(f"  ! threshold: {problem} (needs --force)")
+        lines.append(f"  ! {w('threshold')}: {line(problem, lang)} ({w('needs_force')})")
     if plan.unmanaged:
-        lines.append("Unmanaged (left alone):")
+        lines.append(w("unmanaged"))
         for u in plan.unmanaged:
-            where = f" in «{u.funnel_name}»" if u.funnel_name else ""
-            lines.append(f"  · {u.kind} «{u.name}»{where} (id {u.id})")
+            where = " " + w("in_funnel").format(funnel=u.funnel_name) if u.funnel_name else ""
+            what = line(f"{u.kind} «{u.name}» (id {u.id})", lang)
+            lines.append(f"  · {what}{where}")
     if plan.manual:
-        lines.append("Manual steps (not counted as changes):")
+        lines.append(w("manual"))
         for step in plan.manual:
-            evidence = f" — {step.evidence}" if step.evidence else ""
-            lines.append(f"  [{step.status}] {step.title}{evidence}")
-            lines.extend(f"      {n}. {text}" for n, text in enumerate(step.steps, 1))
+            evidence = f" — {line(step.evidence, lang)}" if step.evidence else ""
+            lines.append(f"  [{w(step.status)}] {line(step.title, lang)}{evidence}")
+            lines.extend(f"      {n}. {line(text, lang)}" for n, text in enumerate(step.steps, 1))
     for warning in plan.warnings:
-        lines.append(f"warning: {warning}")
-    lines.append(f"checksum: {plan.checksum}")
+        lines.append(f"{w('warning')}: {line(warning, lang)}")
+    lines.append(f"{w('checksum')}: {plan.checksum}")
     return "\n".join(lines) + "\n"
 
 
-def plan_markdown(plan: Plan) -> str:
+def plan_markdown(plan: Plan, lang: str = "en") -> str:
     """The plan as a PR comment."""
-    counts = plan.counts()
-    out = [f"### funnelkit plan: `{plan.blueprint}` → {plan.vendor} `{plan.domain}`", ""]
-    out.append(" | ".join(f"**{n}** {k}" for k, n in counts.items()))
+    w = partial(word, lang=lang)
+    out = [f"### {w('plan_md')}: `{plan.blueprint}` → {plan.vendor} `{plan.domain}`", ""]
+    out.append(" | ".join(_counts(plan, lang, bold=True)))
     out.append("")
     if plan.changes:
-        out += ["| | change | safety |", "|---|---|---|"]
+        out += [f"| | {w('change')} | {w('safety')} |", "|---|---|---|"]
         for change in plan.changes:
-            safety = f"needs `--force`: {change.unsafe_reason}" if change.unsafe_reason else ""
-            out.append(f"| {_sign(change)} | {_md(change.summary)} | {_md(safety)} |")
+            unsafe = change.unsafe_reason
+            safety = f"{w('needs_force')}: {line(unsafe, lang)}" if unsafe else ""
+            summary = line(change.summary, lang)
+            out.append(f"| {_sign(change)} | {_md(summary)} | {_md(safety)} |")
         out.append("")
     for refusal in plan.refusals:
-        out.append(f"- ✗ **refused**: {_md(refusal)}")
+        out.append(f"- ✗ **{w('refused')}**: {_md(line(refusal, lang))}")
     for problem in plan.threshold_problems:
-        out.append(f"- ⚠ threshold: {_md(problem)}")
+        out.append(f"- ⚠ {w('threshold')}: {_md(line(problem, lang))}")
     if plan.manual:
-        out += ["", "<details><summary>Manual steps</summary>", ""]
+        out += ["", f"<details><summary>{w('manual_short')}</summary>", ""]
         for step in plan.manual:
-            out.append(f"- [{'x' if step.status == 'verified' else ' '}] {_md(step.title)}")
-            out.extend(f"  {n}. {_md(text)}" for n, text in enumerate(step.steps, 1))
+            mark = "x" if step.status == "verified" else " "
+            out.append(f"- [{mark}] {_md(line(step.title, lang))}")
+            out.extend(f"  {n}. {_md(line(text, lang))}" for n, text in enumerate(step.steps, 1))
         out += ["", "</details>"]
     if plan.unmanaged:
-        out += ["", f"{len(plan.unmanaged)} unmanaged object(s) left alone."]
-    out += ["", f"checksum `{plan.checksum}`"]
+        out += ["", f"{w('unmanaged_left')}: {len(plan.unmanaged)}."]
+    out += ["", f"{w('checksum')} `{plan.checksum}`"]
     return "\n".join(out) + "\n"
 
 
@@ -80,48 +98,62 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def drift_text(report: DriftReport) -> str:
-    """Drift for a terminal."""
-    state = "in sync" if report.in_sync else f"{len(report.drifted)} drifted"
+def _state(report: DriftReport, lang: str) -> str:
+    if report.in_sync:
+        state = word("in_sync", lang)
+    else:
+        state = f"{word('drifted', lang)}: {len(report.drifted)}"
     if report.unmanaged:
-        state += f"; {len(report.unmanaged)} unmanaged"
-    lines = [f"Drift of {report.vendor} {report.domain} from {report.blueprint!r}: {state}"]
+        state += f"; {word('unmanaged_count', lang)}: {len(report.unmanaged)}"
+    return state
+
+
+def drift_text(report: DriftReport, lang: str = "en") -> str:
+    """Drift for a terminal."""
+    title = word("drift_of", lang).format(
+        vendor=report.vendor,
+        domain=report.domain,
+        blueprint=repr(report.blueprint),
+        state=_state(report, lang),
+    )
+    lines = [title]
     for category in ("changed", "missing", "unmanaged"):
         rows = [i for i in report.items if i.category == category]
         if rows and category == "unmanaged":
-            fails = "drift" if report.fail_on_unmanaged else "listed; --fail-on-unmanaged fails"
-            lines.append(f"unmanaged (not declared by the blueprint; {fails}):")
+            key = "unmanaged_fails" if report.fail_on_unmanaged else "unmanaged_listed"
+            lines.append(word(key, lang))
         elif rows:
-            lines.append(f"{category}:")
+            lines.append(f"{word(category, lang)}:")
         for item in rows:
-            accepted = f"  (accepted: {item.accepted})" if item.accepted else ""
-            lines.append(f"  {item.detail}{accepted}")
+            accepted = f"  ({word('accepted', lang)}: {item.accepted})" if item.accepted else ""
+            lines.append(f"  {line(item.detail, lang)}{accepted}")
     if report.tunnels:
-        lines.append("tunnels not verified yet (informational):")
-        lines.extend(f"  {t}" for t in report.tunnels)
+        lines.append(word("tunnels", lang))
+        lines.extend(f"  {line(t, lang)}" for t in report.tunnels)
     return "\n".join(lines) + "\n"
 
 
-def drift_markdown(report: DriftReport) -> str:
+def drift_markdown(report: DriftReport, lang: str = "en") -> str:
     """Drift as a CI job summary or PR comment."""
+    w = partial(word, lang=lang)
     icon = "✅" if report.in_sync else "⚠️"
-    state = "in sync" if report.in_sync else f"{len(report.drifted)} drifted object(s)"
-    if report.unmanaged:
-        state += f", {len(report.unmanaged)} unmanaged"
-    out = [f"### {icon} funnelkit drift: {report.vendor} `{report.domain}` — {state}", ""]
+    title = f"{w('drift_md')}: {report.vendor} `{report.domain}` — {_state(report, lang)}"
+    out = [f"### {icon} {title}", ""]
     managed = [i for i in report.items if i.category != "unmanaged"]
     if managed:
-        out += ["| category | object | detail | accepted |", "|---|---|---|---|"]
+        head = f"| {w('category')} | {w('object')} | {w('detail')} | {w('accepted')} |"
+        out += [head, "|---|---|---|---|"]
         for item in managed:
             target = f"{item.funnel}/{item.stage}" if item.stage else item.funnel
             accepted = _md(item.accepted or "")
-            out.append(f"| {item.category} | {_md(target)} | {_md(item.detail)} | {accepted} |")
+            detail = _md(line(item.detail, lang))
+            out.append(f"| {w(item.category)} | {_md(target)} | {detail} | {accepted} |")
     unmanaged = [i for i in report.items if i.category == "unmanaged"]
     if unmanaged:
-        out += ["", "<details><summary>Unmanaged (not declared by the blueprint)</summary>", ""]
-        out.extend(f"- {_md(i.detail)}" for i in unmanaged)
+        out += ["", f"<details><summary>{w('unmanaged_md')}</summary>", ""]
+        out.extend(f"- {_md(line(i.detail, lang))}" for i in unmanaged)
         out += ["", "</details>"]
     if report.tunnels:
-        out += ["", "Tunnels not verified yet:"]
-        out.extend(f"- {_md(t)}" for t in report.tunnels)
+        out += ["", w("tunnels_md")]
+        out.extend(f"- {_md(line(t, lang))}" for t in report.tunnels)
     return "\n".join(out) + "\n"

@@ -12,7 +12,7 @@ from funnelkit.cli import app
 
 
 def _f(code: str, kind: str, id_: str, related: tuple[str, ...] = ()) -> Finding:
-    return Finding(code, "x", Severity.LOW, Subject(kind, id_), {"en": ""}, {}, related)
+    return Finding(code, "x", Severity.LOW, Subject(kind, id_), "", {}, related)
 
 
 def test_precision_counts_findings_recall_counts_planted() -> None:

@@ -9,6 +9,7 @@ from funnelkit.model import (
     Snapshot,
     StageTransition,
 )
+from funnelkit.report.i18n import metric_definition
 from tests.portals import build
 
 DAY = 86_400
@@ -107,10 +108,12 @@ def test_without_history_conversion_counts_current_stage_only() -> None:
 
 
 def test_every_definition_in_three_languages() -> None:
-    for key, texts in DEFINITIONS.items():
-        assert set(texts) == {"en", "ru", "uk"}, key
-    assert definition("win_rate", "uk")[0] == "Частка виграних"
-    assert definition("win_rate", "de")[0] == "Win rate"
+    for key, (name, text) in DEFINITIONS.items():
+        assert definition(key) == (name, text) and name and text, key
+        for lang in ("ru", "uk"):
+            assert metric_definition(key, lang)[1] != text, (key, lang)
+    assert metric_definition("win_rate", "uk")[0] == "Частка виграних"
+    assert metric_definition("win_rate", "de")[0] == "Win rate"
 
 
 def _from_paths(paths: list[list[str]]) -> Snapshot:

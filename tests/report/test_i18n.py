@@ -13,27 +13,30 @@ import pytest
 
 from funnelkit.audit import run_audit
 from funnelkit.audit.registry import default_registry
+from funnelkit.blueprint.drift import drift_from_plan
+from funnelkit.blueprint.library import load_bundled
+from funnelkit.blueprint.planner import plan
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.generate.truth import state_to_snapshot
 from funnelkit.metrics import compute_metrics
 from funnelkit.model import DataSet, EntityKind, FunnelRole, Snapshot, Vendor
 from funnelkit.report import build_report, render
+from funnelkit.report.catalog import gettext
 from funnelkit.report.catalog_sync import missing
-from funnelkit.report.catalogue import readme_table
-from funnelkit.report.i18n import noun
+from funnelkit.report.catalogue import readme_table, render_list, render_rule
+from funnelkit.report.i18n import noun, phrase
+from funnelkit.report.plan_html import plan_to_html
+from funnelkit.report.plan_text import drift_markdown, drift_text, plan_markdown, plan_text
+from funnelkit.report.plan_words import line
 
 README = Path(__file__).resolve().parents[2] / "README.md"
-LATIN = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+LATIN = re.compile(r"[A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?")
 #: Words that stay Latin in any language: formats, units, vendors, acronyms, flags.
 ALLOWED = {
     "JSON", "CSV", "SARIF", "HTML", "UTC", "SLA", "LTV", "KPI", "RUB", "UAH", "USD", "EUR",
     "bitrix24", "amocrm", "Bitrix24", "amoCRM", "REST", "API", "p", "details", "ids", "CRM",
-    "rules", "audit", "params",
+    "rules", "audit", "params", "Salesbot", "NPS",
 }  # fmt: skip
-#: Still English in ru / uk: the name analyser's reasons (funnelkit/names writes them) and the
-#: vendors' own explanations of missing data, quoted as the connector gives them.
-#: The name analyser writes its reasons in English (funnelkit/names): those are cut out here.
-ANALYSER_RULES = ("FK101", "FK102", "FK103", "FK104")
 
 
 class _Text(HTMLParser):
@@ -59,24 +62,54 @@ def _visible(html: str) -> str:
     return " ".join(parser.parts)
 
 
+def _slug_words() -> set[str]:
+    """Rule codes and slugs, config keys, data set, role and entity names: typed, not read."""
+    rules = list(default_registry())
+    slugs = [r.meta.name for r in rules] + [r.meta.code for r in rules]
+    slugs += [name for r in rules for name in r.Params.model_fields]  # config keys
+    slugs += (
+        [d.value for d in DataSet] + [r.value for r in FunnelRole] + [k.value for k in EntityKind]
+    )
+    words = {w for slug in slugs for w in LATIN.findall(slug)}
+    for slug in slugs:
+        words.update(re.split(r"[._-]", slug))
+    return words
+
+
 def _portal_words(snap: Snapshot) -> set[str]:
     """Every Latin word of the portal's own data (names are the client's, not ours)."""
     s = snap.structure
     texts = [s.portal.domain, s.portal.name or ""]
     named: list[Any] = [*s.users, *s.funnels, *s.stages, *s.loss_reasons, *s.custom_fields]
-    texts += [x.name for x in named]
+    texts += [x.name for x in named] + [x.id for x in named]
     people: list[Any] = [*snap.contacts, *snap.companies]
     texts += [c.name for c in people]
     for d in snap.deals:
         texts += [d.title, d.source or "", *d.tags, *d.products, d.id]
-    slugs = [r.meta.name for r in default_registry()] + [r.meta.code for r in default_registry()]
-    slugs += (
-        [d.value for d in DataSet] + [r.value for r in FunnelRole] + [k.value for k in EntityKind]
-    )
-    words = {w for t in texts + slugs for w in LATIN.findall(t)}
-    for slug in slugs:
-        words.update(re.split(r"[._-]", slug))
-    return words
+    words = {w for t in texts for w in LATIN.findall(t)}
+    for t in texts:
+        words.update(re.split(r"[^A-Za-z]+", t))
+    return words | _slug_words()
+
+
+def _data_words(value: object) -> set[str]:
+    """Every Latin word of a blueprint's own data (its keys, names and notes)."""
+    if isinstance(value, str):
+        return set(LATIN.findall(value)) | set(re.split(r"[^A-Za-z]+", value))
+    if isinstance(value, dict):
+        return {w for k, v in value.items() for w in _data_words(k) | _data_words(v)}
+    if isinstance(value, list | tuple):
+        return {w for v in value for w in _data_words(v)}
+    return set()
+
+
+def _stray(out: str, allowed: set[str], *, is_html: bool = False) -> list[str]:
+    """Latin-script words a reader would see that are neither ours to keep nor the data's."""
+    text = _visible(out) if is_html else re.sub(r"\\(.)", r"\1", out)
+    text = html.unescape(text)  # `&amp;` is markup the escaping added, not a word
+    text = re.sub(r"</?(details|summary)>", " ", text)  # markdown's own folding markup
+    text = re.sub(r"`[^`]*`|--[a-z-]+|[\w.-]+\.[a-z][\w-]+|\b[0-9a-f]{64}\b", " ", text)
+    return sorted({w for w in LATIN.findall(text) if w not in allowed})
 
 
 @lru_cache(maxsize=2)
@@ -98,23 +131,42 @@ def test_no_english_outside_the_allow_list(vendor: Vendor, lang: str) -> None:
         result, snap, compute_metrics(snap, result.now), lang, 0, portal_name="acme"
     )
     allowed = ALLOWED | _portal_words(snap) | {"acme"}
-    reasons = {
-        str(f.evidence["reason"])
-        for f in result.findings
-        if f.code in ANALYSER_RULES and "reason" in f.evidence
-    } | {r.reason for r in result.roles if r.reason}
-    for fmt in ("text", "markdown", "html"):
-        out = render(report, fmt, details=True)
-        text = _visible(out) if fmt == "html" else re.sub(r"\\(.)", r"\1", out)
-        text = html.unescape(text)  # `&amp;` is markup the escaping added, not a word
-        for reason in sorted(reasons, key=len, reverse=True):
-            text = text.replace(reason, " ")
-        text = re.sub(r"`[^`]*`|--[a-z-]+|[\w.-]+\.[a-z]{2,}\b", " ", text)
-        stray = sorted({w for w in LATIN.findall(text) if w not in allowed})
-        assert stray == [], (fmt, stray[:40])
-        assert "§" not in out and ".md" not in text
+    for fmt, details in [(f, d) for f in ("text", "markdown", "html") for d in (False, True)]:
+        out = render(report, fmt, details=details, statistics=True)
+        assert _stray(out, allowed, is_html=fmt == "html") == [], (fmt, details)
+        assert "§" not in out and ".md " not in out
         if lang == "uk":
             assert "лійк" not in out.lower()
+
+
+@pytest.mark.parametrize("vendor", list(Vendor), ids=lambda v: v.value)
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_plans_and_drift_speak_the_language(vendor: Vendor, lang: str) -> None:
+    snap = _snapshot(vendor)
+    for name in ("000", "002", "003", "004"):
+        bp = load_bundled(name)
+        found = plan(snap, bp)
+        report = drift_from_plan(found)
+        allowed = ALLOWED | _portal_words(snap) | _data_words(bp.model_dump(mode="json"))
+        outputs = {
+            "plan text": plan_text(found, lang),
+            "plan markdown": plan_markdown(found, lang),
+            "drift text": drift_text(report, lang),
+            "drift markdown": drift_markdown(report, lang),
+        }
+        for what, out in outputs.items():
+            assert _stray(out, allowed) == [], (name, what, _stray(out, allowed))
+            assert "§" not in out and ".md " not in out, (name, what)
+        page = plan_to_html(found, lang)
+        assert _stray(page, allowed, is_html=True) == [], (name, "plan html")
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_the_rule_catalogue_speaks_the_language(lang: str) -> None:
+    allowed = ALLOWED | _slug_words()
+    assert _stray(render_list(lang), allowed) == []
+    for rule in default_registry():
+        assert _stray(render_rule(rule, lang), allowed) == [], rule.meta.code
 
 
 @pytest.mark.parametrize("lang", ["ru", "uk"])
@@ -147,9 +199,53 @@ def test_no_message_puts_a_count_before_a_noun_that_must_agree_with_it() -> None
     for rule in default_registry():
         for variant in rule.meta.messages.values():
             for lang in ("ru", "uk"):
-                for field, word in re.findall(r"\{(\w+)\}\s+(\w+)", variant.get(lang)):
+                text = gettext(variant.en, lang, f"{rule.meta.code}.message")
+                for field, word in re.findall(r"\{(\w+)\}\s+(\w+)", text):
                     if field in NAMES or field.endswith("share") or field == "signs":
                         continue  # names, percentages («30 % сделок») and «3 из 4» agree anyway
                     if re.match(r"[а-яіїєґ]", word) and word not in ("дн", "в", "на"):
                         found.append((rule.meta.code, lang, field, word))
     assert found == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [
+        ("ru", ["1 завершённому", "2 завершённым", "5 завершённым", "21 завершённому"]),
+        ("uk", ["1 завершеним", "2 завершеними", "5 завершеними", "21 завершеним"]),
+        ("en", ["1 completed visit;", "2 completed visits", "5 completed visits", "21 completed"]),
+    ],
+)
+def test_evidence_sentences_take_plural_forms(lang: str, forms: list[str]) -> None:
+    rule = default_registry().get("FK201")
+    assert rule is not None
+    for n, form in zip((1, 2, 5, 21), forms, strict=True):
+        how = rule.phrase("learned", "visits", multiple=2.0, p90=3.5, visits=n, median=1.26)
+        assert form in phrase(how, lang), (n, phrase(how, lang))
+        assert ("1,3" if lang != "en" else "1.3") in phrase(how, lang)  # Babel's decimals
+
+
+@pytest.mark.parametrize(
+    ("lang", "forms"),
+    [
+        ("ru", ["1 сделка", "2 сделки", "5 сделок", "21 сделка"]),
+        ("uk", ["1 угода", "2 угоди", "5 угод", "21 угода"]),
+    ],
+)
+def test_plan_lines_take_plural_forms(lang: str, forms: list[str]) -> None:
+    for n, form in zip((1, 2, 5, 21), forms, strict=True):
+        text = line(f"move {n} deals from «A» to «B» of «C»", lang)
+        assert form in text and "«A»" in text and "«B» " in text, text
+    assert "неизвест" in line("removes funnel «F» holding an unknown number of deals", "ru")
+    assert line("a line of no known shape", "uk") == "a line of no known shape"
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_merge_lines_are_translated(lang: str) -> None:
+    """A merge and the two steps apply splits it into read back in the reader's language."""
+    from funnelkit.report.plan_words import line
+
+    merge = "merge stage «A» of «B» (5 deals) into «C» of «B», then delete it"
+    for text in (merge, f"move deals (merge) {merge}", f"delete (after merge) {merge}"):
+        out = line(text, lang)
+        assert _stray(out, ALLOWED | {"A", "B", "C"}) == [], out

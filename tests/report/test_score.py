@@ -11,7 +11,7 @@ from tests.report.sample import NOW, document, snapshot
 
 
 def _finding(code: str, kind: str, ident: str, severity: Severity = Severity.MEDIUM) -> Finding:
-    return Finding(code, "x.y", severity, Subject(kind, ident), {"en": ""})
+    return Finding(code, "x.y", severity, Subject(kind, ident), "")
 
 
 def test_a_clean_portal_scores_100() -> None:

@@ -75,10 +75,6 @@ class DumpStages(Rule):
             "default": Text(
                 en="Stage «{stage}» in «{funnel}» works as a parking place ({signs} of 4 behaviour "
                 "signs; name: {name_label})",
-                ru="Этап «{stage}» воронки «{funnel}» работает как «отстойник» (признаков "
-                "поведения: {signs} из 4; название: {name_label})",
-                uk="Етап «{stage}» воронки «{funnel}» працює як «відстійник» (ознак поведінки: "
-                "{signs} з 4; назва: {name_label})",
             )
         },
     )

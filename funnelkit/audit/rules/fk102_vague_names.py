@@ -53,8 +53,6 @@ class VagueNames(Rule):
         messages={
             "default": Text(
                 en="Stage «{stage}» in «{funnel}» has a vague name ({reason})",
-                ru="Этап «{stage}» воронки «{funnel}» назван размыто ({reason})",
-                uk="Етап «{stage}» воронки «{funnel}» має розмиту назву ({reason})",
             )
         },
     )

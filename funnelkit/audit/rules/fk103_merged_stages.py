@@ -82,11 +82,20 @@ class MergedStages(Rule):
             "default": Text(
                 en="Stage «{stage}» in «{funnel}» merges a task and a wait ({reason}; dwell "
                 "bimodality {bimodality})",
-                ru="Этап «{stage}» воронки «{funnel}» совмещает задачу и ожидание ({reason}; "
-                "бимодальность времени {bimodality})",
-                uk="Етап «{stage}» воронки «{funnel}» поєднує задачу й очікування ({reason}; "
-                "бімодальність часу {bimodality})",
             )
+        },
+        phrases={
+            "both": "name and dwell shape",
+            "name_few": "name only: too few visits to judge the dwell shape",
+            "name_one": "name only: the dwell shape shows one hump",
+            "humps": (
+                "its {n} completed stay forms two humps",
+                "its {n} completed stays form two humps",
+            ),
+            "shape": "dwell shape alone",
+            "no_shape": "not measured",
+            "coef": "{coef}",
+            "one_hump": "{coef}, one hump",
         },
     )
 
@@ -112,19 +121,17 @@ class MergedStages(Rule):
                     continue
                 if v is not None:
                     reason = v.reason
-                    basis = (
-                        "name and dwell shape"
-                        if two_humps
-                        else "name only: too few visits to judge the dwell shape"
-                        if not measured
-                        else "name only: the dwell shape shows one hump"
+                    basis = self.phrase(
+                        "both" if two_humps else "name_few" if not measured else "name_one"
                     )
                 else:
-                    reason = f"its {n} completed stays form two humps"
-                    basis = "dwell shape alone"
-                shape = "n/a" if not measured else f"{coef:.2f}"
-                if measured and not two_humps:
-                    shape += ", one hump"
+                    reason = self.phrase("humps", counter="n", n=n)
+                    basis = self.phrase("shape")
+                shape = (
+                    self.phrase("no_shape")
+                    if not measured
+                    else self.phrase("coef" if two_humps else "one_hump", coef=round(coef, 2))
+                )
                 yield self.finding(
                     ctx.stage_subject(stage.key),
                     reason=reason,

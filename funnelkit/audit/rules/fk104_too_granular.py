@@ -54,10 +54,6 @@ class TooGranularStages(Rule):
             "default": Text(
                 en="Stage «{stage}» in «{funnel}» is too granular ({reason}; {pass_share} of "
                 "the funnel's deals pass through it)",
-                ru="Этап «{stage}» воронки «{funnel}» слишком дробный ({reason}; через него "
-                "проходит {pass_share} сделок воронки)",
-                uk="Етап «{stage}» воронки «{funnel}» надто дрібний ({reason}; через нього "
-                "проходить {pass_share} угод воронки)",
             )
         },
     )

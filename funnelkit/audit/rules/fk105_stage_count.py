@@ -68,18 +68,10 @@ class StageCount(Rule):
             "many": Text(
                 en="Funnel «{funnel}» has {stages} working stages (at most {limit} expected "
                 "for role {role})",
-                ru="В воронке «{funnel}» рабочих этапов: {stages} (для роли {role} ожидается "
-                "не больше {limit})",
-                uk="У воронці «{funnel}» робочих етапів: {stages} (для ролі {role} очікується "
-                "не більше {limit})",
             ),
             "few": Text(
                 en="Funnel «{funnel}» has only {stages} working stages (at least {limit} "
                 "expected for role {role})",
-                ru="В воронке «{funnel}» всего рабочих этапов: {stages} (для роли {role} "
-                "ожидается не меньше {limit})",
-                uk="У воронці «{funnel}» лише робочих етапів: {stages} (для ролі {role} "
-                "очікується не менше {limit})",
             ),
         },
     )

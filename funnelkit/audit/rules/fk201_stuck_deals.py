@@ -14,6 +14,7 @@ from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import percentile
 from funnelkit.model import DataSet, FunnelRole
+from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import DAY
 
 # Funnels where a deal waits by design: a client-base deal lives as long as the client
@@ -92,39 +93,54 @@ class StuckDeals(Rule):
             "default": Text(
                 en="Deal «{subject}» has been in «{stage}» for {days} days (limit {limit_days}, "
                 "from {limit_source}; clock: {clock})",
-                ru="Сделка «{subject}» находится на этапе «{stage}» {days} дн. (лимит "
-                "{limit_days}, источник: {limit_source}; отсчёт: {clock})",
-                uk="Угода «{subject}» перебуває на етапі «{stage}» {days} дн. (ліміт "
-                "{limit_days}, джерело: {limit_source}; відлік: {clock})",
             )
+        },
+        phrases={
+            "sla": "the stage's SLA of {sla} d ({source})",
+            "learned": (
+                "{multiple} × the {p90} d within which 9 in 10 of this stage's stays end "
+                "(upper bound from {visits} completed visit; median {median} d)",
+                "{multiple} × the {p90} d within which 9 in 10 of this stage's stays end "
+                "(upper bound from {visits} completed visits; median {median} d)",
+            ),
+            "floor": "{how}, raised to the {floor}-day floor",
+            "default": (
+                "max_days {max_days}: fewer than {min_samples} completed visit to learn from",
+                "max_days {max_days}: fewer than {min_samples} completed visits to learn from",
+            ),
         },
     )
 
     def _limit(
         self, ctx: AuditContext, key: StageKey, p: StuckDealsParams
-    ) -> tuple[float, str, str]:
+    ) -> tuple[float, str, Phrase]:
         """(limit in days, its source, how it was derived) for one stage."""
         sla = ctx.stage_sla_days.get(key[0], {}).get(key[1])
         if sla is not None:
-            return sla, ctx.sla_source, f"the stage's SLA of {sla:g} d ({ctx.sla_source})"
+            return sla, ctx.sla_source, self.phrase("sla", sla=float(sla), source=ctx.sla_source)
         samples = ctx.dwell(key)
         if len(samples) >= p.min_samples:
             p90 = _p90_upper(samples) / DAY
             learned = p.multiple * p90
-            how = (
-                f"{p.multiple:g} × the {p90:.1f} d within which 9 in 10 of this stage's "
-                f"stays end (upper bound from {len(samples)} completed visits; median "
-                f"{percentile(samples, 50) / DAY:.1f} d)"
+            how = self.phrase(
+                "learned",
+                counter="visits",
+                multiple=float(p.multiple),
+                p90=round(p90, 1),
+                visits=len(samples),
+                median=round(percentile(samples, 50) / DAY, 1),
             )
             source = "portal typical stay"
             if learned < p.floor_days:
-                return p.floor_days, source, f"{how}, raised to the {p.floor_days:g}-day floor"
+                return p.floor_days, source, self.phrase("floor", how=how, floor=p.floor_days)
             return learned, source, how
-        why = f"max_days {p.max_days:g}: fewer than {p.min_samples} completed visits to learn from"
+        why = self.phrase(
+            "default", counter="min_samples", max_days=float(p.max_days), min_samples=p.min_samples
+        )
         return p.max_days, "default", why
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        limits: dict[StageKey, tuple[float, str, str]] = {}
+        limits: dict[StageKey, tuple[float, str, Phrase]] = {}
         for deal in ctx.open_deals:
             if ctx.role(deal.funnel_id) in WAITING_ROLES:
                 continue

@@ -62,12 +62,9 @@ class SkippedByNeglect(Rule):
             "default": Text(
                 en="{subject} dragged {deals} won deals straight from an early stage to won "
                 "({skip_share} of their wins)",
-                ru="{subject}: выигранных сделок, перенесённых сразу с раннего этапа в «успешно»: "
-                "{deals} ({skip_share} побед)",
-                uk="{subject}: виграних угод, перенесених одразу з раннього етапу в «успішно»: "
-                "{deals} ({skip_share} перемог)",
             )
         },
+        phrases={"unknown_user": "manager {id}"},
     )
 
     def _skipped(
@@ -106,7 +103,7 @@ class SkippedByNeglect(Rule):
             ratio = share(len(ids), wins[who])
             if len(ids) >= p.min_deals and ratio >= p.min_share:
                 user = ctx.users.get(who)
-                name = user.name if user else f"user {who}"
+                name = user.name if user else self.phrase("unknown_user", id=who)
                 yield self.finding(
                     Subject("user", who, name),
                     related=ids,

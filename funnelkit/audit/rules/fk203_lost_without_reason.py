@@ -68,18 +68,13 @@ class LostWithoutReason(Rule):
         messages={
             "empty": Text(
                 en="Deal «{subject}» in «{funnel}» was lost without a reason",
-                ru="Сделка «{subject}» воронки «{funnel}» проиграна без причины",
-                uk="Угода «{subject}» воронки «{funnel}» програна без причини",
             ),
             "generic": Text(
                 en="Deal «{subject}» was lost in the generic stage «{stage}» although "
                 "«{funnel}» has {reasons} reason stages",
-                ru="Сделка «{subject}» проиграна в общей стадии «{stage}», хотя в «{funnel}» "
-                "есть стадии-причины ({reasons})",
-                uk="Угода «{subject}» програна в загальній стадії «{stage}», хоча в «{funnel}» "
-                "є стадії-причини ({reasons})",
             ),
         },
+        phrases={"uncaptured": "the funnel has no reason stages: refusals are not captured"},
     )
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
@@ -114,5 +109,5 @@ class LostWithoutReason(Rule):
                         ctx.deal_subject(deal),
                         "empty",
                         reasons=0,
-                        why="the funnel has no reason stages: refusals are not captured",
+                        why=self.phrase("uncaptured"),
                     )

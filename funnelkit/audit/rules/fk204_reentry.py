@@ -77,8 +77,6 @@ class Reentry(Rule):
         messages={
             "default": Text(
                 en="Contact {subject} entered funnel «{funnel}» {deals} times",
-                ru="Контакт {subject} попадал в воронку «{funnel}» повторно (сделок: {deals})",
-                uk="Контакт {subject} потрапляв у воронку «{funnel}» повторно (угод: {deals})",
             )
         },
     )

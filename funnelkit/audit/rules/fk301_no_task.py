@@ -53,16 +53,10 @@ class NoTaskOrOverdue(Rule):
         messages={
             "none": Text(
                 en="Deal «{subject}» in «{stage}» has no open task",
-                ru="У сделки «{subject}» на этапе «{stage}» нет открытых задач",
-                uk="Угода «{subject}» на етапі «{stage}» не має відкритих задач",
             ),
             "overdue": Text(
                 en="Deal «{subject}» in «{stage}» has only overdue tasks ({overdue_tasks}, "
                 "{days_overdue} days late)",
-                ru="У сделки «{subject}» на этапе «{stage}» только просроченные задачи "
-                "({overdue_tasks}, просрочка {days_overdue} дн.)",
-                uk="Угода «{subject}» на етапі «{stage}» має лише прострочені задачі "
-                "({overdue_tasks}, прострочення {days_overdue} дн.)",
             ),
         },
     )

@@ -57,10 +57,6 @@ class PostponedTasks(Rule):
             "default": Text(
                 en="Task {subject} was postponed {postponements} times (by {days_pushed} days "
                 "in total)",
-                ru="Задачу {subject} переносили снова и снова (переносов: {postponements}, "
-                "в сумме на {days_pushed} дн.)",
-                uk="Задачу {subject} переносили знову і знову (перенесень: {postponements}, "
-                "загалом на {days_pushed} дн.)",
             )
         },
     )

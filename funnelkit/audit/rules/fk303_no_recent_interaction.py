@@ -11,6 +11,7 @@ from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.model import DataSet, Deal
+from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import DAY
 
 
@@ -54,20 +55,18 @@ class NoRecentInteraction(Rule):
             "default": Text(
                 en="No interaction with the client of deal «{subject}» for {days} days (allowed "
                 "{limit_days})",
-                ru="С клиентом по сделке «{subject}» не было контакта {days} дн. (допустимо "
-                "{limit_days})",
-                uk="З клієнтом за угодою «{subject}» не було контакту {days} дн. (допустимо "
-                "{limit_days})",
             )
         },
+        phrases={"unmet": "needs activities or last_activity_time, neither was pulled: {why}"},
     )
 
-    def unmet(self, ctx: AuditContext) -> str | None:
+    def unmet(self, ctx: AuditContext) -> Phrase | None:
         base = super().unmet(ctx)
         m = ctx.snapshot.manifest
         if base is None and not (m.has(DataSet.ACTIVITIES) or m.has(DataSet.LAST_ACTIVITY_TIME)):
-            why = m.status(DataSet.ACTIVITIES).reason or "not pulled"
-            return f"needs activities or last_activity_time, neither was pulled: {why}"
+            why = m.status(DataSet.ACTIVITIES).reason
+            text = Phrase(why, "reason.why") if why else Phrase("not pulled", "reason.state")
+            return self.phrase("unmet", why=text)
         return base
 
     def _last(self, ctx: AuditContext, deal: Deal) -> int:

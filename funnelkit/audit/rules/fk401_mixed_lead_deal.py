@@ -54,8 +54,6 @@ class MixedLeadDeal(Rule):
         messages={
             "default": Text(
                 en="Lead funnel «{funnel}» contains {count} sales stages: {stages}",
-                ru="Воронка лидов «{funnel}» содержит этапы продажи ({count}): {stages}",
-                uk="Воронка лідів «{funnel}» містить етапи продажу ({count}): {stages}",
             )
         },
     )

@@ -59,11 +59,6 @@ class NeedlessLeadFunnel(Rule):
             "default": Text(
                 en="Lead funnel «{funnel}» gets {leads_per_month} leads a month and "
                 "{same_person_share} are handled by people who also sell",
-                ru="В воронку лидов «{funnel}» приходит мало лидов ({leads_per_month} в месяц), "
-                "{same_person_share} из них ведут те же люди, что и продают",
-                uk="До воронки лідів «{funnel}» надходить мало лідів "
-                "({leads_per_month} на місяць), {same_person_share} з них ведуть ті самі люди, "
-                "що й продають",
             )
         },
     )

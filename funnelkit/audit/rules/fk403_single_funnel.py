@@ -84,10 +84,6 @@ class SingleFunnelForAll(Rule):
             "default": Text(
                 en="Funnel «{funnel}» carries every product: it holds most deals of "
                 "{coverage_share} of the {groups} product groups or sources",
-                ru="Воронка «{funnel}» несёт все продукты: в ней большинство сделок "
-                "{coverage_share} групп продуктов или источников (всего групп: {groups})",
-                uk="Воронка «{funnel}» несе всі продукти: у ній більшість угод "
-                "{coverage_share} груп продуктів або джерел (усього груп: {groups})",
             )
         },
     )

@@ -52,8 +52,6 @@ class NoRefusalFunnel(Rule):
         messages={
             "default": Text(
                 en="Portal has {lost} lost deals but no refusal / warm-up funnel",
-                ru="На портале проигранных сделок: {lost}, но нет воронки отказов / подогрева",
-                uk="На порталі програних угод: {lost}, але немає воронки відмов / підігріву",
             )
         },
     )

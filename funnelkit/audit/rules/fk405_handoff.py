@@ -63,22 +63,16 @@ class HandoffByReassignment(Rule):
             "history": Text(
                 en="Funnel «{funnel}»: {reassigned_share} of deals change responsible "
                 "mid-funnel (mostly at «{handoff_stage}»)",
-                ru="Воронка «{funnel}»: у {reassigned_share} сделок меняется ответственный "
-                "посреди воронки (чаще всего на «{handoff_stage}»)",
-                uk="Воронка «{funnel}»: у {reassigned_share} угод змінюється відповідальний "
-                "посеред воронки (найчастіше на «{handoff_stage}»)",
             ),
             "proxy": Text(
                 en="Funnel «{funnel}»: {handed_share} of late-stage deals are held by people "
                 "who hold no early deal and did not create them (no responsible history on "
                 "this vendor; judged by who holds which stages)",
-                ru="Воронка «{funnel}»: {handed_share} сделок поздних этапов ведут люди, у "
-                "которых нет ранних сделок и которые их не создавали (истории ответственных "
-                "нет; вывод по тому, кто ведёт какие этапы)",
-                uk="Воронка «{funnel}»: {handed_share} угод пізніх етапів ведуть люди, які не "
-                "мають ранніх угод і не створювали їх (історії відповідальних немає; висновок "
-                "за тим, хто веде які етапи)",
             ),
+        },
+        phrases={
+            "history": "responsible history",
+            "proxy": "proxy: no responsible history on this vendor",
         },
     )
 
@@ -111,7 +105,7 @@ class HandoffByReassignment(Rule):
                     reassigned_share=round(ratio, 3),
                     deals=len(moved[fid]),
                     handoff_stage=where[fid].most_common(1)[0][0],
-                    method="responsible history",
+                    method=self.phrase("history"),
                 )
 
     def _proxy(self, ctx: AuditContext, fid: str, p: HandoffByReassignmentParams) -> Finding | None:
@@ -142,7 +136,7 @@ class HandoffByReassignment(Rule):
             related=sorted(d.id for d in handed),
             handed_share=round(ratio, 3),
             late_only_people=len({d.responsible_id for d in handed}),
-            method="proxy: no responsible history on this vendor",
+            method=self.phrase("proxy"),
         )
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:

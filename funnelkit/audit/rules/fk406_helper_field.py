@@ -116,8 +116,6 @@ class HelperEmployeeField(Rule):
         messages={
             "default": Text(
                 en="Field «{subject}» ({entity}) names a helper employee",
-                ru="Поле «{subject}» ({entity}) указывает сотрудника-помощника",
-                uk="Поле «{subject}» ({entity}) вказує співробітника-помічника",
             )
         },
     )

@@ -21,16 +21,11 @@ STANDALONE = frozenset(
 )
 
 
-def _partial(ctx: AuditContext) -> str | None:
+def _partial(ctx: AuditContext) -> bool:
     """Bitrix24 stage history lists only a deal's current funnel (bitrix24.md, "Stage history
     after a category change"): moves out of a funnel leave no trace there, so links are read
     from tunnels and same-contact copies, and the evidence says so."""
-    if ctx.vendor is not Vendor.BITRIX24:
-        return None
-    return (
-        "moves between funnels are not in Bitrix24 stage history; "
-        "links come from tunnels and same-contact deals"
-    )
+    return ctx.vendor is Vendor.BITRIX24
 
 
 class IsolatedFunnelParams(BaseModel):
@@ -80,11 +75,11 @@ class IsolatedFunnel(Rule):
             "default": Text(
                 en="Funnel «{funnel}» ({deals} deals) has no tunnel, move or copy linking it to "
                 "another funnel",
-                ru="Воронка «{funnel}» (сделок: {deals}) не связана с другими ни туннелем, ни "
-                "переходами, ни копиями",
-                uk="Воронка «{funnel}» (угод: {deals}) не пов'язана з іншими ні тунелем, ні "
-                "переходами, ні копіями",
             )
+        },
+        phrases={
+            "partial": "moves between funnels are not in Bitrix24 stage history; "
+            "links come from tunnels and same-contact deals"
         },
     )
 
@@ -118,5 +113,5 @@ class IsolatedFunnel(Rule):
                     ctx.funnel_subject(fid),
                     deals=n,
                     tunnels_known=ctx.snapshot.manifest.has(DataSet.TUNNELS),
-                    evidence_partial=_partial(ctx),
+                    evidence_partial=self.phrase("partial") if _partial(ctx) else None,
                 )

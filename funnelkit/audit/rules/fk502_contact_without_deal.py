@@ -60,10 +60,9 @@ class ContactWithoutOpenDeal(Rule):
         messages={
             "default": Text(
                 en="Contact «{subject}» has no open deal ({deals} closed deals)",
-                ru="У контакта «{subject}» нет открытой сделки (закрытых: {deals})",
-                uk="Контакт «{subject}» не має відкритої угоди (закритих: {deals})",
             )
         },
+        phrases={"none": "none", "lost": "lost"},
     )
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
@@ -86,5 +85,5 @@ class ContactWithoutOpenDeal(Rule):
                 Subject("contact", contact.id, contact.name or contact.id),
                 related=[d.id for d in deals],
                 deals=len(deals),
-                last_outcome="none" if last is None else "lost",
+                last_outcome=self.phrase("none" if last is None else "lost"),
             )
