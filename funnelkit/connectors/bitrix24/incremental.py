@@ -12,6 +12,7 @@ from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client, co
 from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
 from funnelkit.connectors.bitrix24.mapping import LEAD_PREFIX, TASK_PREFIX
 from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec
+from funnelkit.connectors.bitrix24.positions import Positions
 from funnelkit.connectors.bitrix24.pull import (
     PullResult,
     domain_of,
@@ -129,9 +130,9 @@ def _sweep(
     return alive
 
 
-def _seed(old: Snapshot) -> dict[str, tuple[str, str]]:
+def _seed(old: Snapshot) -> Positions:
     """Each deal's last position in the old history, so new rows chain on (mapping_events)."""
-    positions: dict[str, tuple[str, str]] = {}
+    positions = Positions()
     for t in old.transitions:
         positions[t.deal_id] = (t.funnel_id, t.to_stage_id)
     return positions
@@ -142,7 +143,17 @@ def _num(row_id: str) -> int:
     return int(digits) if digits.isdigit() else 0
 
 
-def _merge(old_rows: Sequence[Any], new_rows: list[Any], keep: Any, order: Any) -> tuple[Any, ...]:
+def _any(row: Any) -> bool:
+    return True
+
+
+def _number(row: Any) -> int:
+    return _num(row.id)
+
+
+def _merge(
+    old_rows: Sequence[Any], new_rows: Sequence[Any], keep: Any, order: Any
+) -> tuple[Any, ...]:
     merged = {row.id: row for row in old_rows}
     merged.update({row.id: row for row in new_rows})
     return tuple(sorted((r for r in merged.values() if keep(r)), key=order))
@@ -182,16 +193,13 @@ def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progres
     deal_order = lambda r: (r.entity is EntityKind.LEAD, _num(r.id))  # noqa: E731
     lead_last = lambda r: (r.deal_id.startswith(LEAD_PREFIX), _num(r.id))  # noqa: E731
     task_last = lambda r: (r.id.startswith(TASK_PREFIX), _num(r.id))  # noqa: E731
-    merged = Tables(
-        deals=list(_merge(old.deals, tables.deals, live_deal, deal_order)),
-        transitions=list(_merge(old.transitions, tables.transitions, bound, lead_last)),
-        activities=list(_merge(old.activities, tables.activities, bound, task_last)),
-        contacts=list(_merge(old.contacts, tables.contacts, lambda r: True, lambda r: _num(r.id))),
-        companies=list(
-            _merge(old.companies, tables.companies, lambda r: True, lambda r: _num(r.id))
-        ),
-        users=tables.users,
-    )
+    merged = Tables()
+    merged.deals.add(_merge(old.deals, tables.deals.finish(), live_deal, deal_order))
+    merged.transitions.add(_merge(old.transitions, tables.transitions.finish(), bound, lead_last))
+    merged.activities.add(_merge(old.activities, tables.activities.finish(), bound, task_last))
+    merged.contacts.add(_merge(old.contacts, tables.contacts.finish(), _any, _number))
+    merged.companies.add(_merge(old.companies, tables.companies.finish(), _any, _number))
+    merged.users.extend(tables.users)
     last_ids = dict(got.last_ids)
     for name in _HISTORY:  # nothing new: keep the old high-water mark
         old_mark = int(old.manifest.cursors.get(f"{name}.last_id", "0"))
