@@ -56,15 +56,27 @@ def table_schema(table: str) -> pa.Schema:
     return pa.schema(fields)
 
 
-def rows_to_arrow(table: str, rows: Any) -> pa.Table:
-    """Row objects of one table as an Arrow table of its schema."""
+def rows_to_arrow(table: str, rows: Any, *, encode: bool = True) -> pa.Table:
+    """Row objects of one table as an Arrow table of its schema (`encode=False`: text columns
+    left plain, for pieces that are joined before they are written; see `encode_table`)."""
     columns = to_columns(table, rows)
     arrays = []
     names = []
     for name, kind, _ in table_fields(table):
         array = pa.array(columns[name], type=arrow_type(kind))
-        if name in DICT_COLUMNS:
+        if encode and name in DICT_COLUMNS:
             array = array.dictionary_encode()
         arrays.append(array)
         names.append(name)
     return pa.table(arrays, names=names)
+
+
+def encode_table(arrow: pa.Table) -> pa.Table:
+    """A table with plain text in its dictionary columns, those columns encoded."""
+    columns = []
+    for name in arrow.column_names:
+        column = arrow.column(name)
+        if name in DICT_COLUMNS and not pa.types.is_dictionary(column.type):
+            column = column.dictionary_encode()
+        columns.append(column)
+    return pa.table(columns, names=arrow.column_names)

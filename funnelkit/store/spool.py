@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from funnelkit.model.lazy import LazyRows
-from funnelkit.store.arrow import rows_to_arrow, table_schema
+from funnelkit.store.arrow import encode_table, rows_to_arrow, table_schema
 from funnelkit.store.columns import Interner
 from funnelkit.store.lazyload import ArrowRows
 
@@ -117,7 +117,10 @@ class TableSpool:
         self.table = table
         self.row_group = row_group
         self.count = 0
-        self._buffer: list[Any] = []
+        # Pages as plain Arrow pieces until a row group is full: ~50 bytes a row, where the
+        # row objects would be ~400 (and a pull fills a dozen spools side by side).
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         self._file = _File()
         self._handle = self._file.handle
         self._writer: pq.ParquetWriter | None = None
@@ -130,10 +133,13 @@ class TableSpool:
     def add(self, rows: Iterable[Any]) -> None:
         """Append row objects; a full row group goes to the file."""
         self._open()
-        before = len(self._buffer)
-        self._buffer.extend(rows)
-        self.count += len(self._buffer) - before
-        if len(self._buffer) >= self.row_group:
+        batch = rows if isinstance(rows, list) else list(rows)
+        if not batch:
+            return
+        self._pending.append(rows_to_arrow(self.table, batch, encode=False))
+        self._pending_rows += len(batch)
+        self.count += len(batch)
+        if self._pending_rows >= self.row_group:
             self._flush()
 
     def add_arrow(self, part: pa.Table) -> None:
@@ -155,9 +161,9 @@ class TableSpool:
         self._writer.write_table(arrow if arrow.schema.equals(schema) else arrow.cast(schema))
 
     def _flush(self) -> None:
-        if self._buffer:
-            rows, self._buffer = self._buffer, []
-            self._write(rows_to_arrow(self.table, rows))
+        if self._pending:
+            pieces, self._pending, self._pending_rows = self._pending, [], 0
+            self._write(encode_table(pa.concat_tables(pieces).combine_chunks()))
 
     def _done(self) -> SpooledRows:
         if self._source is None:
