@@ -8,6 +8,7 @@ dictionary-encoded, everything else as its plain type.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import pyarrow as pa
@@ -47,6 +48,7 @@ def arrow_type(kind: Any) -> pa.DataType:
     return pa.string() if isinstance(kind, type) else _ARROW[kind]
 
 
+@functools.cache
 def table_schema(table: str) -> pa.Schema:
     """The Arrow schema of one row table as written to Parquet."""
     fields = []

@@ -130,6 +130,11 @@ class TableSpool:
     def __len__(self) -> int:
         return self.count
 
+    @property
+    def empty(self) -> bool:
+        """True while no row was added and the spool is still open."""
+        return self.count == 0 and self._source is None
+
     def add(self, rows: Iterable[Any]) -> None:
         """Append row objects; a full row group goes to the file."""
         self._open()

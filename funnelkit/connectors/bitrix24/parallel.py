@@ -7,6 +7,7 @@ copies the ranges' row groups into the table's spool in id order, one row group 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -94,7 +95,13 @@ def jobs_of(parts: list[Part]) -> list[Job]:
 
 
 def collect(tables: Tables, parts: list[Part]) -> None:
-    """Hand every range's rows to the tables in id order, joining history across ranges."""
+    """Hand every range's rows to the tables in id order, joining history across ranges.
+
+    History is rechained row by row only where an earlier range or an earlier pull may have
+    seen a deal; a range that needs nothing of the others is taken over as it is.
+    """
+    seeded = len(tables.positions) > 0
+    ranges = Counter(part.entity for part in parts)
     for part in parts:
         if part.entity == "users":
             tables.users.extend(part.users)
@@ -102,13 +109,17 @@ def collect(tables: Tables, parts: list[Part]) -> None:
             continue
         if part.spool is None:
             continue
+        chain = part.entity in _HISTORY and (seeded or ranges[part.entity] > 1)
         target: TableSpool = getattr(tables, part.table)
-        for group in part.spool.row_groups():
-            if part.entity in _HISTORY:
-                rows = ArrowRows("transitions", group, Interner(), "stage history").all()
-                target.add(mapping_events.rechain(rows, tables.positions))
-            else:
-                target.add_arrow(group)
+        if not chain and target.empty:
+            setattr(tables, part.table, part.spool)
+        else:
+            for group in part.spool.row_groups():
+                if chain:
+                    rows = ArrowRows("transitions", group, Interner(), "stage history").all()
+                    target.add(mapping_events.rechain(rows, tables.positions))
+                else:
+                    target.add_arrow(group)
         part.spool = None
 
 
