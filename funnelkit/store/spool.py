@@ -113,9 +113,9 @@ class SpooledRows:
 class TableSpool:
     """Rows of one table appended page by page, written out a row group at a time."""
 
-    def __init__(self, table: str, row_group: int = ROW_GROUP) -> None:
+    def __init__(self, table: str, row_group: int | None = None) -> None:
         self.table = table
-        self.row_group = row_group
+        self.row_group = row_group or ROW_GROUP
         self.count = 0
         # Pages as plain Arrow pieces until a row group is full: ~50 bytes a row, where the
         # row objects would be ~400 (and a pull fills a dozen spools side by side).
