@@ -17,6 +17,7 @@ import numpy.typing as npt
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from funnelkit.index.sorting import distinct
 from funnelkit.store.arrow import table_schema
 from funnelkit.store.packed import table_to_arrow
 from funnelkit.store.spool import TableSpool
@@ -99,7 +100,7 @@ class IdNumbers:
     costs ~80 MB; this 8 MB)."""
 
     def __init__(self, numbers: npt.NDArray[np.int64], count: int) -> None:
-        self.numbers = np.unique(numbers)
+        self.numbers = distinct(numbers)  # sorted
         self.count = count
 
     @classmethod
@@ -126,8 +127,11 @@ class IdNumbers:
 
     def missing_from(self, alive: Iterable[int]) -> list[int]:
         """Numbers of these ids that `alive` does not hold."""
-        present = np.frombuffer(array("q", alive), dtype=np.int64)
-        return [int(n) for n in np.setdiff1d(self.numbers, present, assume_unique=False)]
+        present = np.sort(np.frombuffer(array("q", alive), dtype=np.int64))
+        if not len(present):
+            return [int(n) for n in self.numbers]
+        at = np.minimum(np.searchsorted(present, self.numbers), len(present) - 1)
+        return [int(n) for n in self.numbers[present[at] != self.numbers]]
 
 
 def last_positions(rows: Sequence[Any]) -> Iterator[tuple[str, str, str]]:
