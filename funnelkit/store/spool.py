@@ -163,7 +163,11 @@ class TableSpool:
         schema = table_schema(self.table)
         if self._writer is None:
             self._writer = pq.ParquetWriter(self._handle, schema, compression="zstd")
-        self._writer.write_table(arrow if arrow.schema.equals(schema) else arrow.cast(schema))
+        # a merged table arrives whole: it is still written a row group at a time
+        self._writer.write_table(
+            arrow if arrow.schema.equals(schema) else arrow.cast(schema),
+            row_group_size=self.row_group,
+        )
 
     def _flush(self) -> None:
         if self._pending:

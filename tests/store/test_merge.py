@@ -34,3 +34,10 @@ def test_id_numbers_find_the_missing() -> None:
     assert deals.max() == 9
     assert deals.missing_from([9, 5, 12]) == [7]
     assert IdNumbers.of("deals", [], "L").max() == 0
+
+
+def test_a_merged_table_is_written_in_row_groups() -> None:
+    target = TableSpool("deals", row_group=2)
+    merge_into(target, [_deal(str(n)) for n in range(1, 6)], [], Order())
+    groups = list(target.row_groups())
+    assert [g.num_rows for g in groups] == [2, 2, 1]
