@@ -1,4 +1,4 @@
-"""`python -m bench [all|b24|amo|incremental|audit|startup] [--quick]`: every figure measured.
+"""`python -m bench [all|b24|b24-memory|amo|incremental|audit|startup] [--quick]`: figures.
 
 Writes bench/RESULTS.md and bench/results.json. Needs the bench extra for the peer
 client: `pip install -e '.[bench]'`.
@@ -27,6 +27,7 @@ def main() -> None:
             "b24",
             "b24-1m",
             "b24-nocost",
+            "b24-memory",
             "amo",
             "incremental",
             "audit",
@@ -60,6 +61,11 @@ def main() -> None:
 
         deals = 5_000 if small else 100_000
         results += pull_benchmark(Vendor.BITRIX24, deals, args.scale, True, cost=False)
+    if every or "b24-memory" in wanted:
+        from bench.pull_memory import memory_benchmark
+
+        sizes = [5_000, 20_000] if small else [50_000, 200_000, 1_000_000]
+        results += memory_benchmark(sizes, args.scale)
     if every or "amo" in wanted:
         from bench.pulls import pull_benchmark
 

@@ -24,12 +24,16 @@ B24_LISTS = [
 def funnelkit_pull(
     vendor: str, url: str, secret_env: str, secret: str, rate: float
 ) -> dict[str, object]:
-    """The real connector, as `funnelkit pull` runs it."""
+    """The real connector, as `funnelkit pull` runs it: the pull, then the snapshot saved."""
+    import tempfile
+    from pathlib import Path
+
     from pydantic import SecretStr
 
     from funnelkit.connectors import get_connector
     from funnelkit.connectors.base import Credentials, NullProgress, PortalSettings, PullScope
     from funnelkit.model import Vendor
+    from funnelkit.store import save_snapshot
 
     settings = PortalSettings(vendor=Vendor(vendor), url=url, rate_limit=rate)
     creds = (
@@ -40,9 +44,12 @@ def funnelkit_pull(
     connector = get_connector(settings, creds)
     started = time.perf_counter()
     snapshot = connector.pull(PullScope(), NullProgress())
-    seconds = time.perf_counter() - started
     connector.close()
-    return {"seconds": seconds, "rows": sum(snapshot.counts().values())}
+    with tempfile.TemporaryDirectory() as folder:
+        target = save_snapshot(snapshot, Path(folder) / "portal.snapshot.zip")
+        size = target.stat().st_size
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rows": sum(snapshot.counts().values()), "snapshot_bytes": size}
 
 
 def peer_pull(url: str, rate: float) -> dict[str, object]:

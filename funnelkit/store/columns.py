@@ -10,6 +10,7 @@ not per string.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
 from collections.abc import Sequence
@@ -40,11 +41,15 @@ def _kind(annotation: Any) -> tuple[Kind, bool]:
     return names[base], optional
 
 
-def table_fields(table: str) -> list[tuple[str, Kind, bool]]:
-    """(name, kind, nullable) of each field of a table's row type, in order."""
+@functools.cache
+def table_fields(table: str) -> tuple[tuple[str, Kind, bool], ...]:
+    """(name, kind, nullable) of each field of a table's row type, in order.
+
+    Cached: a pull converts each page, and resolving the type hints costs a millisecond.
+    """
     cls = ROW_TYPES[table]
     hints = typing.get_type_hints(cls, vars(row_module))
-    return [(f.name, *_kind(hints[f.name])) for f in dataclasses.fields(cls)]
+    return tuple((f.name, *_kind(hints[f.name])) for f in dataclasses.fields(cls))
 
 
 def to_columns(table: str, rows: Sequence[Any]) -> dict[str, list[Any]]:

@@ -25,37 +25,14 @@ from funnelkit.errors import SnapshotError
 from funnelkit.model import Snapshot
 from funnelkit.model.lazy import LazyRows
 from funnelkit.store import limits
-from funnelkit.store.columns import Interner, table_fields, to_columns
+from funnelkit.store.arrow import rows_to_arrow
+from funnelkit.store.columns import Interner, table_fields
 from funnelkit.store.lazyload import ArrowRows
+from funnelkit.store.spool import spooled
 
-_DICT_COLUMNS = {
-    "funnel_id",
-    "stage_id",
-    "to_stage_id",
-    "from_stage_id",
-    "from_funnel_id",
-    "responsible_id",
-    "creator_id",
-    "currency",
-    "source",
-    "entity",
-    "kind",
-    "by",
-    "from_user_id",
-    "to_user_id",
-    "loss_reason_id",
-}
-_ARROW: dict[str, pa.DataType] = {
-    "str": pa.string(),
-    "int": pa.int64(),
-    "float": pa.float64(),
-    "bool": pa.bool_(),
-    "strs": pa.list_(pa.string()),
-}
-
-
-def _arrow_type(kind: Any) -> pa.DataType:
-    return pa.string() if isinstance(kind, type) else _ARROW[kind]
+# Above this a zip member needs the ZIP64 extra field, which zipfile writes only when told
+# beforehand for a member streamed in.
+ZIP64_LIMIT = (1 << 31) - 1
 
 
 def table_to_arrow(table: str, rows: Any) -> pa.Table:
@@ -64,16 +41,10 @@ def table_to_arrow(table: str, rows: Any) -> pa.Table:
         held = rows.source.arrow
         if held.column_names == [name for name, _, _ in table_fields(table)]:
             return held
-    columns = to_columns(table, rows)
-    arrays = []
-    names = []
-    for name, kind, _ in table_fields(table):
-        array = pa.array(columns[name], type=_arrow_type(kind))
-        if name in _DICT_COLUMNS:
-            array = array.dictionary_encode()
-        arrays.append(array)
-        names.append(name)
-    return pa.table(arrays, names=names)
+    source = spooled(rows)
+    if source is not None:
+        return source.arrow
+    return rows_to_arrow(table, rows)
 
 
 def table_to_parquet(table: str, rows: Any) -> bytes:
@@ -103,7 +74,15 @@ def write_packed(snapshot: Snapshot, handle: Any, head: dict[str, Any]) -> None:
         put("structure.json", json.dumps(head["structure"], ensure_ascii=False).encode())
         put("extras.json", json.dumps(head["extras"], ensure_ascii=False).encode())
         for table in Snapshot.TABLES:
-            put(f"tables/{table}.parquet", table_to_parquet(table, getattr(snapshot, table)))
+            name = f"tables/{table}.parquet"
+            rows = getattr(snapshot, table)
+            source = spooled(rows)
+            if source is None:
+                put(name, table_to_parquet(table, rows))
+                continue
+            # A table a pull streamed to disk is copied over in chunks, never held whole.
+            with archive.open(name, "w", force_zip64=source.size > ZIP64_LIMIT) as member:
+                members[name] = source.copy_to(member)
         # Last, so it can list every member's size and checksum (limits.py).
         manifest = {**head["manifest"], limits.MEMBERS_KEY: members}
         archive.writestr("manifest.json", json.dumps(manifest, ensure_ascii=False))

@@ -35,6 +35,7 @@ from funnelkit.model import (
     Snapshot,
     Vendor,
 )
+from funnelkit.store.spool import spooled
 
 # §5.1: 2 requests/s drain, bucket of 50 (enterprise plans: 5/s and 250, set in the config).
 DEFAULT_RATE = 2.0
@@ -137,17 +138,19 @@ class Bitrix24Connector:
             f"{entity}.last_id": str(value) for entity, value in sorted(got.last_ids.items())
         }
         manifest = self._manifest(scope, got.started_at, got.statuses, cursors, incremental_from)
-        if tables.transitions:
-            earliest = min(t.at for t in tables.transitions)
+        transitions = tables.transitions.finish()
+        history = spooled(transitions)
+        if transitions and history is not None:
+            earliest = history.minimum("at")
             manifest = manifest.model_copy(update={"earliest_event_at": earliest})
         return Snapshot(
             manifest=manifest,
             structure=structure,
-            deals=tuple(tables.deals),
-            transitions=tuple(tables.transitions),
-            activities=tuple(tables.activities),
-            contacts=tuple(tables.contacts),
-            companies=tuple(tables.companies),
+            deals=tables.deals.finish(),
+            transitions=transitions,
+            activities=tables.activities.finish(),
+            contacts=tables.contacts.finish(),
+            companies=tables.companies.finish(),
         ).with_counts()
 
     def pull_incremental(self, old: Snapshot, progress: Progress) -> Snapshot:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from array import array
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -12,6 +12,7 @@ from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client, co
 from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
 from funnelkit.connectors.bitrix24.mapping import LEAD_PREFIX, TASK_PREFIX
 from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec
+from funnelkit.connectors.bitrix24.positions import Positions
 from funnelkit.connectors.bitrix24.pull import (
     PullResult,
     domain_of,
@@ -22,6 +23,7 @@ from funnelkit.connectors.bitrix24.pull import (
 from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.errors import SnapshotError
 from funnelkit.model import EntityKind, Snapshot, Vendor
+from funnelkit.store.merge import IdNumbers, Order, last_positions, merge_into
 
 
 class ConnectorParts(Protocol):
@@ -73,11 +75,12 @@ def _cursors(old: Snapshot, scope: PullScope) -> list[Cursor]:
     return out
 
 
-def _old_ids(old: Snapshot, lead: bool) -> set[str]:
-    return {d.id for d in old.deals if (d.entity is EntityKind.LEAD) == lead}
+def _old_ids(old: Snapshot, lead: bool) -> IdNumbers:
+    entity = EntityKind.LEAD if lead else EntityKind.DEAL
+    return IdNumbers.of("deals", old.deals, LEAD_PREFIX, where=("entity", entity.value))
 
 
-Wanted = list[tuple[ListSpec, str, set[str], dict[str, Any]]]
+Wanted = list[tuple[ListSpec, str, IdNumbers, dict[str, Any]]]
 
 
 def _count_commands(scope: PullScope, old: Snapshot) -> tuple[dict[str, str], Wanted]:
@@ -88,7 +91,7 @@ def _count_commands(scope: PullScope, old: Snapshot) -> tuple[dict[str, str], Wa
         wanted.append((specs.LEAD_IDS, LEAD_PREFIX, _old_ids(old, lead=True), {}))
     commands = {}
     for spec, _prefix, ids, extra in wanted:
-        top = max((_num(i) for i in ids), default=0)
+        top = ids.max()
         params = spec.params(0, {**extra, f"<={spec.id_field}": top})
         params["start"] = 0  # counted on purpose: one number instead of a sweep
         commands[f"n_{spec.entity}"] = command(spec.method, params)
@@ -109,43 +112,32 @@ def _deleted(connector: ConnectorParts, first: BatchResult, wanted: Wanted) -> s
             connector.client.raise_for(first, name, spec.method)
         if first.total.get(name, -1) == len(ids):
             continue
-        top = max((_num(i) for i in ids), default=0)
-        gone |= ids - _sweep(connector, spec, prefix, extra, top)
+        alive = _sweep(connector, spec, extra, ids.max())
+        gone.update(f"{prefix}{number}" for number in ids.missing_from(alive))
     return gone
 
 
 def _sweep(
-    connector: ConnectorParts, spec: ListSpec, prefix: str, extra: dict[str, Any], top: int
-) -> set[str]:
-    """Every id up to `top` still on the portal: `select` ID only, keyset in batches."""
-    alive: set[str] = set()
+    connector: ConnectorParts, spec: ListSpec, extra: dict[str, Any], top: int
+) -> array[int]:
+    """Every id number up to `top` still on the portal: `select` ID only, keyset in batches."""
+    alive = array("q")
     cursor = Cursor(spec, extra={**extra, f"<={spec.id_field}": top}, max_id=top)
 
     def sink(rows: list[dict[str, Any]]) -> None:
-        alive.update(prefix + str(spec.id_of(r)) for r in rows)
+        alive.extend(spec.id_of(r) for r in rows)
 
     run_jobs(connector.client, [Job(cursor, sink)], NullProgress(),
              max_wait=connector.settings.max_retry_seconds)  # fmt: skip
     return alive
 
 
-def _seed(old: Snapshot) -> dict[str, tuple[str, str]]:
+def _seed(old: Snapshot) -> Positions:
     """Each deal's last position in the old history, so new rows chain on (mapping_events)."""
-    positions: dict[str, tuple[str, str]] = {}
-    for t in old.transitions:
-        positions[t.deal_id] = (t.funnel_id, t.to_stage_id)
+    positions = Positions()
+    for deal_id, funnel_id, stage_id in last_positions(old.transitions):
+        positions[deal_id] = (funnel_id, stage_id)
     return positions
-
-
-def _num(row_id: str) -> int:
-    digits = row_id.lstrip(LEAD_PREFIX + TASK_PREFIX)
-    return int(digits) if digits.isdigit() else 0
-
-
-def _merge(old_rows: Sequence[Any], new_rows: list[Any], keep: Any, order: Any) -> tuple[Any, ...]:
-    merged = {row.id: row for row in old_rows}
-    merged.update({row.id: row for row in new_rows})
-    return tuple(sorted((r for r in merged.values() if keep(r)), key=order))
 
 
 def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progress) -> Snapshot:
@@ -173,25 +165,21 @@ def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progres
     )
     gone = _deleted(connector, got.first, wanted)
 
-    def live_deal(row: Any) -> bool:
-        return row.id not in gone
-
-    def bound(row: Any) -> bool:
-        return row.deal_id is None or row.deal_id not in gone
-
-    deal_order = lambda r: (r.entity is EntityKind.LEAD, _num(r.id))  # noqa: E731
-    lead_last = lambda r: (r.deal_id.startswith(LEAD_PREFIX), _num(r.id))  # noqa: E731
-    task_last = lambda r: (r.id.startswith(TASK_PREFIX), _num(r.id))  # noqa: E731
-    merged = Tables(
-        deals=list(_merge(old.deals, tables.deals, live_deal, deal_order)),
-        transitions=list(_merge(old.transitions, tables.transitions, bound, lead_last)),
-        activities=list(_merge(old.activities, tables.activities, bound, task_last)),
-        contacts=list(_merge(old.contacts, tables.contacts, lambda r: True, lambda r: _num(r.id))),
-        companies=list(
-            _merge(old.companies, tables.companies, lambda r: True, lambda r: _num(r.id))
-        ),
-        users=tables.users,
-    )
+    # Column by column (store/merge.py): the old tables never become row objects.
+    merged = Tables()
+    by_number = Order(strip=LEAD_PREFIX + TASK_PREFIX)
+    merge_into(merged.deals, old.deals, tables.deals.finish(), Order(
+        flag="entity", prefix=EntityKind.LEAD.value, strip=LEAD_PREFIX + TASK_PREFIX
+    ), drop=gone)  # fmt: skip
+    merge_into(merged.transitions, old.transitions, tables.transitions.finish(), Order(
+        flag="deal_id", prefix=LEAD_PREFIX, strip=LEAD_PREFIX + TASK_PREFIX
+    ), drop=gone, drop_column="deal_id")  # fmt: skip
+    merge_into(merged.activities, old.activities, tables.activities.finish(), Order(
+        flag="id", prefix=TASK_PREFIX, strip=LEAD_PREFIX + TASK_PREFIX
+    ), drop=gone, drop_column="deal_id")  # fmt: skip
+    merge_into(merged.contacts, old.contacts, tables.contacts.finish(), by_number)
+    merge_into(merged.companies, old.companies, tables.companies.finish(), by_number)
+    merged.users.extend(tables.users)
     last_ids = dict(got.last_ids)
     for name in _HISTORY:  # nothing new: keep the old high-water mark
         old_mark = int(old.manifest.cursors.get(f"{name}.last_id", "0"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -15,10 +15,10 @@ from funnelkit.connectors.bitrix24.mapping import (
     text,
     ts,
 )
+from funnelkit.connectors.bitrix24.positions import PositionMap
 from funnelkit.model import Activity, ActivityKind, StageTransition, TransitionKind
 
 Row = Mapping[str, Any]
-Position = tuple[str, str]  # (funnel id, stage id) a deal was last seen in
 
 # §9.1: CRM activity TYPE_ID 1 meeting, 2 call, 3 task, 4 e-mail; providers refine TYPE_ID 6.
 _TYPE_KIND = {
@@ -40,7 +40,7 @@ _OWNER_TYPES = {"2": "deal", "1": "lead", "3": "contact"}
 
 
 def transitions(
-    rows: Iterable[Row], *, lead: bool, last: MutableMapping[str, Position] | None = None
+    rows: Iterable[Row], *, lead: bool, last: PositionMap | None = None
 ) -> list[StageTransition]:
     """crm.stagehistory.list items (ascending ID) → transitions, chained per deal.
 
@@ -49,7 +49,7 @@ def transitions(
     TYPE_ID: 1 created, 2 moved, 3 moved to a final stage, 5 funnel changed (§8); a change
     of CATEGORY_ID counts as a funnel change whatever the TYPE_ID says.
     """
-    positions: MutableMapping[str, Position] = {} if last is None else last
+    positions: PositionMap = {} if last is None else last
     out: list[StageTransition] = []
     for row in rows:
         owner = str(get(row, "OWNER_ID", "ownerId"))
@@ -151,9 +151,7 @@ def task(row: Row) -> Activity:
     )
 
 
-def rechain(
-    rows: Iterable[StageTransition], last: MutableMapping[str, Position]
-) -> list[StageTransition]:
+def rechain(rows: Iterable[StageTransition], last: PositionMap) -> list[StageTransition]:
     """Join one id range's transitions (mapped on their own) to the ranges before it.
 
     A row with no stage left is its deal's first in the range; if an earlier range (or an

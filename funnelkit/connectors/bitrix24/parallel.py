@@ -1,8 +1,13 @@
-"""Tables read as parallel id ranges: each range maps its own rows, joined in id order after."""
+"""Tables read as parallel id ranges: each range maps its own rows, joined in id order after.
+
+Each range streams its rows to a spool of its own (store/spool.py) as pages arrive; joining
+copies the ranges' row groups into the table's spool in id order, one row group in memory.
+"""
 
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -10,7 +15,11 @@ from typing import Any
 from funnelkit.connectors.bitrix24 import mapping, mapping_events, paging
 from funnelkit.connectors.bitrix24.jobs import Job
 from funnelkit.connectors.bitrix24.paging import Cursor
+from funnelkit.connectors.bitrix24.positions import Positions
 from funnelkit.connectors.bitrix24.tables import Tables
+from funnelkit.store.columns import Interner
+from funnelkit.store.lazyload import ArrowRows
+from funnelkit.store.spool import TableSpool
 
 # entity -> (Tables field, row mapper); stage history is chained per deal instead (below).
 _MAPPERS: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {
@@ -30,21 +39,32 @@ class Part:
     """One id range's mapped rows; history keeps its own per-deal positions until joined."""
 
     cursor: Cursor
-    out: list[Any] = field(default_factory=list)
-    positions: dict[str, tuple[str, str]] = field(default_factory=dict)
+    users: list[Any] = field(default_factory=list)  # users belong to the structure, no spool
+    positions: Positions = field(default_factory=Positions)
+    spool: TableSpool | None = None
 
     @property
     def entity(self) -> str:
         """The table this range belongs to."""
         return self.cursor.spec.entity
 
+    @property
+    def table(self) -> str:
+        """The snapshot table its rows go to."""
+        return "transitions" if self.entity in _HISTORY else _MAPPERS[self.entity][0]
+
     def sink(self, rows: list[dict[str, Any]]) -> None:
         """Map one page; a range's pages arrive in id order from its one chain."""
+        if self.entity == "users":
+            self.users.extend(map(mapping.user, rows))
+            return
+        if self.spool is None:
+            self.spool = TableSpool(self.table)
         lead = _HISTORY.get(self.entity)
         if lead is not None:
-            self.out.extend(mapping_events.transitions(rows, lead=lead, last=self.positions))
+            self.spool.add(mapping_events.transitions(rows, lead=lead, last=self.positions))
         else:
-            self.out.extend(map(_MAPPERS[self.entity][1], rows))
+            self.spool.add(map(_MAPPERS[self.entity][1], rows))
 
 
 def plan_parts(cursors: list[Cursor], concurrency: int) -> list[Part]:
@@ -75,13 +95,32 @@ def jobs_of(parts: list[Part]) -> list[Job]:
 
 
 def collect(tables: Tables, parts: list[Part]) -> None:
-    """Hand every range's rows to the tables in id order, joining history across ranges."""
+    """Hand every range's rows to the tables in id order, joining history across ranges.
+
+    History is rechained row by row only where an earlier range or an earlier pull may have
+    seen a deal; a range that needs nothing of the others is taken over as it is.
+    """
+    seeded = len(tables.positions) > 0
+    ranges = Counter(part.entity for part in parts)
     for part in parts:
-        if part.entity in _HISTORY:
-            tables.transitions.extend(mapping_events.rechain(part.out, tables.positions))
+        if part.entity == "users":
+            tables.users.extend(part.users)
+            part.users = []
+            continue
+        if part.spool is None:
+            continue
+        chain = part.entity in _HISTORY and (seeded or ranges[part.entity] > 1)
+        target: TableSpool = getattr(tables, part.table)
+        if not chain and target.empty:
+            setattr(tables, part.table, part.spool)
         else:
-            getattr(tables, _MAPPERS[part.entity][0]).extend(part.out)
-        part.out = []
+            for group in part.spool.row_groups():
+                if chain:
+                    rows = ArrowRows("transitions", group, Interner(), "stage history").all()
+                    target.add(mapping_events.rechain(rows, tables.positions))
+                else:
+                    target.add_arrow(group)
+        part.spool = None
 
 
 def last_ids(parts: list[Part]) -> dict[str, int]:
