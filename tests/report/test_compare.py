@@ -21,8 +21,9 @@ from funnelkit.emulator.serving.run import Running, start
 from funnelkit.emulator.state import LEAD_PREFIX
 from funnelkit.model import Semantics, Snapshot, Vendor
 from funnelkit.report.compare import movements
-from funnelkit.store import save_snapshot
+from funnelkit.store import load_snapshot, save_snapshot
 from tests.report.sample import snapshot
+from tests.report.test_i18n import ALLOWED, _portal_words, _stray
 
 
 def _pull(running: Running) -> Snapshot:
@@ -111,6 +112,23 @@ def test_compare_reports_exactly_the_changed_deals_and_resolved_findings(
             ],
         )
         assert "Від минулого візиту" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_compare_speaks_the_language(
+    visits: tuple[Path, Path, dict[str, str]], capsys: pytest.CaptureFixture[str], lang: str
+) -> None:
+    old, new, _ = visits
+    # the vendor slug in the title, "bitrix24", reads as the word "bitrix" and a number
+    allowed = (
+        ALLOWED | {"bitrix"} | _portal_words(load_snapshot(new)) | _portal_words(load_snapshot(old))
+    )
+    for fmt in ("text", "markdown", "html"):
+        args = ["-q", "--lang", lang, "audit", "--snapshot", str(new), "--compare", str(old)]
+        run_main(app, [*args, "--format", fmt])
+        out = capsys.readouterr().out
+        stray = _stray(out, allowed, is_html=fmt == "html")
+        assert stray == [], (fmt, [ln for ln in out.splitlines() if any(w in ln for w in stray)])
 
 
 def test_movement_kinds() -> None:
