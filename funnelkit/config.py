@@ -21,12 +21,12 @@ from funnelkit.config_check import audit_problems, problems_of
 from funnelkit.config_discovery import discover, load_pyproject
 from funnelkit.connectors.base import Credentials, PortalSettings
 from funnelkit.errors import ConfigError
+from funnelkit.model.enums import Lang
 from funnelkit.yamlio import YamlDoc, format_validation, load_yaml
 
 DEFAULT_CONFIG = "funnelkit.yaml"
 M = TypeVar("M", bound=BaseModel)
 
-Lang = Literal["en", "ru", "uk"]
 ReportFormat = Literal["text", "json", "csv", "markdown", "html", "sarif", "junit"]
 
 _SECRET_KEYS = {

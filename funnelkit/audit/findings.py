@@ -9,8 +9,6 @@ from typing import Literal
 from funnelkit.model import FunnelRole, RoleSource
 from funnelkit.model.phrase import plain
 
-Lang = Literal["en", "ru", "uk"]
-LANGS: tuple[Lang, ...] = ("en", "ru", "uk")
 Number = int | float
 EvidenceValue = int | float | str | bool | None
 

@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Literal
+
+#: The languages every text a person reads is written in; the one list all parts use.
+Lang = Literal["en", "ru", "uk"]
+LANGS: tuple[Lang, ...] = ("en", "ru", "uk")
 
 
 class Vendor(StrEnum):

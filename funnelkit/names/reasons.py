@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-LANGS = ("en", "ru", "uk")
-
 
 @dataclass(frozen=True, slots=True)
 class Reason:

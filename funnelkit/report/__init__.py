@@ -14,10 +14,10 @@
 
 from __future__ import annotations
 
+from funnelkit.model.enums import LANGS
 from funnelkit.report.document import build_report
 from funnelkit.report.schema import (
     FORMATS,
-    LANGS,
     REPORT_SCHEMA,
     SEVERITIES,
     AuditReport,

@@ -13,9 +13,9 @@ from pydantic import BaseModel
 
 from funnelkit.audit.registry import default_registry
 from funnelkit.audit.rule import Rule
+from funnelkit.model.enums import LANGS
 from funnelkit.report.catalog import gettext
 from funnelkit.report.i18n import number, t
-from funnelkit.report.schema import LANGS
 
 _SIGNS = {"ge": ">=", "gt": ">", "le": "<=", "lt": "<"}
 

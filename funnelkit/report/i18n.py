@@ -11,10 +11,10 @@ from babel.dates import format_date, format_datetime
 from babel.numbers import format_decimal
 
 from funnelkit.metrics.definitions import DEFINITIONS
+from funnelkit.model.enums import LANGS
 from funnelkit.model.phrase import Phrase
 from funnelkit.names.reasons import REASONS
 from funnelkit.report.catalog import gettext, ngettext
-from funnelkit.report.schema import LANGS
 
 __all__ = [
     "LANGS",

@@ -11,13 +11,12 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.metrics.results import PortalMetrics
+from funnelkit.model.enums import Lang
 
 REPORT_SCHEMA = "funnelkit.audit/1"
 Severity = Literal["info", "low", "medium", "high", "critical"]
-Lang = Literal["en", "ru", "uk"]
 #: The one list of severities (mildest first), languages and formats every part of report/ uses.
 SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
-LANGS: tuple[Lang, ...] = ("en", "ru", "uk")
 FORMATS = ("text", "json", "csv", "markdown", "html", "sarif", "junit")
 
 
@@ -225,7 +224,7 @@ class AuditReport(_Strict):
 
     schema_: Literal["funnelkit.audit/1"] = Field(alias="schema")
     funnelkit_version: str
-    lang: Literal["en", "ru", "uk"]
+    lang: Lang
     generated_at: str
     now: str | None
     now_source: str = "snapshot as-of"  # the audit's clock: the snapshot's as-of, or given

@@ -11,9 +11,9 @@ import pytest
 from funnelkit.audit.registry import Registry, default_registry
 from funnelkit.audit.rule import GROUPS, Rule
 from funnelkit.audit.rules import ALL_RULES
+from funnelkit.model.enums import LANGS
 from funnelkit.report.catalog import gettext
 from funnelkit.report.catalogue import text
-from funnelkit.report.schema import LANGS
 
 RULES_MD = Path("/work/shared/rules.md")
 CATALOGUE = {

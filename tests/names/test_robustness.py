@@ -36,7 +36,8 @@ def test_empty_funnel() -> None:
 
 
 def test_reasons_read_in_three_languages_without_stems() -> None:
-    from funnelkit.names.reasons import LANGS, REASONS
+    from funnelkit.model.enums import LANGS
+    from funnelkit.names.reasons import REASONS
 
     stages = tuple(
         StageInput(str(i), n, i)

@@ -108,11 +108,11 @@ def test_html_names_entity_kinds_in_the_language() -> None:
 
 
 def test_one_list_of_severities_languages_and_formats() -> None:
-    from funnelkit.audit.findings import LANGS as AUDIT_LANGS
     from funnelkit.audit.findings import Severity
     from funnelkit.cli.audit import Format
+    from funnelkit.model.enums import LANGS as MODEL_LANGS
     from funnelkit.report import LANGS, SEVERITIES
 
     assert tuple(s.value for s in Severity) == SEVERITIES
-    assert LANGS == AUDIT_LANGS
+    assert LANGS is MODEL_LANGS  # one list, re-exported, not a copy
     assert set(FORMATS) == {f.value for f in Format}
