@@ -19,14 +19,13 @@ from funnelkit.audit.rule import NEEDS, NEEDS_WHY
 from funnelkit.metrics.definitions import DEFINITIONS
 from funnelkit.model import DataSet, FunnelRole, RoleSource
 from funnelkit.report.catalog import DOMAIN, TRANSLATED, catalog, clear_cache, po_path
-from funnelkit.report.i18n import (
+from funnelkit.report.i18n import NOUNS, UI
+from funnelkit.report.phrases import (
     CLOCKS,
     DATA_STATES,
     EVIDENCE_KEYS,
     EVIDENCE_WORDS,
     FIELD_TYPES,
-    NOUNS,
-    UI,
     WHY,
 )
 from funnelkit.report.plan_words import KINDS, LINES, SEMANTICS, WORDS

@@ -15,7 +15,7 @@ from funnelkit.model import Snapshot
 from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
-from funnelkit.report.i18n import metric_definition, phrase, skip_reason, value
+from funnelkit.report.phrases import metric_definition, phrase, skip_reason, value
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
     SEVERITIES,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from funnelkit.report import i18n
+from funnelkit.report import i18n, phrases
 from funnelkit.report.catalog import gettext
 from funnelkit.report.charts import funnel_chart
 from funnelkit.report.schema import AuditReport, FindingOut
@@ -31,9 +31,9 @@ def _environment() -> Environment:
         noun=i18n.noun,
         chart=funnel_chart,
         role_source=lambda value, lang: gettext(value, lang, "role.source"),
-        role_name=i18n.role_name,
-        evidence_key=i18n.evidence_key,
-        evidence_value=i18n.value,
+        role_name=phrases.role_name,
+        evidence_key=phrases.evidence_key,
+        evidence_value=phrases.value,
     )
     return env
 

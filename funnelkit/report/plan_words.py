@@ -17,7 +17,8 @@ import re
 from functools import lru_cache
 
 from funnelkit.report.catalog import gettext
-from funnelkit.report.i18n import noun, number, without_doc_refs
+from funnelkit.report.i18n import noun, number
+from funnelkit.report.phrases import without_doc_refs
 
 #: Every line shape of a plan or drift, in English.
 LINES: tuple[str, ...] = (

@@ -9,7 +9,7 @@ from funnelkit.model import (
     Snapshot,
     StageTransition,
 )
-from funnelkit.report.i18n import metric_definition
+from funnelkit.report.phrases import metric_definition
 from tests.portals import build
 
 DAY = 86_400

@@ -24,7 +24,8 @@ from funnelkit.report import build_report, render
 from funnelkit.report.catalog import gettext
 from funnelkit.report.catalog_sync import missing
 from funnelkit.report.catalogue import readme_table, render_list, render_rule
-from funnelkit.report.i18n import noun, phrase
+from funnelkit.report.i18n import noun
+from funnelkit.report.phrases import phrase
 from funnelkit.report.plan_html import plan_to_html
 from funnelkit.report.plan_text import drift_markdown, drift_text, plan_markdown, plan_text
 from funnelkit.report.plan_words import line
