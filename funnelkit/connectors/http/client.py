@@ -1,4 +1,4 @@
-"""The HTTP layer both connectors share: pacing, retries, JSON parsing, error mapping, redaction.
+"""`ApiClient`: the one door every vendor request goes through.
 
 `ApiClient.call` sends one vendor request through an injected `httpx.Client`. It waits for
 the client-side leaky bucket, retries transient failures with tenacity's exponential
@@ -32,27 +32,23 @@ from tenacity import (
     retry_if_exception,
 )
 
-from funnelkit.connectors.pacing import ClientBucket, retry_after_seconds
-from funnelkit.connectors.redact import guard_loggers, redact
-from funnelkit.errors import (
-    AuthError,
-    ConnectorError,
-    RateLimitError,
-    ShapeError,
-    VendorApiError,
+from funnelkit.connectors.http.failures import (
+    CONNECT,
+    GARBLED,
+    OVERLOAD,
+    QUICK,
+    QUICK_WAIT_MAX,
+    Transient,
+    connect_hint,
+    is_write,
 )
+from funnelkit.connectors.http.replies import NO_BODY, check_status, parse
+from funnelkit.connectors.pacing import ClientBucket
+from funnelkit.connectors.redact import guard_loggers, redact
+from funnelkit.errors import ConnectorError, RateLimitError
 
 log = logging.getLogger("funnelkit.connectors.http")
 
-NO_BODY = object()
-"""The parsed payload of a response that had no body (204, empty)."""
-
-CONNECT = "connect"
-GARBLED = "garbled"
-OVERLOAD = "overload"
-# kind → (retries, seconds); overload uses the portal's max_retry_seconds instead.
-QUICK: dict[str, tuple[int, float]] = {CONNECT: (2, 15.0), GARBLED: (3, 30.0)}
-QUICK_WAIT_MAX = 2.0
 CONNECT_TIMEOUT = 4.0  # a black-holed address fails within the 15 s of the table too
 
 
@@ -61,57 +57,9 @@ def connect_timeout(timeout: float) -> httpx.Timeout:
     return httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT))
 
 
-def _connect_hint(text: str) -> str:
-    """One line telling the user what a connection failure most likely means."""
-    low = text.lower()
-    if "refused" in low:
-        return "nothing answers at that address: check the url and port in the config"
-    if any(s in low for s in ("name or service", "nodename", "getaddrinfo", "resolve", "dns")):
-        return "the host name does not resolve: check the url in the config (a typo?)"
-    if any(s in low for s in ("ssl", "tls", "certificate", "handshake")):
-        return "the TLS handshake failed: check http:// versus https:// and the certificate"
-    if "timed out" in low or "timeout" in low:
-        return "the address does not answer: check the url, the port and any firewall"
-    return "check the url in the config and that this machine can reach it"
-
-
 def _announce(text: str) -> None:
     sys.stderr.write(text + "\n")
     sys.stderr.flush()
-
-
-class Transient(Exception):
-    """A failure worth another attempt; `retry_after` is the vendor's own advice in seconds."""
-
-    def __init__(
-        self,
-        reason: str,
-        retry_after: float | None = None,
-        *,
-        rate_limited: bool = False,
-        ambiguous: bool = False,
-        kind: str = OVERLOAD,
-    ) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-        self.rate_limited = rate_limited
-        self.kind = kind
-        # True when the request may have reached the portal and been carried out (the reply
-        # was lost or cut off): safe to repeat a read, never a write.
-        self.ambiguous = ambiguous
-
-
-_WRITE_VERBS = frozenset({"add", "update", "delete", "set", "move"})
-
-
-def is_write(method: str, http_method: str) -> bool:
-    """Whether a call changes the portal (bitrix24.md: `crm.*.add|update|delete`; REST verbs)."""
-    if "oauth" in method.lower():
-        return False  # token refreshes: amocrm.md §1.1 keeps the old pair valid until used
-    if http_method.upper() in ("PATCH", "PUT", "DELETE") or method.upper().startswith("POST "):
-        return True
-    return method.rsplit(".", 1)[-1].lower() in _WRITE_VERBS
 
 
 Checker = Callable[[str, httpx.Response, Any], None]
@@ -263,7 +211,7 @@ class ApiClient:
         if isinstance(last, Transient) and last.kind == CONNECT:
             return ConnectorError(
                 f"{self.vendor} {method}: cannot connect after {attempts} attempt(s): {reason}",
-                _connect_hint(reason),
+                connect_hint(reason),
                 method=method,
             )
         if isinstance(last, Transient) and last.kind == GARBLED:
@@ -321,11 +269,11 @@ class ApiClient:
                 "Update the portal url (and the webhook URL) to the new address",
                 method=method,
             )
-        payload = self._parse(method, response)
+        payload = parse(self.vendor, method, response)
         try:
             if self.check is not None:
                 self.check(method, response, payload)
-            self._default_check(method, response, payload)
+            check_status(self.vendor, method, response, payload)
         except ConnectorError as exc:
             raise self.scrub(exc) from None
         return None if payload is NO_BODY else payload
@@ -336,101 +284,3 @@ class ApiClient:
         exc.args = (exc.message,)
         exc.hint = self.redact(exc.hint) if exc.hint else exc.hint
         return exc
-
-    def _parse(self, method: str, response: httpx.Response) -> Any:
-        if response.status_code == 204 or not response.content:
-            return NO_BODY
-        try:
-            return response.json()
-        except ValueError:
-            pass
-        status = response.status_code
-        if status == 429 or status >= 500:
-            # An HTML body from a proxy under load (bitrix24.md §17.17): try again within the
-            # budget (a read; a write may have happened, unless the limiter refused it).
-            raise Transient(
-                f"HTTP {status} with a non-JSON body", ambiguous=status not in (429, 503)
-            )
-        if status < 400 and _looks_like_json(response):
-            raise Transient(
-                f"HTTP {status} with truncated or malformed JSON", ambiguous=True, kind=GARBLED
-            )
-        if status < 400:
-            kind = response.headers.get("content-type", "").split(";")[0].strip() or "no type"
-            raise ShapeError(
-                f"{self.vendor} {method}: not a REST endpoint (HTTP {status} with a non-JSON "
-                f"body, {kind})",
-                "The url points at a web page, not the vendor's API: check the url in the "
-                "config (for an emulator, the address `funnelkit emulator serve` printed)",
-                method=method,
-            )
-        return self._non_json_error(method, status)
-
-    def _non_json_error(self, method: str, status: int) -> Any:
-        where = f"{self.vendor} {method}"
-        if status in (401, 403):
-            raise AuthError(
-                f"{where}: access refused (HTTP {status}, non-JSON body)",
-                "Check the webhook URL or token and that this machine may reach the portal",
-                method=method,
-            )
-        if status == 404:
-            raise VendorApiError(
-                f"{where}: not found (HTTP 404); the portal URL or method path is wrong",
-                "Check the portal url in funnelkit.yaml and the webhook URL",
-                method=method,
-                status=status,
-            )
-        raise VendorApiError(
-            f"{where}: HTTP {status} with a non-JSON body",
-            "Check the portal URL; the server did not answer like the vendor API",
-            method=method,
-            status=status,
-        )
-
-    def _default_check(self, method: str, response: httpx.Response, payload: Any) -> None:
-        status = response.status_code
-        if status < 400:
-            return
-        where = f"{self.vendor} {method}"
-        if status == 429:
-            raise Transient(
-                f"{where}: HTTP 429", retry_after_seconds(response, payload), rate_limited=True
-            )
-        if status >= 500:
-            raise Transient(
-                f"{where}: HTTP {status}",
-                retry_after_seconds(response, payload),
-                ambiguous=status != 503,  # 503 is the limiter refusing (bitrix24.md §5)
-            )
-        if status in (401, 403):
-            raise AuthError(
-                f"{where}: access refused (HTTP {status})",
-                "Check the credentials and their scopes",
-                method=method,
-            )
-        raise VendorApiError(
-            f"{where}: HTTP {status}",
-            "See the vendor's error in --debug output",
-            method=method,
-            status=status,
-        )
-
-
-def _looks_like_json(response: httpx.Response) -> bool:
-    """A body meant as JSON (by its type or first byte) that failed to parse: cut off."""
-    if "json" in response.headers.get("content-type", "").lower():
-        return True
-    return response.content.lstrip()[:1] in (b"{", b"[")
-
-
-__all__ = [
-    "NO_BODY",
-    "ApiClient",
-    "Checker",
-    "ClientBucket",
-    "Transient",
-    "connect_timeout",
-    "is_write",
-    "retry_after_seconds",
-]
