@@ -6,7 +6,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,7 @@ from funnelkit.cli import app
 from funnelkit.cli.common import run_main
 from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.bitrix24 import Bitrix24App
+from funnelkit.emulator.generate.empty import empty_portal
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.faults import FaultPlan
 from funnelkit.emulator.serving.run import Running, env_name, start
@@ -33,21 +34,93 @@ VENDORS = (Vendor.BITRIX24, Vendor.AMOCRM)
 
 @dataclass(frozen=True)
 class Scenario:
-    """The portal a group of reliability tests runs against: its size, seed and faults."""
+    """A portal the reliability tests run against: its size, seed and how the emulator behaves."""
 
-    deals: int
-    seed: int
+    deals: int | Mapping[Vendor, int]  # 0: the vendor's empty portal, not a generated one
+    seed: int = 0
     faults: str | None = None  # an `emulator serve --faults` spec, parsed afresh per portal
+    token_ttl: int | None = None  # seconds an access token lives (the emulator's default if None)
+    secret: str | None = None  # the webhook code / long-lived token (the emulator's default)
+
+    def size(self, vendor: Vendor) -> int:
+        """Deals for this vendor."""
+        return self.deals if isinstance(self.deals, int) else self.deals[vendor]
 
 
-# Every generated portal of the suite, by what the tests do with it.
+SECRET = "Zq7SecretKey9xW"
+TTL = 2  # seconds an access token lives in the OAuth scenarios (vendors: 1 h Bitrix24, 24 h amo)
+
+LIFETIME_DEALS = {Vendor.BITRIX24: 4000, Vendor.AMOCRM: 600}
+# Every portal of the suite, by what the tests do with it: the one place a set-up is written.
 SCENARIOS = {
     "apply": Scenario(deals=150, seed=5),  # exported to a blueprint, edited, applied
+    "apply-bundled": Scenario(deals=120, seed=3),  # a bundled blueprint applied with --force
+    "apply-property": Scenario(deals=100),  # hypothesis draws the seed
+    "cross-vendor": Scenario(deals=60, seed=4),  # exported, applied on the other vendor's…
+    "empty": Scenario(deals=0),  # …empty portal
     "pull-faults": Scenario(deals=300, seed=12),  # pulled clean, then through random faults
     "give-up": Scenario(deals=120, seed=3, faults="rate=1,kinds=503+429+reset+truncate,seed=1"),
+    "wrong-shape": Scenario(deals=120, seed=3),  # answers spoiled by a proxy in front
     "token-refresh": Scenario(deals=120, seed=2, faults="expire_after=3"),  # mid-pull expiry
+    # enough rows that a slow pull spans several token lifetimes (a Bitrix24 batch carries
+    # 2,500 rows, an amoCRM page 250)
+    "token-lifetimes": Scenario(deals=LIFETIME_DEALS, seed=4, token_ttl=TTL),
+    "killed-after-grant": Scenario(deals=60, seed=5, token_ttl=TTL),
+    "killed-writing-token": Scenario(deals=60, seed=6, token_ttl=TTL),
+    "time-limit": Scenario(deals=400, seed=21),  # Bitrix24's OPERATION_TIME_LIMIT on a clock
+    # Bitrix24 reads 2,500 deals a request: more than that puts a request boundary in deals.
+    "changed-mid-pull": Scenario(deals={Vendor.BITRIX24: 2700, Vendor.AMOCRM: 600}, seed=33),
+    "secrets": Scenario(deals=120, seed=5, secret=SECRET),  # a secret easy to search for
     "hostile": Scenario(deals=150, seed=9),  # names rewritten to markup and formulas
 }
+
+
+@contextmanager
+def served(
+    scenario: str,
+    vendor: Vendor,
+    *,
+    seed: int | None = None,
+    prepare: Callable[[PortalState], None] | None = None,
+    options: EmulatorOptions | None = None,
+) -> Iterator[Running]:
+    """A scenario's portal served over HTTP, reached directly (no config, same directory).
+
+    `seed` replaces the scenario's, `prepare` edits the portal before it is served, `options`
+    (a simulated clock, say) takes the scenario's faults, token lifetime and secret on top.
+    """
+    plan = SCENARIOS[scenario]
+    if plan.deals == 0:
+        state = empty_portal(vendor)
+    else:
+        state = generate(vendor, deals=plan.size(vendor), seed=plan.seed if seed is None else seed)
+    if prepare is not None:
+        prepare(state)
+    opts = options or EmulatorOptions()
+    if plan.faults:
+        opts.faults = FaultPlan.parse(plan.faults)
+    if plan.token_ttl is not None:
+        opts.access_token_ttl = plan.token_ttl
+    if plan.secret is not None:
+        opts.secret = plan.secret
+    with start(state, opts) as running:
+        yield running
+
+
+def configure(
+    running: Running,
+    workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    secret: bool = True,
+    **settings: Any,
+) -> None:
+    """Work in `workdir`, with funnelkit.yaml for portal `p` and (unless not) its secret set."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(workdir)
+    write_config(workdir, running, **settings)
+    if secret:
+        use_secret(running, monkeypatch)
 
 
 @contextmanager
@@ -61,23 +134,12 @@ def live_portal(
     secret: bool = True,
     **settings: Any,
 ) -> Iterator[Running]:
-    """A scenario's portal served over HTTP, with funnelkit.yaml for portal `p` in workdir.
+    """A scenario's portal reached through the CLI: `served` plus `configure` in `workdir`.
 
-    The working directory becomes `workdir`; `prepare` edits the generated portal before it
-    is served; `secret=False` leaves the credential to the test (OAuth token files).
+    `secret=False` leaves the credential to the test (OAuth token files).
     """
-    plan = SCENARIOS[scenario]
-    workdir.mkdir(parents=True, exist_ok=True)
-    monkeypatch.chdir(workdir)
-    state = generate(vendor, deals=plan.deals, seed=plan.seed)
-    if prepare is not None:
-        prepare(state)
-    with start(
-        state, EmulatorOptions(faults=FaultPlan.parse(plan.faults) if plan.faults else None)
-    ) as running:
-        write_config(workdir, running, **settings)
-        if secret:
-            use_secret(running, monkeypatch)
+    with served(scenario, vendor, prepare=prepare) as running:
+        configure(running, workdir, monkeypatch, secret=secret, **settings)
         yield running
 
 

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 
 from funnelkit.blueprint.library import bundled_files, bundled_text, load_bundled
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import start
 from funnelkit.model import Vendor
-from tests.reliability.live import NAME, cli, use_secret, write_config
+from tests.reliability.live import NAME, cli, live_portal
 
 BUNDLED = sorted(f[:3] for f in bundled_files())
 
@@ -30,14 +28,11 @@ def test_bundled_apply_on_a_messy_portal_keeps_every_live_stage(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    state = generate(vendor, deals=120, seed=3)
-    busy = {(d.funnel_id, d.stage_id) for d in state.deals.values()}
-    names_before = {key: s.name for key, s in state.stages.items() if key in busy}
-    placed_before = {d.id: (d.funnel_id, d.stage_id) for d in state.deals.values()}
-    with start(state) as running:
-        write_config(tmp_path, running)
-        use_secret(running, monkeypatch)
+    with live_portal("apply-bundled", vendor, tmp_path, monkeypatch) as running:
+        state = running.state
+        busy = {(d.funnel_id, d.stage_id) for d in state.deals.values()}
+        names_before = {key: s.name for key, s in state.stages.items() if key in busy}
+        placed_before = {d.id: (d.funnel_id, d.stage_id) for d in state.deals.values()}
         bp = tmp_path / "bp.yaml"
         bp.write_text(bundled_text(name)[1], encoding="utf-8")
 

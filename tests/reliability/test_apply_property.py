@@ -16,9 +16,9 @@ from funnelkit.blueprint.schema import Blueprint
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.connectors import get_connector
 from funnelkit.connectors.base import Connector, Credentials, PortalSettings
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import Running, start
+from funnelkit.emulator.serving.run import Running
 from funnelkit.model import Vendor
+from tests.reliability.live import served
 from tests.reliability.writes import deals_misplaced
 
 ROLES = ("nps", "partners", "warranty", "supplies", "other")
@@ -104,9 +104,9 @@ def _connector(running: Running) -> Connector:
 def test_plan_apply_plan_is_empty_and_no_deal_is_lost(
     vendor: Vendor, seed: int, change: dict[str, Any]
 ) -> None:
-    state = generate(vendor, deals=100, seed=seed)
-    deals_before = {d.id: d.funnel_id for d in state.deals.values()}
-    with start(state) as running:
+    with served("apply-property", vendor, seed=seed) as running:
+        state = running.state
+        deals_before = {d.id: d.funnel_id for d in state.deals.values()}
         connector = _connector(running)
         try:
             data = export_blueprint(connector.pull_structure(), "prop")

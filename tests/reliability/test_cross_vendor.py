@@ -13,11 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from funnelkit.emulator.generate.empty import empty_portal
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import start
 from funnelkit.model import Semantics, Vendor
-from tests.reliability.live import cli
+from tests.reliability.live import cli, served
 
 
 def _config(workdir: Path, portals: dict[str, tuple[str, str]]) -> None:
@@ -42,8 +39,8 @@ def test_export_then_apply_on_an_empty_portal_of_the_other_vendor(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    origin = generate(source, deals=60, seed=4)
-    with start(origin) as src, start(empty_portal(target)) as dst:
+    with served("cross-vendor", source) as src, served("empty", target) as dst:
+        origin = src.state
         _config(tmp_path, {"src": (source.value, src.url), "dst": (target.value, dst.url)})
         for running, name in ((src, "src"), (dst, "dst")):
             for key, value in running.env(name).items():

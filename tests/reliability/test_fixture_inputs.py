@@ -10,7 +10,7 @@ from funnelkit.emulator.fixture.load import load_fixture
 from funnelkit.emulator.serving.run import start
 from funnelkit.errors import ConfigError
 from funnelkit.store import load_snapshot
-from tests.reliability.live import NAME, cli, use_secret, write_config
+from tests.reliability.live import NAME, cli, configure
 
 PORTALS = Path(__file__).parents[2] / "funnelkit" / "emulator" / "fixture" / "portals"
 TASK = "- {kind: task, created_at: 2026-10-20T09:00:00Z, deadline: 2026-11-10T09:00:00Z"
@@ -36,10 +36,8 @@ def test_amocrm_task_id_without_prefix_is_served_and_pulled(
     path, _ = fixture(tmp_path, (TASK, TASK.replace("{kind: task,", '{id: "12", kind: task,')))
     state = load_fixture(path)
     assert "T12" in {a.id for a in state.activities}
-    monkeypatch.chdir(tmp_path)
     with start(state) as running:
-        write_config(tmp_path, running)
-        use_secret(running, monkeypatch)
+        configure(running, tmp_path, monkeypatch)
         code, _, err = cli(["-q", "pull", "--portal", NAME, "-o", "p.snapshot.zip"], capsys)
     assert code == 0, err
     pulled = {a.id: a for a in load_snapshot(tmp_path / "p.snapshot.zip").activities}

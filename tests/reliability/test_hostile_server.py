@@ -10,11 +10,9 @@ from typing import Any
 
 import pytest
 
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import start
 from funnelkit.model import Vendor
 from tests.reliability.hostile_server import Spoil, hostile
-from tests.reliability.live import NAME, cli, write_config
+from tests.reliability.live import NAME, cli, live_portal
 
 JSON = "application/json"
 
@@ -104,9 +102,11 @@ def test_wrong_shape_is_exit_3_naming_the_method_and_no_snapshot(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    with start(generate(vendor, deals=120, seed=3)) as running, hostile(running.url, spoil) as url:
-        config = write_config(tmp_path, running).read_text(encoding="utf-8")
+    with (
+        live_portal("wrong-shape", vendor, tmp_path, monkeypatch) as running,
+        hostile(running.url, spoil) as url,
+    ):
+        config = (tmp_path / "funnelkit.yaml").read_text(encoding="utf-8")
         (tmp_path / "funnelkit.yaml").write_text(config.replace(running.url, url), "utf-8")
         for key, value in running.env(NAME).items():
             monkeypatch.setenv(key, value.replace(running.url, url))

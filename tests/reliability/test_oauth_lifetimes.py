@@ -12,14 +12,11 @@ import pytest
 
 from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.bitrix24 import Bitrix24App
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import Running, start
-from funnelkit.emulator.state import EmulatorOptions
+from funnelkit.emulator.serving.run import Running
 from funnelkit.model import Vendor
 from funnelkit.store import load_snapshot
-from tests.reliability.live import NAME, cli, use_oauth, write_config
+from tests.reliability.live import NAME, TTL, cli, live_portal, use_oauth, write_config
 
-TTL = 2  # seconds an access token lives here (the vendors: 1 h Bitrix24, 24 h amoCRM)
 LIFETIMES = 3
 
 
@@ -42,10 +39,8 @@ def count_grants(running: Running) -> list[float]:
     return seen
 
 
-# Slow client pacing and enough rows that the pull spans several token lifetimes (a Bitrix24
-# batch carries 2,500 rows, an amoCRM page 250).
+# Slow client pacing, so that the "token-lifetimes" pull spans several token lifetimes.
 PACE = {Vendor.BITRIX24: {"rate_limit": 3, "burst": 1}, Vendor.AMOCRM: {"rate_limit": 6}}
-DEALS = {Vendor.BITRIX24: 4000, Vendor.AMOCRM: 600}
 
 
 @pytest.mark.parametrize("vendor", [Vendor.BITRIX24, Vendor.AMOCRM], ids=lambda v: v.value)
@@ -55,10 +50,9 @@ def test_pull_past_three_token_lifetimes_completes(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
     token_file = tmp_path / "p.json"
-    state = generate(vendor, deals=DEALS[vendor], seed=4)
-    with start(state, EmulatorOptions(access_token_ttl=TTL)) as running:
+    with live_portal("token-lifetimes", vendor, tmp_path, monkeypatch, secret=False) as running:
+        state = running.state
         first = use_oauth(running, token_file, monkeypatch)
         grants = count_grants(running)
         write_config(tmp_path, running, token_file, **PACE[vendor])
@@ -86,11 +80,9 @@ def test_amocrm_killed_between_the_grant_and_the_file_keeps_working(
     """amocrm.md §1.1: "the old refresh token will still be functional and you can use it until
     you use the new one" — a pull killed after the vendor rotated the pair but before the file
     was replaced leaves the old pair on disk, and the next pull refreshes with it."""
-    monkeypatch.chdir(tmp_path)
     token_file = tmp_path / "p.json"
-    with start(
-        generate(Vendor.AMOCRM, deals=60, seed=5), EmulatorOptions(access_token_ttl=TTL)
-    ) as running:
+    amocrm = Vendor.AMOCRM
+    with live_portal("killed-after-grant", amocrm, tmp_path, monkeypatch, secret=False) as running:
         first = use_oauth(running, token_file, monkeypatch)
         grants = count_grants(running)
         write_config(tmp_path, running, token_file)
@@ -120,11 +112,10 @@ def test_killed_while_writing_the_token_file_leaves_a_whole_one(
 ) -> None:
     """The file is replaced by rename after fsync: a kill mid-write leaves the old file whole,
     never half of either, and no temporary file behind."""
-    monkeypatch.chdir(tmp_path)
     token_file = tmp_path / "secrets" / "p.json"
     token_file.parent.mkdir()
-    with start(
-        generate(vendor, deals=60, seed=6), EmulatorOptions(access_token_ttl=TTL)
+    with live_portal(
+        "killed-writing-token", vendor, tmp_path, monkeypatch, secret=False
     ) as running:
         first = use_oauth(running, token_file, monkeypatch)
         write_config(tmp_path, running, token_file)

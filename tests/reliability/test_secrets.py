@@ -9,18 +9,14 @@ import pytest
 
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
-from funnelkit.emulator.generate.messy import generate
-from funnelkit.emulator.serving.run import Running, start
-from funnelkit.emulator.state import EmulatorOptions
+from funnelkit.emulator.serving.run import Running
 from funnelkit.model import Vendor
-
-SECRET = "Zq7SecretKey9xW"
+from tests.reliability.live import SECRET, configure, served
 
 
 @pytest.fixture(params=["bitrix24", "amocrm"])
 def portal(request: pytest.FixtureRequest) -> Iterator[Running]:
-    state = generate(Vendor(request.param), deals=120, seed=5)
-    with start(state, EmulatorOptions(secret=SECRET)) as running:
+    with served("secrets", Vendor(request.param)) as running:
         yield running
 
 
@@ -53,12 +49,8 @@ def test_no_command_leaks_the_secret(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "funnelkit.yaml").write_text(
-        f"portals:\n  p:\n    vendor: {portal.state.vendor.value}\n    url: {portal.url}\n"
-    )
-    for key, value in portal.env("p").items():
-        monkeypatch.setenv(key, value)
+    configure(portal, tmp_path, monkeypatch)
+    for value in portal.env("p").values():
         assert SECRET in value
     for args in commands(tmp_path):
         run_main(app, ["--debug", *args])
@@ -76,10 +68,7 @@ def test_wrong_secret_error_does_not_echo_it(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "funnelkit.yaml").write_text(
-        f"portals:\n  p:\n    vendor: {portal.state.vendor.value}\n    url: {portal.url}\n"
-    )
+    configure(portal, tmp_path, monkeypatch, secret=False)
     wrong = "WrongKey12345678"
     for key, value in portal.env("p").items():
         monkeypatch.setenv(key, value.replace(SECRET, wrong))

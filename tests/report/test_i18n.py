@@ -21,8 +21,8 @@ from funnelkit.emulator.generate.truth import state_to_snapshot
 from funnelkit.metrics import compute_metrics
 from funnelkit.model import DataSet, EntityKind, FunnelRole, Snapshot, Vendor
 from funnelkit.report import build_report, render
-from funnelkit.report.catalog import gettext
-from funnelkit.report.catalog_sync import missing
+from funnelkit.report.catalog import catalog, gettext
+from funnelkit.report.catalog_sync import missing, wanted
 from funnelkit.report.catalogue import readme_table, render_list, render_rule
 from funnelkit.report.i18n import noun
 from funnelkit.report.phrases import phrase
@@ -188,7 +188,20 @@ def test_plural_forms(lang: str, forms: list[str]) -> None:
 
 
 def test_readme_rule_table_is_generated_from_the_rules() -> None:
-    assert readme_table() in README.read_text(encoding="utf-8")
+    """The whole table, so a row added, changed or left behind by hand fails too."""
+    text = README.read_text(encoding="utf-8")
+    table = text[text.index("| code | name | severity |") :].split("\n\n")[0]
+    assert table + "\n" == readme_table()
+
+
+@pytest.mark.parametrize("lang", ["ru", "uk"])
+def test_catalogs_hold_only_texts_the_code_has(lang: str) -> None:
+    """Source strings come from the code's one English text: none is kept after it changed."""
+    cat = catalog(lang)
+    assert cat is not None
+    want = {(ctx, m[0] if isinstance(m, tuple) else m) for ctx, m in wanted()}
+    have = {(m.context, m.id[0] if isinstance(m.id, tuple | list) else m.id) for m in cat if m.id}
+    assert sorted(have - want, key=str) == []
 
 
 NAMES = {"subject", "role", "funnel", "stage", "reason", "handoff_stage"}
