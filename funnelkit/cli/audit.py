@@ -181,7 +181,7 @@ def audit(
     from funnelkit.cli.audit_inputs import audit_settings, suppressions
     from funnelkit.cli.emulator import parse_as_of
     from funnelkit.errors import InputError
-    from funnelkit.report import only_failing, render
+    from funnelkit.report import only_failing, render_pieces
 
     state = get_state(ctx)
     if status not in (None, "fail"):
@@ -220,9 +220,9 @@ def audit(
     if status == "fail":
         doc = only_failing(doc)
     chosen = (format.value if format else None) or state.config.file.report.format
-    emit(state, render(doc, chosen, statistics=statistics, details=details), output)
+    emit(state, render_pieces(doc, chosen, statistics=statistics, details=details), output)
     for fmt, path in extra:
-        emit(state, render(doc, fmt, statistics=statistics, details=details), path)
+        emit(state, render_pieces(doc, fmt, statistics=statistics, details=details), path)
     # --write-baseline: the findings are now the accepted state, so the run succeeded.
     if result.exit_code and not exit_zero and not write_baseline:
         raise typer.Exit(result.exit_code)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from funnelkit.errors import FunnelkitError, InputError, UnsafePlanError
-from funnelkit.fileio import write_atomic
+from funnelkit.fileio import atomic_file
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -143,13 +143,19 @@ def read_snapshot(
         connector.close()
 
 
-def emit(state: AppState, text: str, output: Path | None) -> None:
-    """Print to stdout, or write the file atomically."""
+def emit(state: AppState, text: str | Iterable[str], output: Path | None) -> None:
+    """Print to stdout, or write the file atomically; text may come in pieces (written as
+    they come, never joined) and then ends with its own newline."""
+    if isinstance(text, str):
+        text = [text if text.endswith("\n") or output is not None else text + "\n"]
     if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        for piece in text:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
-    write_atomic(output, text)
+    with atomic_file(output) as handle:
+        for piece in text:
+            handle.write(piece.encode("utf-8"))
     state.say(f"wrote {output}")
 
 

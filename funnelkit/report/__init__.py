@@ -14,6 +14,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from funnelkit.model.enums import LANGS
 from funnelkit.report.document import build_report
 from funnelkit.report.schema import (
@@ -34,6 +36,7 @@ __all__ = [
     "build_report",
     "only_failing",
     "render",
+    "render_pieces",
     "report_schema",
 ]
 
@@ -65,6 +68,19 @@ def render(
     if fmt not in writers:
         raise ValueError(f"unknown report format {fmt!r}; formats: {', '.join(FORMATS)}")
     return writers[fmt](report)
+
+
+def render_pieces(
+    report: AuditReport, fmt: str, *, statistics: bool = False, details: bool = False
+) -> Iterator[str]:
+    """`render` in pieces to be written as they come: json streams its findings, so a large
+    report is never held whole as text; other formats are one piece."""
+    if fmt == "json":
+        from funnelkit.report.machine import json_pieces
+
+        yield from json_pieces(report)
+        return
+    yield render(report, fmt, statistics=statistics, details=details)
 
 
 def only_failing(report: AuditReport) -> AuditReport:

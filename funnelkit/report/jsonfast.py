@@ -12,6 +12,7 @@ standard encoder, re-indented for its depth.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from functools import cache
 from json.encoder import encode_basestring
 from typing import Any
@@ -95,3 +96,40 @@ def dumps(doc: Any) -> str:
     out: list[str] = []
     _write(doc, 0, out)
     return "".join(out)
+
+
+def pieces(value: Any, depth: int) -> list[str]:
+    """The text of one value nested `depth` levels deep, as the parts `dumps` would join."""
+    out: list[str] = []
+    _write(value, depth, out)
+    return out
+
+
+def stream_object(members: dict[str, Any], lists: dict[str, Iterator[Any]]) -> Iterator[str]:
+    """`dumps` of one top-level object, in pieces, without holding it whole.
+
+    `members` are its plain members; each of `lists` is a member whose items come one at a
+    time (a report's findings): every item is encoded and handed on before the next is
+    made, so a million findings never exist as one list of dicts or one string. The text
+    is byte for byte what `dumps` gives for the same object with the lists filled in.
+    """
+    keys = sorted([*members, *lists])
+    if not keys:
+        yield "{}"
+        return
+    sep = "{\n  "
+    for key in keys:
+        yield sep + encode_basestring(key) + ": "
+        sep = ",\n  "
+        if key not in lists:
+            item = members[key]
+            yield _scalar(item, "  ") if type(item) in _PLAIN else "".join(pieces(item, 1))
+            continue
+        opened = False
+        for item in lists[key]:
+            yield ("[\n    " if not opened else ",\n    ") + (
+                _scalar(item, "    ") if type(item) in _PLAIN else "".join(pieces(item, 2))
+            )
+            opened = True
+        yield "\n  ]" if opened else "[]"
+    yield "\n}"

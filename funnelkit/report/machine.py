@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 
@@ -23,8 +24,17 @@ _SARIF_LEVEL = {
 
 def to_json(report: AuditReport) -> str:
     """Stable JSON: sorted keys, unicode kept."""
-    data = report.model_dump(mode="json", by_alias=True)
-    return jsonfast.dumps(data) + "\n"  # = json.dumps(indent=2, sort_keys=True), faster
+    return "".join(json_pieces(report))
+
+
+def json_pieces(report: AuditReport) -> Iterator[str]:
+    """`to_json` in pieces: the findings are dumped one at a time as they are written, so a
+    million of them never exist at once as dicts or as one string."""
+    # = json.dumps(indent=2, sort_keys=True), faster (jsonfast)
+    data = report.model_dump(mode="json", by_alias=True, exclude={"findings"})
+    findings = (f.model_dump(mode="json", by_alias=True) for f in report.findings)
+    yield from jsonfast.stream_object(data, {"findings": findings})
+    yield "\n"
 
 
 def safe_cell(value: Any) -> str:

@@ -52,3 +52,17 @@ def test_a_report_shaped_document() -> None:
         "empty": {},
     }
     assert jsonfast.dumps(doc) == standard(doc)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=5), documents, max_size=5),
+    st.text(max_size=5),
+    st.lists(documents, max_size=6),
+)
+def test_streamed_object_is_the_same_text(
+    members: dict[str, Any], streamed: str, items: list[Any]
+) -> None:
+    members.pop(streamed, None)
+    whole = standard({**members, streamed: items})
+    assert "".join(jsonfast.stream_object(members, {streamed: iter(items)})) == whole
