@@ -58,8 +58,8 @@ PROCESSES = (
                 21,
                 "Договоры с клиентами",
                 (
-                    ("NEW", "Подготовить проект договора", P),
-                    ("PREPARATION", "Согласовать договор с юристом", P),
+                    ("NEW", "Договор запрошен", P),
+                    ("PREPARATION", "Договор на согласовании у юриста", P),
                     ("CLIENT", "Договор у клиента на подписи", P),
                     ("SUCCESS", "Договор подписан", S),
                     ("FAIL", "Клиент отказался подписать", F),
@@ -102,7 +102,8 @@ PROCESSES = (
                 (
                     ("NEW", "Заявка на обслуживание получена", P),
                     ("PREPARATION", "Визит инженера назначен", P),
-                    ("SUCCESS", "Обслуживание выполнено", S),
+                    ("CLIENT", "Обслуживание выполнено, подписать акт", P),
+                    ("SUCCESS", "Акт обслуживания подписан", S),
                     ("FAIL", "Клиент отменил обслуживание", F),
                 ),
             ),
@@ -137,12 +138,19 @@ def add_smart_processes(
                 state.stages[(fid, sid)] = Stage(
                     funnel_id=fid, id=sid, name=name, sort=sort * 10, semantics=sem, system=system
                 )
-            stages = [s for s in state.stages_of(fid)]
+            stages = list(state.stages_of(fid))
+            stage_of = {s.id: s.semantics for s in stages}
             for _ in range(items_per_funnel):
                 number += 1
                 stuck = stuck_left > 0 and number % 7 == 3
                 item = _item(state, rng, users, spec, fid, stages, number, stuck=stuck)
                 state.items[item.id] = item
+                if item.closed and stage_of[item.stage_id] is F:
+                    # FK203 as the generator keys it for Bitrix24: a funnel with one
+                    # failure stage records no reason for any lost record (defects.py).
+                    state.planted.append(
+                        Planted("FK203", "deal", item.id, "lost in the only failure stage")
+                    )
                 if stuck:
                     stuck_left -= 1
                     state.planted.append(
