@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
+from funnelkit.audit import SPA_SKIP
 from funnelkit.audit.context import RECORDED, SET_IN_SETTINGS
 from funnelkit.audit.registry import default_registry
-from funnelkit.audit import SPA_SKIP
 from funnelkit.audit.rule import NEEDS, NEEDS_WHY
 from funnelkit.metrics.definitions import DEFINITIONS
 from funnelkit.model import DataSet, FunnelRole, RoleSource
