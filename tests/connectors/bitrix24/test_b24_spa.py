@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
+from pydantic import ValidationError
+
 from funnelkit.audit import run_audit
+from funnelkit.blueprint.export import export_blueprint
+from funnelkit.blueprint.planner import PlanOptions, plan
+from funnelkit.blueprint.schema import Blueprint
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.metrics import compute_metrics
 from funnelkit.model import DataSet, EntityKind, FunnelKind, Snapshot, Vendor
+from funnelkit.yamlio import dump_yaml, parse_yaml
 from tests.connectors.bitrix24.portal import NOW, running
 
 
@@ -84,3 +91,20 @@ def test_incremental_pull_picks_up_changed_and_deleted_items() -> None:
     assert set(items) == set(state.items)
     deals = [d.id for d in new.deals if d.entity is not EntityKind.ITEM]
     assert deals == [d.id for d in old.deals if d.entity is not EntityKind.ITEM]
+
+
+def test_blueprints_leave_smart_processes_alone() -> None:
+    """Until blueprints can declare them, export leaves smart-process funnels out and a plan
+    neither touches them nor calls them unmanaged: export -> plan shows no changes."""
+    state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
+    snap = _pull(state)
+    data = export_blueprint(snap, "portal")
+    names = {f.name for f in snap.structure.funnels if f.kind is FunnelKind.SPA}
+    assert names and not names & {f["names"]["ru"] for f in data["funnels"]}
+    bp = Blueprint.model_validate(parse_yaml(dump_yaml(data)).data)
+    result = plan(snap, bp, options=PlanOptions())
+    assert result.changes == ()
+    assert not [u for u in result.unmanaged if u.funnel_name in names or u.name in names]
+    spa_doc = {**data["funnels"][0], "kind": "spa"}
+    with pytest.raises(ValidationError):
+        Blueprint.model_validate({**data, "funnels": [spa_doc]})
