@@ -36,7 +36,7 @@ _ITEM_SELECT = [
     "movedTime",
     "sourceId",
 ]
-NO_HISTORY = "crm.stagehistory.list does not support smart processes (bitrix24.md §8, §17.x)"
+NO_HISTORY = "crm.stagehistory.list does not support smart processes (bitrix24.md §17.x)"
 NO_TASKS = "tasks and activities are read for deals and leads only"
 # What smart-process items lack although deals have it (Manifest.spa_data).
 SPA_DATA = {
