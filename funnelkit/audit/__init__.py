@@ -18,10 +18,11 @@ from funnelkit.audit.findings import (
     Subject,
 )
 from funnelkit.audit.registry import Registry, default_registry
-from funnelkit.audit.rule import Rule
+from funnelkit.audit.rule import Rule, needs
 from funnelkit.audit.settings import AuditSettings, CompiledRule, Where, compile_rules
 from funnelkit.audit.suppress import SuppressionEntry, apply_suppressions
-from funnelkit.model import FunnelRole, RoleSource, Snapshot
+from funnelkit.model import DataSet, FunnelKind, FunnelRole, RoleSource, Snapshot
+from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import iso
 
 REPORT_SCHEMA = "funnelkit.audit/1"
@@ -63,13 +64,38 @@ def _run_one(c: CompiledRule, ctx: AuditContext) -> tuple[RuleOutcome, list[Find
     if reason is not None:
         return RuleOutcome(meta.code, meta.name, "skipped", reason), []
     found: list[Finding] = []
+    spa_skip, spa_reason = _spa_gaps(c.rule, ctx)
     for f in c.rule.run(ctx, c.tuning):
         fid = f.subject.funnel_id
-        if fid in c.disabled_funnels:
+        if fid in c.disabled_funnels or fid in spa_skip:
             continue
         sev = c.severity_by_funnel.get(fid or "", c.severity)
         found.append(f if sev is None else replace(f, severity=sev))
-    return RuleOutcome(meta.code, meta.name, "ran", None, len(found)), found
+    return RuleOutcome(meta.code, meta.name, "ran", spa_reason, len(found)), found
+
+
+# Data a rule reads beyond what it requires to run at all: FK303 judges interactions
+# (activities), FK501 sees links in cross-funnel moves (stage history).
+SPA_ALSO: dict[str, set[DataSet]] = {
+    "FK303": {DataSet.ACTIVITIES},
+    "FK501": {DataSet.STAGE_HISTORY},
+}
+SPA_SKIP = "not run on smart-process funnels ({funnels}): {why}"
+
+
+def _spa_gaps(rule: Rule, ctx: AuditContext) -> tuple[frozenset[str], Phrase | None]:
+    """Smart-process funnels a rule cannot judge, and why: it needs data their items lack
+    (Manifest.spa_data, e.g. stage history, which the vendor does not keep for them)."""
+    gaps = ctx.snapshot.manifest.spa_data
+    missing = [
+        d for d in sorted(rule.meta.requires | SPA_ALSO.get(rule.meta.code, set())) if d in gaps
+    ]
+    spa = sorted(f.id for f in ctx.snapshot.structure.funnels if f.kind is FunnelKind.SPA)
+    if not missing or not spa:
+        return frozenset(), None
+    status = gaps[missing[0]]
+    why = needs(missing[0].value, status.state.value, status.reason)
+    return frozenset(spa), Phrase(SPA_SKIP, "reason.spa", funnels=len(spa), why=why)
 
 
 def _context(snapshot: Snapshot, settings: AuditSettings, now: int) -> AuditContext:

@@ -14,6 +14,7 @@ from typing import Any
 
 from funnelkit.blueprint.checks import check_blueprint
 from funnelkit.blueprint.matching import norm
+from funnelkit.blueprint.planner import without_smart_processes
 from funnelkit.blueprint.profile import profile_of
 from funnelkit.blueprint.schema import BLUEPRINT_SCHEMA, Blueprint
 from funnelkit.blueprint.state import portal_key
@@ -54,6 +55,7 @@ def _unique(base: str, taken: set[str]) -> str:
 
 def export_blueprint(snapshot: Snapshot, name: str = "exported") -> dict[str, Any]:
     """The blueprint document (plain data, fixed key order)."""
+    snapshot = without_smart_processes(snapshot)  # not yet declarable in a blueprint
     structure, vendor = snapshot.structure, snapshot.manifest.vendor
     funnel_keys: set[str] = set()
     stage_keys: dict[tuple[str, str], str] = {}

@@ -55,6 +55,7 @@ def plan(
     options: PlanOptions | None = None,
 ) -> Plan:
     """The ordered changes that make the portal match the blueprint (never touching the rest)."""
+    snapshot = without_smart_processes(snapshot)
     limits = limits or snapshot.manifest.limits
     ctx = PlanContext(
         snapshot=snapshot,
@@ -102,6 +103,22 @@ def plan(
 
 
 # ----------------------------------------------------------------------- matching
+def without_smart_processes(snapshot: Snapshot) -> Snapshot:
+    """The snapshot as blueprints see it: smart-process funnels are not theirs to manage yet,
+    so they are neither matched, reported unmanaged nor ever removed."""
+    structure = snapshot.structure
+    spa = {f.id for f in structure.funnels if f.kind is FunnelKind.SPA}
+    if not spa:
+        return snapshot
+    kept = structure.model_copy(
+        update={
+            "funnels": tuple(f for f in structure.funnels if f.id not in spa),
+            "stages": tuple(s for s in structure.stages if s.funnel_id not in spa),
+        }
+    )
+    return replace(snapshot, structure=kept)
+
+
 def _match_all(ctx: PlanContext) -> dict[str, FunnelMatch]:
     structure, profile = ctx.snapshot.structure, ctx.profile
     key = portal_key(ctx.snapshot)

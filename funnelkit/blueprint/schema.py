@@ -117,7 +117,9 @@ class FunnelSpec(Identified):
     """One funnel (Bitrix24 deal category or lead statuses; amoCRM pipeline)."""
 
     key: str = Field(pattern=KEY_PATTERN)
-    kind: FunnelKind = FunnelKind.DEAL
+    # Smart-process (spa) funnels cannot be declared yet: the planner would write them as
+    # deal categories.
+    kind: Literal[FunnelKind.DEAL, FunnelKind.LEAD] = FunnelKind.DEAL
     role: FunnelRole
     names: Names
     main: bool = Field(

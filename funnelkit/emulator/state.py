@@ -26,6 +26,7 @@ from funnelkit.model import (
     Funnel,
     LossReason,
     ResponsibleChange,
+    SmartProcess,
     Stage,
     StageTransition,
     Tunnel,
@@ -46,6 +47,7 @@ class Planted:
 
     code: str
     entity: str  # "funnel" | "stage" | "deal" | "contact" | "task" | "user" | "field"
+    # (an SPA item is a "deal" of an SPA funnel: the audit's subject kind for both)
     entity_id: str
     note: str = ""
 
@@ -72,6 +74,10 @@ class PortalState:
     contacts: dict[str, Contact] = field(default_factory=dict)
     companies: dict[str, Company] = field(default_factory=dict)
     planted: list[Planted] = field(default_factory=list)
+    # Bitrix24 smart processes by entityTypeId; their funnels and stages sit in `funnels` and
+    # `stages` (ids `DT{type}_{category}`), their items here, apart from deals, in id order.
+    smart_processes: dict[int, SmartProcess] = field(default_factory=dict)
+    items: dict[str, Deal] = field(default_factory=dict)
     next_ids: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
@@ -140,6 +146,7 @@ def shift_state(state: PortalState, as_of: int) -> PortalState:
         return state
     with state.lock:
         state.deals = {k: _shifted(v, delta) for k, v in state.deals.items()}
+        state.items = {k: _shifted(v, delta) for k, v in state.items.items()}
         state.contacts = {k: _shifted(v, delta) for k, v in state.contacts.items()}
         state.companies = {k: _shifted(v, delta) for k, v in state.companies.items()}
         state.transitions = [_shifted(t, delta) for t in state.transitions]

@@ -61,10 +61,14 @@ from funnelkit.model.structure import (
     Funnel,
     LossReason,
     Portal,
+    SmartProcess,
     Stage,
     Structure,
     Tunnel,
     User,
+    spa_funnel_id,
+    spa_item_id,
+    spa_item_number,
 )
 
 __all__ = [
@@ -109,6 +113,7 @@ __all__ = [
     "RoleSource",
     "Scope",
     "Semantics",
+    "SmartProcess",
     "Snapshot",
     "Stage",
     "StageChange",
@@ -124,4 +129,7 @@ __all__ = [
     "Vendor",
     "VendorLimits",
     "phase_of",
+    "spa_funnel_id",
+    "spa_item_id",
+    "spa_item_number",
 ]

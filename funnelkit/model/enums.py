@@ -26,10 +26,15 @@ class Semantics(StrEnum):
 
 
 class FunnelKind(StrEnum):
-    """Bitrix24 keeps leads in their own entity; every amoCRM pipeline is a deal funnel."""
+    """Bitrix24 keeps leads in their own entity; every amoCRM pipeline is a deal funnel.
+
+    SPA is one category of a Bitrix24 smart process (its own entity type with its own
+    funnels, bitrix24.md §12).
+    """
 
     DEAL = "deal"
     LEAD = "lead"
+    SPA = "spa"
 
 
 class FunnelRole(StrEnum):
@@ -63,6 +68,7 @@ class EntityKind(StrEnum):
 
     DEAL = "deal"
     LEAD = "lead"
+    ITEM = "item"  # a Bitrix24 smart-process item, in an SPA funnel
 
 
 class ActivityKind(StrEnum):

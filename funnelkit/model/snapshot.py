@@ -88,6 +88,9 @@ class Manifest(BaseModel):
     earliest_event_at: int | None = None
     cursors: dict[str, str] = Field(default_factory=dict)
     counts: dict[str, int] = Field(default_factory=dict)
+    # Data sets that smart-process (SPA) items lack although deals have them, and why; the
+    # audit does not judge SPA funnels by rules needing them. Empty in older snapshots.
+    spa_data: dict[DataSet, DataStatus] = Field(default_factory=dict)
 
     def status(self, dataset: DataSet) -> DataStatus:
         """The state of one data set (absent means not pulled)."""

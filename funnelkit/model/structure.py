@@ -47,11 +47,13 @@ class User(Frozen):
 
 
 class Funnel(Frozen):
-    """A Bitrix24 deal category or the lead statuses; an amoCRM pipeline."""
+    """A Bitrix24 deal category, the lead statuses or a smart-process category; an amoCRM
+    pipeline. A smart-process funnel names its process by `entity_type_id`."""
 
     id: str
     name: str
     kind: FunnelKind = FunnelKind.DEAL
+    entity_type_id: int | None = None
     sort: int = 0
     is_default: bool = False
     role: FunnelRole | None = None
@@ -109,6 +111,20 @@ class Tunnel(Frozen):
     extras: dict[str, str] = Field(default_factory=dict)
 
 
+class SmartProcess(Frozen):
+    """A Bitrix24 smart process (SPA): a user-defined entity type whose categories are funnels.
+
+    `entity_type_id` is the one every method takes (bitrix24.md §12: "for a smart process
+    with id 7, the entityTypeId value is 177"); `id` is the type's own row id.
+    """
+
+    entity_type_id: int
+    title: str
+    id: str | None = None
+    code: str = ""
+    categories_enabled: bool = True
+
+
 class Structure(Frozen):
     """Everything about a portal except its records."""
 
@@ -119,6 +135,8 @@ class Structure(Frozen):
     loss_reasons: tuple[LossReason, ...] = ()
     custom_fields: tuple[CustomField, ...] = ()
     tunnels: tuple[Tunnel, ...] = ()
+    # After tunnels, with a default: snapshots written before smart processes still load.
+    smart_processes: tuple[SmartProcess, ...] = ()
 
     def funnel(self, funnel_id: str) -> Funnel | None:
         """The funnel with this id, if any."""
@@ -127,3 +145,20 @@ class Structure(Frozen):
     def stages_of(self, funnel_id: str) -> list[Stage]:
         """The funnel's stages in the vendor's order."""
         return sorted((s for s in self.stages if s.funnel_id == funnel_id), key=lambda s: s.sort)
+
+
+def spa_funnel_id(entity_type_id: int, category_id: int | str) -> str:
+    """A smart-process funnel's id: the vendor's stage prefix `DT{type}_{category}` (§6.3),
+    so it never meets a deal category id (both number from 1)."""
+    return f"DT{entity_type_id}_{category_id}"
+
+
+def spa_item_id(entity_type_id: int, number: int | str) -> str:
+    """A smart-process item's id in the deals table: the vendor's CRM binding form
+    `T{hex(type)}_{id}` (bitrix24.md §9.3), unique beside deal numbers and `L` leads."""
+    return f"T{entity_type_id:x}_{number}"
+
+
+def spa_item_number(item_id: str) -> int:
+    """The vendor number of an item id written by `spa_item_id`."""
+    return int(item_id.rsplit("_", 1)[1])

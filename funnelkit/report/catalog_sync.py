@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import write_po
 
+from funnelkit.audit import SPA_SKIP
 from funnelkit.audit.context import RECORDED, SET_IN_SETTINGS
 from funnelkit.audit.registry import default_registry
 from funnelkit.audit.rule import NEEDS, NEEDS_WHY
@@ -43,6 +44,7 @@ def wanted() -> Iterator[tuple[str, str | tuple[str, str]]]:
         yield "evidence", word
     yield "reason.needs", NEEDS
     yield "reason.needs", NEEDS_WHY
+    yield "reason.spa", SPA_SKIP
     for key, label in EVIDENCE_KEYS.items():
         yield f"evidence.{key}", label
     for state in DATA_STATES:

@@ -81,6 +81,7 @@ UI: dict[str, str] = {
     "win_rate": "Win rate",
     "key_stage": "Key stage",
     "skipped_rules": "Rules not run",
+    "partly_run_rules": "Rules not run on some funnels",
     "suppressed": "Suppressed findings",
     "unused_suppressions": "Unused suppressions",
     "expired_suppressions": "Expired suppressions",

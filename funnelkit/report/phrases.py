@@ -107,6 +107,8 @@ WHY = (
     "amoCRM has no separate lead entity; the unsorted status plays that part",
     "structure only",
     "structure-only pull",
+    "crm.stagehistory.list does not support smart processes",
+    "tasks and activities are read for deals and leads only",
 )
 #: The audit's own description of its clock (`AuditResult.clock`).
 CLOCKS = ("time in current stage (stage history), else deal age",)

@@ -273,6 +273,10 @@ def text_lines(
         blocks.append(
             [t("skipped_rules", lang) + ":", *(f"  {r.code} {r.name}: {r.reason}" for r in skipped)]
         )
+    partly = [r for r in report.rules if r.status == "ran" and r.reason]
+    if partly:
+        lines = [f"  {r.code} {r.name}: {r.reason}" for r in partly]
+        blocks.append([t("partly_run_rules", lang) + ":", *lines])
     notes = [
         f"{t(key, lang)}: #{n.entry} {n.rule} ({n.reason})"
         for key in ("unused_suppressions", "expired_suppressions")

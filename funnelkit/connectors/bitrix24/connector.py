@@ -20,6 +20,7 @@ from funnelkit.connectors.bitrix24.pull import (
     read_tables,
     structure_of,
 )
+from funnelkit.connectors.bitrix24.spa import spa_data
 from funnelkit.connectors.bitrix24.structure import read_structure
 from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.connectors.http import ApiClient, connect_timeout
@@ -132,12 +133,22 @@ class Bitrix24Connector:
         """A snapshot from what a pull read."""
         tables = got.tables
         structure = structure_of(
-            self.settings.url, got.funnels, got.stages, got.fields, tables.users
+            self.settings.url,
+            got.funnels,
+            got.stages,
+            got.fields,
+            tables.users,
+            got.smart_processes,
         )
+        for group in tables.items.row_groups():  # smart-process items follow the deals
+            tables.deals.add_arrow(group)
+        tables.items = Tables().items
         cursors = {
             f"{entity}.last_id": str(value) for entity, value in sorted(got.last_ids.items())
         }
         manifest = self._manifest(scope, got.started_at, got.statuses, cursors, incremental_from)
+        gaps = spa_data(bool(got.smart_processes), got.spa_unavailable)
+        manifest = manifest.model_copy(update={"spa_data": gaps})
         transitions = tables.transitions.finish()
         history = spooled(transitions)
         if transitions and history is not None:

@@ -132,6 +132,13 @@ def _sweep(
     return alive
 
 
+def _old_items(old: Snapshot) -> set[str]:
+    """Ids of the old snapshot's smart-process items (none before smart processes existed)."""
+    if not old.structure.smart_processes:
+        return set()
+    return {d.id for d in old.deals if d.entity is EntityKind.ITEM}
+
+
 def _seed(old: Snapshot) -> Positions:
     """Each deal's last position in the old history, so new rows chain on (mapping_events)."""
     positions = Positions()
@@ -164,13 +171,16 @@ def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progres
         concurrency=connector.settings.concurrency,
     )
     gone = _deleted(connector, got.first, wanted)
+    # Smart-process items were read whole (spa.py): the old ones all give way to them.
+    stale = _old_items(old)
 
     # Column by column (store/merge.py): the old tables never become row objects.
     merged = Tables()
     by_number = Order(strip=LEAD_PREFIX + TASK_PREFIX)
     merge_into(merged.deals, old.deals, tables.deals.finish(), Order(
         flag="entity", prefix=EntityKind.LEAD.value, strip=LEAD_PREFIX + TASK_PREFIX
-    ), drop=gone)  # fmt: skip
+    ), drop=gone | stale)  # fmt: skip
+    merged.items = tables.items
     merge_into(merged.transitions, old.transitions, tables.transitions.finish(), Order(
         flag="deal_id", prefix=LEAD_PREFIX, strip=LEAD_PREFIX + TASK_PREFIX
     ), drop=gone, drop_column="deal_id")  # fmt: skip

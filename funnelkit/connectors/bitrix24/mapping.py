@@ -19,8 +19,11 @@ from funnelkit.model import (
     Funnel,
     FunnelKind,
     Semantics,
+    SmartProcess,
     Stage,
     User,
+    spa_funnel_id,
+    spa_item_id,
 )
 from funnelkit.model.timeutil import from_epoch, parse_iso
 
@@ -124,6 +127,9 @@ def category_of_entity(entity_id: str) -> str | None:
         return "0"
     if entity_id.startswith("DEAL_STAGE_"):
         return entity_id.removeprefix("DEAL_STAGE_")
+    if entity_id.startswith("DYNAMIC_") and "_STAGE_" in entity_id:
+        kind, _, category = entity_id.removeprefix("DYNAMIC_").partition("_STAGE_")
+        return spa_funnel_id(int(kind), category)
     return None
 
 
@@ -131,6 +137,9 @@ def entity_of_funnel(funnel_id: str) -> str:
     """The crm.status ENTITY_ID of a funnel; category 0 is DEAL_STAGE, never DEAL_STAGE_0."""
     if funnel_id == LEAD_FUNNEL_ID:
         return "STATUS"
+    if funnel_id.startswith("DT") and "_" in funnel_id:  # §12: DYNAMIC_{type}_STAGE_{cat}
+        kind, _, category = funnel_id.removeprefix("DT").partition("_")
+        return f"DYNAMIC_{kind}_STAGE_{category}"
     return "DEAL_STAGE" if funnel_id == "0" else f"DEAL_STAGE_{funnel_id}"
 
 
@@ -265,3 +274,55 @@ def custom_fields(entity: str, fields: Mapping[str, Any]) -> Iterable[CustomFiel
             multiple=flag(meta.get("isMultiple", False)),
             mandatory=flag(meta.get("isRequired", False)),
         )
+
+
+def spa_funnel(row: Row, entity_type_id: int) -> Funnel:
+    """crm.category.list item of a smart process → an SPA funnel `DT{type}_{id}` (§12)."""
+    return Funnel(
+        id=spa_funnel_id(entity_type_id, str(get(row, "id", "ID"))),
+        name=str(get(row, "name", "NAME") or ""),
+        kind=FunnelKind.SPA,
+        entity_type_id=entity_type_id,
+        sort=int(get(row, "sort", "SORT") or 0),
+        is_default=flag(get(row, "isDefault", "IS_DEFAULT") or "N"),
+    )
+
+
+def smart_process(row: Row) -> SmartProcess:
+    """crm.type.list item → a smart process, keyed by `entityTypeId` (§12, A.40)."""
+    return SmartProcess(
+        entity_type_id=int(row["entityTypeId"]),
+        title=str(row.get("title") or ""),
+        id=text(row, "id"),
+        code=str(row.get("code") or ""),
+        categories_enabled=flag(row.get("isCategoriesEnabled", "Y")),
+    )
+
+
+def item(row: Row, entity_type_id: int, finals: frozenset[str]) -> Deal:
+    """crm.item.list item of a smart process → a deal row of entity item.
+
+    Smart-process items carry no `closed` flag (the crm.item.get example of the smart-process
+    docs has none), so an item is closed when its stage is a success or failure stage
+    (`finals`), and closed at its `movedTime`, when it entered that stage.
+    """
+    stage_id = str(get(row, "stageId", "STAGE_ID"))
+    closed = stage_id in finals
+    return Deal(
+        id=spa_item_id(entity_type_id, str(get(row, "id", "ID"))),
+        funnel_id=spa_funnel_id(entity_type_id, str(get(row, "categoryId") or 0)),
+        stage_id=stage_id,
+        created_at=ts(row, "createdTime") or 0,
+        entity=EntityKind.ITEM,
+        title=str(get(row, "title") or ""),
+        responsible_id=text(row, "assignedById"),
+        creator_id=text(row, "createdBy"),
+        contact_ids=_ids(get(row, "contactIds")) or _ids(get(row, "contactId")),
+        company_id=_first(_ids(get(row, "companyId"))),
+        amount=number(get(row, "opportunity")),
+        currency=text(row, "currencyId"),
+        modified_at=ts(row, "updatedTime"),
+        closed_at=ts(row, "movedTime", "updatedTime") if closed else None,
+        closed=closed,
+        source=text(row, "sourceId"),
+    )

@@ -39,6 +39,7 @@ class Part:
     """One id range's mapped rows; history keeps its own per-deal positions until joined."""
 
     cursor: Cursor
+    mapper: Callable[[dict[str, Any]], Any] | None = None  # smart-process items (spa.py)
     users: list[Any] = field(default_factory=list)  # users belong to the structure, no spool
     positions: Positions = field(default_factory=Positions)
     spool: TableSpool | None = None
@@ -50,7 +51,9 @@ class Part:
 
     @property
     def table(self) -> str:
-        """The snapshot table its rows go to."""
+        """The snapshot table its rows go to (the `items` spool for smart-process items)."""
+        if self.mapper is not None:
+            return "items"
         return "transitions" if self.entity in _HISTORY else _MAPPERS[self.entity][0]
 
     def sink(self, rows: list[dict[str, Any]]) -> None:
@@ -59,7 +62,10 @@ class Part:
             self.users.extend(map(mapping.user, rows))
             return
         if self.spool is None:
-            self.spool = TableSpool(self.table)
+            self.spool = TableSpool("deals" if self.mapper is not None else self.table)
+        if self.mapper is not None:
+            self.spool.add(map(self.mapper, rows))
+            return
         lead = _HISTORY.get(self.entity)
         if lead is not None:
             self.spool.add(mapping_events.transitions(rows, lead=lead, last=self.positions))
@@ -67,7 +73,11 @@ class Part:
             self.spool.add(map(_MAPPERS[self.entity][1], rows))
 
 
-def plan_parts(cursors: list[Cursor], concurrency: int) -> list[Part]:
+def plan_parts(
+    cursors: list[Cursor],
+    concurrency: int,
+    mappers: dict[str, Callable[[dict[str, Any]], Any]] | None = None,
+) -> list[Part]:
     """Every cursor cut into id ranges, in table then id order.
 
     Ranges aim at an equal share of all the batches, so only a table longer than its share
@@ -75,8 +85,9 @@ def plan_parts(cursors: list[Cursor], concurrency: int) -> list[Part]:
     """
     units = [_units(c) for c in cursors]
     share = max(paging.MIN_PART_UNITS, math.ceil(sum(units) / max(1, concurrency)))
+    mappers = mappers or {}
     return [
-        Part(piece)
+        Part(piece, mappers.get(cursor.spec.entity))
         for cursor, size in zip(cursors, units, strict=True)
         for piece in paging.split(cursor, min(concurrency, math.ceil(size / share)))
     ]

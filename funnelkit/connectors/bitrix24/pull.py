@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from funnelkit.connectors.base import Progress, PullScope
-from funnelkit.connectors.bitrix24 import mapping, parallel, specs
+from funnelkit.connectors.bitrix24 import mapping, parallel, spa, specs
 from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client
 from funnelkit.connectors.bitrix24.jobs import run_jobs
 from funnelkit.connectors.bitrix24.paging import (
@@ -187,10 +187,16 @@ def limits() -> VendorLimits:
 
 
 def structure_of(
-    settings_url: str, funnels: list[Any], stages: list[Any], fields: list[Any], users: list[Any]
+    settings_url: str,
+    funnels: list[Any],
+    stages: list[Any],
+    fields: list[Any],
+    users: list[Any],
+    smart_processes: list[Any] | None = None,
 ) -> Structure:
     """Assemble the portal's structure."""
     return Structure(
+        smart_processes=tuple(smart_processes or ()),
         portal=Portal(vendor=Vendor.BITRIX24, domain=domain_of(settings_url)),
         users=tuple(users),
         funnels=tuple(funnels),
@@ -211,6 +217,8 @@ class PullResult:
     last_ids: dict[str, int]
     started_at: int
     first: BatchResult  # the first batch, with the answers of any `extra` commands
+    smart_processes: list[Any] = field(default_factory=list)
+    spa_unavailable: str | None = None
 
 
 def read_tables(
@@ -231,14 +239,18 @@ def read_tables(
         cursors = [Cursor(spec, extra=filters.get(spec.entity, {})) for spec in chosen]
     leads = any(c.spec.method == specs.LEADS.method for c in cursors)
     # Highest ids (and any `extra` commands) ride along with the structure: one request.
-    commands = {**max_id_commands(cursors), **(extra or {})}
+    commands = {**max_id_commands(cursors), **(extra or {}), "types": spa.types_command()}
     funnels, stages, fields, first = read_structure(client, leads=leads, extra=commands)
     # The server's clock, read before any row: the next incremental pull starts from here.
     started_at = int(client.server_time if client.server_time is not None else client.wall())
     statuses.update(unavailable_from(client, apply_max_ids(cursors, first), cursors))
+    # Smart processes are read whole on every pull, incremental ones too (spa.py).
+    smart = spa.read_spa(client, first)
+    funnels, stages = [*funnels, *smart.funnels], [*stages, *smart.stages]
+    cursors = [*cursors, *smart.cursors]
     tables = tables or Tables()
     expected = expected_rows(cursors)
-    parts = parallel.plan_parts(cursors, concurrency)
+    parts = parallel.plan_parts(cursors, concurrency, smart.mappers)
     run_jobs(
         client,
         parallel.jobs_of(parts),
@@ -254,4 +266,7 @@ def read_tables(
     parallel.collect(tables, parts)
     # History is read on by id next time; other tables by modification date (incremental.py).
     last_ids = parallel.last_ids(parts)
-    return PullResult(tables, statuses, funnels, stages, fields, last_ids, started_at, first)
+    result = PullResult(tables, statuses, funnels, stages, fields, last_ids, started_at, first)
+    result.smart_processes = smart.processes
+    result.spa_unavailable = smart.unavailable
+    return result

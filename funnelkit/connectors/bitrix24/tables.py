@@ -24,6 +24,9 @@ class Tables:
     """Rows as they arrive, mapped; `positions` chains stage history per deal."""
 
     deals: TableSpool = field(default_factory=_spool("deals"))
+    # Smart-process items: rows of the deals table, kept apart until the snapshot is built
+    # (an incremental pull re-reads them whole instead of merging them by number).
+    items: TableSpool = field(default_factory=_spool("deals"))
     transitions: TableSpool = field(default_factory=_spool("transitions"))
     activities: TableSpool = field(default_factory=_spool("activities"))
     contacts: TableSpool = field(default_factory=_spool("contacts"))

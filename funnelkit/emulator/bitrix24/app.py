@@ -7,7 +7,7 @@ import time
 from typing import Any
 from urllib.parse import urlencode
 
-from funnelkit.emulator.bitrix24 import categories, describe, directories, records, writes
+from funnelkit.emulator.bitrix24 import categories, describe, directories, records, spa, writes
 from funnelkit.emulator.bitrix24.auth import Auth
 from funnelkit.emulator.bitrix24.backend import Backend, Call, Handler, Outcome
 from funnelkit.emulator.bitrix24.batch import run_batch
@@ -31,6 +31,7 @@ HANDLERS: dict[str, Handler] = {
     **records.HANDLERS,
     **describe.HANDLERS,
     **writes.HANDLERS,
+    **spa.HANDLERS,  # after records: crm.item.list serves smart processes, then the rest
 }
 _TIMEOUT_PAGE = b"<html><body><h1>504 Gateway Time-out</h1></body></html>"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,17 @@ from funnelkit.emulator.bitrix24.schemas_people import (
     user_schema,
 )
 from funnelkit.emulator.state import LEAD_FUNNEL_ID, PortalState
-from funnelkit.model import Stage
+from funnelkit.model import Stage, spa_funnel_id
+
+_DYNAMIC = re.compile(r"^DYNAMIC_(\d+)_STAGE_(\d+)$")
+_SPA_FUNNEL = re.compile(r"^DT(\d+)_(\d+)$")
+
+
+def spa_parts(funnel_id: str) -> tuple[int, int] | None:
+    """(entityTypeId, category id) of a smart-process funnel id `DT{type}_{category}`."""
+    match = _SPA_FUNNEL.match(funnel_id)
+    return None if match is None else (int(match[1]), int(match[2]))
+
 
 # Fields whose equality filters an index answers (see index.py).
 PARTITIONS: dict[str, tuple[str, ...]] = {
@@ -60,9 +71,13 @@ class Backend:
     # --- stage directories (bitrix24.md §6.3) -------------------------------------------
 
     def entity_id(self, funnel_id: str) -> str:
-        """ENTITY_ID of a funnel's stage directory: STATUS, DEAL_STAGE, DEAL_STAGE_n."""
+        """ENTITY_ID of a funnel's stage directory: STATUS, DEAL_STAGE, DEAL_STAGE_n, or
+        DYNAMIC_{type}_STAGE_{category} for a smart process (§12)."""
         if funnel_id == LEAD_FUNNEL_ID:
             return "STATUS"
+        spa = spa_parts(funnel_id)
+        if spa is not None:
+            return f"DYNAMIC_{spa[0]}_STAGE_{spa[1]}"
         return "DEAL_STAGE" if funnel_id == "0" else f"DEAL_STAGE_{funnel_id}"
 
     def funnel_of(self, entity_id: str) -> str | None:
@@ -75,6 +90,10 @@ class Backend:
             tail = entity_id[len("DEAL_STAGE_") :]
             if tail.isdigit() and tail != "0" and tail in self.state.funnels:
                 return tail
+        match = _DYNAMIC.match(entity_id)
+        if match is not None:
+            fid = spa_funnel_id(int(match[1]), match[2])
+            return fid if fid in self.state.funnels else None
         return None
 
     def status_num(self, key: tuple[str, str]) -> int:
@@ -101,7 +120,9 @@ class Backend:
 
 
 def _funnel_order(funnel_id: str) -> tuple[int, str]:
-    return (0, "") if funnel_id == LEAD_FUNNEL_ID else (1, funnel_id.zfill(12))
+    if funnel_id == LEAD_FUNNEL_ID:
+        return (0, "")
+    return (2, funnel_id) if funnel_id.startswith("DT") else (1, funnel_id.zfill(12))
 
 
 @dataclass

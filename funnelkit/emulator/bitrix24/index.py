@@ -16,7 +16,7 @@ from typing import Any
 
 from funnelkit.emulator.bitrix24.partition import Partition
 from funnelkit.emulator.state import LEAD_PREFIX, TASK_PREFIX, PortalState
-from funnelkit.model import ActivityKind, EntityKind
+from funnelkit.model import ActivityKind, EntityKind, spa_item_number
 
 IdOf = Callable[[Any], int]
 
@@ -83,6 +83,26 @@ def _row_num(row: Any) -> int:
     return _num(row.id)
 
 
+def _item_num(row: Any) -> int:
+    return spa_item_number(row.id)
+
+
+ITEM_TABLE = "item:"
+
+
+def item_table(entity_type: int) -> str:
+    """The index name of one smart process's items."""
+    return f"{ITEM_TABLE}{entity_type}"
+
+
+def _type_of(table: str) -> int:
+    return int(table[len(ITEM_TABLE) :])
+
+
+def _source_of(table: str) -> str:
+    return "items" if table.startswith(ITEM_TABLE) else _SOURCE[table]
+
+
 class Indexes:
     """Lazily built indexes of every table the Bitrix24 app serves."""
 
@@ -94,6 +114,9 @@ class Indexes:
 
     def _source(self, table: str) -> tuple[str, list[Any]]:
         s = self.state
+        if table.startswith(ITEM_TABLE):  # one smart process's items: "item:1038"
+            funnels = {f.id for f in s.funnels.values() if f.entity_type_id == _type_of(table)}
+            return "items", [i for i in s.items.values() if i.funnel_id in funnels]
         if table in ("deal", "lead"):
             want = EntityKind.DEAL if table == "deal" else EntityKind.LEAD
             return "deals", [d for d in s.deals.values() if d.entity is want]
@@ -124,11 +147,12 @@ class Indexes:
 
     def get(self, table: str) -> TableIndex:
         """The table's index, rebuilt if its source changed size outside the app."""
-        source = _SOURCE[table]
+        source = _source_of(table)
         current = self._tables.get(table)
         if current is None or self._sizes.get(table) != self._size(source):
             _, rows = self._source(table)
-            current = TableIndex(rows, _row_num, self._parts.get(table, {}))
+            id_of = _item_num if source == "items" else _row_num
+            current = TableIndex(rows, id_of, self._parts.get(table, {}))
             self._tables[table] = current
             self._sizes[table] = self._size(source)
         return current
@@ -142,9 +166,9 @@ class Indexes:
 
     def appended(self, table: str, row: Any) -> None:
         """The app added `row` to the state: extend the index instead of rebuilding it."""
-        source = _SOURCE[table]
+        source = _source_of(table)
         for name in list(self._tables):
-            if _SOURCE[name] == source and self._sizes.get(name) == self._size(source) - 1:
+            if _source_of(name) == source and self._sizes.get(name) == self._size(source) - 1:
                 self._sizes[name] += 1
         if table in self._tables:
             self._tables[table].append(row)

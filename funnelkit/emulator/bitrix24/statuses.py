@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from funnelkit.emulator.bitrix24.backend import Backend, Call, Outcome
+from funnelkit.emulator.bitrix24.backend import Backend, Call, Outcome, spa_parts
 from funnelkit.emulator.bitrix24.categories import STATUS_ID_LIMIT
 from funnelkit.emulator.bitrix24.envelope import B24Error, legacy
 from funnelkit.emulator.bitrix24.fields import INT, STR, Field, Schema
@@ -25,6 +25,9 @@ from funnelkit.model import Semantics, Stage
 _SEM_SHORT = {Semantics.PROCESS: None, Semantics.SUCCESS: "S", Semantics.FAILURE: "F"}
 _SEM_FROM = {"S": Semantics.SUCCESS, "F": Semantics.FAILURE}
 _CODE = re.compile(r"^[A-Za-z0-9_-]+$")
+# Unverified: the docs state no limit for smart-process STATUS_IDs; the directory's column
+# is taken to be as wide as the longest documented example needs, with room to spare.
+SPA_STATUS_ID_LIMIT = 50
 _ROW_FIELDS = ("ID", "ENTITY_ID", "STATUS_ID", "NAME", "NAME_INIT", "SORT", "SYSTEM")
 
 
@@ -41,7 +44,7 @@ def status_row(backend: Backend, stage: Stage) -> dict[str, Any]:
     entity = backend.entity_id(stage.funnel_id)
     extra_sem = stage.extras.get("semantics") or stage.semantics.value  # "apology" stays
     color = stage.color or "#39A8EF"
-    return {
+    row: dict[str, Any] = {
         "ID": backend.status_num(stage.key),
         "ENTITY_ID": entity,
         "STATUS_ID": stage.id,
@@ -49,11 +52,22 @@ def status_row(backend: Backend, stage: Stage) -> dict[str, Any]:
         "NAME_INIT": stage.extras.get("name_init", stage.name if stage.system else ""),
         "SORT": stage.sort,
         "SYSTEM": "Y" if stage.system else "N",
-        "CATEGORY_ID": None if entity in ("STATUS", "DEAL_STAGE") else stage.funnel_id,
+        "CATEGORY_ID": _category(entity, stage.funnel_id),
         "COLOR": color,
         "SEMANTICS": _SEM_SHORT[stage.semantics],
         "EXTRA": {"SEMANTICS": extra_sem, "COLOR": color},
     }
+    if entity.startswith("DYNAMIC_"):
+        # §6.3: smart-process stages carry the short SEMANTICS only, no EXTRA (A.16).
+        del row["EXTRA"]
+    return row
+
+
+def _category(entity: str, funnel_id: str) -> str | None:
+    if entity in ("STATUS", "DEAL_STAGE"):
+        return None
+    spa = spa_parts(funnel_id)
+    return funnel_id if spa is None else str(spa[1])
 
 
 def wire(row: dict[str, Any]) -> dict[str, Any]:
@@ -98,11 +112,15 @@ def status_get(call: Call) -> Outcome:
 def _checked_code(funnel_id: str, code: str, entity: str) -> str:
     """Apply the `C{n}:` prefix and the length/charset rules of §6.3."""
     prefix = f"C{funnel_id}:" if entity.startswith("DEAL_STAGE_") else ""
+    if entity.startswith("DYNAMIC_"):
+        prefix = f"{funnel_id}:"  # §12: DT{type}_{category}:CODE
     bare = code[len(prefix) :] if prefix and code.startswith(prefix) else code
     if not _CODE.match(bare):
         raise legacy("The field STATUS_ID contains invalid characters.")  # text unverified
     full = prefix + bare
     limit = 22 if entity == "DEAL_STAGE" else STATUS_ID_LIMIT
+    if entity.startswith("DYNAMIC_"):
+        limit = SPA_STATUS_ID_LIMIT
     if len(full) > limit:
         raise legacy(f"The field STATUS_ID must not exceed {limit} characters.")  # unverified
     return full
@@ -187,13 +205,19 @@ def status_delete(call: Call) -> Outcome:
             400,
         )
     b = call.backend
-    table, field_name = (
-        ("lead", "STATUS_ID") if stage.funnel_id == LEAD_FUNNEL_ID else ("deal", "STAGE_ID")
-    )
-    index = b.indexes.get(table)
-    positions = index.partition(field_name, stage.id) or ()
-    holders = [p for p in positions if index.rows[p].funnel_id == stage.funnel_id]
-    if holders:
+    if spa_parts(stage.funnel_id) is not None:
+        held = any(
+            i.funnel_id == stage.funnel_id and i.stage_id == stage.id
+            for i in b.state.items.values()
+        )
+    else:
+        table, field_name = (
+            ("lead", "STATUS_ID") if stage.funnel_id == LEAD_FUNNEL_ID else ("deal", "STAGE_ID")
+        )
+        index = b.indexes.get(table)
+        positions = index.partition(field_name, stage.id) or ()
+        held = any(index.rows[p].funnel_id == stage.funnel_id for p in positions)
+    if held:
         raise B24Error("Error on deleting status.", "There are active items in this status.", 400)
     same = [s for s in b.state.stages_of(stage.funnel_id) if s.semantics is stage.semantics]
     if stage.semantics is not Semantics.PROCESS and len(same) == 1:

@@ -4,7 +4,8 @@ The answer key (`state.planted`, `answer_key`) lists what was planted, one row p
 entity: "funnel" (FK105, FK401–FK403, FK405, FK501), "stage" written
 `funnel_id/stage_id` (FK101–FK104, FK401), "deal" (FK201–FK203, FK301), "user" (FK202,
 the manager), "contact" (FK204, FK303, FK502), "task" (FK302), "field" (FK406) and
-"portal" (FK404). FK301, FK303 and FK502 follow from the data as a whole, so they are
+"portal" (FK404); a Bitrix24 portal also gets two smart processes (spa.py).
+FK301, FK303 and FK502 follow from the data as a whole, so they are
 computed from the finished portal and list every instance, planted or organic. Of the
 two FK404 variants this generator plants "no refusal funnel at all"; lost deals
 therefore go nowhere, which is also why FK502 is common. FK302 and FK405 are planted
@@ -36,9 +37,11 @@ from funnelkit.emulator.generate.layout import FunnelSpec, funnel_order
 from funnelkit.emulator.generate.names import amocrm_layout, bitrix24_layout
 from funnelkit.emulator.generate.paths import GENERIC, SKIP, STUCK, Compiled, compile_layout
 from funnelkit.emulator.generate.people import DEPT_A, DEPT_B, DEPT_C, People, people
+from funnelkit.emulator.generate.spa import add_smart_processes
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import Vendor
 
+SPA_ITEMS_MIN, SPA_ITEMS_MAX = 20, 500  # items per smart-process funnel
 PRODUCTION_SHARE = 0.08  # the isolated funnel (FK501), generated last
 DEFAULT_NOW = 1_767_225_600  # 2026-01-01T00:00:00Z, so that a seed alone fixes the portal
 
@@ -67,7 +70,12 @@ def _generate(vendor: Vendor, deals: int, seed: int, now: int | None) -> PortalS
     compiled = compile_layout(specs)
     staff = people(vendor, py_rng)
     groups, skipper = _deal_groups(compiled, staff, rng, max(deals, 1), now)
-    return build_state(vendor, compiled, staff, groups.concat(), skipper, rng, now)
+    state = build_state(vendor, compiled, staff, groups.concat(), skipper, rng, now)
+    if vendor == Vendor.BITRIX24:  # drawn last, so the deals of a seed stay as they were
+        active = [u for u in staff.users if u.active]
+        per_funnel = min(SPA_ITEMS_MAX, max(SPA_ITEMS_MIN, deals // 40))
+        add_smart_processes(state, py_rng, active, per_funnel)
+    return state
 
 
 def _quota(n: int, share: float, least: int) -> int:

@@ -31,6 +31,21 @@ _UNAVAILABLE: dict[Vendor, dict[DataSet, str]] = {
 }
 
 
+# Stage history does not cover smart processes (bitrix24.md §8, §17.x); tasks are not read
+# for their items.
+_SPA_GAPS = {
+    DataSet.STAGE_HISTORY: DataStatus(
+        state=DataState.UNAVAILABLE, reason="crm.stagehistory.list does not support smart processes"
+    ),
+    DataSet.TASKS: DataStatus(
+        state=DataState.NOT_PULLED, reason="tasks and activities are read for deals and leads only"
+    ),
+    DataSet.ACTIVITIES: DataStatus(
+        state=DataState.NOT_PULLED, reason="tasks and activities are read for deals and leads only"
+    ),
+}
+
+
 def state_to_snapshot(state: PortalState) -> Snapshot:
     """Everything the state holds, in snapshot form, with vendor-realistic availability."""
     gaps = _UNAVAILABLE.get(state.vendor, {})
@@ -49,12 +64,15 @@ def state_to_snapshot(state: PortalState) -> Snapshot:
         loss_reasons=tuple(state.loss_reasons.values()),
         custom_fields=tuple(state.custom_fields),
         tunnels=tunnels,
+        smart_processes=tuple(state.smart_processes.values()),
     )
     manifest = Manifest(vendor=state.vendor, domain=state.domain, pulled_at=state.now, data=data)
+    if state.smart_processes:  # as the connector reads them (connectors/bitrix24/spa.py)
+        manifest = manifest.model_copy(update={"spa_data": _SPA_GAPS})
     return Snapshot(
         manifest=manifest,
         structure=structure,
-        deals=tuple(state.deals.values()),
+        deals=(*state.deals.values(), *state.items.values()),
         transitions=tuple(state.transitions),
         responsible_changes=tuple(state.responsible_changes),
         activities=tuple(state.activities),

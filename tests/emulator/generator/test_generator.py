@@ -130,7 +130,9 @@ def test_bitrix24_conventions() -> None:
     assert portal.funnels["0"].is_default
     assert portal.funnels[LEAD_FUNNEL_ID].kind == FunnelKind.LEAD
     for funnel_id, stage_id in portal.stages:
-        if funnel_id not in ("0", LEAD_FUNNEL_ID):
+        if portal.funnels[funnel_id].kind is FunnelKind.SPA:  # DT{type}_{category}:CODE
+            assert stage_id.startswith(f"{funnel_id}:")
+        elif funnel_id not in ("0", LEAD_FUNNEL_ID):
             assert stage_id.startswith(f"C{funnel_id}:")
     leads = [d for d in portal.deals.values() if d.funnel_id == LEAD_FUNNEL_ID]
     assert leads and all(re.fullmatch(r"L\d+", d.id) and d.entity == "lead" for d in leads)
