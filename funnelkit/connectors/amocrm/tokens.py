@@ -24,7 +24,9 @@ class TokenPair:
 
     access_token: str
     refresh_token: str
-    expires_at: int | None = None
+    # Kept exact in memory: whole seconds would cut up to a second off a short lifetime and
+    # refresh early; the token file stores whole epoch seconds, rounded down (the safe side).
+    expires_at: float | None = None
     redirect_uri: str = ""
     lifetime: int | None = None  # `expires_in` of the grant that issued it (§1.2)
 
@@ -45,7 +47,7 @@ class TokenPair:
             "token_type": "Bearer",
             "access_token": self.access_token,
             "refresh_token": self.refresh_token,
-            "expires_at": self.expires_at,
+            "expires_at": None if self.expires_at is None else int(self.expires_at),
         }
         if self.redirect_uri:
             data["redirect_uri"] = self.redirect_uri
@@ -66,7 +68,7 @@ def from_grant(answer: dict[str, Any], old: TokenPair, now: float) -> TokenPair:
         ) from exc
     expires_in = answer.get("expires_in")
     lifetime = int(expires_in) if expires_in is not None else None
-    expires_at = int(now + lifetime) if lifetime is not None else None
+    expires_at = now + lifetime if lifetime is not None else None
     return TokenPair(access, refresh, expires_at, old.redirect_uri, lifetime)
 
 
