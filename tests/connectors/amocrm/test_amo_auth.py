@@ -15,10 +15,12 @@ from funnelkit.connectors.amocrm import AmoCrmConnector
 from funnelkit.connectors.amocrm.client import IpBlockedError
 from funnelkit.connectors.base import Credentials, NullProgress, PullScope
 from funnelkit.emulator.amocrm import AmoCrmApp
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions
 from funnelkit.errors import AuthError, ConfigError
-from tests.connectors.amocrm.portal import build_state, running, settings_for
+from funnelkit.model import Vendor
+from tests.connectors.amocrm.portal import running, settings_for
 
 
 def _oauth_file(
@@ -49,7 +51,7 @@ def _oauth_connector(server: EmulatorServer, app: AmoCrmApp, path: Path) -> AmoC
 
 
 def test_refresh_on_401_rotates_and_saves_the_pair_0600(tmp_path: Path) -> None:
-    state = build_state(deals=30)
+    state = generate(Vendor.AMOCRM, 30, 1)
     app = AmoCrmApp(state, EmulatorOptions())
     token_file = tmp_path / "amo.json"
     with EmulatorServer(app) as server:
@@ -79,7 +81,7 @@ def test_refresh_on_401_rotates_and_saves_the_pair_0600(tmp_path: Path) -> None:
 
 
 def test_expired_pair_is_refreshed_before_use(tmp_path: Path) -> None:
-    state = build_state(deals=5)
+    state = generate(Vendor.AMOCRM, 5, 1)
     app = AmoCrmApp(state, EmulatorOptions())
     token_file = tmp_path / "amo.json"
     with EmulatorServer(app) as server:
@@ -94,7 +96,7 @@ def test_expired_pair_is_refreshed_before_use(tmp_path: Path) -> None:
 
 
 def test_revoked_refresh_token_is_an_auth_error_without_secrets(tmp_path: Path) -> None:
-    state = build_state(deals=5)
+    state = generate(Vendor.AMOCRM, 5, 1)
     app = AmoCrmApp(state, EmulatorOptions())
     token_file = tmp_path / "amo.json"
     with EmulatorServer(app) as server:
@@ -111,7 +113,7 @@ def test_revoked_refresh_token_is_an_auth_error_without_secrets(tmp_path: Path) 
 
 
 def test_wrong_long_lived_token_is_exit_3_and_never_printed() -> None:
-    state = build_state(deals=5)
+    state = generate(Vendor.AMOCRM, 5, 1)
     with running(state) as run:
         bad = AmoCrmConnector(
             settings_for(run.server.url), Credentials(token=SecretStr("wrong-token-123456"))
@@ -124,7 +126,7 @@ def test_wrong_long_lived_token_is_exit_3_and_never_printed() -> None:
 
 
 def test_ip_block_stops_at_once() -> None:
-    state = build_state(deals=5)
+    state = generate(Vendor.AMOCRM, 5, 1)
     with running(state) as run:
         run.app.guard.block("127.0.0.1")
         with pytest.raises(IpBlockedError) as caught:
@@ -134,7 +136,7 @@ def test_ip_block_stops_at_once() -> None:
 
 
 def test_client_pacing_keeps_under_the_vendor_limit() -> None:
-    state = build_state(deals=30)
+    state = generate(Vendor.AMOCRM, 30, 1)
     options = EmulatorOptions(rate_limit=True)
     with running(state, options, rate_limit=7.0) as run:
         snap = run.connector.pull(PullScope(), NullProgress())

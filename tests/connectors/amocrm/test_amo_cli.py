@@ -9,8 +9,10 @@ import pytest
 
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.state import EmulatorOptions
-from tests.connectors.amocrm.portal import build_state, running
+from funnelkit.model import Vendor
+from tests.connectors.amocrm.portal import running
 
 SECRET = "amo-long-lived-token-for-the-cli-test"
 
@@ -26,7 +28,7 @@ def _config(tmp_path: Path, url: str) -> Path:
 def test_pull_writes_a_snapshot_and_never_prints_the_token(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    state = build_state(deals=40)
+    state = generate(Vendor.AMOCRM, 40, 1)
     with running(state, EmulatorOptions(secret=SECRET)) as run:
         config = _config(tmp_path, run.server.url)
         monkeypatch.setenv("FUNNELKIT_ACME_TOKEN", SECRET)

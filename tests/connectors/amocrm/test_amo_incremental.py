@@ -6,6 +6,7 @@ import time
 from dataclasses import replace
 
 from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.model import (
     Activity,
     ActivityKind,
@@ -13,8 +14,10 @@ from funnelkit.model import (
     MoveDeals,
     StageTransition,
     TransitionKind,
+    Vendor,
 )
-from tests.connectors.amocrm.portal import SALES, build_state, running
+from tests.connectors.amocrm.portal import running
+from tests.lookup import busiest, main_funnel, next_number, open_stages
 
 TABLES = (
     "deals",
@@ -28,7 +31,12 @@ TABLES = (
 
 
 def test_incremental_equals_full_with_moves_additions_and_deletions() -> None:
-    state = build_state(deals=300)
+    state = generate(Vendor.AMOCRM, 300, 1)
+    sales = main_funnel(state).id
+    source = busiest(state, sales)
+    target = next(x for x in open_stages(state, sales) if x.id != source.id)
+    lead_id = str(next_number(state.deals))
+    task_id = f"T{next_number(a.id for a in state.activities)}"
     with running(state) as run:
         old = run.connector.pull(PullScope(), NullProgress())
         full_cost = run.server.requests
@@ -37,12 +45,12 @@ def test_incremental_equals_full_with_moves_additions_and_deletions() -> None:
         moved = run.connector.apply_change(
             MoveDeals(
                 funnel_key="sales",
-                funnel_id=SALES,
-                stage_id="2002",
+                funnel_id=sales,
+                stage_id=source.id,
                 target_funnel_key="sales",
-                target_funnel_id=SALES,
+                target_funnel_id=sales,
                 target_stage_key="meeting",
-                target_stage_id="2003",
+                target_stage_id=target.id,
             )
         )
         assert moved.moved > 0
@@ -50,10 +58,10 @@ def test_incremental_equals_full_with_moves_additions_and_deletions() -> None:
         with state.lock:
             gone = next(iter(state.deals))
             del state.deals[gone]
-            state.deals["9999"] = Deal(
-                id="9999",
-                funnel_id=SALES,
-                stage_id="2002",
+            state.deals[lead_id] = Deal(
+                id=lead_id,
+                funnel_id=sales,
+                stage_id=source.id,
                 created_at=now,
                 modified_at=now,
                 currency="RUB",
@@ -62,20 +70,20 @@ def test_incremental_equals_full_with_moves_additions_and_deletions() -> None:
             )
             state.transitions.append(
                 StageTransition(
-                    id="999999",
-                    deal_id="9999",
-                    funnel_id=SALES,
-                    to_stage_id="2002",
+                    id=str(next_number(t.id for t in state.transitions)),
+                    deal_id=lead_id,
+                    funnel_id=sales,
+                    to_stage_id=source.id,
                     at=now,
                     kind=TransitionKind.CREATED,
                 )
             )
             state.activities.append(
                 Activity(
-                    id="T999",
+                    id=task_id,
                     kind=ActivityKind.TASK,
                     created_at=now,
-                    deal_id="9999",
+                    deal_id=lead_id,
                     deadline=now + 3600,
                     subject="Новая задача",
                 )
@@ -89,7 +97,7 @@ def test_incremental_equals_full_with_moves_additions_and_deletions() -> None:
     for table in TABLES:
         assert getattr(merged, table) == getattr(full, table), table
     assert merged.structure == full.structure
-    assert gone not in {d.id for d in merged.deals} and "9999" in {d.id for d in merged.deals}
+    assert gone not in {d.id for d in merged.deals} and lead_id in {d.id for d in merged.deals}
     # +1: the new lead's first row; -1: the deleted lead's, which was made from the lead
     assert len(merged.transitions) == len(old.transitions) + moved.moved + 1 - 1
     assert merged.manifest.scope.incremental_from == str(old.manifest.pulled_at)
@@ -120,7 +128,7 @@ def test_snapshot_of_another_portal_is_refused() -> None:
 
     from funnelkit.errors import SnapshotError
 
-    state = build_state(deals=5)
+    state = generate(Vendor.AMOCRM, 5, 1)
     with running(state) as run:
         old = run.connector.pull(PullScope(history=False), NullProgress())
         other = replace(old, manifest=old.manifest.model_copy(update={"domain": "other.amocrm.ru"}))

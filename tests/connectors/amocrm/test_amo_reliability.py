@@ -8,11 +8,14 @@ from pydantic import SecretStr
 from funnelkit.connectors.amocrm import AmoCrmConnector
 from funnelkit.connectors.base import Credentials, NullProgress, PullScope
 from funnelkit.emulator.amocrm import AmoCrmApp, token_for
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.faults import FaultPlan
 from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions
-from tests.connectors.amocrm.portal import SALES, build_state, running, settings_for
+from funnelkit.model import Vendor
+from tests.connectors.amocrm.portal import running, settings_for
 from tests.connectors.amocrm.test_amo_pull import assert_equals_state
+from tests.lookup import main_funnel, open_stages
 
 
 class Recorder:
@@ -32,7 +35,7 @@ class Recorder:
 
 
 def test_progress_reports_every_entity_once() -> None:
-    state = build_state(deals=40)
+    state = generate(Vendor.AMOCRM, 40, 1)
     progress = Recorder()
     with running(state) as run:
         run.connector.pull(PullScope(), progress)
@@ -45,7 +48,7 @@ def test_progress_reports_every_entity_once() -> None:
 
 
 def test_pull_through_faults_equals_state() -> None:
-    state = build_state(deals=120)
+    state = generate(Vendor.AMOCRM, 120, 1)
     options = EmulatorOptions()
     app = AmoCrmApp(state, options)
     faults = FaultPlan(rate=0.15, kinds=("503", "429", "reset", "truncate"), seed=3)
@@ -60,7 +63,7 @@ def test_pull_through_faults_equals_state() -> None:
 
 
 def test_vendor_429s_are_waited_out() -> None:
-    state = build_state(deals=10)
+    state = generate(Vendor.AMOCRM, 10, 1)
     options = EmulatorOptions(rate_limit=True)
     with running(state, options, rate_limit=40.0) as run:
         snap = run.connector.pull(PullScope(), NullProgress())
@@ -71,9 +74,10 @@ def test_vendor_429s_are_waited_out() -> None:
 class MutateOnce(Recorder):
     """On the first page of leads, move a lead on a later page and add a new one."""
 
-    def __init__(self, url: str, token: str, lead_id: int) -> None:
+    def __init__(self, url: str, token: str, lead_id: int, funnel: str, stage: str) -> None:
         super().__init__()
         self.url, self.token, self.lead_id = url, token, lead_id
+        self.funnel, self.stage = int(funnel), int(stage)
         self.done = False
 
     def advance(self, entity: str, rows: int) -> None:
@@ -82,18 +86,22 @@ class MutateOnce(Recorder):
             return
         self.done = True
         headers = {"Authorization": f"Bearer {self.token}"}
-        move = [{"id": self.lead_id, "pipeline_id": int(SALES), "status_id": 142}]
+        move = [{"id": self.lead_id, "pipeline_id": self.funnel, "status_id": 142}]
         httpx.patch(f"{self.url}/api/v4/leads", json=move, headers=headers).raise_for_status()
-        new = [{"name": "Пока идёт", "price": 700, "pipeline_id": int(SALES), "status_id": 2002}]
+        new = [
+            {"name": "Пока идёт", "price": 700, "pipeline_id": self.funnel, "status_id": self.stage}
+        ]
         httpx.post(f"{self.url}/api/v4/leads", json=new, headers=headers).raise_for_status()
 
 
 def test_rows_changing_during_the_pull_are_neither_lost_nor_doubled() -> None:
-    state = build_state(deals=600)
+    state = generate(Vendor.AMOCRM, 600, 1)
     options = EmulatorOptions()
     last = max(state.deals, key=int)
     with running(state, options) as run:
-        progress = MutateOnce(run.server.url, token_for(options), int(last))
+        sales = main_funnel(state).id
+        stage = open_stages(state, sales)[0].id
+        progress = MutateOnce(run.server.url, token_for(options), int(last), sales, stage)
         snap = run.connector.pull(PullScope(), progress)
     assert progress.done
     assert list(snap.deals) == sorted(state.deals.values(), key=lambda d: int(d.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from funnelkit.connectors.amocrm.mapping import PALETTE
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.errors import ConnectorError, VendorApiError
 from funnelkit.model import (
     CreateFunnel,
@@ -18,12 +19,14 @@ from funnelkit.model import (
     NewStage,
     RenameStage,
     ReorderStages,
+    Vendor,
 )
-from tests.connectors.amocrm.portal import REFUSALS, SALES, build_state, running
+from tests.connectors.amocrm.portal import running
+from tests.lookup import busiest, deal_funnels, main_funnel, open_stages
 
 
 def test_create_pipeline_and_statuses_then_reorder_rename_delete() -> None:
-    state = build_state(deals=20)
+    state = generate(Vendor.AMOCRM, 20, 1)
     with running(state) as run:
         c = run.connector
         made = c.apply_change(
@@ -87,32 +90,37 @@ def test_create_pipeline_and_statuses_then_reorder_rename_delete() -> None:
 
 
 def test_lead_moves_counts_and_vendor_refusals() -> None:
-    state = build_state(deals=40)
+    state = generate(Vendor.AMOCRM, 300, 1)
+    sales = main_funnel(state).id
+    first = open_stages(state, sales)[0]  # where amoCRM puts a deleted status's leads
+    second = busiest(state, sales, skip=(first.id,))
+    refusals = deal_funnels(state)[1].id
+    parked = open_stages(state, refusals)[0].id
     with running(state) as run:
         c = run.connector
-        in_first = c.count_deals(SALES, "2002")
+        in_first = c.count_deals(sales, first.id)
         assert in_first == sum(
-            1 for d in state.deals.values() if (d.funnel_id, d.stage_id) == (SALES, "2002")
+            1 for d in state.deals.values() if (d.funnel_id, d.stage_id) == (sales, first.id)
         )
         result = c.apply_change(
             MoveDeals(
                 funnel_key="sales",
-                funnel_id=SALES,
-                stage_id="2002",
+                funnel_id=sales,
+                stage_id=first.id,
                 target_funnel_key="refusals",
-                target_funnel_id=REFUSALS,
+                target_funnel_id=refusals,
                 target_stage_key="r",
-                target_stage_id="2005",
+                target_stage_id=parked,
             )
         )
-        assert result.moved == in_first and c.count_deals(SALES, "2002") == 0
+        assert result.moved == in_first > 0 and c.count_deals(sales, first.id) == 0
         # amocrm.md §5.9: deleting a status moves its leads to the first stage.
-        holding = c.count_deals(SALES, "2003")
+        holding = c.count_deals(sales, second.id)
         assert holding > 0
-        c.apply_change(DeleteStage(funnel_key="sales", funnel_id=SALES, stage_id="2003"))
-        assert c.count_deals(SALES, "2002") == holding
+        c.apply_change(DeleteStage(funnel_key="sales", funnel_id=sales, stage_id=second.id))
+        assert c.count_deals(sales, first.id) == holding
         with pytest.raises(ConnectorError) as caught:
-            c.apply_change(DeleteFunnel(funnel_key="sales", funnel_id=SALES))
+            c.apply_change(DeleteFunnel(funnel_key="sales", funnel_id=sales))
         assert caught.value.exit_code == 3
         reason = c.apply_change(CreateLossReason(reason_key="money", name="Нет денег", sort=10))
         assert reason.vendor_id is not None
@@ -124,8 +132,8 @@ def test_lead_moves_counts_and_vendor_refusals() -> None:
         assert "Нет денег" not in {r.name for r in c.pull_structure().structure.loss_reasons}
         merge = MergeStage(
             funnel_key="sales",
-            funnel_id=SALES,
-            stage_id="2002",
+            funnel_id=sales,
+            stage_id=first.id,
             target_funnel_key="sales",
             target_stage_key="x",
         )
