@@ -11,12 +11,14 @@ from typer.testing import CliRunner
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
 from funnelkit.emulator.bitrix24 import webhook_url
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.model import Vendor
 from funnelkit.store import load_snapshot
-from tests.connectors.bitrix24.portal import build_state, running
+from tests.connectors.bitrix24.portal import running
 
 
 def test_cli_pull_and_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    state = build_state(deals=50, leads=10)
+    state = generate(Vendor.BITRIX24, 60, 1)
     with running(state) as portal:
         config = tmp_path / "funnelkit.yaml"
         config.write_text(
@@ -37,14 +39,14 @@ def test_cli_pull_and_incremental(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
             for member in archive.namelist():
                 assert secret.encode() not in archive.read(member)
     snap = load_snapshot(tmp_path / "b.zip")
-    assert len(snap.deals) == 60
+    assert len(snap.deals) == len(state.deals) + len(state.items)  # smart-process items too
     assert snap.manifest.scope.incremental_from is not None
 
 
 def test_cli_wrong_webhook_exits_3(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    with running(build_state(deals=3, leads=1)) as portal:
+    with running(generate(Vendor.BITRIX24, 4, 1)) as portal:
         config = tmp_path / "funnelkit.yaml"
         config.write_text(
             f"portals:\n  demo:\n    vendor: bitrix24\n    url: {portal.server.url}\n"

@@ -9,9 +9,10 @@ from pydantic import SecretStr
 
 from funnelkit.connectors.base import Credentials, NullProgress, PortalSettings, PullScope
 from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.errors import AuthError, ConnectorError, VendorApiError
 from funnelkit.model import Vendor
-from tests.connectors.bitrix24.portal import build_state, running
+from tests.connectors.bitrix24.portal import running
 
 HOOK = "https://acme.bitrix24.ru/rest/7/hooksecret123/"
 SETTINGS = PortalSettings(
@@ -30,7 +31,7 @@ def _no_secret(exc: BaseException) -> None:
 
 
 def test_wrong_webhook_is_exit_3_naming_the_method() -> None:
-    with running(build_state(deals=5, leads=2)) as portal:
+    with running(generate(Vendor.BITRIX24, 7, 1)) as portal:
         settings = portal.settings
         bad = f"{portal.server.url}/rest/1/wrong-secret-999/"
         connector = Bitrix24Connector(settings, Credentials(webhook=SecretStr(bad)))

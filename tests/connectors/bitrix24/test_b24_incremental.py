@@ -7,17 +7,27 @@ import dataclasses
 import pytest
 
 from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.state import PortalState
 from funnelkit.errors import SnapshotError
-from funnelkit.model import Deal, Semantics, Snapshot, StageTransition, TransitionKind
-from tests.connectors.bitrix24.portal import FUNNELS, NOW, build_state, running
+from funnelkit.model import (
+    Deal,
+    EntityKind,
+    Semantics,
+    Snapshot,
+    StageTransition,
+    TransitionKind,
+    Vendor,
+)
+from tests.connectors.bitrix24.portal import NOW, running
 from tests.connectors.bitrix24.test_b24_pull import _rows, assert_equal_to_state
+from tests.lookup import open_stages
 
 LATER = NOW + 60
 
 
 def _move(state: PortalState, deal: Deal, stage: str) -> None:
-    semantics = next(s for sid, s, _ in FUNNELS[deal.funnel_id][1] if sid == stage)
+    semantics = state.stages[(deal.funnel_id, stage)].semantics
     closed = semantics is not Semantics.PROCESS
     state.deals[deal.id] = dataclasses.replace(
         deal, stage_id=stage, modified_at=LATER, closed=closed, closed_at=LATER if closed else None
@@ -33,9 +43,13 @@ def _mutate(state: PortalState) -> set[str]:
     """Move a few deals and a lead, delete three deals and a lead, finish some tasks."""
     open_deals = [d for d in state.deals.values() if not d.closed]
     for deal in open_deals[:4]:
-        stages = [sid for sid, _, _ in FUNNELS[deal.funnel_id][1]]
-        _move(state, deal, next(s for s in stages if s != deal.stage_id))
-    gone = {d.id for d in open_deals[10:13]} | {"L5"}
+        _move(
+            state,
+            deal,
+            next(s.id for s in open_stages(state, deal.funnel_id) if s.id != deal.stage_id),
+        )
+    lead = next(d.id for d in state.deals.values() if d.entity is EntityKind.LEAD)
+    gone = {d.id for d in open_deals[10:13]} | {lead}
     for did in gone:
         del state.deals[did]
     state.transitions = [t for t in state.transitions if t.deal_id not in gone]
@@ -53,7 +67,7 @@ def _same(a: Snapshot, b: Snapshot) -> None:
 
 
 def test_incremental_equals_full_pull_with_deletions() -> None:
-    state = build_state(deals=300, leads=60, seed=2)
+    state = generate(Vendor.BITRIX24, 360, 2)
     with running(state) as portal:
         connector = portal.connector()
         old = connector.pull(PullScope(), NullProgress())
@@ -74,7 +88,7 @@ def test_incremental_equals_full_pull_with_deletions() -> None:
 
 
 def _incremental_share(deals: int) -> tuple[int, int]:
-    state = build_state(deals=deals, leads=deals // 50, seed=5)
+    state = generate(Vendor.BITRIX24, deals + deals // 50, 5)
     with running(state) as portal:
         connector = portal.connector()
         old = connector.pull(PullScope(), NullProgress())
@@ -82,8 +96,11 @@ def _incremental_share(deals: int) -> tuple[int, int]:
         connector.close()
     open_deals = [d for d in state.deals.values() if not d.closed and not d.id.startswith("L")]
     for deal in open_deals[: deals // 100]:  # 1 % of deals change stage
-        stages = [sid for sid, _, _ in FUNNELS[deal.funnel_id][1]]
-        _move(state, deal, next(s for s in stages if s != deal.stage_id))
+        _move(
+            state,
+            deal,
+            next(s.id for s in open_stages(state, deal.funnel_id) if s.id != deal.stage_id),
+        )
     with running(state) as portal:
         connector = portal.connector()
         merged = connector.pull_incremental(old, NullProgress())
@@ -104,7 +121,7 @@ def test_incremental_is_under_a_fifth_of_a_full_pull() -> None:
 
 
 def test_snapshot_of_another_portal_is_refused() -> None:
-    state = build_state(deals=10, leads=2)
+    state = generate(Vendor.BITRIX24, 12, 1)
     with running(state) as portal:
         connector = portal.connector()
         old = connector.pull(PullScope(), NullProgress())

@@ -16,14 +16,16 @@ import sys
 from pathlib import Path
 
 from funnelkit.emulator.bitrix24 import webhook_url
-from tests.connectors.bitrix24.portal import build_state, running
+from funnelkit.emulator.generate.messy import generate
+from funnelkit.model import Vendor
+from tests.connectors.bitrix24.portal import running
 
 ROOT = Path(__file__).resolve().parents[3]
 ROW_GROUP = 500
 
 
 def _pull(deals: int) -> dict[str, int]:
-    state = build_state(deals=deals, leads=deals // 10, seed=5)
+    state = generate(Vendor.BITRIX24, deals + deals // 10, 5)
     with running(state) as portal:
         webhook = webhook_url(portal.server.url, portal.options)
         child = [sys.executable, "-m", "tests.connectors.bitrix24.pull_memory"]

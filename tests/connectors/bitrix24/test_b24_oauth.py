@@ -12,8 +12,10 @@ from pydantic import SecretStr
 from funnelkit.connectors.base import Credentials
 from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
 from funnelkit.emulator.bitrix24 import Bitrix24App
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.errors import AuthError
-from tests.connectors.bitrix24.portal import Portal, build_state, running
+from funnelkit.model import FunnelKind, Vendor
+from tests.connectors.bitrix24.portal import Portal, running
 
 
 def _token_file(portal: Portal, path: Path) -> tuple[str, str]:
@@ -44,13 +46,16 @@ def _creds(portal: Portal, path: Path, secret: str | None = None) -> Credentials
 
 def test_expired_token_is_refreshed_and_saved(tmp_path: Path) -> None:
     path = tmp_path / "b24.json"
-    with running(build_state(deals=20, leads=5)) as portal:
+    state = generate(Vendor.BITRIX24, 25, 1)
+    with running(state) as portal:
         access, refresh = _token_file(portal, path)
         portal.server.app.expire_tokens()
         connector = Bitrix24Connector(portal.settings, _creds(portal, path))
         snap = connector.pull_structure()
         connector.close()
-    assert {f.id for f in snap.structure.funnels} == {"0", "2", "LEAD"}
+    assert {f.id for f in snap.structure.funnels} == {
+        f.id for f in state.funnels.values() if f.kind is not FunnelKind.SPA
+    }
     saved = json.loads(path.read_text())
     assert saved["access_token"] != access and saved["refresh_token"] != refresh
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
@@ -59,7 +64,7 @@ def test_expired_token_is_refreshed_and_saved(tmp_path: Path) -> None:
 
 def test_refresh_refused_is_auth_error_without_secrets(tmp_path: Path) -> None:
     path = tmp_path / "b24.json"
-    with running(build_state(deals=5, leads=1)) as portal:
+    with running(generate(Vendor.BITRIX24, 6, 1)) as portal:
         access, refresh = _token_file(portal, path)
         portal.server.app.expire_tokens()
         connector = Bitrix24Connector(portal.settings, _creds(portal, path, "wrong-secret-77"))

@@ -10,8 +10,10 @@ import pytest
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.connectors.bitrix24 import mapping_events, paging, specs
 from funnelkit.connectors.bitrix24.paging import Cursor, split
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.faults import FaultPlan
-from tests.connectors.bitrix24.portal import build_state, running
+from funnelkit.model import Vendor
+from tests.connectors.bitrix24.portal import running
 from tests.connectors.bitrix24.test_b24_pull import assert_equal_to_state
 
 
@@ -63,7 +65,7 @@ def test_rechain_across_ranges_equals_one_pass() -> None:
 
 def test_parallel_ranges_with_faults_equal_the_state(monkeypatch: pytest.MonkeyPatch) -> None:
     cuts = _small_ranges(monkeypatch)
-    state = build_state(deals=400, leads=40, seed=7)
+    state = generate(Vendor.BITRIX24, 440, 7)
     faults = FaultPlan(rate=0.5, kinds=("503", "reset", "truncate"), seed=4)
     with running(state, faults=faults) as portal:
         portal.settings = portal.settings.model_copy(update={"concurrency": 4})
@@ -76,7 +78,7 @@ def test_parallel_ranges_with_faults_equal_the_state(monkeypatch: pytest.MonkeyP
 
 
 def test_parallel_pull_sends_no_more_requests_than_one_chain() -> None:
-    state = build_state(deals=300, leads=60)
+    state = generate(Vendor.BITRIX24, 360, 1)
     counts = {}
     for concurrency in (1, 6):
         with running(state) as portal:

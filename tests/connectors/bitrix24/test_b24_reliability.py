@@ -7,14 +7,16 @@ import logging
 import pytest
 
 from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.faults import FaultPlan
-from tests.connectors.bitrix24.portal import build_state, running
+from funnelkit.model import Vendor
+from tests.connectors.bitrix24.portal import running
 from tests.connectors.bitrix24.test_b24_pull import assert_equal_to_state
 
 
 def test_pull_survives_injected_faults() -> None:
     # Big enough for a dozen requests: tables' last batches share requests (jobs._pack).
-    state = build_state(deals=3000, leads=100, seed=7)
+    state = generate(Vendor.BITRIX24, 3100, 7)
     faults = FaultPlan(rate=0.3, kinds=("503", "reset", "truncate"), seed=11)
     with running(state, faults=faults) as portal:
         connector = portal.connector()
@@ -26,7 +28,7 @@ def test_pull_survives_injected_faults() -> None:
 
 
 def test_pull_obeys_the_portal_bucket() -> None:
-    state = build_state(deals=100, leads=10, seed=8)
+    state = generate(Vendor.BITRIX24, 110, 8)
     # Emulator time runs 4x faster, so the portal drains 8 requests/s: the client, pacing
     # itself at 100/s with a huge burst, overflows the portal's bucket of 50 and must back off.
     with running(state, scale=4.0, rate_limit=True) as portal:
@@ -40,7 +42,7 @@ def test_pull_obeys_the_portal_bucket() -> None:
 
 
 def test_client_pacing_matching_the_portal_never_trips_it() -> None:
-    state = build_state(deals=100, leads=10, seed=9)
+    state = generate(Vendor.BITRIX24, 110, 9)
     with running(state, scale=4.0, rate_limit=True) as portal:
         # The portal drains 8/s with a bucket of 50; the client paces itself the same way.
         portal.settings = portal.settings.model_copy(update={"rate_limit": 7.5, "burst": 48})
@@ -53,7 +55,7 @@ def test_client_pacing_matching_the_portal_never_trips_it() -> None:
 
 
 def test_logs_never_carry_the_webhook_code(caplog: pytest.LogCaptureFixture) -> None:
-    state = build_state(deals=40, leads=5, seed=12)
+    state = generate(Vendor.BITRIX24, 45, 12)
     faults = FaultPlan(rate=0.3, kinds=("503", "reset"), seed=3)
     caplog.set_level(logging.DEBUG)  # httpx logs every request URL at INFO
     with running(state, faults=faults) as portal:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.errors import ConnectorError
 from funnelkit.model import (
     CreateFunnel,
@@ -18,12 +19,14 @@ from funnelkit.model import (
     ReorderStages,
     Semantics,
     UpdateStage,
+    Vendor,
 )
-from tests.connectors.bitrix24.portal import build_state, running
+from tests.connectors.bitrix24.portal import running
+from tests.lookup import deal_funnels, open_stages
 
 
 def test_category_and_stage_lifecycle() -> None:
-    state = build_state(deals=30, leads=5)
+    state = generate(Vendor.BITRIX24, 35, 1)
     with running(state) as portal:
         c = portal.connector()
         made = c.apply_change(CreateFunnel(funnel_key="f", name="NPS", sort=70))
@@ -68,13 +71,21 @@ def test_category_and_stage_lifecycle() -> None:
 
 
 def test_refusals_and_moves() -> None:
-    state = build_state(deals=40, leads=5)
+    state = generate(Vendor.BITRIX24, 45, 1)
+    # Category 0 and its NEW stage are the vendor's own (bitrix24.md §6.1); the other funnel
+    # is whichever deal funnel holds deals, so that deleting it is refused.
+    other = next(
+        f.id
+        for f in deal_funnels(state)[1:]
+        if any(d.funnel_id == f.id for d in state.deals.values())
+    )
+    target = open_stages(state, other)[0].id
     with running(state) as portal:
         c = portal.connector()
         with pytest.raises(ConnectorError, match="cannot be deleted"):
             c.apply_change(DeleteFunnel(funnel_key="f", funnel_id="0"))
         with pytest.raises(ConnectorError, match="Deals related"):
-            c.apply_change(DeleteFunnel(funnel_key="f", funnel_id="2"))
+            c.apply_change(DeleteFunnel(funnel_key="f", funnel_id=other))
         with pytest.raises(ConnectorError, match="system stage"):
             c.apply_change(DeleteStage(funnel_key="f", funnel_id="0", stage_id="NEW"))
         with pytest.raises(ConnectorError, match="not possible on Bitrix24"):
@@ -89,9 +100,9 @@ def test_refusals_and_moves() -> None:
                 funnel_id="0",
                 stage_id="NEW",
                 target_funnel_key="g",
-                target_funnel_id="2",
+                target_funnel_id=other,
                 target_stage_key="new",
-                target_stage_id="C2:NEW",
+                target_stage_id=target,
             )
         )
         assert moved.moved == in_new > 0
@@ -110,8 +121,8 @@ def test_refusals_and_moves() -> None:
         snap = c.pull(PullScope(), NullProgress())
         c.close()
     # crm.stagehistory.list keeps only the current category's stages (bitrix24.md): the
-    # moved deals are in funnel 2 and show no funnel-0 row any more
-    moved_ids = {d.id for d in snap.deals if d.funnel_id == "2" and d.stage_id == "C2:NEW"}
+    # moved deals are in the other funnel and show no funnel-0 row any more
+    moved_ids = {d.id for d in snap.deals if (d.funnel_id, d.stage_id) == (other, target)}
     assert len(moved_ids) >= in_new
     assert not any(t.deal_id in moved_ids and t.funnel_id == "0" for t in snap.transitions)
     assert any(s.id == "QUALIFY" and s.funnel_id == "LEAD" for s in snap.structure.stages)
