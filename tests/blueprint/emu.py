@@ -1,4 +1,4 @@
-"""Real emulators over HTTP for round trips: a fresh portal state and a connector to it."""
+"""Real emulators over HTTP for round trips: a fresh (empty) portal and a connector to it."""
 
 from __future__ import annotations
 
@@ -15,23 +15,10 @@ from funnelkit.blueprint.schema import Blueprint
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.connectors import get_connector
 from funnelkit.connectors.base import Connector, Credentials, PortalSettings
+from funnelkit.emulator.generate.empty import empty_portal
 from funnelkit.emulator.serving.run import start
 from funnelkit.emulator.state import PortalState
-from funnelkit.model import Deal, Snapshot, Vendor
-from tests.blueprint.portal import fresh_amo, fresh_b24
-
-
-def state_of(snap: Snapshot, deals: list[Deal] | None = None) -> PortalState:
-    """An emulator state holding the snapshot's structure (and deals)."""
-    state = PortalState(vendor=snap.manifest.vendor)
-    for funnel in snap.structure.funnels:
-        state.funnels[funnel.id] = funnel
-    for stage in snap.structure.stages:
-        state.stages[(stage.funnel_id, stage.id)] = stage
-    for deal in deals or []:
-        state.deals[deal.id] = deal
-    state.next_ids["deals"] = 10_000
-    return state
+from funnelkit.model import Vendor
 
 
 @dataclass
@@ -52,10 +39,9 @@ class Live:
 
 
 @contextmanager
-def live_portal(vendor: Vendor, deals: list[Deal] | None = None) -> Iterator[Live]:
-    """A fresh portal of `vendor` served over HTTP."""
-    snap = fresh_b24() if vendor is Vendor.BITRIX24 else fresh_amo()
-    state = state_of(snap, deals)
+def live_portal(vendor: Vendor) -> Iterator[Live]:
+    """A fresh portal of `vendor` (`emulator serve --empty`'s) served over HTTP."""
+    state = empty_portal(vendor)
     with start(state) as run:
         kind, value = run.secret_env
         secret = SecretStr(value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from funnelkit.connectors.amocrm.mapping import PALETTE
+from funnelkit.emulator.generate.empty import empty_portal
 from funnelkit.model import (
     DataSet,
     DataState,
@@ -95,12 +96,16 @@ def b24_lead_funnel() -> tuple[Funnel, list[Stage]]:
 def amo_pipeline(
     pid: str, name: str, stage_names: Iterable[str], *, main: bool = False, first_id: int = 1000
 ) -> tuple[Funnel, list[Stage]]:
-    """An amoCRM pipeline: unsorted, the given statuses, 142 and 143."""
+    """An amoCRM pipeline: unsorted, the given statuses, 142 and 143.
+
+    Status ids are account-wide (amocrm.md §5.1), so the unsorted one is numbered just
+    below the working ones and can never take the id of one of them.
+    """
     funnel = Funnel(id=pid, name=name, is_default=main)
     stages = [
         Stage(
             funnel_id=pid,
-            id=f"{pid}0",
+            id=str(first_id - 1),
             name="Неразобранное",
             sort=10,
             system=True,
@@ -172,17 +177,17 @@ def deals_in(funnel_id: str, stage_id: str, count: int, start: int = 1) -> list[
     ]
 
 
+def fresh(vendor: Vendor, deals: Iterable[Deal] = ()) -> Snapshot:
+    """A new portal of `vendor`: the emulator's empty portal (`emulator serve --empty`)."""
+    state = empty_portal(vendor)
+    return snapshot(vendor, [(f, state.stages_of(f.id)) for f in state.funnels.values()], deals)
+
+
 def fresh_b24(deals: Iterable[Deal] = ()) -> Snapshot:
     """A new Bitrix24 portal: category 0 with default stages and the lead funnel."""
-    return snapshot(
-        Vendor.BITRIX24, [b24_category("0", "Общее", default=True), b24_lead_funnel()], deals
-    )
+    return fresh(Vendor.BITRIX24, deals)
 
 
 def fresh_amo(deals: Iterable[Deal] = ()) -> Snapshot:
-    """A new amoCRM account: the main pipeline with two default statuses."""
-    return snapshot(
-        Vendor.AMOCRM,
-        [amo_pipeline("100", "Воронка", ["Первичный контакт", "Принимают решение"], main=True)],
-        deals,
-    )
+    """A new amoCRM account: the main pipeline with its default status."""
+    return fresh(Vendor.AMOCRM, deals)

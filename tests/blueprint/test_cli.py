@@ -11,10 +11,9 @@ from pydantic import SecretStr
 
 from funnelkit.cli import app
 from funnelkit.cli.common import run_main
+from funnelkit.emulator.generate.empty import empty_portal
 from funnelkit.emulator.serving.run import start
 from funnelkit.model import Vendor
-from tests.blueprint.emu import state_of
-from tests.blueprint.portal import fresh_amo, fresh_b24
 
 _ = SecretStr
 
@@ -25,8 +24,7 @@ def portal(
 ) -> Iterator[Path]:
     """A fresh emulated portal named `demo` in ./funnelkit.yaml; yields the work dir."""
     vendor: Vendor = request.param
-    snap = fresh_b24() if vendor is Vendor.BITRIX24 else fresh_amo()
-    with start(state_of(snap)) as run:
+    with start(empty_portal(vendor)) as run:
         (tmp_path / "funnelkit.yaml").write_text(
             f"portals:\n  demo:\n    vendor: {vendor.value}\n    url: {run.url}\n"
             "    rate_limit: 100\n    burst: 1000\n",

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from funnelkit.cli.emulator import VendorName, build_portal
-from funnelkit.model import FunnelKind, Semantics, Vendor
+from funnelkit.emulator.generate.empty import empty_portal
+from funnelkit.emulator.generate.truth import state_to_snapshot
+from funnelkit.model import FunnelKind, Semantics, Snapshot, Vendor
+from tests.blueprint.portal import amo_pipeline, fresh, snapshot
 
 
 @pytest.mark.parametrize("vendor", list(VendorName))
@@ -24,3 +29,27 @@ def test_empty_portal_has_only_the_vendor_defaults(vendor: VendorName) -> None:
     else:
         kinds = sorted(f.kind.value for f in state.funnels.values())
         assert kinds == sorted([FunnelKind.DEAL.value, FunnelKind.LEAD.value])
+
+
+def _stage_ids_clash(snap: Snapshot) -> list[str]:
+    """Stage keys given twice; on amoCRM status ids are account-wide (amocrm.md §5.1), so
+    any id but the shared 142/143 given twice."""
+    keys = [s.key for s in snap.structure.stages]
+    clashes = [f"{f}/{s}" for (f, s), n in Counter(keys).items() if n > 1]
+    if snap.manifest.vendor is Vendor.AMOCRM:
+        ids = [s.id for s in snap.structure.stages if s.id not in ("142", "143")]
+        clashes += [i for i, n in Counter(ids).items() if n > 1]
+    return clashes
+
+
+@pytest.mark.parametrize("vendor", list(Vendor))
+def test_fresh_portals_give_every_stage_its_own_id(vendor: Vendor) -> None:
+    assert _stage_ids_clash(fresh(vendor)) == []
+    assert _stage_ids_clash(state_to_snapshot(empty_portal(vendor))) == []
+
+
+def test_a_pipeline_numbered_like_the_fresh_one_keeps_unsorted_apart() -> None:
+    # pipeline 100 with statuses from 1000 once gave its unsorted status id 1000 as well
+    made = snapshot(Vendor.AMOCRM, [amo_pipeline("100", "Воронка", ["A", "B"], first_id=1000)])
+    assert _stage_ids_clash(made) == []
+    assert _stage_ids_clash(snapshot(Vendor.AMOCRM, [amo_pipeline("7", "X", ["A"])] * 2)) != []
