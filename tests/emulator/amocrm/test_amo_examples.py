@@ -11,7 +11,8 @@ from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 
-from .conftest import P1, example, shape_errors
+from .conftest import example, shape_errors
+from .docs_portal import P1
 
 DOCS_HOST = "https://example.amocrm.ru"
 

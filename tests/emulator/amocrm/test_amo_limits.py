@@ -10,7 +10,7 @@ from funnelkit.emulator.serving.faults import FaultPlan
 from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
 
-from .conftest import ACCOUNT_ID
+from .docs_portal import ACCOUNT_ID
 
 
 def _limited(state: PortalState, clock: Clock, **kw: object) -> tuple[AmoCrmApp, EmulatorOptions]:

@@ -11,7 +11,7 @@ import httpx
 from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.state import PortalState
 
-from .conftest import P1, T0
+from .docs_portal import P1, T0
 
 
 def _all(api: httpx.Client, url: str, key: str, **params: Any) -> list[dict[str, Any]]:

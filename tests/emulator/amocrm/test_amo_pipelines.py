@@ -9,7 +9,7 @@ import httpx
 from funnelkit.emulator.amocrm import AmoCrmApp
 from funnelkit.emulator.state import PortalState
 
-from .conftest import P1, P2
+from .docs_portal import P1, P2
 
 URL = "/api/v4/leads/pipelines"
 

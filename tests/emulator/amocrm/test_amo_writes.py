@@ -11,7 +11,7 @@ from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.state import PortalState
 from funnelkit.model import CustomField
 
-from .conftest import P1, P2
+from .docs_portal import P1, P2
 
 
 def _events(api: httpx.Client, **params: Any) -> list[dict[str, Any]]:

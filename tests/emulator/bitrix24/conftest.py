@@ -1,4 +1,4 @@
-"""Fixtures: a small hand-built Bitrix24 portal served over real HTTP."""
+"""Fixtures: the documented-shapes Bitrix24 portal (docs_portal.py) served over real HTTP."""
 
 from __future__ import annotations
 
@@ -10,134 +10,13 @@ import httpx
 import pytest
 
 from funnelkit.emulator.bitrix24 import Bitrix24App, webhook_url
+from funnelkit.emulator.generate.empty import empty_portal
 from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.serving.faults import FaultPlan
 from funnelkit.emulator.serving.server import EmulatorServer
 from funnelkit.emulator.state import EmulatorOptions, PortalState
-from funnelkit.model import (
-    Activity,
-    ActivityKind,
-    Company,
-    Contact,
-    Deal,
-    EntityKind,
-    Funnel,
-    FunnelKind,
-    Semantics,
-    Stage,
-    StageTransition,
-    TransitionKind,
-    User,
-    Vendor,
-)
-
-T0 = 1_767_225_600  # 2026-01-01T00:00:00Z
-
-DEAL_STAGES = (
-    ("NEW", "New", 10, Semantics.PROCESS, True),
-    ("PREPARATION", "Document preparation", 20, Semantics.PROCESS, False),
-    ("WON", "Deal successful", 60, Semantics.SUCCESS, True),
-    ("LOSE", "Deal failed", 70, Semantics.FAILURE, True),
-)
-LEAD_STAGES = (
-    ("NEW", "Not processed", 10, Semantics.PROCESS, True),
-    ("IN_PROCESS", "In progress", 20, Semantics.PROCESS, False),
-    ("CONVERTED", "Converted", 50, Semantics.SUCCESS, True),
-    ("JUNK", "Low-quality lead", 60, Semantics.FAILURE, True),
-)
-
-
-def _stages(state: PortalState, funnel_id: str, prefix: str, spec: Any) -> None:
-    for code, name, sort, sem, system in spec:
-        sid = prefix + code
-        state.stages[(funnel_id, sid)] = Stage(
-            funnel_id=funnel_id, id=sid, name=name, sort=sort, semantics=sem, system=system
-        )
-
-
-def build_state(deals: int = 120) -> PortalState:
-    """Funnels 0 and 2 (+ leads), `deals` deals alternating between them, history, activities."""
-    s = PortalState(vendor=Vendor.BITRIX24, now=T0)
-    s.users = {
-        "1": User(id="1", name="Anna Fischer", departments=("1",)),
-        "29": User(id="29", name="Klaus Weber", departments=("1",)),
-    }
-    s.funnels = {
-        "0": Funnel(id="0", name="General", sort=300, is_default=True),
-        "2": Funnel(id="2", name="Production", sort=200),
-        "LEAD": Funnel(id="LEAD", name="Leads", kind=FunnelKind.LEAD),
-    }
-    _stages(s, "0", "", DEAL_STAGES)
-    _stages(s, "2", "C2:", DEAL_STAGES)
-    _stages(s, "LEAD", "", LEAD_STAGES)
-    s.contacts = {"7": Contact(id="7", name="Ivan Petrov", company_id="3", responsible_id="1")}
-    s.companies = {"3": Company(id="3", name="Acme", responsible_id="1")}
-    for n in range(1, deals + 1):
-        funnel = "0" if n % 2 else "2"
-        stage = "NEW" if funnel == "0" else "C2:NEW"
-        s.deals[str(n)] = Deal(
-            id=str(n),
-            funnel_id=funnel,
-            stage_id=stage,
-            created_at=T0 + n * 60,
-            title=f"Deal {n}",
-            responsible_id="1" if n % 3 else "29",
-            contact_ids=("7",),
-            amount=float(n * 100),
-            modified_at=T0 + n * 60,
-        )
-        s.transitions.append(
-            StageTransition(
-                id=str(n),
-                deal_id=str(n),
-                funnel_id=funnel,
-                to_stage_id=stage,
-                at=T0 + n * 60,
-                kind=TransitionKind.CREATED,
-            )
-        )
-    for n in (1, 2, 3):
-        s.deals[f"L{n}"] = Deal(
-            id=f"L{n}",
-            funnel_id="LEAD",
-            stage_id="NEW",
-            created_at=T0 + n,
-            title=f"Lead {n}",
-            entity=EntityKind.LEAD,
-            responsible_id="1",
-        )
-    s.transitions.append(
-        StageTransition(
-            id=str(deals + 1),
-            deal_id="L1",
-            funnel_id="LEAD",
-            to_stage_id="NEW",
-            at=T0 + 1,
-            kind=TransitionKind.CREATED,
-        )
-    )
-    s.activities = [
-        Activity(
-            id="20",
-            kind=ActivityKind.CALL,
-            created_at=T0 + 5,
-            deal_id="1",
-            responsible_id="1",
-            deadline=T0 + 3600,
-            done=True,
-            subject="Call",
-        ),
-        Activity(
-            id="T8017",
-            kind=ActivityKind.TASK,
-            created_at=T0 + 6,
-            deal_id="2",
-            responsible_id="29",
-            deadline=T0 + 86_400,
-            subject="Task Example",
-        ),
-    ]
-    return s
+from funnelkit.model import Vendor
+from tests.emulator.bitrix24.docs_portal import T0, docs_portal
 
 
 @dataclass
@@ -170,7 +49,7 @@ class Portal:
 @pytest.fixture(scope="session")
 def _server() -> Iterator[EmulatorServer]:
     """One socket for the whole run; each test swaps in its own app (stopping costs 0.5 s)."""
-    server = EmulatorServer(Bitrix24App(build_state(0), EmulatorOptions())).start()
+    server = EmulatorServer(Bitrix24App(empty_portal(Vendor.BITRIX24), EmulatorOptions())).start()
     yield server
     server.stop()
 
@@ -189,7 +68,7 @@ def make_portal(_server: EmulatorServer, _http: httpx.Client) -> Iterator[Factor
     """Serve a given state with given options on the shared socket."""
 
     def make(state: PortalState | None = None, options: EmulatorOptions | None = None) -> Portal:
-        state = state or build_state()
+        state = state or docs_portal()
         options = options or EmulatorOptions(clock=Clock(simulated=True, start=T0 + 10**6))
         app = Bitrix24App(state, options)
         _server.app = app

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from funnelkit.emulator.bitrix24.cost import PER_COUNTED_ROW
+from funnelkit.emulator.generate.empty import empty_portal
+from funnelkit.emulator.generate.messy import generate
 from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.state import EmulatorOptions
-from funnelkit.model import CustomField
-from tests.emulator.bitrix24.conftest import T0, Factory, Portal, build_state
+from funnelkit.model import CustomField, EntityKind, Vendor
+from tests.emulator.bitrix24.conftest import Factory, Portal
+from tests.emulator.bitrix24.docs_portal import T0, docs_portal
 
 
 def test_offset_paging_has_next_and_total(portal: Portal) -> None:
@@ -122,11 +125,13 @@ def test_leaky_bucket_answers_503(make_portal: Factory) -> None:
 
 def test_cost_model_operating_limit_429_and_basket_expiry(make_portal: Factory) -> None:
     clock = Clock(simulated=True, start=T0)
-    portal = make_portal(build_state(20_000), EmulatorOptions(clock=clock, cost_model=True))
+    state = generate(Vendor.BITRIX24, 20_000, 1)
+    deals = sum(1 for d in state.deals.values() if d.entity is EntityKind.DEAL)
+    portal = make_portal(state, EmulatorOptions(clock=clock, cost_model=True))
     portal.app.cost.limit = 2.0  # the docs' 480 s, scaled down so the test stays fast
     first = portal.ok("crm.deal.list", {"select": ["ID"]})
     spent = first["time"]["processing"]
-    assert abs(spent - (0.01 + 20_000 * PER_COUNTED_ROW + 50 * 0.0017)) < 1e-6
+    assert abs(spent - (0.01 + deals * PER_COUNTED_ROW + 50 * 0.0017)) < 1e-6
     assert first["time"]["operating"] == spent and first["time"]["operating_reset_at"] == int(
         T0 + 600
     )
@@ -139,15 +144,17 @@ def test_cost_model_operating_limit_429_and_basket_expiry(make_portal: Factory) 
     assert keyset.json()["time"]["processing"] < 0.2
     clock.advance(601)
     assert portal.call("crm.deal.list", {"select": ["ID"]}).status_code == 200
-    assert portal.app.rows_counted >= 20_000 and portal.app.requests_served >= 9
+    assert portal.app.rows_counted >= deals > 19_000 and portal.app.requests_served >= 9
     assert portal.app.server_seconds > 2.0
 
 
 def test_request_over_sixty_seconds_is_cut_off(make_portal: Factory) -> None:
     clock = Clock(simulated=True, start=T0)
-    portal = make_portal(build_state(0), EmulatorOptions(clock=clock, cost_model=True))
+    portal = make_portal(
+        empty_portal(Vendor.BITRIX24), EmulatorOptions(clock=clock, cost_model=True)
+    )
     cmd = {f"c{i}": "crm.deal.list?select[]=ID" for i in range(50)}
-    portal.app.backend.state.deals.update(build_state(60_000).deals)  # 50 x 1.25 s counted
+    portal.app.backend.state.deals.update(generate(Vendor.BITRIX24, 60_000, 1).deals)  # 50 x ~1.2 s
     response = portal.call("batch", {"cmd": cmd})
     assert response.status_code == 504
     assert clock.now() - T0 > 60
@@ -185,7 +192,9 @@ def test_user_fields_and_lead_fields(portal: Portal) -> None:
 
 def test_scaled_clock_waits_a_fraction_of_modelled_time(make_portal: Factory) -> None:
     clock = Clock(scale=1000.0)
-    portal = make_portal(build_state(2_000), EmulatorOptions(clock=clock, cost_model=True))
+    portal = make_portal(
+        generate(Vendor.BITRIX24, 2_000, 1), EmulatorOptions(clock=clock, cost_model=True)
+    )
     began = clock.now()
     body = portal.ok("crm.deal.list", {"select": ["ID"]})
     assert body["time"]["processing"] > 0.09  # ~0.1 s modelled ...
@@ -210,7 +219,7 @@ def test_yes_no_filters_match_as_the_api_does(make_portal: Factory) -> None:
     """`filter[CLOSED]=N` / `=Y` split the deals; `!CLOSED` negates (bitrix24.md §3)."""
     import dataclasses
 
-    state = build_state()
+    state = docs_portal()
     for n in range(1, 30, 3):
         state.deals[str(n)] = dataclasses.replace(state.deals[str(n)], closed=True)
     portal = make_portal(state)

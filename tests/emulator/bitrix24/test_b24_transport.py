@@ -7,7 +7,8 @@ from urllib.parse import quote
 
 from funnelkit.emulator.serving.clock import Clock
 from funnelkit.emulator.state import EmulatorOptions
-from tests.emulator.bitrix24.conftest import T0, Factory, Portal
+from tests.emulator.bitrix24.conftest import Factory, Portal
+from tests.emulator.bitrix24.docs_portal import T0
 
 
 def _ids(body: dict[str, Any]) -> list[str]:
