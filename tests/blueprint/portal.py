@@ -12,7 +12,6 @@ from funnelkit.model import (
     DataStatus,
     Deal,
     Funnel,
-    FunnelKind,
     Manifest,
     Portal,
     Semantics,
@@ -46,50 +45,13 @@ AMO_LIMITS = VendorLimits(
     loss_reasons_writable=True,
 )
 
-B24_DEFAULT_NAMES = (
-    ("NEW", "Новая", Semantics.PROCESS, True),
-    ("PREPARATION", "Подготовка документов", Semantics.PROCESS, False),
-    ("PREPAYMENT_INVOICE", "Счёт на предоплату", Semantics.PROCESS, False),
-    ("EXECUTING", "В работе", Semantics.PROCESS, False),
-    ("FINAL_INVOICE", "Финальный счёт", Semantics.PROCESS, False),
-    ("WON", "Сделка успешна", Semantics.SUCCESS, True),
-    ("LOSE", "Сделка провалена", Semantics.FAILURE, True),
-    ("APOLOGY", "Анализ причины провала", Semantics.FAILURE, False),
-)
-
 
 def b24_category(cat: str, name: str, *, default: bool = False) -> tuple[Funnel, list[Stage]]:
-    """A Bitrix24 deal category with the vendor's default stages."""
+    """A Bitrix24 deal category with the stages the vendor gives a new one (empty portal's)."""
     funnel = Funnel(id=cat, name=name, sort=int(cat) * 10 + 100, is_default=default)
     prefix = "" if cat == "0" else f"C{cat}:"
-    stages = [
-        Stage(
-            funnel_id=cat,
-            id=prefix + code,
-            name=label,
-            sort=(i + 1) * 10,
-            semantics=sem,
-            system=system,
-        )
-        for i, (code, label, sem, system) in enumerate(B24_DEFAULT_NAMES)
-    ]
-    return funnel, stages
-
-
-def b24_lead_funnel() -> tuple[Funnel, list[Stage]]:
-    """Bitrix24's lead statuses (bitrix24.md §6.3)."""
-    funnel = Funnel(id="LEAD", name="Лиды", kind=FunnelKind.LEAD, sort=0)
-    rows = (
-        ("NEW", "Не обработан", Semantics.PROCESS, True),
-        ("IN_PROCESS", "В работе", Semantics.PROCESS, False),
-        ("PROCESSED", "Обработан", Semantics.PROCESS, False),
-        ("CONVERTED", "Качественный лид", Semantics.SUCCESS, True),
-        ("JUNK", "Некачественный лид", Semantics.FAILURE, True),
-    )
-    stages = [
-        Stage(funnel_id="LEAD", id=c, name=n, sort=(i + 1) * 10, semantics=s, system=y)
-        for i, (c, n, s, y) in enumerate(rows)
-    ]
+    defaults = empty_portal(Vendor.BITRIX24).stages_of("0")
+    stages = [s.model_copy(update={"funnel_id": cat, "id": prefix + s.id}) for s in defaults]
     return funnel, stages
 
 
