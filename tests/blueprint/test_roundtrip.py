@@ -64,8 +64,14 @@ def add_deals(live: Live, funnel_id: str, stage_id: str, count: int) -> None:
 def test_fresh_portal_apply_000_then_plan_is_empty(vendor: Vendor) -> None:
     with live_portal(vendor) as live:
         converge(live, load_bundled("000"))
-        funnels = {f.name for f in live.connector.pull_structure().structure.funnels}
+        structure = live.connector.pull_structure().structure
+        funnels = {f.name for f in structure.funnels}
         assert {"Первичные продажи", "Отказы", "NPS", "Партнерская программа"} <= funnels
+        keys = [s.key for s in structure.stages]
+        assert len(keys) == len(set(keys))
+        if vendor is Vendor.AMOCRM:  # status ids are account-wide but 142/143 (amocrm.md §5.1)
+            ids = [s.id for s in structure.stages if s.id not in ("142", "143")]
+            assert len(ids) == len(set(ids))
 
 
 @pytest.mark.parametrize("name", ["002", "003", "004"])
