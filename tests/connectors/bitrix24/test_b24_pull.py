@@ -44,8 +44,9 @@ def _models(items: Any) -> list[str]:
 
 
 def served(deal: Deal, state: PortalState) -> Deal:
-    """A deal as Bitrix24 lists it: an empty amount reads 0 in the portal's currency, and
-    product rows are a separate method (crm.deal.productrows.get) a pull does not call."""
+    """A deal as a pull reads it: an empty amount reads 0 in the portal's currency, and
+    product rows are not read (they are not part of a deal list answer; their own method,
+    crm.deal.productrows.get, is not in vendor-api/bitrix24.md: unverified)."""
     return dataclasses.replace(
         deal, amount=deal.amount or 0.0, currency=deal.currency or state.currency, products=()
     )
