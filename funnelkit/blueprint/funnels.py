@@ -45,6 +45,9 @@ def plan_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
 def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
     out = Planned()
     spec, name, profile = m.spec, ctx.name(m.spec), ctx.profile
+    if spec.process is not None and spec.key not in ctx.process_types:
+        out.warnings.append(_no_process(ctx, m))
+        return out
     if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
         out.warnings.append(
             f"funnel {spec.key!r}: the portal shows no lead funnel; {profile.label} cannot "
@@ -78,6 +81,8 @@ def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
             funnel_key=spec.key,
             name=name,
             sort=(m.pos + 1) * 10,
+            funnel_kind=spec.kind,
+            entity_type_id=ctx.process_types.get(spec.key),
             stages=stages,
             won_name=closing.get("won_name"),
             lost_name=closing.get("lost_name"),
@@ -86,6 +91,17 @@ def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
         )
     )
     return out
+
+
+def _no_process(ctx: PlanContext, m: FunnelMatch) -> str:
+    """Why a smart-process funnel cannot be created: funnelkit never creates the process."""
+    title = m.spec.process.title if m.spec.process else m.spec.key
+    if not ctx.profile.smart_processes:
+        return f"funnel {m.spec.key!r}: {ctx.profile.label} has no smart processes"
+    return (
+        f"funnel {m.spec.key!r}: the portal has no smart process «{title}» (or several by that "
+        "name); create it in Bitrix24 (CRM → Smart processes), then plan again"
+    )
 
 
 def _new_stage(ctx: PlanContext, s: StageSpec, index: int) -> NewStage:

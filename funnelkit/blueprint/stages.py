@@ -116,7 +116,7 @@ def _create(
 ) -> CreateStage:
     code = None
     if ctx.profile.stage_codes:
-        code = stage_code(spec.key, m.funnel_id, ctx.profile, taken)
+        code = stage_code(spec.key, m.funnel_id, ctx.profile, taken, m.spec.kind)
         taken.add(code)
     return CreateStage(
         funnel_key=m.spec.key,
@@ -210,7 +210,8 @@ def _change_semantics(
     if refusal is not None:
         out.refusals.append(f"{what}: {refusal}")
         return out
-    code = stage_code(f"{spec.key}-{spec.semantics.value[0]}", m.funnel_id, ctx.profile, taken)
+    key = f"{spec.key}-{spec.semantics.value[0]}"
+    code = stage_code(key, m.funnel_id, ctx.profile, taken, m.spec.kind)
     taken.add(code)
     count = ctx.count(stage.funnel_id, stage.id) if not m.virtual else 0
     moving = "an unknown number of" if count is None else str(count)
