@@ -93,18 +93,20 @@ def test_incremental_pull_picks_up_changed_and_deleted_items() -> None:
     assert deals == [d.id for d in old.deals if d.entity is not EntityKind.ITEM]
 
 
-def test_blueprints_leave_smart_processes_alone() -> None:
-    """Until blueprints can declare them, export leaves smart-process funnels out and a plan
-    neither touches them nor calls them unmanaged: export -> plan shows no changes."""
+def test_export_of_a_full_pull_plans_clean_with_smart_processes() -> None:
+    """Export writes smart-process funnels with their process; plan then shows no changes
+    and nothing unmanaged (the counts come from the snapshot's items here)."""
     state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
     snap = _pull(state)
     data = export_blueprint(snap, "portal")
     names = {f.name for f in snap.structure.funnels if f.kind is FunnelKind.SPA}
-    assert names and not names & {f["names"]["ru"] for f in data["funnels"]}
+    spa = [f for f in data["funnels"] if f.get("kind") == "spa"]
+    assert {f["names"]["ru"] for f in spa} == names
+    titles = {p.title for p in snap.structure.smart_processes}
+    assert {f["process"]["title"] for f in spa} == titles
     bp = Blueprint.model_validate(parse_yaml(dump_yaml(data)).data)
     result = plan(snap, bp, options=PlanOptions())
-    assert result.changes == ()
-    assert not [u for u in result.unmanaged if u.funnel_name in names or u.name in names]
-    spa_doc = {**data["funnels"][0], "kind": "spa"}
+    assert result.changes == () and result.unmanaged == () and result.refusals == ()
+    deal_doc = {k: v for k, v in spa[0].items() if k not in ("kind", "process")}
     with pytest.raises(ValidationError):
-        Blueprint.model_validate({**data, "funnels": [spa_doc]})
+        Blueprint.model_validate({**data, "funnels": [{**deal_doc, "kind": "spa"}]})
