@@ -20,8 +20,8 @@ from funnelkit.blueprint.schema import Blueprint
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.connectors.bitrix24.connector import Bitrix24Connector
 from funnelkit.emulator.generate.messy import generate
-from funnelkit.errors import VendorApiError
 from funnelkit.emulator.state import PortalState
+from funnelkit.errors import VendorApiError
 from funnelkit.model import (
     CreateFunnel,
     DeleteStage,
@@ -118,9 +118,7 @@ def test_a_new_spa_funnel_applies_and_plans_empty_after() -> None:
         ids = PortalIds()
         first = _plan(connector, bp, ids)
         created = [c for c in first.changes if isinstance(c, CreateFunnel)]
-        assert [(c.funnel_kind, c.entity_type_id) for c in created] == [
-            (FunnelKind.SPA, SERVICE)
-        ]
+        assert [(c.funnel_kind, c.entity_type_id) for c in created] == [(FunnelKind.SPA, SERVICE)]
         apply_plan(first, connector, ids)
         new = [f for f in state.funnels.values() if f.name == "Выездной сервис"]
         assert len(new) == 1 and new[0].entity_type_id == SERVICE
@@ -207,7 +205,7 @@ def test_spa_funnels_need_a_known_process() -> None:
 
 
 def test_schema_and_checks_keep_records_in_their_own_kind() -> None:
-    base = {"name": "x", "funnels": [_spa_doc("a", "А")]}
+    base: dict[str, Any] = {"name": "x", "funnels": [_spa_doc("a", "А")]}
     Blueprint.model_validate(base)
     no_process = copy.deepcopy(base)
     del no_process["funnels"][0]["process"]
@@ -233,9 +231,7 @@ def test_spa_item_moves_in_the_emulator_stay_in_their_process() -> None:
     number = int(item.id.rsplit("_", 1)[1])
     assert spa_item_id(SERVICE, number) == item.id
     other = next(
-        f
-        for f in state.funnels.values()
-        if f.entity_type_id == SERVICE and f.id != item.funnel_id
+        f for f in state.funnels.values() if f.entity_type_id == SERVICE and f.id != item.funnel_id
     )
     category = int(other.id.rsplit("_", 1)[1])
     with portal(state) as connector:

@@ -14,7 +14,15 @@ from funnelkit.blueprint.schema import Blueprint
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.metrics import compute_metrics
-from funnelkit.model import DataSet, EntityKind, FunnelKind, Snapshot, Vendor
+from funnelkit.model import (
+    DataSet,
+    EntityKind,
+    FunnelKind,
+    Snapshot,
+    Vendor,
+    spa_item_id,
+    spa_item_number,
+)
 from funnelkit.yamlio import dump_yaml, parse_yaml
 from tests.connectors.bitrix24.portal import NOW, running
 
@@ -110,3 +118,42 @@ def test_export_of_a_full_pull_plans_clean_with_smart_processes() -> None:
     deal_doc = {k: v for k, v in spa[0].items() if k not in ("kind", "process")}
     with pytest.raises(ValidationError):
         Blueprint.model_validate({**data, "funnels": [{**deal_doc, "kind": "spa"}]})
+
+
+def test_incremental_pull_reads_changed_items_only() -> None:
+    """Items are read by `>=updatedTime` (§7.3): a changed item comes back, unchanged ones are
+    not re-read, so the pull takes fewer requests than a full one; the result is the same."""
+    state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
+    base = next(i for i in state.items.values() if i.funnel_id.startswith("DT1038_"))
+    top = max(spa_item_number(i) for i in state.items if i.startswith(f"T{1038:x}_"))
+    for number in range(top + 1, top + 6001):  # whole, 1038 takes 3 batches of 2,500
+        item_id = spa_item_id(1038, number)
+        state.items[item_id] = dataclasses.replace(base, id=item_id, title=f"№{number}")
+    changed = next(i for i in state.items.values() if i.funnel_id.startswith("DT1042_"))
+    number = spa_item_number(changed.id)
+    other = next(
+        s.id
+        for (fid, sid), s in state.stages.items()
+        if fid == changed.funnel_id and sid != changed.stage_id and s.semantics == "process"
+    )
+    with running(state) as portal:
+        connector = portal.connector()
+        try:
+            old = connector.pull(PullScope(), NullProgress())
+            full = connector.requests
+            connector.client.call(
+                "crm.item.update",
+                {"entityTypeId": 1042, "id": number, "fields": {"stageId": other}},
+            )
+            before = connector.requests
+            new = connector.pull_incremental(old, NullProgress())
+            incremental = connector.requests - before
+            again = connector.pull(PullScope(), NullProgress())
+        finally:
+            connector.close()
+    items = {d.id: d for d in new.deals if d.entity is EntityKind.ITEM}
+    assert items[changed.id].stage_id == other
+    # Re-read whole, the 6,000 unchanged items of 1038 alone take 3 batch requests (9 → 8).
+    assert incremental + 3 <= full
+    want = [(d.id, d.stage_id, d.modified_at) for d in again.deals if d.entity is EntityKind.ITEM]
+    assert [(d.id, d.stage_id, d.modified_at) for d in new.deals if d.id in items] == want
