@@ -241,3 +241,20 @@ def test_spa_item_moves_in_the_emulator_stay_in_their_process() -> None:
         )
     assert answer["result"]["item"]["categoryId"] == category
     assert state.items[item.id].funnel_id == other.id
+
+
+def test_a_declared_rename_of_a_spa_funnel_applies() -> None:
+    state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
+    with portal(state) as connector:
+        data = _exported(connector.pull_structure())
+        funnel = next(f for f in data["funnels"] if f.get("process", {}).get("id") == "1038")
+        old = funnel["names"]["ru"]
+        del funnel["id"]
+        funnel["names"] = {"ru": "Договоры с заказчиками"}
+        funnel["renamed_from"] = [old]
+        bp = Blueprint.model_validate(data)
+        ids = PortalIds()
+        apply_plan(_plan(connector, bp, ids), connector, ids)
+        names = {f.name for f in state.funnels.values() if f.entity_type_id == 1038}
+        assert names == {"Договоры с заказчиками"}
+        assert _plan(connector, bp, ids).changes == ()

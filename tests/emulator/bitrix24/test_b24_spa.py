@@ -67,3 +67,23 @@ def test_stage_history_refuses_smart_processes(url: str) -> None:
 def test_unknown_type_is_not_found(url: str) -> None:
     answer = call(url, "crm.category.list", {"entityTypeId": 1999})
     assert answer["error"] == "NOT_FOUND"
+
+
+def test_item_list_filters_by_updated_time(url: str) -> None:
+    """`>=updatedTime` (§7.3) is what an incremental pull reads smart-process items by."""
+    every: list[dict[str, Any]] = []
+    start = 0
+    while True:
+        page = call(url, "crm.item.list", {"entityTypeId": 1042, "select": ["id", "updatedTime"],
+                                           "order": {"id": "ASC"}, "start": start})  # fmt: skip
+        every += page["result"]["items"]
+        if "next" not in page:
+            break
+        start = page["next"]
+    times = sorted(i["updatedTime"] for i in every)
+    since = times[len(times) // 2]
+    want = sorted(i["id"] for i in every if i["updatedTime"] >= since)
+    got = call(url, "crm.item.list", {"entityTypeId": 1042, "select": ["id"],
+                                      "filter": {">=updatedTime": since}, "start": 0})  # fmt: skip
+    assert got["total"] == len(want) < len(every)
+    assert sorted(i["id"] for i in got["result"]["items"]) == want[:50]
