@@ -161,7 +161,7 @@ def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progres
     counts, wanted = _count_commands(scope, old)
     items = OldItems(old.deals) if old.structure.smart_processes else None
     if items is not None:
-        counts.update(items.count_commands())
+        counts.update(items.first_batch())
     wait = connector.settings.max_retry_seconds
     got = read_tables(
         connector.client,

@@ -14,14 +14,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from funnelkit.connectors.base import NullProgress
-from funnelkit.connectors.bitrix24.client import BatchResult, Bitrix24Client, command
+from funnelkit.connectors.bitrix24.client import MAX_BATCH, BatchResult, Bitrix24Client, command
 from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
 from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec
 from funnelkit.model import spa_item_id
 from funnelkit.store.items import item_ids, merge_items
 
-# §12 / §6.1: a smart process deleted since the old pull answers NOT_FOUND.
+# §7.3: crm.item.list answers NOT_FOUND for an entityTypeId that is not (any more) a process.
 _GONE_TYPE = {"NOT_FOUND"}
+# The counts ride in the first batch up to this many; the structure's own commands, the
+# highest ids and the deal counts take fewer than 20 of its 50 (§4), so it never overflows.
+FIRST_BATCH_COUNTS = 25
 
 
 class OldItems:
@@ -29,6 +32,11 @@ class OldItems:
 
     def __init__(self, deals: Sequence[Any]) -> None:
         self.ids, self.by_type = item_ids(deals)
+
+    def first_batch(self) -> dict[str, str]:
+        """The counts that ride in the first batch (the rest go in batches of their own)."""
+        commands = self.count_commands()
+        return commands if len(commands) <= FIRST_BATCH_COUNTS else {}
 
     def count_commands(self) -> dict[str, str]:
         """One counted read per process of its ids up to the old highest (§3: `start=0`)."""
@@ -42,14 +50,24 @@ class OldItems:
 
     def deleted(self, client: Bitrix24Client, first: BatchResult, max_wait: float) -> set[str]:
         """Items of the old snapshot that are gone from the portal."""
+        counts = first
+        commands = self.count_commands()
+        if not set(commands) <= set(first.result) | set(first.errors):
+            counts = BatchResult()
+            names = list(commands)
+            for start in range(0, len(names), MAX_BATCH):
+                part = client.batch({n: commands[n] for n in names[start : start + MAX_BATCH]})
+                counts.result.update(part.result)
+                counts.total.update(part.total)
+                counts.errors.update(part.errors)
         gone: set[str] = set()
         for kind, ids in sorted(self.by_type.items()):
             name = f"n_items_{kind}"
-            if name in first.errors:
-                if first.errors[name][0].upper() not in _GONE_TYPE:
-                    client.raise_for(first, name, "crm.item.list")
+            if name in counts.errors:
+                if counts.errors[name][0].upper() not in _GONE_TYPE:
+                    client.raise_for(counts, name, "crm.item.list")
                 alive = array("q")  # the whole process is gone, its items with it
-            elif first.total.get(name, -1) == len(ids):
+            elif counts.total.get(name, -1) == len(ids):
                 continue
             else:
                 alive = _sweep(client, kind, ids.max(), max_wait)

@@ -12,6 +12,7 @@ from funnelkit.blueprint.export import export_blueprint
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.schema import Blueprint
 from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.connectors.bitrix24 import spa_changes
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.metrics import compute_metrics
 from funnelkit.model import (
@@ -78,7 +79,12 @@ def test_audit_reports_spa_funnels_and_skips_history_rules_there() -> None:
     assert {fid for fid, kind in kinds.items() if kind == "spa"} == spa
 
 
-def test_incremental_pull_picks_up_changed_and_deleted_items() -> None:
+@pytest.mark.parametrize("in_first_batch", [True, False])
+def test_incremental_pull_picks_up_changed_and_deleted_items(
+    in_first_batch: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not in_first_batch:  # many processes: their counts go in batches of their own
+        monkeypatch.setattr(spa_changes, "FIRST_BATCH_COUNTS", 0)
     state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
     old = _pull(state)
     open_items = [i for i in state.items.values() if not i.closed]
