@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from funnelkit.blueprint.matching import norm
 from funnelkit.blueprint.schema import Blueprint, FunnelSpec, TunnelEnd, TunnelOn, TunnelSpec
 from funnelkit.model import FunnelKind, Semantics
 
@@ -139,7 +140,7 @@ def _same_entity(bp: Blueprint, funnel: FunnelSpec, ref: str) -> str | None:
 
 
 def _process(funnel: FunnelSpec) -> str | None:
-    return " ".join(funnel.process.title.split()).casefold() if funnel.process else None
+    return norm(funnel.process.title) if funnel.process else None
 
 
 def _live_stage(bp: Blueprint, ref: str) -> str | None:

@@ -45,7 +45,7 @@ def plan_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
 def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
     out = Planned()
     spec, name, profile = m.spec, ctx.name(m.spec), ctx.profile
-    if spec.process is not None and spec.key not in ctx.process_types:
+    if spec.process is not None and not process_takes_funnels(ctx, m.spec.key):
         out.warnings.append(_no_process(ctx, m))
         return out
     if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
@@ -93,11 +93,26 @@ def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
     return out
 
 
+def process_takes_funnels(ctx: PlanContext, key: str) -> bool:
+    """The portal has the smart process of spa funnel `key`, with funnels switched on
+    (bitrix24.md §12: crm.category.add needs `isCategoriesEnabled`)."""
+    kind = ctx.process_types.get(key)
+    process = next(
+        (p for p in ctx.snapshot.structure.smart_processes if p.entity_type_id == kind), None
+    )
+    return process is not None and process.categories_enabled
+
+
 def _no_process(ctx: PlanContext, m: FunnelMatch) -> str:
     """Why a smart-process funnel cannot be created: funnelkit never creates the process."""
     title = m.spec.process.title if m.spec.process else m.spec.key
     if not ctx.profile.smart_processes:
         return f"funnel {m.spec.key!r}: {ctx.profile.label} has no smart processes"
+    if m.spec.key in ctx.process_types:
+        return (
+            f"funnel {m.spec.key!r}: the smart process «{title}» has funnels switched off; "
+            "switch them on in its settings in Bitrix24, then plan again"
+        )
     return (
         f"funnel {m.spec.key!r}: the portal has no smart process «{title}» (or several by that "
         "name); create it in Bitrix24 (CRM → Smart processes), then plan again"

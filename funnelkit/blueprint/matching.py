@@ -8,6 +8,9 @@ tried in this order:
 2. its name, compared normalised (case, ё/е, spaces) in any of the blueprint's languages;
 3. an explicit `renamed_from:` naming the portal object's current name.
 
+A `kind: spa` funnel pairs only with a funnel of its own smart process (`process:`, found
+by `process_types`), and other funnels never with a smart-process one.
+
 Everything else in the portal is unmanaged: reported, never renamed into use and never
 touched. The only exceptions are objects that have no other identity than the vendor's:
 amoCRM's won/lost statuses 142/143 (the same ids in every pipeline, amocrm.md §5.1, and

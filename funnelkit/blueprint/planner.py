@@ -21,7 +21,7 @@ from funnelkit.blueprint.context import (
     PlanOptions,
     desired_order,
 )
-from funnelkit.blueprint.funnels import plan_funnel
+from funnelkit.blueprint.funnels import plan_funnel, process_takes_funnels
 from funnelkit.blueprint.matching import (
     match_funnels_how,
     match_stages_how,
@@ -185,7 +185,7 @@ def _uncreatable(ctx: PlanContext, m: FunnelMatch) -> bool:
     if m.funnel is not None:
         return False
     if m.spec.kind is FunnelKind.SPA:
-        return m.spec.key not in ctx.process_types
+        return not process_takes_funnels(ctx, m.spec.key)
     return m.spec.kind is FunnelKind.LEAD and ctx.profile.lead_funnel_singleton
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -32,6 +33,7 @@ from funnelkit.model import (
     spa_item_id,
 )
 from funnelkit.yamlio import dump_yaml, parse_yaml
+from tests.blueprint.portal import fresh_amo
 from tests.connectors.bitrix24.portal import NOW, running
 
 SERVICE = 1042  # «Сервисные заявки» of the generated portal (emulator/generate/spa.py)
@@ -258,3 +260,22 @@ def test_a_declared_rename_of_a_spa_funnel_applies() -> None:
         names = {f.name for f in state.funnels.values() if f.entity_type_id == 1038}
         assert names == {"Договоры с заказчиками"}
         assert _plan(connector, bp, ids).changes == ()
+
+
+def test_no_funnel_is_planned_where_the_process_cannot_take_one() -> None:
+    bp = Blueprint.model_validate({"name": "x", "funnels": [_spa_doc("vyezd", "Выезд")]})
+    amo = plan(fresh_amo(), bp, options=PlanOptions())
+    assert amo.changes == () and any("amoCRM has no smart processes" in w for w in amo.warnings)
+    state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
+    with portal(state) as connector:
+        snap = connector.pull_structure()
+    off = tuple(
+        p.model_copy(update={"categories_enabled": p.entity_type_id != SERVICE})
+        for p in snap.structure.smart_processes
+    )
+    snap = dataclasses.replace(
+        snap, structure=snap.structure.model_copy(update={"smart_processes": off})
+    )
+    result = plan(snap, bp, options=PlanOptions())
+    assert not [c for c in result.changes if c.funnel_key == "vyezd"]
+    assert any("switched off" in w for w in result.warnings)
