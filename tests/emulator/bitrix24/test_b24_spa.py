@@ -87,3 +87,22 @@ def test_item_list_filters_by_updated_time(url: str) -> None:
                                       "filter": {">=updatedTime": since}, "start": 0})  # fmt: skip
     assert got["total"] == len(want) < len(every)
     assert sorted(i["id"] for i in got["result"]["items"]) == want[:50]
+
+
+def test_category_add_needs_categories_enabled() -> None:
+    state = generate(Vendor.BITRIX24, 300, 5)
+    spa = state.smart_processes[1038]
+    state.smart_processes[1038] = spa.model_copy(update={"categories_enabled": False})
+    options = EmulatorOptions()
+    server = EmulatorServer(Bitrix24App(state, options)).start()
+    try:
+        base = webhook_url(server.url, options)
+        refused = call(base, "crm.category.add", {"entityTypeId": 1038, "fields": {"name": "X"}})
+        added = call(base, "crm.category.add", {"entityTypeId": 1042, "fields": {"name": "Y"}})
+    finally:
+        server.stop()
+    assert refused["error"] == "ENTITY_TYPE_NOT_SUPPORTED"
+    new = added["result"]["category"]
+    assert new["entityTypeId"] == 1042 and new["name"] == "Y"
+    stages = [s.id for (fid, _), s in state.stages.items() if fid == f"DT1042_{new['id']}"]
+    assert stages and all(s.startswith(f"DT1042_{new['id']}:") for s in stages)
