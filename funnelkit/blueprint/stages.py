@@ -50,7 +50,10 @@ def plan_stages(ctx: PlanContext, m: FunnelMatch) -> Planned:
     for index, spec in enumerate(order):
         stage = m.matched.get(spec.key)
         if stage is not None and _semantics_changed(ctx, spec, stage):
-            replaced = _change_semantics(ctx, m, spec, stage, index, taken)
+            # The new stage takes the place the order check below predicts for it, never the
+            # old stage's sort: a stage turned failure belongs after the success stage.
+            at = 9000 + index if ctx.profile.renumbers_sorts else last_sort + run + 1
+            replaced = _change_semantics(ctx, m, spec, stage, at, taken)
             out.join(replaced)
             if replaced.changes:
                 recreated.add(spec.key)
@@ -198,7 +201,7 @@ def _semantics_refusal(ctx: PlanContext, spec: StageSpec, stage: Stage) -> str |
 
 
 def _change_semantics(
-    ctx: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
+    ctx: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, sort: int, taken: set[str]
 ) -> Planned:
     """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete.
 
@@ -221,7 +224,7 @@ def _change_semantics(
         CreateStage(
             **base,
             name=ctx.name(spec),
-            sort=stage.sort,
+            sort=sort,
             semantics=spec.semantics,
             color=_colour(ctx, spec),
             code=code,

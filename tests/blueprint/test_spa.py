@@ -279,3 +279,25 @@ def test_no_funnel_is_planned_where_the_process_cannot_take_one() -> None:
     result = plan(snap, bp, options=PlanOptions())
     assert not [c for c in result.changes if c.funnel_key == "vyezd"]
     assert any("switched off" in w for w in result.warnings)
+
+
+def test_retyping_a_spa_stage_holding_items_moves_them_first() -> None:
+    """SEMANTICS is fixed (bitrix24.md §6.3): create → move the items → delete, all unsafe."""
+    state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
+    with portal(state) as connector:
+        data = _exported(connector.pull_structure())
+        funnel = next(f for f in data["funnels"] if f.get("process", {}).get("id") == "1038")
+        stage = next(s for s in funnel["stages"] if s["id"].endswith(":CLIENT"))
+        held = sum(i.stage_id == stage["id"] for i in state.items.values())
+        assert held > 0
+        stage["semantics"] = "failure"
+        bp = Blueprint.model_validate(data)
+        result = _plan(connector, bp, PortalIds())
+        moves = [c for c in result.changes if isinstance(c, MoveDeals)]
+        assert [(m.deal_count, bool(m.unsafe_reason)) for m in moves] == [(held, True)]
+        apply_plan(result, connector, PortalIds())
+        assert (funnel["id"], stage["id"]) not in state.stages
+        retyped = [s for s in state.stages_of(funnel["id"]) if s.name == stage["names"]["ru"]]
+        assert [s.semantics for s in retyped] == ["failure"]
+        assert sum(i.stage_id == retyped[0].id for i in state.items.values()) == held
+        assert _plan(connector, bp, PortalIds()).changes == ()

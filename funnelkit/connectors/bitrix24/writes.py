@@ -278,7 +278,8 @@ def _move_cmd(kind: int, item_id: str, funnel: str, stage: str) -> str:
     if kind == 1:
         return command("crm.lead.update", {"id": item_id, "fields": {"STATUS_ID": stage}})
     # §7.4: only crm.item.update moves a deal across funnels (crm.deal.update ignores it);
-    # smart-process items move the same way under their own entityTypeId (§12).
+    # smart-process items move the same way under their own entityTypeId (§12 names crm.item.*
+    # for them; that categoryId moves one between its process's funnels is unverified).
     fields = {"categoryId": category_of(funnel)[1], "stageId": stage}
     return command("crm.item.update", {"entityTypeId": kind, "id": item_id, "fields": fields})
 
