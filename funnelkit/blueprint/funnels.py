@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from funnelkit.blueprint.context import FunnelMatch, PlanContext, Planned, desired_order
 from funnelkit.blueprint.renames import deals_label, rename_refusal
-from funnelkit.blueprint.schema import StageSpec
+from funnelkit.blueprint.schema import FunnelSpec, StageSpec
 from funnelkit.blueprint.vendorrules import nearest_colour
 from funnelkit.model import CreateFunnel, FunnelKind, NewStage, RenameFunnel, Semantics
 
@@ -87,10 +87,14 @@ def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
             won_name=closing.get("won_name"),
             lost_name=closing.get("lost_name"),
             closing_stage_keys=closing_keys,
-            summary=f"create funnel «{name}»",
+            summary=f"create funnel «{name}»{_of_process(spec)}",
         )
     )
     return out
+
+
+def _of_process(spec: FunnelSpec) -> str:
+    return f" in smart process «{spec.process.title}»" if spec.process is not None else ""
 
 
 def process_takes_funnels(ctx: PlanContext, key: str) -> bool:

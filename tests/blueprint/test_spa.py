@@ -32,6 +32,7 @@ from funnelkit.model import (
     Vendor,
     spa_item_id,
 )
+from funnelkit.report.plan_text import plan_text
 from funnelkit.yamlio import dump_yaml, parse_yaml
 from tests.blueprint.portal import fresh_amo
 from tests.connectors.bitrix24.portal import NOW, running
@@ -121,6 +122,7 @@ def test_a_new_spa_funnel_applies_and_plans_empty_after() -> None:
         first = _plan(connector, bp, ids)
         created = [c for c in first.changes if isinstance(c, CreateFunnel)]
         assert [(c.funnel_kind, c.entity_type_id) for c in created] == [(FunnelKind.SPA, SERVICE)]
+        assert "создать воронку «Выездной сервис» в смарт-процессе" in plan_text(first, "ru")
         apply_plan(first, connector, ids)
         new = [f for f in state.funnels.values() if f.name == "Выездной сервис"]
         assert len(new) == 1 and new[0].entity_type_id == SERVICE
@@ -204,6 +206,7 @@ def test_spa_funnels_need_a_known_process() -> None:
         result = _plan(connector, Blueprint.model_validate(data), PortalIds())
         assert result.changes == ()
         assert any("Нет такого" in w for w in result.warnings)
+        assert "нет смарт-процесса «Нет такого»" in plan_text(result, "ru")
 
 
 def test_schema_and_checks_keep_records_in_their_own_kind() -> None:
