@@ -23,8 +23,8 @@ from funnelkit.report.phrases import without_doc_refs
 #: Every line shape of a plan or drift, in English.
 LINES: tuple[str, ...] = (
     # changes
+    "create funnel «{name}» in smart process «{process}»",  # before the shape it extends
     "create funnel «{name}»",
-    "create funnel «{name}» in smart process «{process}»",
     "rename funnel «{old}» → «{new}»",
     "rename funnel «{old}» → «{new}» ({deals})",
     "create stage «{name}» in «{funnel}»",
