@@ -153,8 +153,10 @@ class FunnelSpec(Identified):
 
     @model_validator(mode="after")
     def _process_with_spa(self) -> FunnelSpec:
-        if (self.kind is FunnelKind.SPA) != (self.process is not None):
-            raise ValueError("`process:` is given exactly for funnels of `kind: spa`")
+        if self.kind is FunnelKind.SPA and self.process is None:
+            raise ValueError("a funnel of `kind: spa` names its smart process in `process:`")
+        if self.kind is not FunnelKind.SPA and self.process is not None:
+            raise ValueError("`process:` is only for funnels of `kind: spa`")
         if self.kind is FunnelKind.SPA and self.main:
             raise ValueError("`main:` adopts the default deal funnel; a spa funnel cannot be it")
         return self
