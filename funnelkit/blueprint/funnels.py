@@ -7,6 +7,7 @@ Functions of the planning context and one matched funnel, returning a `Planned`.
 from __future__ import annotations
 
 from funnelkit.blueprint.context import FunnelMatch, PlanContext, Planned, desired_order
+from funnelkit.blueprint.matching import kind_on
 from funnelkit.blueprint.renames import deals_label, rename_refusal
 from funnelkit.blueprint.schema import FunnelSpec, StageSpec
 from funnelkit.blueprint.vendorrules import nearest_colour
@@ -45,7 +46,12 @@ def plan_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
 def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
     out = Planned()
     spec, name, profile = m.spec, ctx.name(m.spec), ctx.profile
-    if spec.process is not None and not process_takes_funnels(ctx, m.spec.key):
+    if spec.process is not None and not profile.smart_processes:
+        out.warnings.append(
+            f"funnel {spec.key!r}: {profile.label} has no smart processes; it becomes an "
+            "ordinary pipeline"
+        )
+    elif spec.process is not None and not process_takes_funnels(ctx, m.spec.key):
         out.warnings.append(_no_process(ctx, m))
         return out
     if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
@@ -81,20 +87,22 @@ def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
             funnel_key=spec.key,
             name=name,
             sort=(m.pos + 1) * 10,
-            funnel_kind=spec.kind,
+            funnel_kind=kind_on(profile, spec),
             entity_type_id=ctx.process_types.get(spec.key),
             stages=stages,
             won_name=closing.get("won_name"),
             lost_name=closing.get("lost_name"),
             closing_stage_keys=closing_keys,
-            summary=f"create funnel «{name}»{_of_process(spec)}",
+            summary=f"create funnel «{name}»{_of_process(ctx, spec)}",
         )
     )
     return out
 
 
-def _of_process(spec: FunnelSpec) -> str:
-    return f" in smart process «{spec.process.title}»" if spec.process is not None else ""
+def _of_process(ctx: PlanContext, spec: FunnelSpec) -> str:
+    if spec.process is None or not ctx.profile.smart_processes:
+        return ""
+    return f" in smart process «{spec.process.title}»"
 
 
 def process_takes_funnels(ctx: PlanContext, key: str) -> bool:
@@ -110,8 +118,6 @@ def process_takes_funnels(ctx: PlanContext, key: str) -> bool:
 def _no_process(ctx: PlanContext, m: FunnelMatch) -> str:
     """Why a smart-process funnel cannot be created: funnelkit never creates the process."""
     title = m.spec.process.title if m.spec.process else m.spec.key
-    if not ctx.profile.smart_processes:
-        return f"funnel {m.spec.key!r}: {ctx.profile.label} has no smart processes"
     if m.spec.key in ctx.process_types:
         return (
             f"funnel {m.spec.key!r}: the smart process «{title}» has funnels switched off; "

@@ -91,9 +91,19 @@ def _find_process(
     return None
 
 
-def _fits(spec: FunnelSpec, funnel: Funnel, types: Mapping[str, int]) -> bool:
+def kind_on(profile: VendorProfile, spec: FunnelSpec) -> FunnelKind:
+    """The kind a blueprint funnel has on this vendor: a spa funnel is an ordinary pipeline
+    where there are no smart processes (amoCRM), as a lead funnel is."""
+    if spec.kind is FunnelKind.SPA and not profile.smart_processes:
+        return FunnelKind.DEAL
+    return spec.kind
+
+
+def _fits(
+    spec: FunnelSpec, funnel: Funnel, types: Mapping[str, int], profile: VendorProfile
+) -> bool:
     """A spa funnel pairs only with a funnel of its own smart process; others never with one."""
-    if spec.kind is FunnelKind.SPA:
+    if kind_on(profile, spec) is FunnelKind.SPA:
         return funnel.kind is FunnelKind.SPA and funnel.entity_type_id == types.get(spec.key)
     return funnel.kind is not FunnelKind.SPA
 
@@ -115,7 +125,7 @@ def match_funnels_how(
     def claim(spec: FunnelSpec, funnel: Funnel | None, how: How) -> None:
         if funnel is None or spec.key in found or funnel.id in claimed:
             return
-        if _fits(spec, funnel, types):
+        if _fits(spec, funnel, types, profile):
             found[spec.key] = Matched(funnel, how)
             claimed.add(funnel.id)
 
@@ -133,7 +143,7 @@ def match_funnels_how(
         for spec in bp.funnels:
             wanted = names(spec)
             for funnel in funnels:
-                if funnel.kind is spec.kind and norm(funnel.name) in wanted:
+                if funnel.kind is kind_on(profile, spec) and norm(funnel.name) in wanted:
                     claim(spec, funnel, how)  # type: ignore[arg-type]
     return found
 

@@ -23,6 +23,7 @@ from funnelkit.blueprint.context import (
 )
 from funnelkit.blueprint.funnels import plan_funnel, process_takes_funnels
 from funnelkit.blueprint.matching import (
+    kind_on,
     match_funnels_how,
     match_stages_how,
     norm,
@@ -184,7 +185,7 @@ def _uncreatable(ctx: PlanContext, m: FunnelMatch) -> bool:
     a smart process the portal lacks (funnels.py warns about both)."""
     if m.funnel is not None:
         return False
-    if m.spec.kind is FunnelKind.SPA:
+    if kind_on(ctx.profile, m.spec) is FunnelKind.SPA:
         return not process_takes_funnels(ctx, m.spec.key)
     return m.spec.kind is FunnelKind.LEAD and ctx.profile.lead_funnel_singleton
 

@@ -61,7 +61,7 @@ LINES: tuple[str, ...] = (
     "funnel {key}: the portal shows no lead funnel; Bitrix24 cannot create one over REST "
     "(turn leads on in CRM settings, then plan again)",
     "funnel {key}: amoCRM has no lead entity; it becomes an ordinary pipeline",
-    "funnel {key}: amoCRM has no smart processes",
+    "funnel {key}: amoCRM has no smart processes; it becomes an ordinary pipeline",
     "funnel {key}: the portal has no smart process «{process}» (or several by that name); "
     "create it in Bitrix24 (CRM → Smart processes), then plan again",
     "funnel {key}: the smart process «{process}» has funnels switched off; switch them on in "

@@ -265,10 +265,18 @@ def test_a_declared_rename_of_a_spa_funnel_applies() -> None:
         assert _plan(connector, bp, ids).changes == ()
 
 
-def test_no_funnel_is_planned_where_the_process_cannot_take_one() -> None:
+def test_amocrm_makes_a_spa_funnel_an_ordinary_pipeline() -> None:
+    """As a lead funnel does (README, across vendors): nothing exported is silently dropped."""
     bp = Blueprint.model_validate({"name": "x", "funnels": [_spa_doc("vyezd", "Выезд")]})
     amo = plan(fresh_amo(), bp, options=PlanOptions())
-    assert amo.changes == () and any("amoCRM has no smart processes" in w for w in amo.warnings)
+    created = [c for c in amo.changes if isinstance(c, CreateFunnel)]
+    assert [(c.name, c.funnel_kind) for c in created] == [("Выезд", FunnelKind.DEAL)]
+    assert any("ordinary pipeline" in w for w in amo.warnings)
+    assert "обычной воронкой" in plan_text(amo, "ru")
+
+
+def test_no_funnel_is_planned_where_the_process_cannot_take_one() -> None:
+    bp = Blueprint.model_validate({"name": "x", "funnels": [_spa_doc("vyezd", "Выезд")]})
     state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
     with portal(state) as connector:
         snap = connector.pull_structure()
