@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 
+from funnelkit.blueprint.matching import norm
 from funnelkit.blueprint.schema import Blueprint, FunnelSpec, TunnelEnd, TunnelOn, TunnelSpec
-from funnelkit.model import Semantics
+from funnelkit.model import FunnelKind, Semantics
 
 Loc = tuple[str | int, ...]
 Problem = tuple[Loc, str]
@@ -61,7 +62,7 @@ def _check_funnel(bp: Blueprint, funnel: FunnelSpec, loc: Loc, lang: str) -> lis
             out.append((where, "move_deals_to only makes sense with `absent: true`"))
         ref = stage.move_deals_to
         target = ref if "/" in ref else f"{funnel.key}/{ref}"
-        problem = _live_stage(bp, target)
+        problem = _live_stage(bp, target) or _same_entity(bp, funnel, target)
         if problem is None and target == f"{funnel.key}/{stage.key}":
             problem = "a stage cannot move its deals to itself"
         if problem:
@@ -76,6 +77,7 @@ def _check_funnel(bp: Blueprint, funnel: FunnelSpec, loc: Loc, lang: str) -> lis
             out.append((where, "a funnel cannot move its deals into itself"))
         else:
             problem = _live_stage(bp, funnel.move_deals_to)
+            problem = problem or _same_entity(bp, funnel, funnel.move_deals_to)
             if problem:
                 out.append((where, problem))
     return out
@@ -122,6 +124,23 @@ def _merges(bp: Blueprint, funnel: FunnelSpec, loc: Loc) -> list[Problem]:
                 if problem:
                     out.append((where, problem))
     return out
+
+
+def _same_entity(bp: Blueprint, funnel: FunnelSpec, ref: str) -> str | None:
+    """Records move within their own kind: a smart process's items stay in that process
+    (crm.item.update changes the category of one entity type, bitrix24.md §7.4, §12)."""
+    target = bp.funnel(ref.partition("/")[0])
+    if target is None:
+        return None
+    spa = FunnelKind.SPA
+    if (funnel.kind is spa or target.kind is spa) and _process(funnel) != _process(target):
+        what = "a smart process's items" if funnel.kind is spa else "deals"
+        return f"{what} cannot move to funnel {target.key!r}: it is not of the same process"
+    return None
+
+
+def _process(funnel: FunnelSpec) -> str | None:
+    return norm(funnel.process.title) if funnel.process else None
 
 
 def _live_stage(bp: Blueprint, ref: str) -> str | None:

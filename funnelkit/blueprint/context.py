@@ -104,6 +104,8 @@ class PlanContext:
     options: PlanOptions
     profile: VendorProfile
     matches: dict[str, FunnelMatch] = field(default_factory=dict)
+    # Blueprint `spa` funnel key → the entityTypeId of its smart process on this portal.
+    process_types: dict[str, int] = field(default_factory=dict)
     # Deals per (funnel, stage) of the snapshot, built on first use ("" = the whole funnel).
     _deal_index: dict[str, Counter[tuple[str, str]]] = field(default_factory=dict, repr=False)
 

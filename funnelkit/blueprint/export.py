@@ -14,7 +14,6 @@ from typing import Any
 
 from funnelkit.blueprint.checks import check_blueprint
 from funnelkit.blueprint.matching import norm
-from funnelkit.blueprint.planner import without_smart_processes
 from funnelkit.blueprint.profile import profile_of
 from funnelkit.blueprint.schema import BLUEPRINT_SCHEMA, Blueprint
 from funnelkit.blueprint.state import portal_key
@@ -24,6 +23,7 @@ from funnelkit.model import (
     FunnelKind,
     FunnelRole,
     Semantics,
+    SmartProcess,
     Snapshot,
     Stage,
     Tunnel,
@@ -55,12 +55,19 @@ def _unique(base: str, taken: set[str]) -> str:
 
 def export_blueprint(snapshot: Snapshot, name: str = "exported") -> dict[str, Any]:
     """The blueprint document (plain data, fixed key order)."""
-    snapshot = without_smart_processes(snapshot)  # not yet declarable in a blueprint
     structure, vendor = snapshot.structure, snapshot.manifest.vendor
     funnel_keys: set[str] = set()
     stage_keys: dict[tuple[str, str], str] = {}
-    ordered = sorted(structure.funnels, key=lambda f: (f.kind != FunnelKind.LEAD, f.sort, f.id))
-    funnels = [_funnel_doc(snapshot, f, funnel_keys, stage_keys) for f in ordered]
+    rank = {FunnelKind.LEAD: 0, FunnelKind.DEAL: 1, FunnelKind.SPA: 2}
+    ordered = sorted(
+        structure.funnels, key=lambda f: (rank[f.kind], f.entity_type_id or 0, f.sort, f.id)
+    )
+    processes = {p.entity_type_id: p for p in structure.smart_processes}
+    funnels = [
+        _funnel_doc(snapshot, f, funnel_keys, stage_keys, processes.get(f.entity_type_id or 0))
+        for f in ordered
+        if f.kind is not FunnelKind.SPA or f.entity_type_id in processes
+    ]
     data: dict[str, Any] = {
         "schema": BLUEPRINT_SCHEMA,
         "name": slug(name, "bp"),
@@ -85,12 +92,18 @@ def _funnel_doc(
     funnel: Funnel,
     funnel_keys: set[str],
     stage_keys: dict[tuple[str, str], str],
+    process: SmartProcess | None,
 ) -> dict[str, Any]:
     palette = {c.lower() for c in snapshot.manifest.limits.color_palette or ()}
     fkey = _unique(slug(funnel.name, "funnel"), funnel_keys)
     doc: dict[str, Any] = {"key": fkey, "id": funnel.id}
     if funnel.kind is FunnelKind.LEAD:
         doc["kind"] = "lead"
+    if funnel.kind is FunnelKind.SPA and process is not None:
+        doc["kind"] = "spa"
+        doc["process"] = {"id": str(process.entity_type_id), "title": process.title}
+        if process.code:
+            doc["process"]["code"] = process.code
     doc["role"] = (funnel.role or FunnelRole.OTHER).value
     doc["names"] = {"ru": funnel.name}
     if funnel.is_default and funnel.kind is FunnelKind.DEAL:

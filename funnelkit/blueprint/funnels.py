@@ -7,8 +7,9 @@ Functions of the planning context and one matched funnel, returning a `Planned`.
 from __future__ import annotations
 
 from funnelkit.blueprint.context import FunnelMatch, PlanContext, Planned, desired_order
+from funnelkit.blueprint.matching import kind_on
 from funnelkit.blueprint.renames import deals_label, rename_refusal
-from funnelkit.blueprint.schema import StageSpec
+from funnelkit.blueprint.schema import FunnelSpec, StageSpec
 from funnelkit.blueprint.vendorrules import nearest_colour
 from funnelkit.model import CreateFunnel, FunnelKind, NewStage, RenameFunnel, Semantics
 
@@ -45,6 +46,14 @@ def plan_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
 def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
     out = Planned()
     spec, name, profile = m.spec, ctx.name(m.spec), ctx.profile
+    if spec.process is not None and not profile.smart_processes:
+        out.warnings.append(
+            f"funnel {spec.key!r}: {profile.label} has no smart processes; it becomes an "
+            "ordinary pipeline"
+        )
+    elif spec.process is not None and not process_takes_funnels(ctx, m.spec.key):
+        out.warnings.append(_no_process(ctx, m))
+        return out
     if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
         out.warnings.append(
             f"funnel {spec.key!r}: the portal shows no lead funnel; {profile.label} cannot "
@@ -78,14 +87,46 @@ def _create_funnel(ctx: PlanContext, m: FunnelMatch) -> Planned:
             funnel_key=spec.key,
             name=name,
             sort=(m.pos + 1) * 10,
+            funnel_kind=kind_on(profile, spec),
+            entity_type_id=ctx.process_types.get(spec.key),
             stages=stages,
             won_name=closing.get("won_name"),
             lost_name=closing.get("lost_name"),
             closing_stage_keys=closing_keys,
-            summary=f"create funnel «{name}»",
+            summary=f"create funnel «{name}»{_of_process(ctx, spec)}",
         )
     )
     return out
+
+
+def _of_process(ctx: PlanContext, spec: FunnelSpec) -> str:
+    if spec.process is None or not ctx.profile.smart_processes:
+        return ""
+    return f" in smart process «{spec.process.title}»"
+
+
+def process_takes_funnels(ctx: PlanContext, key: str) -> bool:
+    """The portal has the smart process of spa funnel `key`, with funnels switched on
+    (bitrix24.md §12: crm.category.add needs `isCategoriesEnabled`)."""
+    kind = ctx.process_types.get(key)
+    process = next(
+        (p for p in ctx.snapshot.structure.smart_processes if p.entity_type_id == kind), None
+    )
+    return process is not None and process.categories_enabled
+
+
+def _no_process(ctx: PlanContext, m: FunnelMatch) -> str:
+    """Why a smart-process funnel cannot be created: funnelkit never creates the process."""
+    title = m.spec.process.title if m.spec.process else m.spec.key
+    if m.spec.key in ctx.process_types:
+        return (
+            f"funnel {m.spec.key!r}: the smart process «{title}» has funnels switched off; "
+            "switch them on in its settings in Bitrix24, then plan again"
+        )
+    return (
+        f"funnel {m.spec.key!r}: the portal has no smart process «{title}» (or several by that "
+        "name); create it in Bitrix24 (CRM → Smart processes), then plan again"
+    )
 
 
 def _new_stage(ctx: PlanContext, s: StageSpec, index: int) -> NewStage:

@@ -8,6 +8,9 @@ tried in this order:
 2. its name, compared normalised (case, ё/е, spaces) in any of the blueprint's languages;
 3. an explicit `renamed_from:` naming the portal object's current name.
 
+A `kind: spa` funnel pairs only with a funnel of its own smart process (`process:`, found
+by `process_types`), and other funnels never with a smart-process one.
+
 Everything else in the portal is unmanaged: reported, never renamed into use and never
 touched. The only exceptions are objects that have no other identity than the vendor's:
 amoCRM's won/lost statuses 142/143 (the same ids in every pipeline, amocrm.md §5.1, and
@@ -18,15 +21,15 @@ stages of a funnel funnelkit itself created (recorded in the state as `created`)
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Literal, TypeVar
 
 from funnelkit.blueprint.profile import VendorProfile
-from funnelkit.blueprint.schema import Blueprint, FunnelSpec, StageSpec
+from funnelkit.blueprint.schema import Blueprint, FunnelSpec, ProcessRef, StageSpec
 from funnelkit.blueprint.state import PortalIds
 from funnelkit.blueprint.vendorrules import is_fixed_stage, is_reusable_default
-from funnelkit.model import Funnel, FunnelKind, Semantics, Stage
+from funnelkit.model import Funnel, FunnelKind, Semantics, SmartProcess, Stage
 
 How = Literal["id", "state", "name", "renamed", "vendor", "ours"]
 
@@ -58,47 +61,103 @@ def _own_id(bp: Blueprint, portal_key: str | None, declared: str | None) -> str:
     return declared
 
 
+def process_types(
+    bp: Blueprint, processes: Sequence[SmartProcess], portal_key: str | None = None
+) -> dict[str, int]:
+    """Blueprint `spa` funnel key → the entityTypeId of its smart process on this portal.
+
+    A process is found by its `id:` (on the portal exported only), else by `code`, else by
+    title; a code or title that two processes share names neither.
+    """
+    out: dict[str, int] = {}
+    for spec in bp.funnels:
+        if spec.process is not None:
+            found = _find_process(bp, spec.process, processes, portal_key)
+            if found is not None:
+                out[spec.key] = found.entity_type_id
+    return out
+
+
+def _find_process(
+    bp: Blueprint, ref: ProcessRef, processes: Sequence[SmartProcess], portal_key: str | None
+) -> SmartProcess | None:
+    own = _own_id(bp, portal_key, ref.id)
+    by_id = [p for p in processes if own and str(p.entity_type_id) == own]
+    by_code = [p for p in processes if ref.code and p.code == ref.code]
+    by_title = [p for p in processes if norm(p.title) == norm(ref.title)]
+    for found in (by_id, by_code, by_title):
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def kind_on(profile: VendorProfile, spec: FunnelSpec) -> FunnelKind:
+    """The kind a blueprint funnel has on this vendor: a spa funnel is an ordinary pipeline
+    where there are no smart processes (amoCRM), as a lead funnel is."""
+    if spec.kind is FunnelKind.SPA and not profile.smart_processes:
+        return FunnelKind.DEAL
+    return spec.kind
+
+
+def _fits(
+    spec: FunnelSpec, funnel: Funnel, types: Mapping[str, int], profile: VendorProfile
+) -> bool:
+    """A spa funnel pairs only with a funnel of its own smart process; others never with one."""
+    if kind_on(profile, spec) is FunnelKind.SPA:
+        return funnel.kind is FunnelKind.SPA and funnel.entity_type_id == types.get(spec.key)
+    return funnel.kind is not FunnelKind.SPA
+
+
 def match_funnels_how(
     bp: Blueprint,
     funnels: Sequence[Funnel],
     ids: PortalIds,
     profile: VendorProfile,
     portal_key: str | None = None,
+    processes: Sequence[SmartProcess] = (),
 ) -> dict[str, Matched[Funnel]]:
     """Blueprint funnel key → portal funnel; each portal funnel is claimed at most once."""
     by_id = {f.id: f for f in funnels}
+    types = process_types(bp, processes, portal_key)
     found: dict[str, Matched[Funnel]] = {}
     claimed: set[str] = set()
 
-    def claim(key: str, funnel: Funnel | None, how: How) -> None:
-        if funnel is not None and key not in found and funnel.id not in claimed:
-            found[key] = Matched(funnel, how)
+    def claim(spec: FunnelSpec, funnel: Funnel | None, how: How) -> None:
+        if funnel is None or spec.key in found or funnel.id in claimed:
+            return
+        if _fits(spec, funnel, types, profile):
+            found[spec.key] = Matched(funnel, how)
             claimed.add(funnel.id)
 
     for spec in bp.funnels:
-        claim(spec.key, by_id.get(_own_id(bp, portal_key, spec.id)), "id")
-        claim(spec.key, by_id.get(ids.funnels.get(spec.key, "")), "state")
+        claim(spec, by_id.get(_own_id(bp, portal_key, spec.id)), "id")
+        claim(spec, by_id.get(ids.funnels.get(spec.key, "")), "state")
         for old in _moved_sources(bp, spec.key):
-            claim(spec.key, by_id.get(ids.funnels.get(old, "")), "state")
+            claim(spec, by_id.get(ids.funnels.get(old, "")), "state")
     for spec in bp.funnels:
         if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
             # bitrix24.md §6.1: a portal has one lead funnel, without a name of its own.
             lead = next((f for f in funnels if f.kind is FunnelKind.LEAD), None)
-            claim(spec.key, lead, "vendor")
+            claim(spec, lead, "vendor")
     for how, names in (("name", _names), ("renamed", _renamed)):
         for spec in bp.funnels:
             wanted = names(spec)
             for funnel in funnels:
-                if funnel.kind is spec.kind and norm(funnel.name) in wanted:
-                    claim(spec.key, funnel, how)  # type: ignore[arg-type]
+                if funnel.kind is kind_on(profile, spec) and norm(funnel.name) in wanted:
+                    claim(spec, funnel, how)  # type: ignore[arg-type]
     return found
 
 
 def match_funnels(
-    bp: Blueprint, funnels: Sequence[Funnel], ids: PortalIds, profile: VendorProfile
+    bp: Blueprint,
+    funnels: Sequence[Funnel],
+    ids: PortalIds,
+    profile: VendorProfile,
+    processes: Sequence[SmartProcess] = (),
 ) -> dict[str, Funnel]:
     """Blueprint funnel key → portal funnel (see the module docstring for the rules)."""
-    return {k: m.obj for k, m in match_funnels_how(bp, funnels, ids, profile).items()}
+    found = match_funnels_how(bp, funnels, ids, profile, processes=processes)
+    return {k: m.obj for k, m in found.items()}
 
 
 def _names(spec: FunnelSpec | StageSpec) -> set[str]:

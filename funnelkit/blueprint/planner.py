@@ -21,8 +21,14 @@ from funnelkit.blueprint.context import (
     PlanOptions,
     desired_order,
 )
-from funnelkit.blueprint.funnels import plan_funnel
-from funnelkit.blueprint.matching import match_funnels_how, match_stages_how, norm
+from funnelkit.blueprint.funnels import plan_funnel, process_takes_funnels
+from funnelkit.blueprint.matching import (
+    kind_on,
+    match_funnels_how,
+    match_stages_how,
+    norm,
+    process_types,
+)
 from funnelkit.blueprint.plan import Plan, Unmanaged
 from funnelkit.blueprint.profile import profile_for
 from funnelkit.blueprint.removals import remove_funnel
@@ -55,7 +61,6 @@ def plan(
     options: PlanOptions | None = None,
 ) -> Plan:
     """The ordered changes that make the portal match the blueprint (never touching the rest)."""
-    snapshot = without_smart_processes(snapshot)
     limits = limits or snapshot.manifest.limits
     ctx = PlanContext(
         snapshot=snapshot,
@@ -64,6 +69,9 @@ def plan(
         options=options or PlanOptions(),
         profile=profile_for(snapshot.manifest.vendor, limits),
     )
+    key = portal_key(snapshot)
+    types = process_types(blueprint, snapshot.structure.smart_processes, key)
+    ctx = replace(ctx, process_types=types)
     ctx = replace(ctx, matches=_match_all(ctx))
     found = Planned()
     placed: list[tuple[int, Change]] = []
@@ -81,7 +89,7 @@ def plan(
                 take(remove_funnel(ctx, m), m.pos)
             continue
         take(plan_funnel(ctx, m), m.pos)
-        if not _missing_lead_funnel(ctx, m):
+        if not _uncreatable(ctx, m):
             take(plan_stages(ctx, m), m.pos)
     found.unmanaged += _unmanaged_funnels(ctx)
     take(plan_loss_reasons(ctx), _AFTER_FUNNELS)
@@ -103,27 +111,12 @@ def plan(
 
 
 # ----------------------------------------------------------------------- matching
-def without_smart_processes(snapshot: Snapshot) -> Snapshot:
-    """The snapshot as blueprints see it: smart-process funnels are not theirs to manage yet,
-    so they are neither matched, reported unmanaged nor ever removed."""
-    structure = snapshot.structure
-    spa = {f.id for f in structure.funnels if f.kind is FunnelKind.SPA}
-    if not spa:
-        return snapshot
-    kept = structure.model_copy(
-        update={
-            "funnels": tuple(f for f in structure.funnels if f.id not in spa),
-            "stages": tuple(s for s in structure.stages if s.funnel_id not in spa),
-        }
-    )
-    return replace(snapshot, structure=kept)
-
-
 def _match_all(ctx: PlanContext) -> dict[str, FunnelMatch]:
     structure, profile = ctx.snapshot.structure, ctx.profile
     key = portal_key(ctx.snapshot)
     ids = ctx.options.ids
-    funnels = match_funnels_how(ctx.bp, structure.funnels, ids, profile, key)
+    processes = structure.smart_processes
+    funnels = match_funnels_how(ctx.bp, structure.funnels, ids, profile, key, processes)
     out: dict[str, FunnelMatch] = {}
     for pos, spec in enumerate(ctx.bp.funnels):
         found = funnels.get(spec.key)
@@ -131,7 +124,7 @@ def _match_all(ctx: PlanContext) -> dict[str, FunnelMatch]:
         if funnel is None:
             if spec.absent:
                 continue
-            stages = virtual_defaults(profile, f"new-{spec.key}")
+            stages = virtual_defaults(profile, f"new-{spec.key}", spec.kind)
             if spec.kind is FunnelKind.LEAD and profile.lead_funnel_singleton:
                 stages = []  # bitrix24.md §6.1: a lead funnel cannot be created (see below)
             virtual, owned = True, False
@@ -187,8 +180,14 @@ def _matched_ids(ctx: PlanContext) -> dict[str, str]:
     return out
 
 
-def _missing_lead_funnel(ctx: PlanContext, m: FunnelMatch) -> bool:
-    return m.funnel is None and m.spec.kind is FunnelKind.LEAD and ctx.profile.lead_funnel_singleton
+def _uncreatable(ctx: PlanContext, m: FunnelMatch) -> bool:
+    """A missing funnel the plan cannot create: the lead funnel (bitrix24.md §6.1), or one of
+    a smart process the portal lacks (funnels.py warns about both)."""
+    if m.funnel is not None:
+        return False
+    if kind_on(ctx.profile, m.spec) is FunnelKind.SPA:
+        return not process_takes_funnels(ctx, m.spec.key)
+    return m.spec.kind is FunnelKind.LEAD and ctx.profile.lead_funnel_singleton
 
 
 def _unmanaged_funnels(ctx: PlanContext) -> list[Unmanaged]:

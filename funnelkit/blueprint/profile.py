@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from funnelkit.model import Semantics, Snapshot, Vendor, VendorLimits
+from funnelkit.model import FunnelKind, Semantics, Snapshot, Vendor, VendorLimits
 
 # bitrix24.md §6.3: a new deal category arrives with these stages (C{id}: prefix added).
 B24_DEAL_DEFAULTS: tuple[tuple[str, Semantics, bool], ...] = (
@@ -27,6 +27,18 @@ B24_DEAL_DEFAULTS: tuple[tuple[str, Semantics, bool], ...] = (
     ("LOSE", Semantics.FAILURE, True),
     ("APOLOGY", Semantics.FAILURE, False),
 )
+# bitrix24.md §6.3: a new smart-process funnel arrives with 5 stages, NEW, SUCCESS and FAIL
+# system ones (DT{type}_{id}: prefix added). PREPARATION and CLIENT are the codes the
+# docs' crm.item.get example shows; that they are the two defaults is unverified.
+B24_SPA_DEFAULTS: tuple[tuple[str, Semantics, bool], ...] = (
+    ("NEW", Semantics.PROCESS, True),
+    ("PREPARATION", Semantics.PROCESS, False),
+    ("CLIENT", Semantics.PROCESS, False),
+    ("SUCCESS", Semantics.SUCCESS, True),
+    ("FAIL", Semantics.FAILURE, True),
+)
+B24_SPA_STATUS_ID_MAX = 50  # bitrix24.md §6.3 crm.status.add: "other directories ≤50"
+B24_NEW_SPA_PREFIX_GUESS = "DT99999_9999:"  # a new smart-process funnel's prefix, longest
 # bitrix24.md §6.3: lead statuses; NEW, CONVERTED and JUNK are system.
 B24_LEAD_DEFAULTS = frozenset({"NEW", "IN_PROCESS", "PROCESSED", "CONVERTED", "JUNK"})
 B24_STATUS_ID_MAX = 22  # bitrix24.md §6.3/§14: DEAL_STAGE ≤22; C10:PREPAYMENT_INVOIC shows 21
@@ -70,12 +82,25 @@ class VendorProfile:
     loss_reasons: bool
     # bitrix24.md §11.1 / amocrm.md §12.2: where a person sets tunnels up by hand.
     tunnel_editor: TunnelEditor
+    # bitrix24.md §12: smart processes, and the stages a new funnel of one comes with.
+    smart_processes: bool = False
+    spa_funnel_stages: tuple[tuple[str, Semantics, bool], ...] = ()
 
-    def stage_prefix(self, funnel_id: str | None) -> str:
+    def new_stages(self, kind: FunnelKind) -> tuple[tuple[str, Semantics, bool], ...]:
+        """The stages a new funnel of this kind comes with: (code, semantics, system)."""
+        return self.spa_funnel_stages if kind is FunnelKind.SPA else self.new_funnel_stages
+
+    def stage_prefix(self, funnel_id: str | None, kind: FunnelKind = FunnelKind.DEAL) -> str:
         """The prefix the portal puts before a new stage's code in this funnel."""
+        if kind is FunnelKind.SPA:  # bitrix24.md §12: DT{type}_{category}:CODE
+            return B24_NEW_SPA_PREFIX_GUESS if funnel_id is None else f"{funnel_id}:"
         if funnel_id is None:
             return B24_NEW_FUNNEL_PREFIX_GUESS
         return "" if funnel_id in self.unprefixed_funnels else f"C{funnel_id}:"
+
+    def max_stage_id(self, kind: FunnelKind) -> int:
+        """The longest STATUS_ID, prefix included, a funnel of this kind stores."""
+        return B24_SPA_STATUS_ID_MAX if kind is FunnelKind.SPA else self.stage_id_max_length
 
     @property
     def won_id(self) -> str | None:
@@ -131,6 +156,8 @@ def profile_for(vendor: Vendor, limits: VendorLimits) -> VendorProfile:
         unprefixed_funnels=B24_UNPREFIXED,
         loss_reasons=False,
         tunnel_editor="sales-tunnels",
+        smart_processes=True,
+        spa_funnel_stages=B24_SPA_DEFAULTS,
     )
 
 

@@ -113,13 +113,33 @@ class StageSpec(Identified):
         return self.absent or self.merge_into is not None
 
 
+class ProcessRef(Strict):
+    """The Bitrix24 smart process a `kind: spa` funnel belongs to.
+
+    Its entityTypeId is numbered per portal (bitrix24.md §12), so what names a process on
+    every portal is its `title` (compared as names are) or, when set, its symbolic `code`;
+    `id:` (the entityTypeId, written by `export`) counts only on the portal exported.
+    """
+
+    title: str = Field(min_length=1, max_length=255)
+    code: str | None = Field(default=None, min_length=1, max_length=255)
+    id: str | None = _vendor_id()
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id_text(cls, value: Any) -> Any:
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 class FunnelSpec(Identified):
-    """One funnel (Bitrix24 deal category or lead statuses; amoCRM pipeline)."""
+    """One funnel (Bitrix24 deal category, lead statuses or smart-process funnel; amoCRM
+    pipeline)."""
 
     key: str = Field(pattern=KEY_PATTERN)
-    # Smart-process (spa) funnels cannot be declared yet: the planner would write them as
-    # deal categories.
-    kind: Literal[FunnelKind.DEAL, FunnelKind.LEAD] = FunnelKind.DEAL
+    kind: Literal[FunnelKind.DEAL, FunnelKind.LEAD, FunnelKind.SPA] = FunnelKind.DEAL
+    process: ProcessRef | None = Field(
+        default=None, description="The smart process of a `kind: spa` funnel (Bitrix24)"
+    )
     role: FunnelRole
     names: Names
     main: bool = Field(
@@ -130,6 +150,16 @@ class FunnelSpec(Identified):
     absent: bool = False
     move_deals_to: str | None = Field(default=None, pattern=REF_PATTERN)
     thresholds: Thresholds | None = None
+
+    @model_validator(mode="after")
+    def _process_with_spa(self) -> FunnelSpec:
+        if self.kind is FunnelKind.SPA and self.process is None:
+            raise ValueError("a funnel of `kind: spa` names its smart process in `process:`")
+        if self.kind is not FunnelKind.SPA and self.process is not None:
+            raise ValueError("`process:` is only for funnels of `kind: spa`")
+        if self.kind is FunnelKind.SPA and self.main:
+            raise ValueError("`main:` adopts the default deal funnel; a spa funnel cannot be it")
+        return self
 
     def stage(self, key: str) -> StageSpec | None:
         """The stage with this key."""

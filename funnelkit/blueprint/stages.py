@@ -50,7 +50,10 @@ def plan_stages(ctx: PlanContext, m: FunnelMatch) -> Planned:
     for index, spec in enumerate(order):
         stage = m.matched.get(spec.key)
         if stage is not None and _semantics_changed(ctx, spec, stage):
-            replaced = _change_semantics(ctx, m, spec, stage, index, taken)
+            # The new stage takes the place the order check below predicts for it, never the
+            # old stage's sort: a stage turned failure belongs after the success stage.
+            at = 9000 + index if ctx.profile.renumbers_sorts else last_sort + run + 1
+            replaced = _change_semantics(ctx, m, spec, stage, at, taken)
             out.join(replaced)
             if replaced.changes:
                 recreated.add(spec.key)
@@ -116,7 +119,7 @@ def _create(
 ) -> CreateStage:
     code = None
     if ctx.profile.stage_codes:
-        code = stage_code(spec.key, m.funnel_id, ctx.profile, taken)
+        code = stage_code(spec.key, m.funnel_id, ctx.profile, taken, m.spec.kind)
         taken.add(code)
     return CreateStage(
         funnel_key=m.spec.key,
@@ -198,7 +201,7 @@ def _semantics_refusal(ctx: PlanContext, spec: StageSpec, stage: Stage) -> str |
 
 
 def _change_semantics(
-    ctx: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, index: int, taken: set[str]
+    ctx: PlanContext, m: FunnelMatch, spec: StageSpec, stage: Stage, sort: int, taken: set[str]
 ) -> Planned:
     """SEMANTICS is fixed once created (bitrix24.md §6.3): create → move deals → delete.
 
@@ -210,7 +213,8 @@ def _change_semantics(
     if refusal is not None:
         out.refusals.append(f"{what}: {refusal}")
         return out
-    code = stage_code(f"{spec.key}-{spec.semantics.value[0]}", m.funnel_id, ctx.profile, taken)
+    key = f"{spec.key}-{spec.semantics.value[0]}"
+    code = stage_code(key, m.funnel_id, ctx.profile, taken, m.spec.kind)
     taken.add(code)
     count = ctx.count(stage.funnel_id, stage.id) if not m.virtual else 0
     moving = "an unknown number of" if count is None else str(count)
@@ -220,7 +224,7 @@ def _change_semantics(
         CreateStage(
             **base,
             name=ctx.name(spec),
-            sort=stage.sort,
+            sort=sort,
             semantics=spec.semantics,
             color=_colour(ctx, spec),
             code=code,

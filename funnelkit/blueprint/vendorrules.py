@@ -40,16 +40,18 @@ def is_reusable_default(profile: VendorProfile, kind: FunnelKind, stage: Stage) 
     if kind is FunnelKind.LEAD:
         codes = set(profile.lead_default_codes)
     else:
-        codes = {c for c, _, _ in profile.new_funnel_stages}
+        codes = {c for c, _, _ in profile.new_stages(kind)}
     code = code_of(stage.id)
     # bitrix24.md §6.3: long codes are cut to the STATUS_ID limit (C10:PREPAYMENT_INVOIC)
     return any(code == c or (len(code) >= 12 and c.startswith(code)) for c in codes)
 
 
-def virtual_defaults(profile: VendorProfile, funnel_id: str) -> list[Stage]:
+def virtual_defaults(
+    profile: VendorProfile, funnel_id: str, kind: FunnelKind = FunnelKind.DEAL
+) -> list[Stage]:
     """The stages a new funnel will have before we touch it (ids filled in after creation)."""
     out = []
-    for i, (code, semantics, system) in enumerate(profile.new_funnel_stages):
+    for i, (code, semantics, system) in enumerate(profile.new_stages(kind)):
         out.append(
             Stage(
                 funnel_id=funnel_id,
@@ -63,9 +65,15 @@ def virtual_defaults(profile: VendorProfile, funnel_id: str) -> list[Stage]:
     return out
 
 
-def stage_code(key: str, funnel_id: str | None, profile: VendorProfile, taken: set[str]) -> str:
+def stage_code(
+    key: str,
+    funnel_id: str | None,
+    profile: VendorProfile,
+    taken: set[str],
+    kind: FunnelKind = FunnelKind.DEAL,
+) -> str:
     """A deterministic Latin STATUS_ID code for a new stage, within the length limit."""
-    room = max(4, profile.stage_id_max_length - len(profile.stage_prefix(funnel_id)))
+    room = max(4, profile.max_stage_id(kind) - len(profile.stage_prefix(funnel_id, kind)))
     base = re.sub(r"[^A-Z0-9_]", "_", key.upper())[:room]
     if base not in taken:
         return base

@@ -31,7 +31,8 @@ def blueprint_settings(
     blueprint = load_any(str(path))
     profile = profile_of(snapshot)
     ids = portal_ids(state_dir(config), snapshot, blueprint.name)
-    funnels = match_funnels(blueprint, snapshot.structure.funnels, ids, profile)
+    structure = snapshot.structure
+    funnels = match_funnels(blueprint, structure.funnels, ids, profile, structure.smart_processes)
     sla: dict[str, dict[str, float]] = {}
     probabilities: dict[str, dict[str, float]] = {}
     roles: dict[str, str] = {}

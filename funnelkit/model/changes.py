@@ -101,6 +101,9 @@ class CreateFunnel(BaseChange):
     name: str
     sort: int
     funnel_kind: FunnelKind = FunnelKind.DEAL
+    entity_type_id: int | None = Field(
+        default=None, description="The smart process a `spa` funnel is created in (Bitrix24)"
+    )
     stages: tuple[NewStage, ...] = ()
     won_name: str | None = None
     lost_name: str | None = None

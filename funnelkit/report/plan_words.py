@@ -23,6 +23,7 @@ from funnelkit.report.phrases import without_doc_refs
 #: Every line shape of a plan or drift, in English.
 LINES: tuple[str, ...] = (
     # changes
+    "create funnel «{name}» in smart process «{process}»",  # before the shape it extends
     "create funnel «{name}»",
     "rename funnel «{old}» → «{new}»",
     "rename funnel «{old}» → «{new}» ({deals})",
@@ -60,6 +61,11 @@ LINES: tuple[str, ...] = (
     "funnel {key}: the portal shows no lead funnel; Bitrix24 cannot create one over REST "
     "(turn leads on in CRM settings, then plan again)",
     "funnel {key}: amoCRM has no lead entity; it becomes an ordinary pipeline",
+    "funnel {key}: amoCRM has no smart processes; it becomes an ordinary pipeline",
+    "funnel {key}: the portal has no smart process «{process}» (or several by that name); "
+    "create it in Bitrix24 (CRM → Smart processes), then plan again",
+    "funnel {key}: the smart process «{process}» has funnels switched off; switch them on in "
+    "its settings in Bitrix24, then plan again",
     "loss reason «{old}» differs from «{new}»; rename it by hand",
     "stage {ref}: amoCRM has one won (142) and one lost (143) status per pipeline; declare "
     "further reasons as loss_reasons",

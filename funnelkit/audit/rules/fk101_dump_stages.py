@@ -28,14 +28,15 @@ class DumpStagesParams(BaseModel):
     )
 
 
-def _idle_share(ctx: AuditContext, key: StageKey) -> float:
-    """Share of the stage's open deals with no open task, or only overdue ones."""
+def _idle_share(ctx: AuditContext, key: StageKey) -> tuple[float, int]:
+    """Share of the stage's open deals with no open task, or only overdue ones, and how many
+    open deals that share is of."""
     here = [d for d in ctx.deals_by_stage.get(key, []) if ctx.is_open(d)]
     idle = 0
     for d in here:
         n_open, overdue = ctx.task_state(d.id)
         idle += n_open == overdue
-    return round(share(idle, len(here)), 3)
+    return round(share(idle, len(here)), 3), len(here)
 
 
 class DumpStages(Rule):
@@ -103,13 +104,16 @@ class DumpStages(Rule):
             "lost_or_back_share": round(share(bad_exits, sum(exits.values())), 3),
             "median_dwell_days": round(median(dwell) / DAY, 1) if len(dwell) else 0.0,
         }
+        idle_of = 0
         if tasks:
-            ev["no_task_share"] = _idle_share(ctx, key)
+            ev["no_task_share"], idle_of = _idle_share(ctx, key)
         signs = [
             ev["sources"] >= p.min_sources,
             ev["lost_or_back_share"] >= p.lost_or_back_share,
             ev["median_dwell_days"] >= p.min_dwell_days,
-            ev.get("no_task_share", 0.0) >= p.no_task_share,
+            # A share of one or two open deals says nothing about how the stage is used:
+            # it takes as many open deals as passes to judge behaviour at all.
+            idle_of >= p.min_deals and ev.get("no_task_share", 0.0) >= p.no_task_share,
         ]
         ev["signs"] = sum(signs)
         return ev

@@ -9,7 +9,7 @@ import httpx
 
 from funnelkit import __version__
 from funnelkit.connectors.base import Credentials, PortalSettings, Progress, PullScope
-from funnelkit.connectors.bitrix24 import envelope, mapping, specs
+from funnelkit.connectors.bitrix24 import envelope, mapping, spa, specs
 from funnelkit.connectors.bitrix24.auth import OAuthAuth, WebhookAuth
 from funnelkit.connectors.bitrix24.client import Bitrix24Client
 from funnelkit.connectors.bitrix24.pull import (
@@ -20,7 +20,6 @@ from funnelkit.connectors.bitrix24.pull import (
     read_tables,
     structure_of,
 )
-from funnelkit.connectors.bitrix24.spa import spa_data
 from funnelkit.connectors.bitrix24.structure import read_structure
 from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.connectors.http import ApiClient, connect_timeout
@@ -147,7 +146,7 @@ class Bitrix24Connector:
             f"{entity}.last_id": str(value) for entity, value in sorted(got.last_ids.items())
         }
         manifest = self._manifest(scope, got.started_at, got.statuses, cursors, incremental_from)
-        gaps = spa_data(bool(got.smart_processes), got.spa_unavailable)
+        gaps = spa.spa_data(bool(got.smart_processes), got.spa_unavailable)
         manifest = manifest.model_copy(update={"spa_data": gaps})
         transitions = tables.transitions.finish()
         history = spooled(transitions)
@@ -176,7 +175,12 @@ class Bitrix24Connector:
         from funnelkit.connectors.bitrix24.jobs import Job, run_jobs
         from funnelkit.connectors.bitrix24.paging import Cursor
 
-        funnels, stages, fields, first = read_structure(self.client, leads=True)
+        types = {"types": spa.types_command()}
+        funnels, stages, fields, first = read_structure(self.client, leads=True, extra=types)
+        # Smart processes are part of the shape plans and drift compare (spa.py); their
+        # items are not read.
+        smart = spa.read_spa(self.client, first, items=False)
+        funnels, stages = [*funnels, *smart.funnels], [*stages, *smart.stages]
         pulled_at = int(self.client.server_time or self.client.wall())
         tables = Tables()
         users = Cursor(specs.USERS)
@@ -188,6 +192,8 @@ class Bitrix24Connector:
                    DataSet.LAST_ACTIVITY_TIME)  # fmt: skip
         statuses = dict.fromkeys(records, not_pulled)
         got = PullResult(tables, statuses, funnels, stages, fields, {}, pulled_at, first)
+        got.smart_processes = smart.processes
+        got.spa_unavailable = smart.unavailable
         return self.assemble(PullScope(), got)
 
     def count_deals(self, funnel_id: str, stage_id: str | None = None) -> int:

@@ -20,6 +20,7 @@ from funnelkit.connectors.bitrix24.pull import (
     read_tables,
     scope_filters,
 )
+from funnelkit.connectors.bitrix24.spa_changes import OldItems, merge_items
 from funnelkit.connectors.bitrix24.tables import Tables
 from funnelkit.errors import SnapshotError
 from funnelkit.model import EntityKind, Snapshot, Vendor
@@ -54,6 +55,11 @@ _CHANGED = {
 _HISTORY = ("deal_history", "lead_history")
 
 
+def _since(old: Snapshot) -> str:
+    """Where "changed since" starts: the old pull's start, less the safety margin."""
+    return mapping.wire_time(old.manifest.pulled_at - SAFETY_MARGIN)
+
+
 def _scope(old: Snapshot) -> PullScope:
     s = old.manifest.scope
     return PullScope(funnels=s.funnels, since=s.since, history=s.history, tasks=s.tasks)
@@ -62,7 +68,7 @@ def _scope(old: Snapshot) -> PullScope:
 def _cursors(old: Snapshot, scope: PullScope) -> list[Cursor]:
     chosen, _ = plan_specs(scope)
     filters = scope_filters(scope)
-    since = mapping.wire_time(old.manifest.pulled_at - SAFETY_MARGIN)
+    since = _since(old)
     out = []
     for spec in chosen:
         extra = dict(filters.get(spec.entity, {}))
@@ -132,13 +138,6 @@ def _sweep(
     return alive
 
 
-def _old_items(old: Snapshot) -> set[str]:
-    """Ids of the old snapshot's smart-process items (none before smart processes existed)."""
-    if not old.structure.smart_processes:
-        return set()
-    return {d.id for d in old.deals if d.entity is EntityKind.ITEM}
-
-
 def _seed(old: Snapshot) -> Positions:
     """Each deal's last position in the old history, so new rows chain on (mapping_events)."""
     positions = Positions()
@@ -160,19 +159,26 @@ def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progres
     scope = _scope(old)
     tables = Tables(positions=_seed(old))
     counts, wanted = _count_commands(scope, old)
+    items = OldItems(old.deals) if old.structure.smart_processes else None
+    if items is not None:
+        counts.update(items.first_batch())
+    wait = connector.settings.max_retry_seconds
     got = read_tables(
         connector.client,
         scope,
         progress,
-        max_wait=connector.settings.max_retry_seconds,
+        max_wait=wait,
         cursors=_cursors(old, scope),
         tables=tables,
         extra=counts,
         concurrency=connector.settings.concurrency,
+        spa_since=_since(old),
+        spa_known=frozenset(p.entity_type_id for p in old.structure.smart_processes),
     )
     gone = _deleted(connector, got.first, wanted)
-    # Smart-process items were read whole (spa.py): the old ones all give way to them.
-    stale = _old_items(old)
+    # Smart-process items merge apart from deals (spa_changes.py): their ids are no numbers.
+    stale = items.ids if items is not None else set()
+    gone_items = items.deleted(connector.client, got.first, wait) if items is not None else set()
 
     # Column by column (store/merge.py): the old tables never become row objects.
     merged = Tables()
@@ -180,7 +186,8 @@ def pull_incremental(connector: ConnectorParts, old: Snapshot, progress: Progres
     merge_into(merged.deals, old.deals, tables.deals.finish(), Order(
         flag="entity", prefix=EntityKind.LEAD.value, strip=LEAD_PREFIX + TASK_PREFIX
     ), drop=gone | stale)  # fmt: skip
-    merged.items = tables.items
+    processes = {p.entity_type_id for p in got.smart_processes}
+    merge_items(merged.items, old.deals, tables.items.finish(), gone_items, processes)
     merge_into(merged.transitions, old.transitions, tables.transitions.finish(), Order(
         flag="deal_id", prefix=LEAD_PREFIX, strip=LEAD_PREFIX + TASK_PREFIX
     ), drop=gone, drop_column="deal_id")  # fmt: skip

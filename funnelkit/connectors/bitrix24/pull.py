@@ -231,8 +231,13 @@ def read_tables(
     tables: Tables | None = None,
     extra: dict[str, str] | None = None,
     concurrency: int = 1,
+    spa_since: str | None = None,
+    spa_known: frozenset[int] = frozenset(),
 ) -> PullResult:
-    """Structure + every scoped table (or the given cursors, for incremental pulls)."""
+    """Structure + every scoped table (or the given cursors, for incremental pulls).
+
+    `spa_since`: items of the `spa_known` smart processes changed since then only (spa.py).
+    """
     chosen, statuses = plan_specs(scope)
     filters = scope_filters(scope)
     if cursors is None:
@@ -244,8 +249,7 @@ def read_tables(
     # The server's clock, read before any row: the next incremental pull starts from here.
     started_at = int(client.server_time if client.server_time is not None else client.wall())
     statuses.update(unavailable_from(client, apply_max_ids(cursors, first), cursors))
-    # Smart processes are read whole on every pull, incremental ones too (spa.py).
-    smart = spa.read_spa(client, first)
+    smart = spa.read_spa(client, first, changed_since=spa_since, known=spa_known)
     funnels, stages = [*funnels, *smart.funnels], [*stages, *smart.stages]
     cursors = [*cursors, *smart.cursors]
     tables = tables or Tables()

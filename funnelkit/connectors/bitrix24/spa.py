@@ -93,8 +93,20 @@ class SpaRead:
     unavailable: str | None = None  # why the webhook could not list smart processes
 
 
-def read_spa(client: Bitrix24Client, first: BatchResult, name: str = "types") -> SpaRead:
-    """Types from the first batch, then their funnels, stages and item cursors."""
+def read_spa(
+    client: Bitrix24Client,
+    first: BatchResult,
+    name: str = "types",
+    *,
+    items: bool = True,
+    changed_since: str | None = None,
+    known: frozenset[int] = frozenset(),
+) -> SpaRead:
+    """Types from the first batch, then their funnels, stages and (with `items`) item cursors.
+
+    `changed_since` (an incremental pull): items of the `known` types are read only when
+    changed since then, by `>=updatedTime` as deals are (§7.3); other types are read whole.
+    """
     if name in first.errors:
         code, description = first.errors[name]
         if code.upper() in _NOT_ALLOWED:  # §12: crm.type.list is for CRM admins only
@@ -124,7 +136,8 @@ def read_spa(client: Bitrix24Client, first: BatchResult, name: str = "types") ->
                 client.raise_for(batch, f"c_{k}", "crm.category.list")
             cats = _CATEGORIES.rows(batch.result.get(f"c_{k}"))
             out.funnels.extend(mapping.spa_funnel(c, k) for c in cats)
-    out.cursors = [Cursor(item_spec(k)) for k in kinds]
+    if items:
+        out.cursors = [Cursor(item_spec(k), extra=_since(k, changed_since, known)) for k in kinds]
     commands = {
         f"s_{f.id}": command(
             "crm.status.list",
@@ -154,6 +167,12 @@ def read_spa(client: Bitrix24Client, first: BatchResult, name: str = "types") ->
         )
         out.mappers[f"items_{k}"] = _mapper(k, finals)
     return out
+
+
+def _since(kind: int, changed_since: str | None, known: frozenset[int]) -> dict[str, Any]:
+    if changed_since is None or kind not in known:
+        return {}
+    return {">=updatedTime": changed_since}
 
 
 def _mapper(entity_type_id: int, finals: frozenset[str]) -> Mapper:

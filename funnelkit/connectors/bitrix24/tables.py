@@ -25,7 +25,7 @@ class Tables:
 
     deals: TableSpool = field(default_factory=_spool("deals"))
     # Smart-process items: rows of the deals table, kept apart until the snapshot is built
-    # (an incremental pull re-reads them whole instead of merging them by number).
+    # (their ids are no numbers: an incremental pull merges them on their own, spa_changes.py).
     items: TableSpool = field(default_factory=_spool("deals"))
     transitions: TableSpool = field(default_factory=_spool("transitions"))
     activities: TableSpool = field(default_factory=_spool("activities"))

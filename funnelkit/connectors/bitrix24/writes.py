@@ -11,7 +11,7 @@ from typing import Any
 
 from funnelkit.connectors.bitrix24 import mapping, specs
 from funnelkit.connectors.bitrix24.client import MAX_BATCH, Bitrix24Client, command
-from funnelkit.connectors.bitrix24.paging import Cursor, step
+from funnelkit.connectors.bitrix24.paging import Cursor, ListSpec, step
 from funnelkit.errors import ConnectorError, VendorApiError
 from funnelkit.model import (
     BaseChange,
@@ -21,6 +21,7 @@ from funnelkit.model import (
     CreateStage,
     DeleteFunnel,
     DeleteStage,
+    FunnelKind,
     MoveDeals,
     RenameFunnel,
     RenameStage,
@@ -28,10 +29,12 @@ from funnelkit.model import (
     Semantics,
     StageChange,
     UpdateStage,
+    spa_funnel_id,
 )
 
 # §6.3: SEMANTICS is written as "" (process), "S" or "F".
 STATUS_ID_MAX = 21  # §6.3/§14, A.23: C10:PREPAYMENT_INVOIC shows 21 characters in all
+SPA_STATUS_ID_MAX = 50  # §6.3 crm.status.add: directories other than deals/leads/quotes
 _SEMANTICS_CODE = {Semantics.PROCESS: "", Semantics.SUCCESS: "S", Semantics.FAILURE: "F"}
 
 
@@ -51,17 +54,31 @@ def _fid(change: BaseChange) -> str:
     return change.funnel_id
 
 
+_SPA_FUNNEL = re.compile(r"^DT(\d+)_(\d+)$")
+
+
+def category_of(funnel_id: str) -> tuple[int, int]:
+    """(entityTypeId, category id) of a funnel: 2 and the id for deals, the smart process
+    and its category for `DT{type}_{category}` (§6.1, §12)."""
+    match = _SPA_FUNNEL.match(funnel_id)
+    if match is not None:
+        return int(match[1]), int(match[2])
+    return 2, int(funnel_id)
+
+
 def count_items(client: Bitrix24Client, funnel_id: str, stage_id: str | None = None) -> int:
-    """How many deals (or leads) sit in a funnel or stage: one counted read (§3)."""
+    """How many deals, leads or smart-process items sit in a funnel or stage: one counted
+    read (§3)."""
     if funnel_id == mapping.LEAD_FUNNEL_ID:
         flt: dict[str, Any] = {"STATUS_ID": stage_id} if stage_id else {}
         answer = client.call("crm.lead.list", {"filter": flt, "select": ["ID"], "start": 0})
     else:
-        flt = {"categoryId": int(funnel_id)}
+        kind, category = category_of(funnel_id)
+        flt = {"categoryId": category}
         if stage_id:
             flt["stageId"] = stage_id
         answer = client.call(
-            "crm.item.list", {"entityTypeId": 2, "filter": flt, "select": ["id"], "start": 0}
+            "crm.item.list", {"entityTypeId": kind, "filter": flt, "select": ["id"], "start": 0}
         )
     return int(answer.get("total") or 0)
 
@@ -88,9 +105,15 @@ def _status_row(client: Bitrix24Client, change: StageChange) -> dict[str, Any]:
 
 def _create_funnel(client: Bitrix24Client, change: CreateFunnel) -> ChangeResult:
     fields = {"name": change.name, "sort": str(change.sort)}
-    answer = client.call("crm.category.add", {"entityTypeId": 2, "fields": fields})
+    kind = change.entity_type_id if change.funnel_kind is FunnelKind.SPA else 2
+    if kind is None:
+        raise _refuse(change, f"«{change.name}» names no smart process", "Plan again")
+    # §12: a smart process's funnels are its categories, added under its entityTypeId.
+    answer = client.call("crm.category.add", {"entityTypeId": kind, "fields": fields})
     category = (answer.get("result") or {}).get("category") or {}
     new_id = str(category.get("id"))
+    if kind != 2:
+        new_id = spa_funnel_id(kind, new_id)
     # §6.1/A.23: the new category comes with default stages; report their ids by code.
     created = {
         mapping_code(r["STATUS_ID"]): str(r["STATUS_ID"])
@@ -112,7 +135,8 @@ def _rename_funnel(client: Bitrix24Client, change: RenameFunnel) -> ChangeResult
             change, "the lead funnel has no name or sort over REST", "Rename lead statuses instead"
         )
     fields: dict[str, Any] = {"name": change.name}
-    client.call("crm.category.update", {"entityTypeId": 2, "id": int(fid), "fields": fields})
+    kind, category = category_of(fid)
+    client.call("crm.category.update", {"entityTypeId": kind, "id": category, "fields": fields})
     return ChangeResult(vendor_id=fid)
 
 
@@ -121,13 +145,16 @@ def _delete_funnel(client: Bitrix24Client, change: DeleteFunnel) -> ChangeResult
     if fid in ("0", mapping.LEAD_FUNNEL_ID):
         # §6.1: "Default deal category cannot be deleted"; leads are not a category.
         raise _refuse(change, f"funnel {fid} cannot be deleted", "Leave the default funnel")
-    client.call("crm.category.delete", {"entityTypeId": 2, "id": int(fid)})
+    kind, category = category_of(fid)
+    client.call("crm.category.delete", {"entityTypeId": kind, "id": category})
     return ChangeResult(vendor_id=fid)
 
 
 def _code_of_key(change: CreateStage, funnel_id: str) -> str:
     """A Latin STATUS_ID code from a blueprint key when the plan gave none (§6.3 charset)."""
     room = STATUS_ID_MAX - (0 if funnel_id in ("0", mapping.LEAD_FUNNEL_ID) else len(funnel_id) + 2)
+    if _SPA_FUNNEL.match(funnel_id):  # §6.3: other directories ≤50, `DT{type}_{cat}:` prefix
+        room = SPA_STATUS_ID_MAX - len(funnel_id) - 1
     code = re.sub(r"[^A-Z0-9_]", "_", change.stage_key.upper())[:room]
     return code or "STAGE"
 
@@ -208,11 +235,20 @@ def _move_deals(client: Bitrix24Client, change: MoveDeals) -> ChangeResult:
             "leads and deals cannot be moved into each other",
             "Convert leads in Bitrix24 instead",
         )
-    spec = specs.LEAD_IDS if fid == mapping.LEAD_FUNNEL_ID else specs.DEAL_IDS
-    key = "STATUS_ID" if spec is specs.LEAD_IDS else "stageId"
+    lead = fid == mapping.LEAD_FUNNEL_ID
+    kind = 1 if lead else category_of(fid)[0]
+    if not lead and category_of(target_funnel)[0] != kind:
+        # §7.4, §12: crm.item.update moves a record between categories of its own type only.
+        raise _refuse(
+            change,
+            "records cannot be moved into a funnel of another entity type",
+            "Move them within their own smart process (or deal funnels)",
+        )
+    spec = specs.LEAD_IDS if lead else _item_ids(kind)
+    key = "STATUS_ID" if lead else "stageId"
     extra: dict[str, Any] = {key: change.stage_id} if change.stage_id else {}
-    if spec is specs.DEAL_IDS:
-        extra["categoryId"] = int(fid)
+    if not lead:
+        extra["categoryId"] = category_of(fid)[1]
     ids: list[str] = []
     cursor = Cursor(spec, extra=extra)
     while not cursor.done:  # read every id first: writes never share a batch with these reads
@@ -221,9 +257,7 @@ def _move_deals(client: Bitrix24Client, change: MoveDeals) -> ChangeResult:
         chunk = ids[start : start + MAX_BATCH]
         batch = client.batch(
             {
-                f"m{i}": _move_cmd(
-                    spec is specs.LEAD_IDS, deal, target_funnel, change.target_stage_id
-                )
+                f"m{i}": _move_cmd(kind, deal, target_funnel, change.target_stage_id)
                 for i, deal in enumerate(chunk)
             }
         )
@@ -232,14 +266,22 @@ def _move_deals(client: Bitrix24Client, change: MoveDeals) -> ChangeResult:
     return ChangeResult(vendor_id=change.target_stage_id, moved=len(ids))
 
 
-def _move_cmd(lead: bool, item_id: str, funnel: str, stage: str) -> str:
-    if lead:
+def _item_ids(kind: int) -> ListSpec:
+    """Ids of a deal or smart-process type's items, paged by keyset (§7.3)."""
+    if kind == 2:
+        return specs.DEAL_IDS
+    base = {"entityTypeId": kind, "select": ["id"]}
+    return ListSpec(f"item_ids_{kind}", "crm.item.list", "id", "id", "items", base)
+
+
+def _move_cmd(kind: int, item_id: str, funnel: str, stage: str) -> str:
+    if kind == 1:
         return command("crm.lead.update", {"id": item_id, "fields": {"STATUS_ID": stage}})
-    # §7.4: only crm.item.update moves a deal across funnels (crm.deal.update ignores it).
-    return command(
-        "crm.item.update",
-        {"entityTypeId": 2, "id": item_id, "fields": {"categoryId": funnel, "stageId": stage}},
-    )
+    # §7.4: only crm.item.update moves a deal across funnels (crm.deal.update ignores it);
+    # smart-process items move the same way under their own entityTypeId (§12 names crm.item.*
+    # for them; that categoryId moves one between its process's funnels is unverified).
+    fields = {"categoryId": category_of(funnel)[1], "stageId": stage}
+    return command("crm.item.update", {"entityTypeId": kind, "id": item_id, "fields": fields})
 
 
 def apply_change(client: Bitrix24Client, change: Change) -> ChangeResult:

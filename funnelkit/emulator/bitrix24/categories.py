@@ -138,6 +138,10 @@ def category_add(call: Call) -> Outcome:
     if not name:
         raise B24Error(0, "Field 'NAME' is required", 400)
     state = call.backend.state
+    spa = state.smart_processes.get(entity_type)
+    if spa is not None and not spa.categories_enabled:
+        # §12: adding needs `isCategoriesEnabled = Y`; the message text is unverified.
+        raise B24Error("ENTITY_TYPE_NOT_SUPPORTED", "Categories are disabled for this type", 400)
     floor = max((_number(f) for f in state.funnels.values()), default=0) + 1
     number = state.new_id("category", floor)
     if entity_type != 2:

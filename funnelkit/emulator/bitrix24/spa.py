@@ -9,17 +9,18 @@ statuses.py; stage history is refused for them as crm.stagehistory.list refuses 
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
-from funnelkit.emulator.bitrix24 import records
+from funnelkit.emulator.bitrix24 import records, writes
 from funnelkit.emulator.bitrix24.backend import Call, Outcome, spa_parts
 from funnelkit.emulator.bitrix24.envelope import B24Error
 from funnelkit.emulator.bitrix24.fields import DATE, FLOAT, INT, STR, YN, Field, Schema, render
 from funnelkit.emulator.bitrix24.fields import num_id as _n
 from funnelkit.emulator.bitrix24.index import item_table
-from funnelkit.emulator.bitrix24.params import as_int
+from funnelkit.emulator.bitrix24.params import as_int, pick
 from funnelkit.emulator.state import PortalState
-from funnelkit.model import SmartProcess, spa_item_number
+from funnelkit.model import Semantics, SmartProcess, spa_funnel_id, spa_item_id, spa_item_number
 
 PAGE = 50
 
@@ -154,4 +155,52 @@ def type_list(call: Call) -> Outcome:
     return Outcome({"types": page}, total=len(types), next=nxt, returned=len(page))
 
 
-HANDLERS = {"crm.type.list": type_list, "crm.item.list": item_list}
+def item_update(call: Call) -> Outcome:
+    """crm.item.update of a smart-process item: `categoryId` + `stageId` move it within its
+    own process as a deal moves (§7.4; for smart processes unverified, as is the pick of the
+    first stage of the same semantics when the stage given is not in the new funnel)."""
+    b = call.backend
+    kind = as_int(call.p("entityTypeId"))
+    if kind is None or kind not in b.state.smart_processes:
+        return writes.item_update(call)
+    item = b.state.items.get(spa_item_id(kind, as_int(call.p("id")) or 0))
+    if item is None:
+        raise B24Error("NOT_FOUND", "Element not found", 400)
+    fields = call.p("fields")
+    if not isinstance(fields, dict):
+        raise B24Error("100", "Expected iterable value for fields.", 400)
+    category = as_int(pick(fields, "categoryId"), _category(item.funnel_id))
+    funnel_id = spa_funnel_id(kind, category if category is not None else -1)
+    if funnel_id not in b.state.funnels:
+        raise B24Error("CRM_FIELD_ERROR_VALUE_NOT_VALID", "Invalid value of field categoryId", 400)
+    stage_id = str(pick(fields, "stageId", item.stage_id))
+    if (funnel_id, stage_id) not in b.state.stages:
+        if funnel_id == item.funnel_id:
+            raise B24Error("CRM_FIELD_ERROR_VALUE_NOT_VALID", "Invalid value of field stageId", 400)
+        was = b.state.stages.get((item.funnel_id, item.stage_id))
+        stages = b.state.stages_of(funnel_id)
+        same = [s for s in stages if was is None or s.semantics is was.semantics] or stages
+        stage_id = same[0].id
+    stage = b.state.stages[(funnel_id, stage_id)]
+    final = stage.semantics is not Semantics.PROCESS
+    now = b.now()
+    moved = (item.funnel_id, item.stage_id) != (funnel_id, stage_id)
+    updated = dataclasses.replace(
+        item,
+        funnel_id=funnel_id,
+        stage_id=stage_id,
+        modified_at=now,
+        closed=final,
+        closed_at=(now if moved else item.closed_at) if final else None,
+    )
+    b.state.items[item.id] = updated
+    b.indexes.forget(item_table(kind))  # the row changed in place (index.py)
+    table = item_table(kind)
+    if table not in b.schemas:
+        b.schemas[table] = item_schema(b.state)
+    out = render(b.schemas[table], updated, None, camel=True, strings=False)
+    out["entityTypeId"] = kind
+    return Outcome({"item": out})
+
+
+HANDLERS = {"crm.type.list": type_list, "crm.item.list": item_list, "crm.item.update": item_update}

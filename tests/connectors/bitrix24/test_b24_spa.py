@@ -12,9 +12,18 @@ from funnelkit.blueprint.export import export_blueprint
 from funnelkit.blueprint.planner import PlanOptions, plan
 from funnelkit.blueprint.schema import Blueprint
 from funnelkit.connectors.base import NullProgress, PullScope
+from funnelkit.connectors.bitrix24 import spa_changes
 from funnelkit.emulator.generate.messy import generate
 from funnelkit.metrics import compute_metrics
-from funnelkit.model import DataSet, EntityKind, FunnelKind, Snapshot, Vendor
+from funnelkit.model import (
+    DataSet,
+    EntityKind,
+    FunnelKind,
+    Snapshot,
+    Vendor,
+    spa_item_id,
+    spa_item_number,
+)
 from funnelkit.yamlio import dump_yaml, parse_yaml
 from tests.connectors.bitrix24.portal import NOW, running
 
@@ -70,7 +79,12 @@ def test_audit_reports_spa_funnels_and_skips_history_rules_there() -> None:
     assert {fid for fid, kind in kinds.items() if kind == "spa"} == spa
 
 
-def test_incremental_pull_picks_up_changed_and_deleted_items() -> None:
+@pytest.mark.parametrize("in_first_batch", [True, False])
+def test_incremental_pull_picks_up_changed_and_deleted_items(
+    in_first_batch: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not in_first_batch:  # many processes: their counts go in batches of their own
+        monkeypatch.setattr(spa_changes, "FIRST_BATCH_COUNTS", 0)
     state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
     old = _pull(state)
     open_items = [i for i in state.items.values() if not i.closed]
@@ -93,18 +107,59 @@ def test_incremental_pull_picks_up_changed_and_deleted_items() -> None:
     assert deals == [d.id for d in old.deals if d.entity is not EntityKind.ITEM]
 
 
-def test_blueprints_leave_smart_processes_alone() -> None:
-    """Until blueprints can declare them, export leaves smart-process funnels out and a plan
-    neither touches them nor calls them unmanaged: export -> plan shows no changes."""
+def test_export_of_a_full_pull_plans_clean_with_smart_processes() -> None:
+    """Export writes smart-process funnels with their process; plan then shows no changes
+    and nothing unmanaged (the counts come from the snapshot's items here)."""
     state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
     snap = _pull(state)
     data = export_blueprint(snap, "portal")
     names = {f.name for f in snap.structure.funnels if f.kind is FunnelKind.SPA}
-    assert names and not names & {f["names"]["ru"] for f in data["funnels"]}
+    spa = [f for f in data["funnels"] if f.get("kind") == "spa"]
+    assert {f["names"]["ru"] for f in spa} == names
+    titles = {p.title for p in snap.structure.smart_processes}
+    assert {f["process"]["title"] for f in spa} == titles
     bp = Blueprint.model_validate(parse_yaml(dump_yaml(data)).data)
     result = plan(snap, bp, options=PlanOptions())
-    assert result.changes == ()
-    assert not [u for u in result.unmanaged if u.funnel_name in names or u.name in names]
-    spa_doc = {**data["funnels"][0], "kind": "spa"}
+    assert result.changes == () and result.unmanaged == () and result.refusals == ()
+    deal_doc = {k: v for k, v in spa[0].items() if k not in ("kind", "process")}
     with pytest.raises(ValidationError):
-        Blueprint.model_validate({**data, "funnels": [spa_doc]})
+        Blueprint.model_validate({**data, "funnels": [{**deal_doc, "kind": "spa"}]})
+
+
+def test_incremental_pull_reads_changed_items_only() -> None:
+    """Items are read by `>=updatedTime` (§7.3): a changed item comes back, unchanged ones are
+    not re-read, so the pull takes fewer requests than a full one; the result is the same."""
+    state = generate(Vendor.BITRIX24, 300, 5, now=NOW)
+    base = next(i for i in state.items.values() if i.funnel_id.startswith("DT1038_"))
+    top = max(spa_item_number(i) for i in state.items if i.startswith(f"T{1038:x}_"))
+    for number in range(top + 1, top + 6001):  # whole, 1038 takes 3 batches of 2,500
+        item_id = spa_item_id(1038, number)
+        state.items[item_id] = dataclasses.replace(base, id=item_id, title=f"№{number}")
+    changed = next(i for i in state.items.values() if i.funnel_id.startswith("DT1042_"))
+    number = spa_item_number(changed.id)
+    other = next(
+        s.id
+        for (fid, sid), s in state.stages.items()
+        if fid == changed.funnel_id and sid != changed.stage_id and s.semantics == "process"
+    )
+    with running(state) as portal:
+        connector = portal.connector()
+        try:
+            old = connector.pull(PullScope(), NullProgress())
+            full = connector.requests
+            connector.client.call(
+                "crm.item.update",
+                {"entityTypeId": 1042, "id": number, "fields": {"stageId": other}},
+            )
+            before = connector.requests
+            new = connector.pull_incremental(old, NullProgress())
+            incremental = connector.requests - before
+            again = connector.pull(PullScope(), NullProgress())
+        finally:
+            connector.close()
+    items = {d.id: d for d in new.deals if d.entity is EntityKind.ITEM}
+    assert items[changed.id].stage_id == other
+    # Re-read whole, the 6,000 unchanged items of 1038 alone take 3 batch requests (9 → 8).
+    assert incremental + 3 <= full
+    want = [(d.id, d.stage_id, d.modified_at) for d in again.deals if d.entity is EntityKind.ITEM]
+    assert [(d.id, d.stage_id, d.modified_at) for d in new.deals if d.id in items] == want

@@ -67,3 +67,42 @@ def test_stage_history_refuses_smart_processes(url: str) -> None:
 def test_unknown_type_is_not_found(url: str) -> None:
     answer = call(url, "crm.category.list", {"entityTypeId": 1999})
     assert answer["error"] == "NOT_FOUND"
+
+
+def test_item_list_filters_by_updated_time(url: str) -> None:
+    """`>=updatedTime` (§7.3) is what an incremental pull reads smart-process items by."""
+    every: list[dict[str, Any]] = []
+    start = 0
+    while True:
+        page = call(url, "crm.item.list", {"entityTypeId": 1042, "select": ["id", "updatedTime"],
+                                           "order": {"id": "ASC"}, "start": start})  # fmt: skip
+        every += page["result"]["items"]
+        if "next" not in page:
+            break
+        start = page["next"]
+    times = sorted(i["updatedTime"] for i in every)
+    since = times[len(times) // 2]
+    want = sorted(i["id"] for i in every if i["updatedTime"] >= since)
+    got = call(url, "crm.item.list", {"entityTypeId": 1042, "select": ["id"],
+                                      "filter": {">=updatedTime": since}, "start": 0})  # fmt: skip
+    assert got["total"] == len(want) < len(every)
+    assert sorted(i["id"] for i in got["result"]["items"]) == want[:50]
+
+
+def test_category_add_needs_categories_enabled() -> None:
+    state = generate(Vendor.BITRIX24, 300, 5)
+    spa = state.smart_processes[1038]
+    state.smart_processes[1038] = spa.model_copy(update={"categories_enabled": False})
+    options = EmulatorOptions()
+    server = EmulatorServer(Bitrix24App(state, options)).start()
+    try:
+        base = webhook_url(server.url, options)
+        refused = call(base, "crm.category.add", {"entityTypeId": 1038, "fields": {"name": "X"}})
+        added = call(base, "crm.category.add", {"entityTypeId": 1042, "fields": {"name": "Y"}})
+    finally:
+        server.stop()
+    assert refused["error"] == "ENTITY_TYPE_NOT_SUPPORTED"
+    new = added["result"]["category"]
+    assert new["entityTypeId"] == 1042 and new["name"] == "Y"
+    stages = [s.id for (fid, _), s in state.stages.items() if fid == f"DT1042_{new['id']}"]
+    assert stages and all(s.startswith(f"DT1042_{new['id']}:") for s in stages)
