@@ -52,28 +52,39 @@ def domain_of(url: str) -> str:
 
 def scope_filters(scope: PullScope) -> dict[str, dict[str, Any]]:
     """Server-side filters per entity for --funnel and --since."""
-    deal_funnels = [f for f in scope.funnels if f != mapping.LEAD_FUNNEL_ID]
+    deal_funnels = _deal_funnels(scope)
     out: dict[str, dict[str, Any]] = {}
     if deal_funnels:
-        out["deals"] = {"@categoryId": [int(f) for f in deal_funnels if f.isdigit()]}
-        out["deal_history"] = {"@CATEGORY_ID": [int(f) for f in deal_funnels if f.isdigit()]}
+        out["deals"] = {"@categoryId": deal_funnels}
+        out["deal_history"] = {"@CATEGORY_ID": deal_funnels}
     if scope.since is not None:
         for name in ("deal_history", "lead_history"):
             out.setdefault(name, {})[">=CREATED_TIME"] = mapping.wire_time(scope.since)
     return out
 
 
+def _deal_funnels(scope: PullScope) -> list[int]:
+    """Deal category ids named by --funnel (the lead funnel and smart-process ids aside)."""
+    return [int(f) for f in scope.funnels if f.isdigit()]
+
+
 def plan_specs(scope: PullScope) -> tuple[list[ListSpec], dict[DataSet, DataStatus]]:
     """The lists this scope reads, and the data sets it leaves out on purpose."""
     leads = not scope.funnels or mapping.LEAD_FUNNEL_ID in scope.funnels
-    chosen = [specs.USERS, specs.DEALS]
+    # Only lead or smart-process funnels named: an empty `@categoryId` would not narrow the
+    # deal list, so the deals are not read at all.
+    deals = not scope.funnels or bool(_deal_funnels(scope))
+    chosen = [specs.USERS]
     skipped: dict[DataSet, DataStatus] = {}
+    if deals:
+        chosen.append(specs.DEALS)
     if leads:
         chosen.append(specs.LEADS)
     else:
         skipped[DataSet.LEADS] = DataStatus(state=DataState.NOT_PULLED, reason="--funnel")
     if scope.history:
-        chosen.append(specs.DEAL_HISTORY)
+        if deals:
+            chosen.append(specs.DEAL_HISTORY)
         if leads:
             chosen.append(specs.LEAD_HISTORY)
     else:
@@ -249,7 +260,9 @@ def read_tables(
     # The server's clock, read before any row: the next incremental pull starts from here.
     started_at = int(client.server_time if client.server_time is not None else client.wall())
     statuses.update(unavailable_from(client, apply_max_ids(cursors, first), cursors))
-    smart = spa.read_spa(client, first, changed_since=spa_since, known=spa_known)
+    smart = spa.read_spa(
+        client, first, changed_since=spa_since, known=spa_known, scope=scope.funnels
+    )
     funnels, stages = [*funnels, *smart.funnels], [*stages, *smart.stages]
     cursors = [*cursors, *smart.cursors]
     tables = tables or Tables()

@@ -101,11 +101,14 @@ def read_spa(
     items: bool = True,
     changed_since: str | None = None,
     known: frozenset[int] = frozenset(),
+    scope: tuple[str, ...] = (),
 ) -> SpaRead:
     """Types from the first batch, then their funnels, stages and (with `items`) item cursors.
 
     `changed_since` (an incremental pull): items of the `known` types are read only when
     changed since then, by `>=updatedTime` as deals are (§7.3); other types are read whole.
+    `scope` (--funnel): items of the named smart-process funnels only, by `@categoryId`;
+    a process none of whose funnels is named is not read at all.
     """
     if name in first.errors:
         code, description = first.errors[name]
@@ -137,7 +140,14 @@ def read_spa(
             cats = _CATEGORIES.rows(batch.result.get(f"c_{k}"))
             out.funnels.extend(mapping.spa_funnel(c, k) for c in cats)
     if items:
-        out.cursors = [Cursor(item_spec(k), extra=_since(k, changed_since, known)) for k in kinds]
+        for k in kinds:
+            extra = _since(k, changed_since, known)
+            if scope:
+                chosen = [f.id for f in out.funnels if f.entity_type_id == k and f.id in scope]
+                if not chosen:
+                    continue
+                extra["@categoryId"] = [int(f.rsplit("_", 1)[1]) for f in chosen]
+            out.cursors.append(Cursor(item_spec(k), extra=extra))
     commands = {
         f"s_{f.id}": command(
             "crm.status.list",

@@ -6,8 +6,6 @@ import dataclasses
 import math
 from typing import Any
 
-import pytest
-
 from funnelkit.connectors.base import NullProgress, PullScope
 from funnelkit.connectors.bitrix24.mapping import lead_funnel
 from funnelkit.emulator.bitrix24 import Bitrix24App
@@ -161,15 +159,17 @@ def test_scope_flags_narrow_the_pull() -> None:
     )
 
 
-@pytest.mark.xfail(strict=True, reason="smart-process items ignore --funnel (pull.py, spa.py)")
 def test_funnel_scope_leaves_smart_process_items_out() -> None:
     state = generate(Vendor.BITRIX24, 140, 4)
     chosen = deal_funnels(state)[1].id
     with running(state) as portal:
         connector = portal.connector()
         narrow = connector.pull(PullScope(funnels=(chosen,)), NullProgress())
+        spa_funnel = next(f for f in state.funnels.values() if f.entity_type_id is not None)
+        items = connector.pull(PullScope(funnels=(spa_funnel.id,)), NullProgress())
         connector.close()
     assert {d.funnel_id for d in narrow.deals} == {chosen}
+    assert {d.funnel_id for d in items.deals} == {spa_funnel.id}
 
 
 class Recorder:
