@@ -12,25 +12,22 @@ from typing import TYPE_CHECKING
 from funnelkit import __version__
 from funnelkit.metrics import DEFINITIONS, PortalMetrics
 from funnelkit.model import Snapshot
-from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
-from funnelkit.report.phrases import metric_definition, phrase, skip_reason, value
+from funnelkit.report.phrases import metric_definition, skip_reason, value
+from funnelkit.report.rows import FindingRows
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
     SEVERITIES,
     AuditReport,
     CompareOut,
     Definition,
-    FindingOut,
     MoneyOut,
     PortalOut,
     RoleOut,
     RuleRun,
     ScoreOut,
-    SubjectOut,
     Summary,
-    SuppressedOut,
     SuppressionNoteOut,
     severity_rank,
 )
@@ -40,8 +37,6 @@ from funnelkit.report.summary import actions, group_findings, managers, scorecar
 if TYPE_CHECKING:
     from funnelkit.audit.findings import AuditResult, Finding, SuppressionNote
     from funnelkit.audit.registry import Registry
-
-RELATED_KEPT = 50
 
 
 def rule_texts(lang: str, registry: Registry | None = None) -> dict[str, dict[str, str]]:
@@ -60,40 +55,7 @@ def rule_texts(lang: str, registry: Registry | None = None) -> dict[str, dict[st
 
 def message(f: Finding, lang: str) -> str:
     """A finding's message in `lang`: the rule's template filled with translated evidence."""
-    template = gettext(f.template, lang, f"{f.code}.message")
-    s = f.subject
-    args = {k: value(k, v, lang) for k, v in f.evidence.items()}
-    subject = phrase(s.name, lang) if isinstance(s.name, Phrase) else s.name or s.id
-    args.update(subject=subject, funnel=s.funnel_name or "")
-    args.setdefault("stage", s.stage_name or "")
-    return template.format(**args)
-
-
-def finding_out(f: Finding, lang: str, texts: dict[str, dict[str, str]]) -> FindingOut:
-    """One finding in `lang`."""
-    s = f.subject
-    meta = texts.get(f.code, {})
-    return FindingOut(
-        key=f.key,
-        code=f.code,
-        name=f.name,
-        severity=f.severity.value,
-        title=meta.get("title", ""),
-        message=message(f, lang),
-        remedy=meta.get("remedy", ""),
-        subject=SubjectOut(
-            kind=s.kind,
-            id=s.id,
-            name=s.name,
-            funnel_id=s.funnel_id,
-            funnel_name=s.funnel_name,
-            stage_id=s.stage_id,
-            stage_name=s.stage_name,
-        ),
-        evidence=dict(sorted(f.evidence.items())),
-        related=list(f.related[:RELATED_KEPT]),
-        related_count=len(f.related),
-    )
+    return FindingRows(lang, {}).message(f)
 
 
 def _note(n: SuppressionNote) -> SuppressionNoteOut:
@@ -112,8 +74,8 @@ def build_report(
     registry: Registry | None = None,
 ) -> AuditReport:
     """The whole report (`funnelkit.audit/1`) in `lang`."""
-    texts = rule_texts(lang, registry)
-    findings = [finding_out(f, lang, texts) for f in result.findings]
+    rows = FindingRows(lang, rule_texts(lang, registry))
+    findings = [rows.row(f) for f in result.findings]
     counts = {s: 0 for s in reversed(SEVERITIES)}
     for f in findings:
         counts[f.severity] += 1
@@ -173,12 +135,7 @@ def build_report(
             )
             for o in outcomes
         ],
-        suppressed=[
-            SuppressedOut(
-                **finding_out(s.finding, lang, texts).model_dump(), reason=s.reason, entry=s.entry
-            )
-            for s in result.suppressed
-        ],
+        suppressed=[rows.suppressed(s.finding, s.reason, s.entry) for s in result.suppressed],
         unused_suppressions=[_note(n) for n in result.unused_suppressions],
         expired_suppressions=[_note(n) for n in result.expired_suppressions],
         roles=[

@@ -19,6 +19,8 @@ from typing import Any
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 _FIXED = {True: "true", False: "false", None: "null"}
+#: Items of an already encoded list handed on in one piece (a few hundred KB of text).
+BATCH = 512
 
 
 def _plain(value: Any) -> bool:
@@ -105,15 +107,23 @@ def pieces(value: Any, depth: int) -> list[str]:
     return out
 
 
-def stream_object(members: dict[str, Any], lists: dict[str, Iterator[Any]]) -> Iterator[str]:
+def stream_object(
+    members: dict[str, Any],
+    lists: dict[str, Iterator[Any]],
+    encoded: dict[str, Iterator[str]] | None = None,
+) -> Iterator[str]:
     """`dumps` of one top-level object, in pieces, without holding it whole.
 
     `members` are its plain members; each of `lists` is a member whose items come one at a
     time (a report's findings): every item is encoded and handed on before the next is
-    made, so a million findings never exist as one list of dicts or one string. The text
-    is byte for byte what `dumps` gives for the same object with the lists filled in.
+    made, so a million findings never exist as one list of dicts or one string. Items of
+    `encoded` come already as their JSON text at that depth (without the indentation before
+    them); they are handed on in batches, so a writer sees a few large pieces rather than a
+    million small ones. The text is byte for byte what `dumps` gives for the same object
+    with the lists filled in.
     """
-    keys = sorted([*members, *lists])
+    texts = encoded or {}
+    keys = sorted([*members, *lists, *texts])
     if not keys:
         yield "{}"
         return
@@ -121,6 +131,9 @@ def stream_object(members: dict[str, Any], lists: dict[str, Iterator[Any]]) -> I
     for key in keys:
         yield sep + encode_basestring(key) + ": "
         sep = ",\n  "
+        if key in texts:
+            yield from _batched(texts[key])
+            continue
         if key not in lists:
             item = members[key]
             yield _scalar(item, "  ") if type(item) in _PLAIN else "".join(pieces(item, 1))
@@ -133,3 +146,18 @@ def stream_object(members: dict[str, Any], lists: dict[str, Iterator[Any]]) -> I
             opened = True
         yield "\n  ]" if opened else "[]"
     yield "\n}"
+
+
+def _batched(texts: Iterator[str]) -> Iterator[str]:
+    """A top-level list member from its items' texts, `BATCH` items to a piece."""
+    opened = False
+    batch: list[str] = []
+    for text in texts:
+        batch.append(text)
+        if len(batch) == BATCH:
+            yield ("," if opened else "[") + "\n    " + ",\n    ".join(batch)
+            opened, batch = True, []
+    if batch:
+        yield ("," if opened else "[") + "\n    " + ",\n    ".join(batch)
+        opened = True
+    yield "\n  ]" if opened else "[]"
