@@ -11,7 +11,9 @@ container in one call of the C encoder.
 from __future__ import annotations
 
 import json
+import json.encoder
 import math
+from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -20,10 +22,36 @@ from funnelkit.report.schema import FindingOut
 # the finding sits at depth 2 (report → findings → finding); its members at depth 3
 _IN = "\n      "  # before a member of the finding
 _IN2 = "\n        "  # before an item of a member (evidence, related, subject)
-_EVIDENCE = json.JSONEncoder(
-    ensure_ascii=False, sort_keys=True, allow_nan=False, separators=("," + _IN2, ": ")
-)
-_RELATED = json.JSONEncoder(ensure_ascii=False, separators=("," + _IN2, ": "))
+
+
+def _refuse(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def _flat(*, sort_keys: bool, allow_nan: bool) -> Callable[[Any], str]:
+    """The C encoder for one container of plain values at the finding's members' depth.
+
+    `JSONEncoder.encode` builds a new C encoder on every call, which costs more than encoding
+    a small container; this one is built once (the standard encoder where there is no C one).
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(
+            ensure_ascii=False,
+            sort_keys=sort_keys,
+            allow_nan=allow_nan,
+            separators=("," + _IN2, ": "),
+        ).encode
+    # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys,
+    # allow_nan): no indent, the item separator carries the newline and indentation
+    encode = make(
+        None, _refuse, encode_basestring, None, ": ", "," + _IN2, sort_keys, False, allow_nan
+    )
+    return lambda value: "".join(encode(value, 0))
+
+
+_EVIDENCE = _flat(sort_keys=True, allow_nan=False)
+_RELATED = _flat(sort_keys=False, allow_nan=True)
 
 
 def _text(value: str | None) -> str:
@@ -34,12 +62,12 @@ def _evidence(evidence: dict[str, Any]) -> str:
     if not evidence:
         return "{}"
     try:
-        flat = _EVIDENCE.encode(evidence)
+        flat = _EVIDENCE(evidence)
     except ValueError:  # NaN or an infinity: pydantic's json mode writes null
         finite = {
             k: None if type(v) is float and not math.isfinite(v) else v for k, v in evidence.items()
         }
-        flat = _EVIDENCE.encode(finite)
+        flat = _EVIDENCE(finite)
     return "{" + _IN2 + flat[1:-1] + _IN + "}"
 
 
@@ -103,7 +131,7 @@ class FindingJson:
                 "," + _IN + '"message": ',
                 encode_basestring(f.message),
                 middle,
-                "[" + _IN2 + _RELATED.encode(related)[1:-1] + _IN + "]" if related else "[]",
+                "[" + _IN2 + _RELATED(related)[1:-1] + _IN + "]" if related else "[]",
                 "," + _IN + '"related_count": ',
                 int.__repr__(f.related_count),
                 tail,

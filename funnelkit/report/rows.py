@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from funnelkit.model.phrase import Phrase
 from funnelkit.report.catalog import gettext
-from funnelkit.report.phrases import phrase, value
+from funnelkit.report.phrases import value
 from funnelkit.report.schema import SEVERITIES, FindingOut, Severity, SubjectOut, SuppressedOut
 
 if TYPE_CHECKING:
@@ -35,6 +35,7 @@ class FindingRows:
         self._templates: dict[tuple[str, str], str] = {}
         self._values: dict[tuple[str, type, object], str] = {}
         self._severities: dict[Level, Severity] = {}
+        self._phrases: dict[int, tuple[Phrase, str]] = {}
 
     def template(self, f: Finding) -> str:
         """The rule's message template in the language (catalog context `CODE.message`)."""
@@ -47,7 +48,9 @@ class FindingRows:
     def value(self, key: str, v: object) -> str:
         """`phrases.value`, remembered for plain values (a phrase is worded each time)."""
         kind = type(v)
-        if kind not in _CACHED_TYPES or v != v:  # a phrase, or NaN (never equal to itself)
+        if isinstance(v, Phrase):
+            return self.phrase(key, v)
+        if kind not in _CACHED_TYPES or v != v:  # NaN is never equal to itself
             return value(key, v, self.lang)
         memo = (key, kind, v)
         found = self._values.get(memo)
@@ -57,13 +60,23 @@ class FindingRows:
                 self._values[memo] = found
         return found
 
+    def phrase(self, key: str, p: Phrase) -> str:
+        """A phrase worded once per object: rules share one phrase among many findings (a
+        stage's limit), and equal text does not mean equal wording (ids, values differ)."""
+        found = self._phrases.get(id(p))
+        if found is None:
+            found = (p, value(key, p, self.lang))
+            if len(self._phrases) < _VALUES_KEPT:
+                self._phrases[id(p)] = found  # holding `p` keeps its id from being reused
+        return found[1]
+
     def message(self, f: Finding) -> str:
         """The finding's message: the rule's template filled with translated evidence."""
         s = f.subject
         v = self.value
         args = {k: v(k, x) for k, x in f.evidence.items()}
         name = s.name
-        args["subject"] = phrase(name, self.lang) if isinstance(name, Phrase) else name or s.id
+        args["subject"] = self.phrase("subject", name) if isinstance(name, Phrase) else name or s.id
         args["funnel"] = s.funnel_name or ""
         if "stage" not in args:
             args["stage"] = s.stage_name or ""
