@@ -29,18 +29,20 @@ def _plain(value: Any) -> bool:
 
 
 @cache
-def _flat(depth: int) -> json.JSONEncoder:
+def _flat(depth: int, sort_keys: bool = True) -> json.JSONEncoder:
     """The C encoder for a container of plain values at this depth."""
     inner = "  " * (depth + 1)
-    return json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",\n" + inner, ": "))
+    return json.JSONEncoder(
+        ensure_ascii=False, sort_keys=sort_keys, separators=(",\n" + inner, ": ")
+    )
 
 
-def _standard(value: Any, pad: str) -> str:
-    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True)
+def _standard(value: Any, pad: str, sort_keys: bool = True) -> str:
+    text = json.dumps(value, ensure_ascii=False, indent=2, sort_keys=sort_keys)
     return text.replace("\n", "\n" + pad) if pad else text
 
 
-def _scalar(value: Any, pad: str) -> str:
+def _scalar(value: Any, pad: str, sort_keys: bool = True) -> str:
     kind = type(value)
     if kind is str:
         return str(encode_basestring(value))
@@ -48,10 +50,10 @@ def _scalar(value: Any, pad: str) -> str:
         return int.__repr__(value)
     if kind is bool or value is None:
         return _FIXED[value]
-    return _standard(value, pad)  # floats (NaN, Infinity) and the unusual
+    return _standard(value, pad, sort_keys)  # floats (NaN, Infinity) and the unusual
 
 
-def _write(value: Any, depth: int, out: list[str]) -> None:
+def _write(value: Any, depth: int, out: list[str], sort_keys: bool = True) -> None:
     kind = type(value)
     pad = "  " * depth
     inner = pad + "  "
@@ -59,44 +61,45 @@ def _write(value: Any, depth: int, out: list[str]) -> None:
         if not value:
             out.append("{}")
         elif not all(type(k) is str for k in value):
-            out.append(_standard(value, pad))
+            out.append(_standard(value, pad, sort_keys))
         elif all(map(_plain, value.values())):
-            flat = _flat(depth).encode(value)
+            flat = _flat(depth, sort_keys).encode(value)
             out.append("{\n" + inner + flat[1:-1] + "\n" + pad + "}")
         else:
             sep = "{\n" + inner
-            for key, item in sorted(value.items()):
+            for key, item in sorted(value.items()) if sort_keys else value.items():
                 out.append(sep + encode_basestring(key) + ": ")
                 if type(item) in _PLAIN:
-                    out.append(_scalar(item, inner))
+                    out.append(_scalar(item, inner, sort_keys))
                 else:
-                    _write(item, depth + 1, out)
+                    _write(item, depth + 1, out, sort_keys)
                 sep = ",\n" + inner
             out.append("\n" + pad + "}")
     elif kind is list:
         if not value:
             out.append("[]")
         elif all(map(_plain, value)):
-            flat = _flat(depth).encode(value)
+            flat = _flat(depth, sort_keys).encode(value)
             out.append("[\n" + inner + flat[1:-1] + "\n" + pad + "]")
         else:
             sep = "[\n" + inner
             for item in value:
                 out.append(sep)
                 if type(item) in _PLAIN:
-                    out.append(_scalar(item, inner))
+                    out.append(_scalar(item, inner, sort_keys))
                 else:
-                    _write(item, depth + 1, out)
+                    _write(item, depth + 1, out, sort_keys)
                 sep = ",\n" + inner
             out.append("\n" + pad + "]")
     else:
-        out.append(_scalar(value, pad))
+        out.append(_scalar(value, pad, sort_keys))
 
 
-def dumps(doc: Any) -> str:
-    """The same text as the standard encoder with indent=2, sorted keys, unicode kept."""
+def dumps(doc: Any, *, sort_keys: bool = True) -> str:
+    """The same text as the standard encoder with indent=2, unicode kept, keys sorted unless
+    `sort_keys` is False (then in the dicts' own order, as SARIF writes them)."""
     out: list[str] = []
-    _write(doc, 0, out)
+    _write(doc, 0, out, sort_keys)
     return "".join(out)
 
 

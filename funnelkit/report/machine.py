@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -135,7 +134,8 @@ def to_sarif(report: AuditReport) -> str:
             }
         ],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    # = json.dumps(indent=2, ensure_ascii=False), in its key order, faster (jsonfast)
+    return jsonfast.dumps(sarif, sort_keys=False) + "\n"
 
 
 def _line(f: FindingOut) -> str:
