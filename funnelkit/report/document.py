@@ -7,6 +7,7 @@ the resulting `AuditReport` and nothing else.
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from funnelkit import __version__
@@ -76,9 +77,8 @@ def build_report(
     """The whole report (`funnelkit.audit/1`) in `lang`."""
     rows = FindingRows(lang, rule_texts(lang, registry))
     findings = [rows.row(f) for f in result.findings]
-    counts = {s: 0 for s in reversed(SEVERITIES)}
-    for f in findings:
-        counts[f.severity] += 1
+    found = Counter(f.severity for f in findings)
+    counts = {s: found[s] for s in reversed(SEVERITIES)}
     fail_on = result.fail_on.value
     manifest, portal = snapshot.manifest, snapshot.structure.portal
     stake = money_at_stake(result.findings, snapshot)
@@ -103,7 +103,7 @@ def build_report(
         summary=Summary(
             findings=len(findings),
             by_severity=counts,
-            failing=sum(1 for f in findings if severity_rank(f.severity) >= severity_rank(fail_on)),
+            failing=sum(n for s, n in counts.items() if severity_rank(s) >= severity_rank(fail_on)),
             fail_on=fail_on,
             exit_code=result.exit_code,
             rules_run=sum(1 for o in outcomes if o.status == "ran"),

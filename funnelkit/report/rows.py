@@ -35,7 +35,7 @@ class FindingRows:
         self._templates: dict[tuple[str, str], str] = {}
         self._values: dict[tuple[str, type, object], str] = {}
         self._severities: dict[Level, Severity] = {}
-        self._phrases: dict[int, tuple[Phrase, str]] = {}
+        self._phrases: dict[tuple[object, ...], str] = {}
 
     def template(self, f: Finding) -> str:
         """The rule's message template in the language (catalog context `CODE.message`)."""
@@ -61,14 +61,17 @@ class FindingRows:
         return found
 
     def phrase(self, key: str, p: Phrase) -> str:
-        """A phrase worded once per object: rules share one phrase among many findings (a
-        stage's limit), and equal text does not mean equal wording (ids, values differ)."""
-        found = self._phrases.get(id(p))
+        """A phrase, worded once per message id, context and values: rules build one per
+        finding, but the same few recur (a stage's limit, explained the same way each time)."""
+        memo = _phrase_key(p)
+        if memo is None:
+            return value(key, p, self.lang)
+        found = self._phrases.get(memo)
         if found is None:
-            found = (p, value(key, p, self.lang))
+            found = value(key, p, self.lang)
             if len(self._phrases) < _VALUES_KEPT:
-                self._phrases[id(p)] = found  # holding `p` keeps its id from being reused
-        return found[1]
+                self._phrases[memo] = found
+        return found
 
     def message(self, f: Finding) -> str:
         """The finding's message: the rule's template filled with translated evidence."""
@@ -134,3 +137,20 @@ class FindingRows:
         if found is None:
             found = self._severities[level] = SEVERITIES[level.rank]
         return found
+
+
+def _phrase_key(p: Phrase) -> tuple[object, ...] | None:
+    """All a phrase's wording depends on, or None when a value is not a plain one."""
+    params: list[object] = [p.msgid, p.context, p.plural, p.counter]
+    for k, v in p.params.items():
+        kind = type(v)
+        if isinstance(v, Phrase):
+            inner = _phrase_key(v)
+            if inner is None:
+                return None
+            params.append((k, inner))
+        elif kind in _CACHED_TYPES and v == v:  # the type too: 1, 1.0 and True are worded apart
+            params.append((k, kind, v))
+        else:
+            return None
+    return tuple(params)

@@ -21,9 +21,15 @@ SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 FORMATS = ("text", "json", "csv", "markdown", "html", "sarif", "junit")
 
 
+_RANKS: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+
 def severity_rank(severity: str) -> int:
-    """0 for info up to 4 for critical."""
-    return SEVERITIES.index(severity)
+    """0 for info up to 4 for critical (asked once or more per finding: a lookup, not a scan)."""
+    rank = _RANKS.get(severity)
+    if rank is None:
+        raise ValueError(f"{severity!r} is not a severity ({', '.join(SEVERITIES)})")
+    return rank
 
 
 class _Strict(BaseModel):
