@@ -7,6 +7,7 @@ the resulting `AuditReport` and nothing else.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,25 @@ def build_report(
     registry: Registry | None = None,
 ) -> AuditReport:
     """The whole report (`funnelkit.audit/1`) in `lang`."""
+    was_enabled = gc.isenabled()
+    gc.disable()  # a row or more per finding, none in a cycle: GC passes would walk the heap
+    try:
+        return _build(result, snapshot, metrics, lang, generated_at, portal_name, compare, registry)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    result: AuditResult,
+    snapshot: Snapshot,
+    metrics: PortalMetrics | None,
+    lang: str,
+    generated_at: int,
+    portal_name: str,
+    compare: CompareOut | None,
+    registry: Registry | None,
+) -> AuditReport:
     rows = FindingRows(lang, rule_texts(lang, registry))
     findings = [rows.row(f) for f in result.findings]
     found = Counter(f.severity for f in findings)

@@ -12,7 +12,8 @@ standard encoder, re-indented for its depth.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+import json.encoder
+from collections.abc import Callable, Iterator
 from functools import cache
 from json.encoder import encode_basestring
 from typing import Any
@@ -28,13 +29,42 @@ def _plain(value: Any) -> bool:
     return kind in _PLAIN or ((kind is list or kind is dict) and not value)
 
 
-@cache
-def _flat(depth: int, sort_keys: bool = True) -> json.JSONEncoder:
-    """The C encoder for a container of plain values at this depth."""
-    inner = "  " * (depth + 1)
-    return json.JSONEncoder(
-        ensure_ascii=False, sort_keys=sort_keys, separators=(",\n" + inner, ": ")
+def _refuse(value: object) -> object:
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def flat_encoder(
+    item_separator: str, *, sort_keys: bool = True, allow_nan: bool = True
+) -> Callable[[Any], str]:
+    """The C encoder for one container of plain values, built once.
+
+    `JSONEncoder.encode` builds a new C encoder on every call, which costs more than encoding
+    a small container; this one is built once (the standard encoder where there is no C one).
+    Without indentation, `item_separator` carries the newline and the indentation.
+    """
+    standard = json.JSONEncoder(
+        ensure_ascii=False,
+        sort_keys=sort_keys,
+        allow_nan=allow_nan,
+        separators=(item_separator, ": "),
     )
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return standard.encode
+    try:
+        # what `JSONEncoder.iterencode` passes it: (markers, default, encoder, indent,
+        # key_separator, item_separator, sort_keys, skipkeys, allow_nan)
+        args = (None, _refuse, encode_basestring, None, ": ", item_separator, sort_keys)
+        encode = make(*args, False, allow_nan)
+    except TypeError:  # no C encoder, or one that is called differently
+        return standard.encode
+    return lambda value: "".join(encode(value, 0))
+
+
+@cache
+def _flat(depth: int, sort_keys: bool = True) -> Callable[[Any], str]:
+    """The C encoder for a container of plain values at this depth."""
+    return flat_encoder(",\n" + "  " * (depth + 1), sort_keys=sort_keys)
 
 
 def _standard(value: Any, pad: str, sort_keys: bool = True) -> str:
@@ -63,7 +93,7 @@ def _write(value: Any, depth: int, out: list[str], sort_keys: bool = True) -> No
         elif not all(type(k) is str for k in value):
             out.append(_standard(value, pad, sort_keys))
         elif all(map(_plain, value.values())):
-            flat = _flat(depth, sort_keys).encode(value)
+            flat = _flat(depth, sort_keys)(value)
             out.append("{\n" + inner + flat[1:-1] + "\n" + pad + "}")
         else:
             sep = "{\n" + inner
@@ -79,7 +109,7 @@ def _write(value: Any, depth: int, out: list[str], sort_keys: bool = True) -> No
         if not value:
             out.append("[]")
         elif all(map(_plain, value)):
-            flat = _flat(depth, sort_keys).encode(value)
+            flat = _flat(depth, sort_keys)(value)
             out.append("[\n" + inner + flat[1:-1] + "\n" + pad + "]")
         else:
             sep = "[\n" + inner

@@ -10,13 +10,11 @@ container in one call of the C encoder.
 
 from __future__ import annotations
 
-import json
-import json.encoder
 import math
-from collections.abc import Callable
 from json.encoder import encode_basestring
 from typing import Any
 
+from funnelkit.report.jsonfast import flat_encoder
 from funnelkit.report.schema import FindingOut
 
 # the finding sits at depth 2 (report → findings → finding); its members at depth 3
@@ -24,34 +22,8 @@ _IN = "\n      "  # before a member of the finding
 _IN2 = "\n        "  # before an item of a member (evidence, related, subject)
 
 
-def _refuse(value: object) -> object:
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-def _flat(*, sort_keys: bool, allow_nan: bool) -> Callable[[Any], str]:
-    """The C encoder for one container of plain values at the finding's members' depth.
-
-    `JSONEncoder.encode` builds a new C encoder on every call, which costs more than encoding
-    a small container; this one is built once (the standard encoder where there is no C one).
-    """
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:
-        return json.JSONEncoder(
-            ensure_ascii=False,
-            sort_keys=sort_keys,
-            allow_nan=allow_nan,
-            separators=("," + _IN2, ": "),
-        ).encode
-    # (markers, default, encoder, indent, key_separator, item_separator, sort_keys, skipkeys,
-    # allow_nan): no indent, the item separator carries the newline and indentation
-    encode = make(
-        None, _refuse, encode_basestring, None, ": ", "," + _IN2, sort_keys, False, allow_nan
-    )
-    return lambda value: "".join(encode(value, 0))
-
-
-_EVIDENCE = _flat(sort_keys=True, allow_nan=False)
-_RELATED = _flat(sort_keys=False, allow_nan=True)
+_EVIDENCE = flat_encoder("," + _IN2, sort_keys=True, allow_nan=False)
+_RELATED = flat_encoder("," + _IN2, sort_keys=False)
 
 
 def _text(value: str | None) -> str:
