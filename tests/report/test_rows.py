@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import math
 from typing import Any
@@ -91,3 +92,14 @@ def _fields(row: FindingOut) -> dict[str, Any]:
         "evidence": row.evidence,
         "related": tuple(row.related),
     }
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_building_a_report_leaves_the_collector_as_it_was(enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        document()
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
