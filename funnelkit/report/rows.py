@@ -46,7 +46,7 @@ class FindingRows:
         return found
 
     def value(self, key: str, v: object) -> str:
-        """`phrases.value`, remembered for plain values (a phrase is worded each time)."""
+        """`phrases.value`, remembered for plain values and phrases of plain values."""
         kind = type(v)
         if isinstance(v, Phrase):
             return self.phrase(key, v)
