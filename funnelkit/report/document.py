@@ -7,30 +7,29 @@ the resulting `AuditReport` and nothing else.
 
 from __future__ import annotations
 
+import gc
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from funnelkit import __version__
 from funnelkit.metrics import DEFINITIONS, PortalMetrics
 from funnelkit.model import Snapshot
-from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
-from funnelkit.report.phrases import metric_definition, phrase, skip_reason, value
+from funnelkit.report.phrases import metric_definition, skip_reason, value
+from funnelkit.report.rows import FindingRows
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
     SEVERITIES,
     AuditReport,
     CompareOut,
     Definition,
-    FindingOut,
     MoneyOut,
     PortalOut,
     RoleOut,
     RuleRun,
     ScoreOut,
-    SubjectOut,
     Summary,
-    SuppressedOut,
     SuppressionNoteOut,
     severity_rank,
 )
@@ -40,8 +39,6 @@ from funnelkit.report.summary import actions, group_findings, managers, scorecar
 if TYPE_CHECKING:
     from funnelkit.audit.findings import AuditResult, Finding, SuppressionNote
     from funnelkit.audit.registry import Registry
-
-RELATED_KEPT = 50
 
 
 def rule_texts(lang: str, registry: Registry | None = None) -> dict[str, dict[str, str]]:
@@ -60,40 +57,7 @@ def rule_texts(lang: str, registry: Registry | None = None) -> dict[str, dict[st
 
 def message(f: Finding, lang: str) -> str:
     """A finding's message in `lang`: the rule's template filled with translated evidence."""
-    template = gettext(f.template, lang, f"{f.code}.message")
-    s = f.subject
-    args = {k: value(k, v, lang) for k, v in f.evidence.items()}
-    subject = phrase(s.name, lang) if isinstance(s.name, Phrase) else s.name or s.id
-    args.update(subject=subject, funnel=s.funnel_name or "")
-    args.setdefault("stage", s.stage_name or "")
-    return template.format(**args)
-
-
-def finding_out(f: Finding, lang: str, texts: dict[str, dict[str, str]]) -> FindingOut:
-    """One finding in `lang`."""
-    s = f.subject
-    meta = texts.get(f.code, {})
-    return FindingOut(
-        key=f.key,
-        code=f.code,
-        name=f.name,
-        severity=f.severity.value,
-        title=meta.get("title", ""),
-        message=message(f, lang),
-        remedy=meta.get("remedy", ""),
-        subject=SubjectOut(
-            kind=s.kind,
-            id=s.id,
-            name=s.name,
-            funnel_id=s.funnel_id,
-            funnel_name=s.funnel_name,
-            stage_id=s.stage_id,
-            stage_name=s.stage_name,
-        ),
-        evidence=dict(sorted(f.evidence.items())),
-        related=list(f.related[:RELATED_KEPT]),
-        related_count=len(f.related),
-    )
+    return FindingRows(lang, {}).message(f)
 
 
 def _note(n: SuppressionNote) -> SuppressionNoteOut:
@@ -112,11 +76,29 @@ def build_report(
     registry: Registry | None = None,
 ) -> AuditReport:
     """The whole report (`funnelkit.audit/1`) in `lang`."""
-    texts = rule_texts(lang, registry)
-    findings = [finding_out(f, lang, texts) for f in result.findings]
-    counts = {s: 0 for s in reversed(SEVERITIES)}
-    for f in findings:
-        counts[f.severity] += 1
+    was_enabled = gc.isenabled()
+    gc.disable()  # a row or more per finding, none in a cycle: GC passes would walk the heap
+    try:
+        return _build(result, snapshot, metrics, lang, generated_at, portal_name, compare, registry)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _build(
+    result: AuditResult,
+    snapshot: Snapshot,
+    metrics: PortalMetrics | None,
+    lang: str,
+    generated_at: int,
+    portal_name: str,
+    compare: CompareOut | None,
+    registry: Registry | None,
+) -> AuditReport:
+    rows = FindingRows(lang, rule_texts(lang, registry))
+    findings = [rows.row(f) for f in result.findings]
+    found = Counter(f.severity for f in findings)
+    counts = {s: found[s] for s in reversed(SEVERITIES)}
     fail_on = result.fail_on.value
     manifest, portal = snapshot.manifest, snapshot.structure.portal
     stake = money_at_stake(result.findings, snapshot)
@@ -141,7 +123,7 @@ def build_report(
         summary=Summary(
             findings=len(findings),
             by_severity=counts,
-            failing=sum(1 for f in findings if severity_rank(f.severity) >= severity_rank(fail_on)),
+            failing=sum(n for s, n in counts.items() if severity_rank(s) >= severity_rank(fail_on)),
             fail_on=fail_on,
             exit_code=result.exit_code,
             rules_run=sum(1 for o in outcomes if o.status == "ran"),
@@ -173,12 +155,7 @@ def build_report(
             )
             for o in outcomes
         ],
-        suppressed=[
-            SuppressedOut(
-                **finding_out(s.finding, lang, texts).model_dump(), reason=s.reason, entry=s.entry
-            )
-            for s in result.suppressed
-        ],
+        suppressed=[rows.suppressed(s.finding, s.reason, s.entry) for s in result.suppressed],
         unused_suppressions=[_note(n) for n in result.unused_suppressions],
         expired_suppressions=[_note(n) for n in result.expired_suppressions],
         roles=[

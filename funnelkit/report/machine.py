@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections.abc import Iterator
 from typing import Any
 from xml.etree import ElementTree as ET
 
 from funnelkit.report import jsonfast
+from funnelkit.report.jsonrows import FindingJson
 from funnelkit.report.schema import AuditReport, FindingOut, severity_rank
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -32,8 +32,9 @@ def json_pieces(report: AuditReport) -> Iterator[str]:
     million of them never exist at once as dicts or as one string."""
     # = json.dumps(indent=2, sort_keys=True), faster (jsonfast)
     data = report.model_dump(mode="json", by_alias=True, exclude={"findings"})
-    findings = (f.model_dump(mode="json", by_alias=True) for f in report.findings)
-    yield from jsonfast.stream_object(data, {"findings": findings})
+    encode = FindingJson().encode
+    findings = (encode(f) for f in report.findings)
+    yield from jsonfast.stream_object(data, {}, {"findings": findings})
     yield "\n"
 
 
@@ -133,7 +134,8 @@ def to_sarif(report: AuditReport) -> str:
             }
         ],
     }
-    return json.dumps(sarif, ensure_ascii=False, indent=2) + "\n"
+    # = json.dumps(indent=2, ensure_ascii=False), in its key order, faster (jsonfast)
+    return jsonfast.dumps(sarif, sort_keys=False) + "\n"
 
 
 def _line(f: FindingOut) -> str:

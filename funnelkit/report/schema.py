@@ -6,7 +6,8 @@ published schema (`funnelkit schema report`) and what funnelkit writes cannot dr
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,16 +21,33 @@ SEVERITIES: tuple[Severity, ...] = ("info", "low", "medium", "high", "critical")
 FORMATS = ("text", "json", "csv", "markdown", "html", "sarif", "junit")
 
 
+_RANKS: dict[str, int] = {s: i for i, s in enumerate(SEVERITIES)}
+
+
 def severity_rank(severity: str) -> int:
-    """0 for info up to 4 for critical."""
-    return SEVERITIES.index(severity)
+    """0 for info up to 4 for critical (asked once or more per finding: a lookup, not a scan)."""
+    rank = _RANKS.get(severity)
+    if rank is None:
+        raise ValueError(f"{severity!r} is not a severity ({', '.join(SEVERITIES)})")
+    return rank
 
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SubjectOut(_Strict):
+# A report of a big portal holds close to a million findings. As pydantic models they cost
+# most of the report's time to build and dump, so a finding (and its subject) is a plain slots
+# dataclass: pydantic still validates, serializes and publishes it through the models that
+# hold it (an instance passes validation as it is, without re-checking its fields), and the
+# tests check every emitted finding against this shape.
+_FORBID = ConfigDict(extra="forbid")
+
+
+@dataclass(slots=True, kw_only=True)
+class SubjectOut:
+    __pydantic_config__ = _FORBID
+
     kind: str
     id: str
     name: str = ""
@@ -39,8 +57,13 @@ class SubjectOut(_Strict):
     stage_name: str | None = None
 
 
-class FindingOut(_Strict):
-    key: str = Field(description="Stable identity: rule code + entity (baselines match on it)")
+@dataclass(slots=True, kw_only=True)
+class FindingOut:
+    __pydantic_config__ = _FORBID
+
+    key: Annotated[
+        str, Field(description="Stable identity: rule code + entity (baselines match on it)")
+    ]
     code: str
     name: str
     severity: Severity
@@ -53,9 +76,17 @@ class FindingOut(_Strict):
     related_count: int
 
 
+@dataclass(slots=True, kw_only=True)
 class SuppressedOut(FindingOut):
+    __pydantic_config__ = _FORBID
+
     reason: str
     entry: int
+
+
+# A dataclass without a docstring gets one generated from its signature, which pydantic would
+# publish as the schema's description; these shapes have none, as the models they were had none.
+SubjectOut.__doc__ = FindingOut.__doc__ = SuppressedOut.__doc__ = None
 
 
 class RuleRun(_Strict):

@@ -37,7 +37,7 @@ STAKE_RULES = {STUCK: "stuck", UNTASKED: "untasked", NEGLECTED: "neglected"}
 HYGIENE_POINTS = 60.0
 SETUP_POINTS = 40.0
 WEIGHTS = {"critical": 16.0, "high": 8.0, "medium": 4.0, "low": 2.0, "info": 0.0}
-_RANK = ("info", "low", "medium", "high", "critical")
+_RANK = {s: i for i, s in enumerate(("info", "low", "medium", "high", "critical"))}
 
 
 class _SubjectLike(Protocol):
@@ -128,7 +128,7 @@ def score_of(findings: Iterable[_FindingLike], open_deals: int) -> PortalScore:
             continue
         count, worst = per_rule.get(f.code, (0, "info"))
         sev = _severity(f)
-        per_rule[f.code] = (count + 1, sev if _RANK.index(sev) > _RANK.index(worst) else worst)
+        per_rule[f.code] = (count + 1, sev if _RANK[sev] > _RANK[worst] else worst)
     hygiene = (
         HYGIENE_POINTS * (1 - min(len(affected), open_deals) / open_deals)
         if open_deals

@@ -73,19 +73,18 @@ class _Acc:
     def add(self, f: FindingOut, deal_ids: set[str], contact_ids: set[str]) -> None:
         """Count `f`; its related ids are deals, except where the rule lists contacts."""
         self.count += 1
-        if severity_rank(f.severity) > severity_rank(self.severity):
+        if f.severity != self.severity and severity_rank(f.severity) > severity_rank(self.severity):
             self.severity = f.severity
         s = f.subject
         if s.kind == "deal":
             self.deals.add(s.id)
         elif s.kind == "contact":
             self.contacts.add(s.id)
-        contacts = f.code in RELATED_CONTACTS
-        for rid in f.related:
-            if contacts and rid in contact_ids:
-                self.contacts.add(rid)
-            elif not contacts and rid in deal_ids:
-                self.deals.add(rid)
+        if f.related:  # the ids the portal has, matched in one pass
+            if f.code in RELATED_CONTACTS:
+                self.contacts |= contact_ids.intersection(f.related)
+            else:
+                self.deals |= deal_ids.intersection(f.related)
         if len(self.examples) < EXAMPLES:
             self.examples.append(s.name or s.id)
         if len(self.keys) < KEYS_PER_GROUP:

@@ -66,3 +66,33 @@ def test_streamed_object_is_the_same_text(
     members.pop(streamed, None)
     whole = standard({**members, streamed: items})
     assert "".join(jsonfast.stream_object(members, {streamed: iter(items)})) == whole
+
+
+@settings(max_examples=300, deadline=None)
+@given(documents)
+def test_unsorted_keys_keep_the_dicts_own_order(doc: Any) -> None:
+    unsorted = json.dumps(doc, ensure_ascii=False, indent=2)
+    assert jsonfast.dumps(doc, sort_keys=False) == unsorted
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.dictionaries(st.text(max_size=5), documents, max_size=5),
+    st.text(max_size=5),
+    st.lists(documents, max_size=8),
+)
+def test_items_given_as_text_stream_in_batches_as_the_same_text(
+    members: dict[str, Any], streamed: str, items: list[Any]
+) -> None:
+    members.pop(streamed, None)
+    whole = standard({**members, streamed: items})
+    texts = ("".join(jsonfast.pieces(item, 2)).lstrip() for item in items)
+    assert "".join(jsonfast.stream_object(members, {}, {streamed: texts})) == whole
+
+
+def test_items_given_as_text_over_several_batches() -> None:
+    items = [{"id": str(i), "n": [i, i / 3]} for i in range(2 * jsonfast.BATCH + 3)]
+    texts = ("".join(jsonfast.pieces(item, 2)) for item in items)
+    pieces = list(jsonfast.stream_object({"a": 1}, {}, {"findings": texts}))
+    assert "".join(pieces) == standard({"a": 1, "findings": items})
+    assert len(pieces) < 10  # a few large pieces, not one per item
