@@ -6,6 +6,7 @@ Evidence phrases and their vocabulary are translated in `phrases`, on top of thi
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import localcontext
 from functools import lru_cache
 
 from babel import Locale
@@ -204,7 +205,11 @@ def number(value: float | int | None, lang: str, digits: int = 0) -> str:
 def _number(value: float | int, lang: str, digits: int) -> str:
     """Formatting through Babel is slow and reports repeat their numbers: remember them."""
     pattern = "#,##0" + ("." + "0" * digits if digits else "")
-    return str(format_decimal(value, pattern, locale=_locale(lang)))
+    # Babel rounds in the current decimal context (28 digits): a larger integer from a
+    # portal's data (an amount typed with too many digits) would raise instead of printing.
+    with localcontext() as ctx:
+        ctx.prec = max(ctx.prec, len(f"{value:.0f}") + digits + 2)
+        return str(format_decimal(value, pattern, locale=_locale(lang)))
 
 
 def percent(value: float | None, lang: str) -> str:

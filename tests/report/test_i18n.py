@@ -24,7 +24,7 @@ from funnelkit.report import build_report, render
 from funnelkit.report.catalog import catalog, gettext
 from funnelkit.report.catalog_sync import missing, wanted
 from funnelkit.report.catalogue import readme_table, render_list, render_rule
-from funnelkit.report.i18n import noun
+from funnelkit.report.i18n import noun, number
 from funnelkit.report.phrases import phrase
 from funnelkit.report.plan_html import plan_to_html
 from funnelkit.report.plan_text import drift_markdown, drift_text, plan_markdown, plan_text
@@ -263,3 +263,9 @@ def test_merge_lines_are_translated(lang: str) -> None:
     for text in (merge, f"move deals (merge) {merge}", f"delete (after merge) {merge}"):
         out = line(text, lang)
         assert _stray(out, ALLOWED | {"A", "B", "C"}) == [], out
+
+
+def test_numbers_beyond_the_decimal_context_print_whole() -> None:
+    # 30 digits: more than the default 28-digit decimal context Babel rounds in.
+    assert number(10**30, "ru").replace("\u00a0", " ") == "1" + " 000" * 10
+    assert number(10**30, "en", 1).endswith(",000.0")
