@@ -6,7 +6,7 @@
     text      summary first, findings grouped; plain lines      text.py
     json      the document itself, funnelkit.audit/1            machine.py
     csv       one row per finding, formula-safe                 machine.py
-    sarif     SARIF 2.1.0 for code-scanning UIs                 machine.py
+    sarif     SARIF 2.1.0 for code-scanning UIs                 sarif.py
     junit     JUnit XML, a failure per finding at --fail-on     machine.py
     markdown  a PR comment / CI step summary, < 60,000 chars    markdown.py
     html      one self-contained page with charts               html.py
@@ -73,22 +73,32 @@ def render(
 def render_pieces(
     report: AuditReport, fmt: str, *, statistics: bool = False, details: bool = False
 ) -> Iterator[str]:
-    """`render` in pieces to be written as they come: json streams its findings, so a large
-    report is never held whole as text; other formats are one piece."""
+    """`render` in pieces to be written as they come: json and sarif stream their findings, so
+    a large report is never held whole as text; other formats are one piece."""
     if fmt == "json":
         from funnelkit.report.machine import json_pieces
 
         yield from json_pieces(report)
+        return
+    if fmt == "sarif":
+        from funnelkit.report.sarif import sarif_pieces
+
+        yield from sarif_pieces(report)
         return
     yield render(report, fmt, statistics=statistics, details=details)
 
 
 def only_failing(report: AuditReport) -> AuditReport:
     """`--status fail`: the findings (and groups) at or above --fail-on only."""
+    from funnelkit.report.rows import FindingList
+
     floor = severity_rank(report.summary.fail_on)
+    found = report.findings
     return report.model_copy(
         update={
-            "findings": [f for f in report.findings if severity_rank(f.severity) >= floor],
+            "findings": found.where(lambda f: f.severity.rank >= floor)
+            if isinstance(found, FindingList)
+            else [f for f in found if severity_rank(f.severity) >= floor],
             "groups": [g for g in report.groups if severity_rank(g.severity) >= floor],
         }
     )

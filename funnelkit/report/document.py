@@ -8,7 +8,6 @@ the resulting `AuditReport` and nothing else.
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from typing import TYPE_CHECKING
 
 from funnelkit import __version__
@@ -17,10 +16,9 @@ from funnelkit.model import Snapshot
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
 from funnelkit.report.phrases import metric_definition, skip_reason, value
-from funnelkit.report.rows import FindingRows
+from funnelkit.report.rows import FindingList, FindingRows
 from funnelkit.report.schema import (
     REPORT_SCHEMA,
-    SEVERITIES,
     AuditReport,
     CompareOut,
     Definition,
@@ -35,6 +33,7 @@ from funnelkit.report.schema import (
 )
 from funnelkit.report.score import money_at_stake, open_deal_count, score_of
 from funnelkit.report.summary import actions, group_findings, managers, scorecards
+from funnelkit.report.tally import tally, worst_first
 
 if TYPE_CHECKING:
     from funnelkit.audit.findings import AuditResult, Finding, SuppressionNote
@@ -96,14 +95,14 @@ def _build(
     registry: Registry | None,
 ) -> AuditReport:
     rows = FindingRows(lang, rule_texts(lang, registry))
-    findings = [rows.row(f) for f in result.findings]
-    found = Counter(f.severity for f in findings)
-    counts = {s: found[s] for s in reversed(SEVERITIES)}
+    findings = FindingList(result.findings, rows)
+    counted = tally(result.findings, snapshot)
+    counts = worst_first(counted.by_severity)
     fail_on = result.fail_on.value
     manifest, portal = snapshot.manifest, snapshot.structure.portal
     stake = money_at_stake(result.findings, snapshot)
     score = score_of(result.findings, open_deal_count(snapshot))
-    groups = group_findings(findings, snapshot, stake)
+    groups = group_findings(counted, rows, stake)
     outcomes = result.outcomes
     return AuditReport(
         schema=REPORT_SCHEMA,
@@ -141,8 +140,8 @@ def _build(
         ),
         money_at_stake=MoneyOut(by_currency=stake.total),
         actions=actions(groups),
-        scorecards=scorecards(findings, metrics, snapshot, stake),
-        managers=managers(findings, snapshot, stake),
+        scorecards=scorecards(counted, metrics, snapshot, stake),
+        managers=managers(counted, snapshot, stake),
         groups=groups,
         findings=findings,
         rules=[

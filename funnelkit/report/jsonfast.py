@@ -133,10 +133,10 @@ def dumps(doc: Any, *, sort_keys: bool = True) -> str:
     return "".join(out)
 
 
-def pieces(value: Any, depth: int) -> list[str]:
+def pieces(value: Any, depth: int, *, sort_keys: bool = True) -> list[str]:
     """The text of one value nested `depth` levels deep, as the parts `dumps` would join."""
     out: list[str] = []
-    _write(value, depth, out)
+    _write(value, depth, out, sort_keys)
     return out
 
 

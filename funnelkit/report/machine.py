@@ -10,16 +10,10 @@ from xml.etree import ElementTree as ET
 
 from funnelkit.report import jsonfast
 from funnelkit.report.jsonrows import FindingJson
+from funnelkit.report.rows import FindingList
 from funnelkit.report.schema import AuditReport, FindingOut, severity_rank
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_SARIF_LEVEL = {
-    "critical": "error",
-    "high": "error",
-    "medium": "warning",
-    "low": "note",
-    "info": "note",
-}
 
 
 def to_json(report: AuditReport) -> str:
@@ -32,8 +26,14 @@ def json_pieces(report: AuditReport) -> Iterator[str]:
     million of them never exist at once as dicts or as one string."""
     # = json.dumps(indent=2, sort_keys=True), faster (jsonfast)
     data = report.model_dump(mode="json", by_alias=True, exclude={"findings"})
-    encode = FindingJson().encode
-    findings = (encode(f) for f in report.findings)
+    found = report.findings
+    writer = FindingJson()
+    findings: Iterator[str]
+    if isinstance(found, FindingList):  # straight from the audit's findings, no rows
+        rows, encode = found.rows, writer.encode_finding
+        findings = (encode(f, rows) for f in found.source)
+    else:
+        findings = map(writer.encode, found)
     yield from jsonfast.stream_object(data, {}, {"findings": findings})
     yield "\n"
 
@@ -83,59 +83,11 @@ def to_csv(report: AuditReport) -> str:
     return out.getvalue()
 
 
-def _location(f: FindingOut, domain: str) -> dict[str, Any]:
-    s = f.subject
-    parts = [p for p in (s.funnel_id, s.stage_id) if p]
-    uri = f"crm://{domain}/" + "/".join([*parts, f"{s.kind}-{s.id}"])
-    return {
-        "physicalLocation": {"artifactLocation": {"uri": uri}},
-        "logicalLocations": [{"name": s.name or s.id, "kind": s.kind}],
-    }
-
-
 def to_sarif(report: AuditReport) -> str:
     """SARIF 2.1.0: one run, rules from the findings' codes, results with stable fingerprints."""
-    domain = report.portal.domain
-    codes: dict[str, dict[str, Any]] = {}
-    for f in report.findings:
-        codes.setdefault(
-            f.code,
-            {
-                "id": f.code,
-                "name": f.name,
-                "shortDescription": {"text": f.title or f.name},
-                "help": {"text": f.remedy or ""},
-            },
-        )
-    results = [
-        {
-            "ruleId": f.code,
-            "level": _SARIF_LEVEL[f.severity],
-            "message": {"text": f.message},
-            "locations": [_location(f, domain)],
-            "partialFingerprints": {"funnelkit/v1": f.key},
-            "properties": {"severity": f.severity, "evidence": f.evidence},
-        }
-        for f in report.findings
-    ]
-    sarif = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "funnelkit",
-                        "version": report.funnelkit_version,
-                        "rules": [codes[c] for c in sorted(codes)],
-                    }
-                },
-                "results": results,
-            }
-        ],
-    }
-    # = json.dumps(indent=2, ensure_ascii=False), in its key order, faster (jsonfast)
-    return jsonfast.dumps(sarif, sort_keys=False) + "\n"
+    from funnelkit.report.sarif import sarif_pieces
+
+    return "".join(sarif_pieces(report))
 
 
 def _line(f: FindingOut) -> str:

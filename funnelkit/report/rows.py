@@ -9,7 +9,8 @@ one; the tests check the emitted findings against the schema.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, overload
 
 from funnelkit.model.phrase import Phrase
 from funnelkit.report.catalog import gettext
@@ -131,12 +132,58 @@ class FindingRows:
             entry=entry,
         )
 
+    def title(self, code: str) -> str:
+        """The rule's title in the language."""
+        return self.texts.get(code, {}).get("title", "")
+
+    def remedy(self, code: str) -> str:
+        """The rule's remedy in the language."""
+        return self.texts.get(code, {}).get("remedy", "")
+
+    def severity(self, level: Level) -> Severity:
+        """The severity as the report writes it."""
+        return self._severity(level)
+
     def _severity(self, level: Level) -> Severity:
         """The severity as a plain string (the audit's is an enum member)."""
         found = self._severities.get(level)
         if found is None:
             found = self._severities[level] = SEVERITIES[level.rank]
         return found
+
+
+class FindingList(Sequence[FindingOut]):
+    """A report's findings: the audit's own, each worded as a row only while it is read.
+
+    At a million findings the rows held at once would be a second copy of every finding
+    (about half a gigabyte); writers that know this list (json, sarif, csv) read the audit's
+    findings and the wording directly and make no row at all.
+    """
+
+    __slots__ = ("rows", "source")
+
+    def __init__(self, source: Sequence[Finding], rows: FindingRows) -> None:
+        self.source = source
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.source)
+
+    def __iter__(self) -> Iterator[FindingOut]:
+        return map(self.rows.row, self.source)
+
+    @overload
+    def __getitem__(self, index: int) -> FindingOut: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FindingOut]: ...
+    def __getitem__(self, index: int | slice) -> FindingOut | list[FindingOut]:
+        if isinstance(index, slice):
+            return [self.rows.row(f) for f in self.source[index]]
+        return self.rows.row(self.source[index])
+
+    def where(self, keep: Callable[[Finding], bool]) -> FindingList:
+        """The findings `keep` accepts, in the same wording."""
+        return FindingList([f for f in self.source if keep(f)], self.rows)
 
 
 def _phrase_key(p: Phrase) -> tuple[object, ...] | None:

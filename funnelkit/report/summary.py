@@ -1,15 +1,14 @@
 """What a head of sales reads first: findings grouped, the action list, scorecards, managers.
 
-Everything here is derived from the per-object findings (already in the report's language)
-and the snapshot's deals; nothing is judged twice.
+Everything here is derived from the audit's findings and the snapshot's deals, counted in one
+walk (`tally`); nothing is judged twice.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from funnelkit.metrics.results import PortalMetrics
 from funnelkit.model import Snapshot
@@ -23,10 +22,13 @@ from funnelkit.report.schema import (
     ScorecardOut,
     severity_rank,
 )
-from funnelkit.report.score import NEGLECTED, STUCK, UNTASKED, MoneyAtStake
+from funnelkit.report.score import MoneyAtStake
+from funnelkit.report.tally import ManagerAcc, Tally, worst_first
+from funnelkit.report.tally import group_key as tally_key
 
-EXAMPLES = 3
-KEYS_PER_GROUP = 20
+if TYPE_CHECKING:
+    from funnelkit.report.rows import FindingRows
+
 ACTIONS = 10
 Effort = Literal["low", "medium", "high"]
 #: How much work fixing a rule's findings usually takes: a rename is quick, rebuilding how
@@ -53,51 +55,15 @@ EFFORT: dict[str, Effort] = {
     "FK501": "medium",
     "FK502": "low",
 }
-#: Rules whose `related` ids are contacts (the others list deals, or stages of no count).
-RELATED_CONTACTS = frozenset({"FK303"})
 PLACES = 3  # funnels named in an action
 _EFFORT_COST = {"low": 1.0, "medium": 2.0, "high": 3.0}
 _SEVERITY_WEIGHT = {"info": 1.0, "low": 2.0, "medium": 4.0, "high": 8.0, "critical": 16.0}
 
 
-@dataclass
-class _Acc:
-    first: FindingOut
-    severity: str
-    count: int = 0
-    deals: set[str] = field(default_factory=set)
-    contacts: set[str] = field(default_factory=set)
-    examples: list[str] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
-
-    def add(self, f: FindingOut, deal_ids: set[str], contact_ids: set[str]) -> None:
-        """Count `f`; its related ids are deals, except where the rule lists contacts."""
-        self.count += 1
-        if f.severity != self.severity and severity_rank(f.severity) > severity_rank(self.severity):
-            self.severity = f.severity
-        s = f.subject
-        if s.kind == "deal":
-            self.deals.add(s.id)
-        elif s.kind == "contact":
-            self.contacts.add(s.id)
-        if f.related:  # the ids the portal has, matched in one pass
-            if f.code in RELATED_CONTACTS:
-                self.contacts |= contact_ids.intersection(f.related)
-            else:
-                self.deals |= deal_ids.intersection(f.related)
-        if len(self.examples) < EXAMPLES:
-            self.examples.append(s.name or s.id)
-        if len(self.keys) < KEYS_PER_GROUP:
-            self.keys.append(f.key)
-
-
 def group_key(f: FindingOut) -> tuple[str, ...]:
+    """The group a report row belongs to (`tally.group_key`)."""
     s = f.subject
-    if s.kind == "user":
-        return (f.code, "user", s.id)
-    if s.kind in ("deal", "stage"):
-        return (f.code, s.funnel_id or "", s.stage_id or "")
-    return (f.code, s.funnel_id or "", "")
+    return tally_key(f.code, s.kind, s.id, s.funnel_id, s.stage_id)
 
 
 def _money(deals: set[str], stake: MoneyAtStake, amounts: dict[str, tuple[str, float]]) -> MoneyOut:
@@ -109,50 +75,31 @@ def _money(deals: set[str], stake: MoneyAtStake, amounts: dict[str, tuple[str, f
     return MoneyOut(by_currency=out)
 
 
-def amounts_of(snapshot: Snapshot) -> dict[str, tuple[str, float]]:
-    """Deal id → (currency, amount) of open deals with an amount."""
-    cur = snapshot.structure.portal.currency or "?"
-    return {
-        d.id: (d.currency or cur, d.amount) for d in snapshot.deals if d.amount and not d.closed
-    }
-
-
-def group_findings(
-    findings: list[FindingOut], snapshot: Snapshot, stake: MoneyAtStake
-) -> list[GroupOut]:
+def group_findings(counted: Tally, rows: FindingRows, stake: MoneyAtStake) -> list[GroupOut]:
     """Findings grouped by rule × funnel × stage (or × manager), worst and biggest first."""
-    deal_ids = {d.id for d in snapshot.deals}
-    contact_ids = {c.id for c in snapshot.contacts}
-    amounts = amounts_of(snapshot)
-    accs: dict[tuple[str, ...], _Acc] = {}
-    for f in findings:
-        key = group_key(f)
-        acc = accs.get(key)
-        if acc is None:
-            acc = accs[key] = _Acc(first=f, severity=f.severity)
-        acc.add(f, deal_ids, contact_ids)
     groups = []
-    for key, acc in accs.items():
+    for key, acc in counted.groups.items():
         f, s = acc.first, acc.first.subject
         user = key[1] == "user"
+        name = str(s.name) or s.id
         groups.append(
             GroupOut(
                 key="/".join(key),
                 code=f.code,
                 name=f.name,
-                severity=acc.severity,
-                title=f.title,
-                remedy=f.remedy,
+                severity=SEVERITIES[acc.rank],
+                title=rows.title(f.code),
+                remedy=rows.remedy(f.code),
                 funnel_id=None if user else s.funnel_id,
                 funnel_name=None if user else s.funnel_name,
                 stage_id=s.stage_id if key[-1] and not user else None,
                 stage_name=s.stage_name if key[-1] and not user else None,
                 user_id=s.id if user else None,
-                user_name=(s.name or s.id) if user else None,
+                user_name=name if user else None,
                 count=acc.count,
                 deals=len(acc.deals),
                 contacts=len(acc.contacts),
-                money=_money(acc.deals, stake, amounts),
+                money=_money(acc.deals, stake, counted.amounts),
                 examples=acc.examples,
                 finding_keys=acc.keys,
             )
@@ -220,31 +167,18 @@ def actions(groups: list[GroupOut]) -> list[ActionOut]:
     return [a.model_copy(update={"rank": i}) for i, a in enumerate(out[:ACTIONS], 1)]
 
 
-def _per(findings: list[FindingOut], code: str, attr: str) -> Counter[str]:
-    return Counter(
-        getattr(f.subject, attr) or ""
-        for f in findings
-        if f.code == code and f.subject.kind == "deal"
-    )
-
-
 def scorecards(
-    findings: list[FindingOut],
+    counted: Tally,
     metrics: PortalMetrics | None,
     snapshot: Snapshot,
     stake: MoneyAtStake,
 ) -> list[ScorecardOut]:
     """One card per funnel: open deals, win rate, findings by severity, money at stake."""
-    by_funnel: dict[str, Counter[str]] = {}
-    for f in findings:
-        by_funnel.setdefault(f.subject.funnel_id or "", Counter())[f.severity] += 1
-    stuck, untasked = _per(findings, STUCK, "funnel_id"), _per(findings, UNTASKED, "funnel_id")
-    neglected = _per(findings, NEGLECTED, "funnel_id")
     rows = {m.funnel_id: m for m in metrics.funnels} if metrics else {}
     cards = []
     for funnel in snapshot.structure.funnels:
         m = rows.get(funnel.id)
-        counts = by_funnel.get(funnel.id, Counter())
+        counts = counted.by_funnel.get(funnel.id, Counter())
         cards.append(
             ScorecardOut(
                 funnel_id=funnel.id,
@@ -252,54 +186,35 @@ def scorecards(
                 open=m.open if m else 0,
                 win_rate=m.win_rate if m else None,
                 findings=sum(counts.values()),
-                by_severity={s: counts.get(s, 0) for s in reversed(SEVERITIES)},
+                by_severity=worst_first(counts),
                 money_at_stake=MoneyOut(by_currency=stake.by_funnel.get(funnel.id, {})),
-                stuck=stuck.get(funnel.id, 0),
-                untasked=untasked.get(funnel.id, 0),
-                neglected=neglected.get(funnel.id, 0),
+                stuck=counted.stuck.get(funnel.id, 0),
+                untasked=counted.untasked.get(funnel.id, 0),
+                neglected=counted.neglected.get(funnel.id, 0),
             )
         )
     return cards
 
 
-def managers(
-    findings: list[FindingOut], snapshot: Snapshot, stake: MoneyAtStake
-) -> list[ManagerRowOut]:
+def managers(counted: Tally, snapshot: Snapshot, stake: MoneyAtStake) -> list[ManagerRowOut]:
     """One row per manager holding open deals or named by a finding; most money first."""
-    holder = {d.id: d.responsible_id or "" for d in snapshot.deals}
     names = {u.id: u.name for u in snapshot.structure.users}
-    amounts = amounts_of(snapshot)
-    open_by: Counter[str] = Counter(d.responsible_id or "" for d in snapshot.deals if not d.closed)
-    found: Counter[str] = Counter()
-    stuck: Counter[str] = Counter()
-    untasked: Counter[str] = Counter()
-    stuck_money: dict[str, dict[str, float]] = {}
-    for f in findings:
-        s = f.subject
-        who = s.id if s.kind == "user" else holder.get(s.id) if s.kind == "deal" else None
-        if who is None:
-            continue
-        found[who] += 1
-        if f.code == STUCK:
-            stuck[who] += 1
-            if s.id in amounts:
-                cur, amount = amounts[s.id]
-                bucket = stuck_money.setdefault(who, {})
-                bucket[cur] = round(bucket.get(cur, 0.0) + amount, 2)
-        elif f.code == UNTASKED:
-            untasked[who] += 1
-    rows = [
-        ManagerRowOut(
-            user_id=uid,
-            name=names.get(uid, uid) if uid else "—",
-            open=open_by.get(uid, 0),
-            findings=found.get(uid, 0),
-            stuck=stuck.get(uid, 0),
-            stuck_money=MoneyOut(by_currency=stuck_money.get(uid, {})),
-            money_at_stake=MoneyOut(by_currency=stake.by_manager.get(uid, {})),
-            without_task=untasked.get(uid, 0),
+    open_by, found = counted.open_by, counted.managers
+    none = ManagerAcc()
+    rows = []
+    for uid in set(open_by) | set(found):
+        m = found.get(uid, none)
+        rows.append(
+            ManagerRowOut(
+                user_id=uid,
+                name=names.get(uid, uid) if uid else "—",
+                open=open_by.get(uid, 0),
+                findings=m.found,
+                stuck=m.stuck,
+                stuck_money=MoneyOut(by_currency=dict(m.stuck_money)),
+                money_at_stake=MoneyOut(by_currency=stake.by_manager.get(uid, {})),
+                without_task=m.untasked,
+            )
         )
-        for uid in set(open_by) | set(found)
-    ]
     rows.sort(key=lambda r: (-_total(r.money_at_stake), -r.findings, r.name))
     return rows
