@@ -10,8 +10,8 @@ from xml.etree import ElementTree as ET
 
 from funnelkit.report import jsonfast
 from funnelkit.report.jsonrows import FindingJson
-from funnelkit.report.rows import FindingList
-from funnelkit.report.schema import AuditReport, FindingOut, severity_rank
+from funnelkit.report.rows import FindingList, FlatRow, flat_rows
+from funnelkit.report.schema import AuditReport, severity_rank
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -64,21 +64,7 @@ def to_csv(report: AuditReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(_CSV_HEAD)
-    for f in report.findings:
-        s = f.subject
-        row = (
-            f.severity,
-            f.code,
-            f.name,
-            s.funnel_name,
-            s.stage_name,
-            s.kind,
-            s.id,
-            s.name,
-            f.message,
-            f.remedy,
-            f.key,
-        )
+    for row in flat_rows(report.findings):
         writer.writerow([safe_cell(v) for v in row])
     return out.getvalue()
 
@@ -90,7 +76,7 @@ def to_sarif(report: AuditReport) -> str:
     return "".join(sarif_pieces(report))
 
 
-def _line(f: FindingOut) -> str:
+def _line(f: FlatRow) -> str:
     return f"[{f.severity}] {f.key}: {f.message}"
 
 
@@ -99,8 +85,8 @@ def to_junit(report: AuditReport) -> str:
     findings below it go to their rule's properties and system-out; skipped rules are skipped.
     """
     floor = severity_rank(report.summary.fail_on)
-    by_code: dict[str, list[FindingOut]] = {}
-    for f in report.findings:
+    by_code: dict[str, list[FlatRow]] = {}
+    for f in flat_rows(report.findings):
         by_code.setdefault(f.code, []).append(f)
     suite = ET.Element("testsuite", name=f"funnelkit audit {report.portal.name}")
     tests = failures = skipped = 0
@@ -112,7 +98,7 @@ def to_junit(report: AuditReport) -> str:
         for f in failing:
             tests += 1
             failures += 1
-            case = ET.SubElement(suite, "testcase", classname=cls, name=f.subject.name or f.key)
+            case = ET.SubElement(suite, "testcase", classname=cls, name=f.subject_name or f.key)
             node = ET.SubElement(case, "failure", message=f.message, type=f.severity)
             node.text = _line(f)
         if failing and not below and rule.status == "ran":

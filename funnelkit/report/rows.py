@@ -10,7 +10,7 @@ one; the tests check the emitted findings against the schema.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 from funnelkit.model.phrase import Phrase
 from funnelkit.report.catalog import gettext
@@ -184,6 +184,59 @@ class FindingList(Sequence[FindingOut]):
     def where(self, keep: Callable[[Finding], bool]) -> FindingList:
         """The findings `keep` accepts, in the same wording."""
         return FindingList([f for f in self.source if keep(f)], self.rows)
+
+
+class FlatRow(NamedTuple):
+    """What the flat formats (csv, junit, text details) write of a finding."""
+
+    severity: str
+    code: str
+    name: str
+    funnel_name: str | None
+    stage_name: str | None
+    kind: str
+    id: str
+    subject_name: str
+    message: str
+    remedy: str
+    key: str
+
+
+def flat_rows(findings: Sequence[FindingOut]) -> Iterator[FlatRow]:
+    """The findings as flat rows; from the audit's findings directly when they are there."""
+    if isinstance(findings, FindingList):
+        rows = findings.rows
+        for f in findings.source:
+            s, code = f.subject, f.code
+            yield FlatRow(
+                rows.severity(f.severity),
+                code,
+                f.name,
+                s.funnel_name,
+                s.stage_name,
+                s.kind,
+                s.id,
+                str(s.name),
+                rows.message(f),
+                rows.remedy(code),
+                f.key,
+            )
+        return
+    for row in findings:
+        place = row.subject
+        yield FlatRow(
+            row.severity,
+            row.code,
+            row.name,
+            place.funnel_name,
+            place.stage_name,
+            place.kind,
+            place.id,
+            place.name,
+            row.message,
+            row.remedy,
+            row.key,
+        )
 
 
 def _phrase_key(p: Phrase) -> tuple[object, ...] | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from funnelkit.report.i18n import kind, money, noun, number, percent, t, when
+from funnelkit.report.rows import flat_rows
 from funnelkit.report.schema import AuditReport, GroupOut
 
 GROUPS_SHOWN = 40
@@ -187,10 +188,9 @@ def _groups(report: AuditReport, details: bool) -> list[str]:
 def _details(report: AuditReport) -> list[str]:
     lang = report.lang
     lines = [t("details", lang)]
-    for f in report.findings:
-        s = f.subject
-        place = " / ".join(x for x in (s.funnel_name, s.stage_name) if x)
-        name = f"{kind(s.kind, lang)} {s.name or s.id}"
+    for f in flat_rows(report.findings):
+        place = " / ".join(x for x in (f.funnel_name, f.stage_name) if x)
+        name = f"{kind(f.kind, lang)} {f.subject_name or f.id}"
         lines.append(f"[{t(f.severity, lang)}] {f.code} {place} · {name}: {f.message}")
     return lines
 
