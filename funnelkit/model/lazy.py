@@ -28,6 +28,9 @@ class RowSource(Protocol[T]):
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
         """Coded columns (see index/history.py: `Coded`) for the names asked."""
 
+    def links(self, name: str) -> tuple[Any, Any]:
+        """A list column: (owner row of each item, the items as a coded column)."""
+
 
 class LazyRows(Sequence[T], Generic[T]):
     """A read-only sequence of rows, materialised on demand and then kept."""

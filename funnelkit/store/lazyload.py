@@ -107,6 +107,15 @@ class ArrowRows:
         part = self.arrow.take(np.asarray(indices, dtype=np.int64))
         return from_columns(self.table, self._values(part), part.num_rows)
 
+    def links(self, name: str) -> tuple[npt.NDArray[np.int64], Coded]:
+        """A list column as (owner row of each item, the items coded): see `coded`."""
+        if name not in self.arrow.column_names:
+            return np.zeros(0, np.int64), (np.zeros(0, np.int64), [])
+        lists = self.arrow.column(name).combine_chunks()
+        owners = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+        items = pc.list_flatten(lists)
+        return owners, coded(pa.chunked_array([items], type=items.type))
+
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for name in names:

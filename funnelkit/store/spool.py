@@ -77,6 +77,9 @@ class SpooledRows:
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
         return self._rows().columns(names)
 
+    def links(self, name: str) -> tuple[Any, Any]:
+        return self._rows().links(name)
+
     def row_groups(self) -> Iterator[pa.Table]:
         """The table one row group at a time, in order."""
         self._handle.seek(0)
