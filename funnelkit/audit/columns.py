@@ -14,7 +14,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from funnelkit.index.history import INT_NULL, IntArray
+from funnelkit.index.history import INT_NULL, Coded, IntArray
 from funnelkit.index.sorting import distinct
 from funnelkit.index.tables import decoded, links, numbers, recode, texts
 from funnelkit.model import ActivityKind, Contact, Deal, Semantics, Snapshot, Stage
@@ -75,6 +75,10 @@ class DealColumns:
         """Funnel id → number of its deals (funnels without deals left out)."""
         counts = np.bincount(self.funnel[self.funnel >= 0], minlength=len(self.funnels))
         return {f: int(n) for f, n in zip(self.funnels, counts, strict=True) if n}
+
+    def column(self, name: str) -> Coded:
+        """Another text column of the deals, coded (see index/tables.py)."""
+        return texts(self._rows, name)
 
     def per_funnel(self, value: Callable[[str | None], float]) -> Floats:
         """`value(funnel id)` for each deal's funnel (a rule's per-funnel parameter)."""

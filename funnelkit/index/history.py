@@ -252,6 +252,20 @@ class HistoryIndex:
         picked = iter(take(self.rows, rows[found].tolist()))
         return [next(picked) if ok else None for ok in found.tolist()]
 
+    def column(self, name: str) -> Coded:
+        """Another coded column of the history rows, in table order (`order` indexes it)."""
+        if not len(self.rows):
+            return np.zeros(0, np.int64), []
+        return _text(coded_columns(self.rows, (name,)), name, len(self.rows))
+
+    def last_rows(self, deal_rows: IntArray) -> IntArray:
+        """Per deal row given: the position of its latest transition in the kept arrays
+        (`key`, `src`, `order`), -1 when it has none (what `last_of` returns as objects)."""
+        if not len(self.order):
+            return np.full(len(deal_rows), -1, np.int64)
+        ends = self._end[deal_rows]
+        return np.where(ends > 0, ends - 1, -1)
+
     def stage_entries(self) -> IntArray:
         """Per deal (snapshot order): when it last entered its current stage, or -1."""
         entry = np.full(len(self._current), -1, np.int64)
