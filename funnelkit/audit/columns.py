@@ -139,6 +139,38 @@ class OpenTasks:
         return out
 
 
+INTERACTIONS = frozenset(
+    {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.MESSAGE}
+)
+
+
+def latest_interaction(snapshot: Snapshot, deals: DealColumns) -> IntArray:
+    """Per deal row: the latest call, e-mail, meeting or message on the deal or any of its
+    contacts (`completed_at or created_at`), 0 when there is none."""
+    rows = snapshot.activities
+    out = np.zeros(deals.count, np.int64)
+    if not len(rows):
+        return out
+    kinds, kind_values = texts(rows, "kind")
+    talk = np.array([*(v in INTERACTIONS for v in kind_values or ()), False], bool)[kinds]
+    done = numbers(rows, "completed_at")
+    at = np.where((done == INT_NULL) | (done == 0), numbers(rows, "created_at"), done)
+    deal_codes, deal_values = texts(rows, "deal_id")
+    owner = recode(deal_values, deals.row_of)[deal_codes]
+    on_deal = talk & (owner >= 0)
+    np.maximum.at(out, owner[on_deal], at[on_deal])
+    link_owner, link_codes, link_values = deals.contact_links
+    contact_codes, contact_values = texts(rows, "contact_id")
+    space = {v: i for i, v in enumerate(link_values)}
+    # an empty contact id is no contact (the object path tests it for truth)
+    person = recode([v or None for v in contact_values or ()], space)[contact_codes]
+    on_person = talk & (person >= 0)
+    per_contact = np.zeros(len(link_values) + 1, np.int64)  # last slot: a link without id
+    np.maximum.at(per_contact, person[on_person], at[on_person])
+    np.maximum.at(out, link_owner, per_contact[link_codes])
+    return out
+
+
 class ContactColumns:
     """The contact table's ids and names, without building `Contact` objects."""
 

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from funnelkit.audit import naming
-from funnelkit.audit.columns import ContactColumns, DealColumns, OpenTasks
+from funnelkit.audit.columns import ContactColumns, DealColumns, OpenTasks, latest_interaction
 from funnelkit.audit.findings import RoleInfo, Subject
 from funnelkit.audit.stats import StageFlows, build_flows
 from funnelkit.index.history import HistoryIndex, history_index
@@ -354,6 +354,11 @@ class AuditContext:
         deadlines = self.open_task_deadlines.get(deal_id, [])
         overdue = sum(1 for d in deadlines if d is not None and d < self.now)
         return len(deadlines), overdue
+
+    @cached_property
+    def latest_interaction(self) -> npt.NDArray[np.int64]:
+        """Per deal row: its latest interaction, on it or its contacts (0: none)."""
+        return latest_interaction(self.snapshot, self.deal_columns)
 
     @cached_property
     def last_interaction(self) -> dict[str, int]:
