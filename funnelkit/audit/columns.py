@@ -80,6 +80,10 @@ class DealColumns:
         """Another text column of the deals, coded (see index/tables.py)."""
         return texts(self._rows, name)
 
+    def funnel_id(self, row: int) -> str:
+        """The funnel id of the deal at this row."""
+        return self.keys[int(self.key[row])][0]
+
     def per_funnel(self, value: Callable[[str | None], float]) -> Floats:
         """`value(funnel id)` for each deal's funnel (a rule's per-funnel parameter)."""
         table = np.array([*(value(f) for f in self.funnels), value(None)], np.float64)
