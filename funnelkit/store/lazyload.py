@@ -69,7 +69,6 @@ class ArrowRows:
         self.arrow = arrow
         self._interner = interner
         self._where = where
-        self._coded: dict[str, Coded] = {}
         self._check()
 
     def _check(self) -> None:
@@ -117,11 +116,8 @@ class ArrowRows:
         return owners, coded(pa.chunked_array([items], type=items.type))
 
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in names:
-            if name not in self._coded:
-                if name not in self.arrow.column_names:
-                    continue
-                self._coded[name] = coded(self.arrow.column(name))
-            out[name] = self._coded[name]
-        return out
+        # Not kept: the history's codes alone are a quarter of a gigabyte at a million
+        # deals, and whoever asks (the history index, the audit's deal columns) keeps
+        # what it derives from them.
+        present = set(self.arrow.column_names)
+        return {name: coded(self.arrow.column(name)) for name in names if name in present}
