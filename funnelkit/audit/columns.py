@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from funnelkit.index.history import INT_NULL, Coded, IntArray
 from funnelkit.index.sorting import distinct
-from funnelkit.index.tables import decoded, links, numbers, recode, texts
+from funnelkit.index.tables import decoded, links, numbers, positions, recode, texts
 from funnelkit.model import ActivityKind, Contact, Deal, Semantics, Snapshot, Stage
 from funnelkit.model.lazy import take
 
@@ -94,6 +95,14 @@ class DealColumns:
         """Deal id → its row."""
         return dict(zip(self.ids, range(self.count), strict=True))
 
+    def rows_in(self, rows: Sequence[Any], name: str) -> IntArray:
+        """Per row of another table: the row of the deal its `name` column names (-1: none)."""
+        found = positions(rows, name, self._rows, "id")
+        if found is not None:
+            return found
+        codes, values = texts(rows, name)
+        return recode(values, self.row_of)[codes]
+
     def lasting(self) -> IntArray:
         """`closed_at or created_at` of each deal (the moment it last counted)."""
         missing = (self.closed_at == INT_NULL) | (self.closed_at == 0)
@@ -122,8 +131,7 @@ class OpenTasks:
         rows = snapshot.activities
         kinds, kind_values = texts(rows, "kind")
         task = np.array([*(v == ActivityKind.TASK for v in kind_values or ()), False], bool)
-        owner_codes, owner_values = texts(rows, "deal_id")
-        owner = recode(owner_values, deals.row_of)[owner_codes]
+        owner = deals.rows_in(rows, "deal_id")
         keep = task[kinds] & (numbers(rows, "done") != 1) & (owner >= 0)
         self.deal: IntArray = owner[keep]
         self.deadline: IntArray = numbers(rows, "deadline")[keep]
@@ -159,8 +167,7 @@ def latest_interaction(snapshot: Snapshot, deals: DealColumns) -> IntArray:
     talk = np.array([*(v in INTERACTIONS for v in kind_values or ()), False], bool)[kinds]
     done = numbers(rows, "completed_at")
     at = np.where((done == INT_NULL) | (done == 0), numbers(rows, "created_at"), done)
-    deal_codes, deal_values = texts(rows, "deal_id")
-    owner = recode(deal_values, deals.row_of)[deal_codes]
+    owner = deals.rows_in(rows, "deal_id")
     on_deal = talk & (owner >= 0)
     np.maximum.at(out, owner[on_deal], at[on_deal])
     link_owner, link_codes, link_values = deals.contact_links

@@ -28,7 +28,8 @@ IntArray = npt.NDArray[np.int64]
 # (the numbers, None) for numbers, INT_NULL = missing (store/lazyload.py makes them).
 Coded = tuple[IntArray, list[Any] | None]
 INT_NULL = np.iinfo(np.int64).min
-_HISTORY = ("deal_id", "funnel_id", "to_stage_id", "from_stage_id", "from_funnel_id", "at")
+# deal_id is coded only when the store cannot join it to the deals (see `_every_deal`)
+_HISTORY = ("funnel_id", "to_stage_id", "from_stage_id", "from_funnel_id", "at")
 _NUMBERS = {"at", "created_at", "closed_at", "modified_at", "deadline", "completed_at"}
 
 
@@ -55,6 +56,15 @@ def coded_columns(rows: Sequence[Any], names: Sequence[str]) -> dict[str, Coded]
             codes[codes == distinct_values.index(None)] = -1
         out[name] = (codes, distinct_values)
     return out
+
+
+def positions(rows: Sequence[Any], name: str, within: Sequence[Any], key: str) -> IntArray | None:
+    """Per row of `rows`: the first row of `within` whose `key` is this row's `name` (-1:
+    none), when both tables are held by the store as columns; else None (join in Python)."""
+    if not isinstance(rows, LazyRows) or not isinstance(within, LazyRows):
+        return None
+    found: IntArray | None = rows.source.positions(name, within.source, key)
+    return found
 
 
 def _global(values: list[Any] | None, space: dict[Any, int]) -> IntArray:
@@ -107,7 +117,7 @@ class HistoryIndex:
         src[has_src] = pair_key[np.searchsorted(pairs, from_pair[has_src])]
         del f, s, ff, fs, src_f, to_pair, from_pair
         at = cols.pop("at")[0] if n else np.zeros(0, np.int64)
-        every = self._every_deal(cols, n)
+        every = self._every_deal(n)
         cols.clear()
         order_all = self._sort(every, at)
         # rows of every deal, sorted: the metrics' visits read these (sync artefacts and all)
@@ -148,23 +158,32 @@ class HistoryIndex:
         ids: list[str] = lookup[codes].tolist()
         return ids
 
-    def _every_deal(self, cols: dict[str, Coded], n: int) -> IntArray:
+    def _every_deal(self, n: int) -> IntArray:
         """A code per row's deal: its snapshot position, or past the end for unknown deals."""
         if not n:
             return np.zeros(0, np.int64)
-        codes, values = cols["deal_id"]
-        index = self.deal_index
         past = len(self._deal_ids)
-        self._unknown: list[Any] = []
-        lookup = np.empty(len(values or ()) + 1, np.int64)
-        for i, v in enumerate(values or ()):
-            found = index.get(v, -1)
-            if found < 0:
-                found = past + len(self._unknown)
-                self._unknown.append(v)
-            lookup[i] = found
-        lookup[-1] = past + len(self._unknown)  # a row without deal id
-        self._unknown.append(None)
+        # each row's deal: one join in the store; when every row finds its deal (the rule),
+        # the 5.6M deal ids of a million-deal history need not be coded at all
+        found = positions(self.rows, "deal_id", self._deals, "id")
+        if found is not None and int(found.min()) >= 0:
+            self._unknown: list[Any] = [None]
+            return found
+        codes, values = _text(coded_columns(self.rows, ("deal_id",)), "deal_id", n)
+        listed = list(values or ())
+        if found is None:
+            index = self.deal_index
+            at_row = np.array([index.get(v, -1) for v in listed], np.int64)
+        else:
+            at_row = np.full(len(listed), -1, np.int64)
+            valid = codes >= 0
+            at_row[codes[valid]] = found[valid]
+        unknown = np.flatnonzero(at_row < 0)  # in value order, as they were numbered before
+        lookup = np.empty(len(listed) + 1, np.int64)
+        lookup[:-1] = at_row
+        lookup[unknown] = past + np.arange(len(unknown))
+        lookup[-1] = past + len(unknown)  # a row without deal id
+        self._unknown = [*(listed[i] for i in unknown.tolist()), None]
         return lookup[codes]
 
     @staticmethod

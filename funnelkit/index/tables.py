@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from funnelkit.index.history import INT_NULL, Coded, IntArray, coded_columns
+__all__ = ["decoded", "links", "numbers", "positions", "recode", "texts"]
+
+from funnelkit.index.history import INT_NULL, Coded, IntArray, coded_columns, positions
 from funnelkit.model.lazy import LazyRows
 
 

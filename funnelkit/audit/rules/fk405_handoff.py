@@ -13,7 +13,7 @@ from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import share
-from funnelkit.index.tables import numbers, recode, texts
+from funnelkit.index.tables import numbers
 from funnelkit.model import DataSet, Semantics
 from funnelkit.model.timeutil import DAY
 
@@ -86,8 +86,7 @@ class HandoffByReassignment(Rule):
         moved: dict[str, set[str]] = {}
         where: dict[str, Counter[str]] = {}
         changes = ctx.snapshot.responsible_changes
-        deal_codes, deal_values = texts(changes, "deal_id")
-        row = recode(deal_values, deals.row_of)[deal_codes]
+        row = deals.rows_in(changes, "deal_id")
         known = row >= 0
         late = np.zeros(len(row), bool)
         at = numbers(changes, "at")
