@@ -20,6 +20,8 @@ from funnelkit.audit import result_to_dict, run_audit
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.registry import default_registry
 from funnelkit.audit.rule import Rule, Tuning
+from funnelkit.index.history import history_index
+from funnelkit.metrics import compute_metrics
 from funnelkit.model import Semantics, Snapshot, Vendor
 from funnelkit.model.timeutil import DAY
 from funnelkit.store import load_snapshot, save_snapshot
@@ -194,3 +196,19 @@ def test_tied_latest_deal_is_chosen_by_id(winner: str, tmp_path: Path) -> None:
         )
         assert found == _contact_orphans(ctx)
         assert (contact in {f[0] for f in found}) is (winner == "lost")
+
+
+def test_history_of_unknown_deals_is_kept_apart(portal: Any, tmp_path: Path) -> None:
+    """History rows naming a deal missing from the deal table: the packed (joined in the
+    store) and the held (joined by dict) history index give the same audit and metrics."""
+    held, _, now = portal
+    row = held.transitions[0]
+    ghosts = [replace(row, id=f"ghost-{i}", deal_id=f"ghost-deal-{i % 2}") for i in range(3)]
+    snapshot = replace(held, transitions=[*held.transitions, *ghosts], memo={})
+    packed = load_snapshot(save_snapshot(snapshot, tmp_path / "ghosts.zip"))
+    assert result_to_dict(run_audit(snapshot, None, now)) == result_to_dict(
+        run_audit(packed, None, now)
+    )
+    assert compute_metrics(snapshot, now) == compute_metrics(packed, now)
+    names = history_index(packed).deal_names()
+    assert names[len(packed.deals) :] == ["ghost-deal-0", "ghost-deal-1", None]
