@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 
+import numpy as np
+
+from funnelkit.index.history import INT_NULL, IntArray
+from funnelkit.index.sorting import distinct
+from funnelkit.index.tables import decoded, numbers, texts
 from funnelkit.metrics.funnels import reason_of
 from funnelkit.metrics.results import ClientMetrics, ManagerMetrics, Money, SourceConversion
 from funnelkit.metrics.stats import ratio
@@ -26,9 +32,7 @@ def manager_metrics(snapshot: Snapshot) -> list[ManagerMetrics]:
     stages, failures = _stage_index(snapshot)
     reasons = {r.id: r.name for r in snapshot.structure.loss_reasons}
     names = {u.id: u.name for u in snapshot.structure.users}
-    with_open_task = {
-        a.deal_id for a in snapshot.activities if a.kind is ActivityKind.TASK and not a.done
-    }
+    with_open_task = _with_open_task(snapshot)
     tally: dict[str, Counter[str]] = defaultdict(Counter)
     lost_by: dict[str, Counter[str]] = defaultdict(Counter)
     for deal in snapshot.deals:
@@ -79,7 +83,7 @@ def client_metrics(snapshot: Snapshot, now: int) -> list[ClientMetrics]:
     ranked = heapq.nsmallest(TOP_CLIENTS, won, key=lambda c: (-ltv.get((c, home), 0.0), -won[c], c))
     last = _last_interaction(snapshot, set(ranked))
     currencies = sorted({cur for _, cur in ltv})
-    names = {p.id: p.name for p in snapshot.contacts if p.id in last or p.id in won}
+    names = _names(snapshot, set(ranked))
     return [
         ClientMetrics(
             contact_id=c,
@@ -90,6 +94,34 @@ def client_metrics(snapshot: Snapshot, now: int) -> list[ClientMetrics]:
         )
         for c in ranked
     ]
+
+
+def _with_open_task(snapshot: Snapshot) -> set[str | None]:
+    """Ids of the deals with an open task, read from the activity columns."""
+    rows = snapshot.activities
+    kinds, kind_values = texts(rows, "kind")
+    task = np.array([*(v == ActivityKind.TASK for v in kind_values or ()), False], bool)
+    codes, values = texts(rows, "deal_id")
+    chosen = codes[task[kinds] & (numbers(rows, "done") != 1)]
+    named = [*(values or ()), None]
+    return {named[c] for c in distinct(chosen).tolist()}
+
+
+def _rows_named(rows: Sequence[object], name: str, wanted: set[str]) -> tuple[IntArray, list[str]]:
+    """The rows whose `name` column is one of `wanted`, and that value for each."""
+    codes, values = texts(rows, name)
+    hit = np.array([*(v in wanted for v in values or ()), False], bool)
+    chosen = np.flatnonzero(hit[codes])
+    listed = list(values or ())
+    return chosen, [listed[c] for c in codes[chosen].tolist()]
+
+
+def _names(snapshot: Snapshot, wanted: set[str]) -> dict[str, str]:
+    """Contact id → name for the wanted contacts (a repeated id: its last row)."""
+    rows = snapshot.contacts
+    chosen, ids = _rows_named(rows, "id", wanted)
+    names = decoded(texts(rows, "name"))
+    return {c: names[r] or "" for r, c in zip(chosen.tolist(), ids, strict=True)}
 
 
 def _last_interaction(snapshot: Snapshot, wanted: set[str]) -> dict[str, int]:
@@ -106,15 +138,24 @@ def _last_interaction(snapshot: Snapshot, wanted: set[str]) -> dict[str, int]:
             deal_contacts[deal.id] = deal.contact_ids
             for contact in deal.contact_ids:
                 touch(contact, deal.last_activity_at)
-    for activity in snapshot.activities:
-        if activity.kind in INTERACTIONS:
-            when = activity.completed_at or activity.created_at
-            for contact in deal_contacts.get(activity.deal_id or "", ()):
-                touch(contact, when)
-            if activity.contact_id:
-                touch(activity.contact_id, when)
-    for person in snapshot.contacts:
-        touch(person.id, person.last_activity_at)
+    rows = snapshot.activities
+    kinds, kind_values = texts(rows, "kind")
+    talk = np.array([*(v in INTERACTIONS for v in kind_values or ()), False], bool)[kinds]
+    done = numbers(rows, "completed_at")
+    at = np.where((done == INT_NULL) | (done == 0), numbers(rows, "created_at"), done)
+    on_deal, deal_ids = _rows_named(rows, "deal_id", set(deal_contacts))
+    for row, deal_id in zip(on_deal.tolist(), deal_ids, strict=True):
+        if talk[row]:
+            for contact in deal_contacts[deal_id]:
+                touch(contact, int(at[row]))
+    on_person, people = _rows_named(rows, "contact_id", wanted)
+    for row, contact in zip(on_person.tolist(), people, strict=True):
+        if talk[row]:
+            touch(contact, int(at[row]))
+    chosen, ids = _rows_named(snapshot.contacts, "id", wanted)
+    seen = numbers(snapshot.contacts, "last_activity_at")
+    for row, contact in zip(chosen.tolist(), ids, strict=True):
+        touch(contact, None if seen[row] == INT_NULL else int(seen[row]))
     return last
 
 
