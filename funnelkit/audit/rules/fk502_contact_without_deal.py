@@ -82,6 +82,8 @@ class ContactWithoutOpenDeal(Rule):
         won_last = self._won_last(ctx, owners, codes, len(values))
         place = people.code_in(values)
         ids, names = people.ids, people.names
+        # one phrase object each, shared by the findings (a phrase is immutable text)
+        outcome = {True: self.phrase("lost"), False: self.phrase("none")}
         for row in np.flatnonzero(~served[place]).tolist():  # run_audit sorts the findings
             code = int(place[row])
             if code >= 0 and won_last[code]:
@@ -91,7 +93,7 @@ class ContactWithoutOpenDeal(Rule):
                 Subject("contact", ids[row], names[row] or ids[row]),
                 related=[deals.ids[i] for i in mine.tolist()],
                 deals=len(mine),
-                last_outcome=self.phrase("lost" if len(mine) else "none"),
+                last_outcome=outcome[len(mine) > 0],
             )
 
     @staticmethod
