@@ -212,3 +212,39 @@ def test_history_of_unknown_deals_is_kept_apart(portal: Any, tmp_path: Path) -> 
     assert compute_metrics(snapshot, now) == compute_metrics(packed, now)
     names = history_index(packed).deal_names()
     assert names[len(packed.deals) :] == ["ghost-deal-0", "ghost-deal-1", None]
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_lost_without_reason_matches_objects(portal: Any, which: int) -> None:
+    """FK203 builds objects only for deals it can report: the same ones as a full scan."""
+    from funnelkit.audit.rules.fk203_lost_without_reason import _generic_failure
+    from funnelkit.model import FunnelKind, FunnelRole
+
+    ctx = AuditContext(portal[which], portal[2])
+    since = _rule("FK203").Params().since_days  # type: ignore[attr-defined]
+    expected = set()
+    for fid in ctx.funnels:
+        stages = ctx.ordered.get(fid, [])
+        bitrix = ctx.vendor is Vendor.BITRIX24
+        generic = _generic_failure(stages) if bitrix else None
+        lost = {s.id for s in stages if s.semantics is Semantics.FAILURE}
+        qualifying = (
+            ctx.funnels[fid].kind is FunnelKind.LEAD
+            or ctx.role(fid) is FunnelRole.LEAD_QUALIFICATION
+        )
+        uncaptured = bitrix and len(lost) == 1 and not qualifying
+        for d in ctx.deals_by_funnel.get(fid, []):
+            recent = (d.closed_at or d.modified_at or d.created_at) >= ctx.now - since * DAY
+            if d.stage_id not in lost or not recent:
+                continue
+            if ctx.vendor is Vendor.AMOCRM and not d.loss_reason_id:
+                expected.add((d.id, "empty"))
+            elif generic is not None and d.stage_id == generic.id:
+                expected.add((d.id, "generic"))
+            elif uncaptured:
+                expected.add((d.id, "empty"))
+    rule = _rule("FK203")
+    templates = {v: k for k, v in rule.meta.templates.items()}
+    found = {(f.subject.id, templates[f.template]) for f in rule.run(ctx, Tuning(rule.Params()))}
+    assert found == expected
+    assert found
