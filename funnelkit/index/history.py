@@ -252,17 +252,19 @@ class HistoryIndex:
 
     def stage_at(self, deal_ids: Sequence[str], times: Sequence[int]) -> list[StageKey | None]:
         """The stage each deal was in at each moment (None before its first transition)."""
-        if not len(self.order) or not len(deal_ids):
-            return [None] * len(deal_ids)
+        rows = np.array([self.deal_index.get(x, -1) for x in deal_ids], np.int64)
+        codes = self.stage_codes_at(rows, np.array(times, np.int64))
+        return [self.keys[c] if c >= 0 else None for c in codes.tolist()]
+
+    def stage_codes_at(self, rows: IntArray, times: IntArray) -> IntArray:
+        """`stage_at` by deal row, as key codes (-1: before the deal's first transition)."""
+        if not len(self.order) or not len(rows):
+            return np.full(len(rows), -1, np.int64)
         scale = np.int64(1) << np.int64(34)  # epoch seconds fit in 34 bits until 2514
         sorted_pos = self.deal * scale + self.at
-        d = np.array([self.deal_index.get(x, -1) for x in deal_ids], np.int64)
-        q = d * scale + np.array(times, np.int64)
-        i = np.searchsorted(sorted_pos, q, side="right") - 1
-        ok = (i >= 0) & (d >= 0) & (self.deal[np.maximum(i, 0)] == d)
-        return [
-            self.keys[int(self.key[j])] if good else None for j, good in zip(i, ok, strict=True)
-        ]
+        i = np.searchsorted(sorted_pos, rows * scale + times, side="right") - 1
+        ok = (i >= 0) & (rows >= 0) & (self.deal[np.maximum(i, 0)] == rows)
+        return np.where(ok, self.key[np.maximum(i, 0)], -1)
 
     def last_of(self, deal_ids: Sequence[str]) -> list[StageTransition | None]:
         """The latest transition of each deal, in one vectorised lookup."""

@@ -92,12 +92,12 @@ class HandoffByReassignment(Rule):
         at = numbers(changes, "at")
         late[known] = at[known] - deals.created_at[row[known]] >= settle[row[known]]
         picked = np.flatnonzero(late)
-        ids = [deals.ids[int(r)] for r in row[picked].tolist()]
-        stages = ctx.hist.stage_at(ids, at[picked].tolist())
-        for deal_id, key in zip(ids, stages, strict=True):
+        codes = ctx.hist.stage_codes_at(row[picked], at[picked])
+        for r, code in zip(row[picked].tolist(), codes.tolist(), strict=True):
+            key = ctx.hist.keys[code] if code >= 0 else None
             if key is None or ctx.semantics(key) is not Semantics.PROCESS or ctx.position[key] < 1:
                 continue
-            moved.setdefault(key[0], set()).add(deal_id)
+            moved.setdefault(key[0], set()).add(deals.ids[r])
             where.setdefault(key[0], Counter())[ctx.stages[key].name] += 1
         for fid in sorted(moved):
             p: HandoffByReassignmentParams = params(fid)
