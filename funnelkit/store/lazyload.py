@@ -53,6 +53,9 @@ def coded(column: pa.ChunkedArray[Any]) -> Coded:
         array = typing.cast("pa.DictionaryArray[Any, Any]", whole)
         codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         return codes, array.dictionary.to_pylist()
+    if pa.types.is_floating(kind):  # (values, None) with NaN for a missing number
+        filled = column.fill_null(pa.scalar(float("nan"), kind)) if column.null_count else column
+        return filled.to_numpy().astype(np.float64, copy=False), None
     if pa.types.is_boolean(kind):
         return column.fill_null(pa.scalar(False)).to_numpy().astype(np.int64), None
     if pa.types.is_integer(kind):
