@@ -248,3 +248,36 @@ def test_lost_without_reason_matches_objects(portal: Any, which: int) -> None:
     found = {(f.subject.id, templates[f.template]) for f in rule.run(ctx, Tuning(rule.Params()))}
     assert found == expected
     assert found
+
+
+@pytest.mark.parametrize("which", [0, 1])
+def test_needless_lead_funnel_counts_match_objects(portal: Any, which: int) -> None:
+    from funnelkit.audit.rules.fk402_needless_lead_funnel import NeedlessLeadFunnelParams
+    from funnelkit.model import FunnelKind, FunnelRole
+
+    ctx = AuditContext(portal[which], portal[2])
+    lead = [
+        fid
+        for fid, f in ctx.funnels.items()
+        if f.kind is FunnelKind.LEAD or ctx.role(fid) is FunnelRole.LEAD_QUALIFICATION
+    ]
+    sellers = {
+        d.responsible_id for d in ctx.snapshot.deals if d.funnel_id not in lead and d.responsible_id
+    }
+    # thresholds wide open: every lead funnel with recent leads is reported, so the
+    # evidence numbers of each can be compared
+    loose = NeedlessLeadFunnelParams(max_leads_per_month=100000, same_person_share=0)
+    rule = _rule("FK402")
+    found = {
+        f.subject.id: (f.evidence["leads"], f.evidence["same_person_share"])
+        for f in rule.run(ctx, Tuning(loose))
+    }
+    expected = {}
+    for fid in lead:
+        cutoff = ctx.now - loose.window_days * DAY
+        leads = [d for d in ctx.deals_by_funnel.get(fid, []) if d.created_at >= cutoff]
+        if leads:
+            same = sum(d.responsible_id in sellers for d in leads) / len(leads)
+            expected[fid] = (len(leads), round(same, 3))
+    assert found == expected
+    assert found or which == 0
