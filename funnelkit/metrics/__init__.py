@@ -61,8 +61,8 @@ def compute_metrics(
         currency=snapshot.structure.portal.currency,
         now=now,
         funnels=funnels,
-        managers=manager_metrics(snapshot),
-        clients=client_metrics(snapshot, now),
-        lead_sources=lead_sources(snapshot),
+        managers=manager_metrics(snapshot, table),
+        clients=client_metrics(snapshot, now, table),
+        lead_sources=lead_sources(snapshot, table),
         history_used=history,
     )

@@ -8,16 +8,16 @@ last bit; a dict of totals lists its keys in the order the loop would have met t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from funnelkit.index.history import INT_NULL, IntArray
+from funnelkit.index.history import INT_NULL, Coded, IntArray
 from funnelkit.index.sorting import distinct
 from funnelkit.index.tables import decoded, links, numbers, texts
-from funnelkit.model import Snapshot
+from funnelkit.model import Snapshot, Stage
 from funnelkit.model.lazy import LazyRows
 
 Floats = npt.NDArray[np.float64]
@@ -37,7 +37,8 @@ class DealTable:
         self.amount = amounts(rows)
         self.created_at = numbers(rows, "created_at")
         self.closed_at = numbers(rows, "closed_at")
-        self.contact_owner, (self.contact_codes, _) = links(rows, "contact_ids")
+        self.contact_owner, (self.contact_codes, contacts) = links(rows, "contact_ids")
+        self.contact_values: list[Any] = list(contacts or ())
         self._ids: list[Any] | None = None
         self._rows = rows
 
@@ -46,6 +47,26 @@ class DealTable:
         code = values.index(funnel_id) if funnel_id in values else -2
         found: Mask = self.funnel_codes == code
         return found
+
+    def column(self, name: str) -> Coded:
+        return texts(self._rows, name)
+
+    def stages(self, known: Mapping[tuple[str, str], Stage]) -> tuple[IntArray, list[Stage | None]]:
+        """Per deal: a code for its (funnel, stage), and the structure's stage per code."""
+        fv = [*(self.funnel_values or ()), None]
+        sv = [*(self.stage_values or ()), None]
+        width = len(sv)
+        pair = (self.funnel_codes % len(fv)) * width + self.stage_codes % width
+        seen = distinct(pair)
+        found = [known.get((fv[int(p) // width], sv[int(p) % width])) for p in seen]
+        return np.searchsorted(seen, pair).astype(np.int64), found
+
+    def labels(self, name: str, blank: str) -> tuple[IntArray, list[str]]:
+        """Per deal: an index into the distinct values of `value or blank` of a text column."""
+        codes, values = texts(self._rows, name)
+        place: dict[str, int] = {}
+        index = [place.setdefault(v or blank, len(place)) for v in [*(values or ()), None]]
+        return np.array(index, np.int64)[codes], list(place)
 
     def stage_ids(self) -> list[Any]:
         return [*(self.stage_values or ()), None]
