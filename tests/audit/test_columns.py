@@ -281,3 +281,69 @@ def test_needless_lead_funnel_counts_match_objects(portal: Any, which: int) -> N
             expected[fid] = (len(leads), round(same, 3))
     assert found == expected
     assert found or which == 0
+
+
+def _single_funnel_by_objects(ctx: AuditContext, p: Any) -> dict[str, tuple[Any, ...]]:
+    """FK403's per-deal reading (the reference): funnel → (coverage, groups, deals, people)."""
+    from collections import Counter
+
+    from funnelkit.audit.rules.fk403_single_funnel import SALES_ROLES
+    from funnelkit.model import FunnelKind
+
+    cutoff = ctx.now - p.window_days * DAY
+    recent = {
+        fid: [d for d in deals if d.created_at >= cutoff]
+        for fid, deals in ctx.deals_by_funnel.items()
+        if fid in ctx.funnels
+        and ctx.funnels[fid].kind is FunnelKind.DEAL
+        and ctx.role(fid) in SALES_ROLES
+    }
+    by_products = any(d.products for deals in recent.values() for d in deals)
+
+    def group(d: Any) -> Any:
+        return (d.products[0] if d.products else None) if by_products else d.source
+
+    per: dict[Any, Counter[str]] = {}
+    for fid, deals in recent.items():
+        for d in deals:
+            if (g := group(d)) is not None:
+                per.setdefault(g, Counter())[fid] += 1
+    holder = {g: c.most_common(1)[0][0] for g, c in per.items()}
+    out = {}
+    for fid in sorted(recent):
+        deals = recent[fid]
+        groups = Counter(g for d in deals if (g := group(d)) is not None)
+        big = [g for g, n in groups.items() if n / len(deals) >= p.min_group_share]
+        owners = Counter(d.responsible_id for d in deals)
+        top = owners.most_common(1)[0][1] if owners else 0
+        if len(deals) < p.min_deals or len(big) < p.min_groups:
+            continue
+        if top / len(deals) >= p.solo_share:
+            continue
+        held = sum(1 for f in holder.values() if f == fid) / len(holder)
+        if held >= p.coverage:
+            out[fid] = (round(held, 3), len(big), len(deals), len(owners))
+    return out
+
+
+@pytest.mark.parametrize("which", [0, 1])
+@pytest.mark.parametrize("products", [True, False])
+def test_single_funnel_matches_objects(portal: Any, which: int, products: bool) -> None:
+    from funnelkit.audit.rules.fk403_single_funnel import SingleFunnelForAllParams
+
+    snapshot: Snapshot = portal[which]
+    if not products:  # sources decide when no deal records products
+        deals = [replace(d, products=()) for d in snapshot.deals]
+        snapshot = replace(snapshot, deals=deals, memo={})
+    ctx = AuditContext(snapshot, portal[2])
+    loose = SingleFunnelForAllParams(
+        coverage=0.5, min_groups=2, min_group_share=0, min_deals=1, solo_share=1
+    )
+    rule = _rule("FK403")
+    found = {
+        f.subject.id: tuple(
+            f.evidence[k] for k in ("coverage_share", "groups", "deals", "responsibles")
+        )
+        for f in rule.run(ctx, Tuning(loose))
+    }
+    assert found == _single_funnel_by_objects(ctx, loose)
