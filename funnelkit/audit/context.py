@@ -14,6 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from funnelkit.audit import naming
+from funnelkit.audit.columns import ContactColumns, DealColumns, OpenTasks, latest_interaction
 from funnelkit.audit.findings import RoleInfo, Subject
 from funnelkit.audit.stats import StageFlows, build_flows
 from funnelkit.index.history import HistoryIndex, history_index
@@ -219,6 +220,15 @@ class AuditContext:
 
     # --- deals and history -----------------------------------------------------------------
     @cached_property
+    def deal_columns(self) -> DealColumns:
+        """The deal table as arrays: what rules scan instead of a million `Deal` objects."""
+        return DealColumns(self.snapshot, self.stages)
+
+    @cached_property
+    def contact_columns(self) -> ContactColumns:
+        return ContactColumns(self.snapshot)
+
+    @cached_property
     def deals_by_funnel(self) -> dict[str, list[Deal]]:
         out: dict[str, list[Deal]] = defaultdict(list)
         for d in self.snapshot.deals:
@@ -290,6 +300,13 @@ class AuditContext:
         found = ((d.id, int(entries[index[d.id]])) for d in self.open_deals)
         return {k: v for k, v in found if v >= 0}
 
+    @cached_property
+    def stage_entries(self) -> npt.NDArray[np.int64]:
+        """Per deal row: when it last entered its current stage, -1 without history of it."""
+        if not self.snapshot.manifest.has(DataSet.STAGE_HISTORY):
+            return np.full(self.deal_columns.count, -1, np.int64)
+        return self.hist.stage_entries()
+
     def stage_entry(self, deal: Deal) -> int | None:
         """When the deal last entered its current stage, from history (None without one)."""
         if not self.snapshot.manifest.has(DataSet.STAGE_HISTORY):
@@ -314,11 +331,34 @@ class AuditContext:
                 out[a.deal_id].append(a.deadline)
         return dict(out)
 
+    @cached_property
+    def open_tasks(self) -> OpenTasks:
+        """Open tasks by deal row, as arrays (what `open_task_deadlines` holds as lists)."""
+        return OpenTasks(self.snapshot, self.deal_columns)
+
+    @cached_property
+    def idle_by_stage(self) -> dict[StageKey, tuple[int, int]]:
+        """Stage key → (open deals in it, of which idle: no open task, or only overdue ones)."""
+        deals, tasks = self.deal_columns, self.open_tasks
+        overdue = tasks.count_before(float(self.now), deals.count)
+        idle = deals.open & (tasks.per_deal == overdue)
+        size = len(deals.keys)
+        here = np.bincount(deals.key[deals.open], minlength=size)
+        idle_here = np.bincount(deals.key[idle], minlength=size)
+        return {
+            k: (int(n), int(i)) for k, n, i in zip(deals.keys, here, idle_here, strict=True) if n
+        }
+
     def task_state(self, deal_id: str) -> tuple[int, int]:
         """(open tasks, of which overdue) for one deal."""
         deadlines = self.open_task_deadlines.get(deal_id, [])
         overdue = sum(1 for d in deadlines if d is not None and d < self.now)
         return len(deadlines), overdue
+
+    @cached_property
+    def latest_interaction(self) -> npt.NDArray[np.int64]:
+        """Per deal row: its latest interaction, on it or its contacts (0: none)."""
+        return latest_interaction(self.snapshot, self.deal_columns)
 
     @cached_property
     def last_interaction(self) -> dict[str, int]:

@@ -28,7 +28,8 @@ IntArray = npt.NDArray[np.int64]
 # (the numbers, None) for numbers, INT_NULL = missing (store/lazyload.py makes them).
 Coded = tuple[IntArray, list[Any] | None]
 INT_NULL = np.iinfo(np.int64).min
-_HISTORY = ("deal_id", "funnel_id", "to_stage_id", "from_stage_id", "from_funnel_id", "at")
+# deal_id is coded only when the store cannot join it to the deals (see `_every_deal`)
+_HISTORY = ("funnel_id", "to_stage_id", "from_stage_id", "from_funnel_id", "at")
 _NUMBERS = {"at", "created_at", "closed_at", "modified_at", "deadline", "completed_at"}
 
 
@@ -57,6 +58,15 @@ def coded_columns(rows: Sequence[Any], names: Sequence[str]) -> dict[str, Coded]
     return out
 
 
+def positions(rows: Sequence[Any], name: str, within: Sequence[Any], key: str) -> IntArray | None:
+    """Per row of `rows`: the first row of `within` whose `key` is this row's `name` (-1:
+    none), when both tables are held by the store as columns; else None (join in Python)."""
+    if not isinstance(rows, LazyRows) or not isinstance(within, LazyRows):
+        return None
+    found: IntArray | None = rows.source.positions(name, within.source, key)
+    return found
+
+
 def _global(values: list[Any] | None, space: dict[Any, int]) -> IntArray:
     """A lookup from a column's codes to codes in a shared space (index -1: missing)."""
     listed = [-1 if v is None else space.setdefault(v, len(space)) for v in values or ()]
@@ -80,14 +90,11 @@ class HistoryIndex:
         # stage keys: funnel and stage strings in shared spaces, then (funnel, stage) pairs
         funnels: dict[str, int] = {}
         stages: dict[str, int] = {}
-        f_codes, f_vals = _text(cols, "funnel_id", n)
-        s_codes, s_vals = _text(cols, "to_stage_id", n)
-        ff_codes, ff_vals = _text(cols, "from_funnel_id", n)
-        fs_codes, fs_vals = _text(cols, "from_stage_id", n)
-        f = _global(f_vals, funnels)[f_codes]
-        s = _global(s_vals, stages)[s_codes]
-        ff = _global(ff_vals, funnels)[ff_codes]
-        fs = _global(fs_vals, stages)[fs_codes]
+        # each coded column is dropped once recoded: at a million deals they are 45 MB apiece
+        f = self._recode(cols, "funnel_id", funnels, n)
+        s = self._recode(cols, "to_stage_id", stages, n)
+        ff = self._recode(cols, "from_funnel_id", funnels, n)
+        fs = self._recode(cols, "from_stage_id", stages, n)
         src_f = np.where(ff >= 0, ff, f)  # a missing from-funnel means "the same funnel"
         width = len(stages) + 1
         bound = (len(funnels) + 1) * width
@@ -109,8 +116,9 @@ class HistoryIndex:
         has_src = from_pair >= 0
         src[has_src] = pair_key[np.searchsorted(pairs, from_pair[has_src])]
         del f, s, ff, fs, src_f, to_pair, from_pair
-        at = cols["at"][0] if n else np.zeros(0, np.int64)
-        every = self._every_deal(cols, n)
+        at = cols.pop("at")[0] if n else np.zeros(0, np.int64)
+        every = self._every_deal(n)
+        cols.clear()
         order_all = self._sort(every, at)
         # rows of every deal, sorted: the metrics' visits read these (sync artefacts and all)
         self.all_deal: IntArray = every[order_all]
@@ -136,6 +144,12 @@ class HistoryIndex:
         self.funnel_of_key = np.array([self._fcode(fid) for fid, _ in self.keys], np.int64)
         self._current = self._current_keys(dcols, len(deals))
 
+    @staticmethod
+    def _recode(cols: dict[str, Coded], name: str, space: dict[str, int], n: int) -> IntArray:
+        codes, values = _text(cols, name, n)
+        cols.pop(name, None)
+        return _global(values, space)[codes]
+
     def _ids(self, dcols: dict[str, Coded], count: int) -> list[str]:
         if not count:
             return []
@@ -144,23 +158,32 @@ class HistoryIndex:
         ids: list[str] = lookup[codes].tolist()
         return ids
 
-    def _every_deal(self, cols: dict[str, Coded], n: int) -> IntArray:
+    def _every_deal(self, n: int) -> IntArray:
         """A code per row's deal: its snapshot position, or past the end for unknown deals."""
         if not n:
             return np.zeros(0, np.int64)
-        codes, values = cols["deal_id"]
-        index = self.deal_index
         past = len(self._deal_ids)
-        self._unknown: list[Any] = []
-        lookup = np.empty(len(values or ()) + 1, np.int64)
-        for i, v in enumerate(values or ()):
-            found = index.get(v, -1)
-            if found < 0:
-                found = past + len(self._unknown)
-                self._unknown.append(v)
-            lookup[i] = found
-        lookup[-1] = past + len(self._unknown)  # a row without deal id
-        self._unknown.append(None)
+        # each row's deal: one join in the store; when every row finds its deal (the rule),
+        # the 5.6M deal ids of a million-deal history need not be coded at all
+        found = positions(self.rows, "deal_id", self._deals, "id")
+        if found is not None and int(found.min()) >= 0:
+            self._unknown: list[Any] = [None]
+            return found
+        codes, values = _text(coded_columns(self.rows, ("deal_id",)), "deal_id", n)
+        listed = list(values or ())
+        if found is None:
+            index = self.deal_index
+            at_row = np.array([index.get(v, -1) for v in listed], np.int64)
+        else:
+            at_row = np.full(len(listed), -1, np.int64)
+            valid = codes >= 0
+            at_row[codes[valid]] = found[valid]
+        unknown = np.flatnonzero(at_row < 0)  # in value order, as they were numbered before
+        lookup = np.empty(len(listed) + 1, np.int64)
+        lookup[:-1] = at_row
+        lookup[unknown] = past + np.arange(len(unknown))
+        lookup[-1] = past + len(unknown)  # a row without deal id
+        self._unknown = [*(listed[i] for i in unknown.tolist()), None]
         return lookup[codes]
 
     @staticmethod
@@ -229,17 +252,19 @@ class HistoryIndex:
 
     def stage_at(self, deal_ids: Sequence[str], times: Sequence[int]) -> list[StageKey | None]:
         """The stage each deal was in at each moment (None before its first transition)."""
-        if not len(self.order) or not len(deal_ids):
-            return [None] * len(deal_ids)
+        rows = np.array([self.deal_index.get(x, -1) for x in deal_ids], np.int64)
+        codes = self.stage_codes_at(rows, np.array(times, np.int64))
+        return [self.keys[c] if c >= 0 else None for c in codes.tolist()]
+
+    def stage_codes_at(self, rows: IntArray, times: IntArray) -> IntArray:
+        """`stage_at` by deal row, as key codes (-1: before the deal's first transition)."""
+        if not len(self.order) or not len(rows):
+            return np.full(len(rows), -1, np.int64)
         scale = np.int64(1) << np.int64(34)  # epoch seconds fit in 34 bits until 2514
         sorted_pos = self.deal * scale + self.at
-        d = np.array([self.deal_index.get(x, -1) for x in deal_ids], np.int64)
-        q = d * scale + np.array(times, np.int64)
-        i = np.searchsorted(sorted_pos, q, side="right") - 1
-        ok = (i >= 0) & (d >= 0) & (self.deal[np.maximum(i, 0)] == d)
-        return [
-            self.keys[int(self.key[j])] if good else None for j, good in zip(i, ok, strict=True)
-        ]
+        i = np.searchsorted(sorted_pos, rows * scale + times, side="right") - 1
+        ok = (i >= 0) & (rows >= 0) & (self.deal[np.maximum(i, 0)] == rows)
+        return np.where(ok, self.key[np.maximum(i, 0)], -1)
 
     def last_of(self, deal_ids: Sequence[str]) -> list[StageTransition | None]:
         """The latest transition of each deal, in one vectorised lookup."""
@@ -251,6 +276,20 @@ class HistoryIndex:
         found = rows >= 0
         picked = iter(take(self.rows, rows[found].tolist()))
         return [next(picked) if ok else None for ok in found.tolist()]
+
+    def column(self, name: str) -> Coded:
+        """Another coded column of the history rows, in table order (`order` indexes it)."""
+        if not len(self.rows):
+            return np.zeros(0, np.int64), []
+        return _text(coded_columns(self.rows, (name,)), name, len(self.rows))
+
+    def last_rows(self, deal_rows: IntArray) -> IntArray:
+        """Per deal row given: the position of its latest transition in the kept arrays
+        (`key`, `src`, `order`), -1 when it has none (what `last_of` returns as objects)."""
+        if not len(self.order):
+            return np.full(len(deal_rows), -1, np.int64)
+        ends = self._end[deal_rows]
+        return np.where(ends > 0, ends - 1, -1)
 
     def stage_entries(self) -> IntArray:
         """Per deal (snapshot order): when it last entered its current stage, or -1."""

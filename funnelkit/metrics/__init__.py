@@ -7,8 +7,9 @@ counts only where it stands now, and the report says so.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import numpy as np
 
+from funnelkit.metrics.deals import DealTable
 from funnelkit.metrics.definitions import DEFINITIONS, definition
 from funnelkit.metrics.funnels import funnel_metrics
 from funnelkit.metrics.history import VisitTable
@@ -20,7 +21,7 @@ from funnelkit.metrics.results import (
     PortalMetrics,
     StageMetrics,
 )
-from funnelkit.model import DataSet, Deal, Snapshot
+from funnelkit.model import DataSet, Snapshot
 
 __all__ = [
     "DEFINITIONS",
@@ -42,20 +43,26 @@ def compute_metrics(
     """Every metric of a snapshot at moment `now` (epoch seconds)."""
     history = snapshot.manifest.has(DataSet.STAGE_HISTORY) and bool(snapshot.transitions)
     visits = VisitTable(snapshot, use_history=history)
-    last_entry = visits.last_entry()
-    deals: dict[str, list[Deal]] = defaultdict(list)
-    for deal in snapshot.deals:
-        deals[deal.funnel_id].append(deal)
+    table = DealTable(snapshot)
+    last_entry = visits.last_entry_rows(table.count)
     funnels = [
-        funnel_metrics(snapshot, f, deals[f.id], visits, last_entry, probabilities or {})
+        funnel_metrics(
+            snapshot,
+            f,
+            table,
+            np.flatnonzero(table.in_funnel(f.id)),
+            visits,
+            last_entry,
+            probabilities or {},
+        )
         for f in sorted(snapshot.structure.funnels, key=lambda f: (f.sort, f.id))
     ]
     return PortalMetrics(
         currency=snapshot.structure.portal.currency,
         now=now,
         funnels=funnels,
-        managers=manager_metrics(snapshot),
-        clients=client_metrics(snapshot, now),
-        lead_sources=lead_sources(snapshot),
+        managers=manager_metrics(snapshot, table),
+        clients=client_metrics(snapshot, now, table),
+        lead_sources=lead_sources(snapshot, table),
         history_used=history,
     )

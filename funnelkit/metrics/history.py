@@ -112,6 +112,16 @@ class VisitTable:
         names = self._names()
         return {names[d]: int(t) for d, t in zip(self.deal[last], self.at[last], strict=True)}
 
+    def last_entry_rows(self, count: int) -> Ints:
+        """`last_entry` per deal row (the first `count` deal codes), INT_NULL for none."""
+        out = np.full(count, INT_NULL, np.int64)
+        if not len(self.deal):
+            return out
+        last = np.flatnonzero(np.concatenate((self.deal[1:] != self.deal[:-1], [True])))
+        known = self.deal[last] < count
+        out[self.deal[last][known]] = self.at[last][known]
+        return out
+
     def flow(self, funnel_id: str, order: list[Stage], others: list[Stage]) -> Flow:
         """Entries (any order and in order) and dwell times for one funnel."""
         code = self._funnels.get(funnel_id, -1)

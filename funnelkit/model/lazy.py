@@ -28,6 +28,13 @@ class RowSource(Protocol[T]):
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
         """Coded columns (see index/history.py: `Coded`) for the names asked."""
 
+    def links(self, name: str) -> tuple[Any, Any]:
+        """A list column: (owner row of each item, the items as a coded column)."""
+
+    def positions(self, name: str, within: RowSource[Any], key: str) -> Any:
+        """Per row: where its `name` value first stands in `within`'s `key` column (-1: not
+        there), as an integer array; None when the two sources cannot be joined here."""
+
 
 class LazyRows(Sequence[T], Generic[T]):
     """A read-only sequence of rows, materialised on demand and then kept."""

@@ -53,12 +53,24 @@ def coded(column: pa.ChunkedArray[Any]) -> Coded:
         array = typing.cast("pa.DictionaryArray[Any, Any]", whole)
         codes = array.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         return codes, array.dictionary.to_pylist()
+    if pa.types.is_floating(kind):  # (values, None) with NaN for a missing number
+        filled = column.fill_null(pa.scalar(float("nan"), kind)) if column.null_count else column
+        return filled.to_numpy().astype(np.float64, copy=False), None
     if pa.types.is_boolean(kind):
         return column.fill_null(pa.scalar(False)).to_numpy().astype(np.int64), None
     if pa.types.is_integer(kind):
         filled = column.fill_null(pa.scalar(INT_NULL)) if column.null_count else column
         return filled.to_numpy().astype(np.int64, copy=False), None
     raise TypeError(f"column of type {kind} has no coded form")
+
+
+def _plain(column: Any) -> Any:
+    """A text column as one plain string array (dictionaries decoded)."""
+    if isinstance(column, pa.ChunkedArray):
+        column = column.combine_chunks()
+    if pa.types.is_dictionary(column.type):
+        column = column.cast(column.type.value_type)
+    return column
 
 
 class ArrowRows:
@@ -69,7 +81,6 @@ class ArrowRows:
         self.arrow = arrow
         self._interner = interner
         self._where = where
-        self._coded: dict[str, Coded] = {}
         self._check()
 
     def _check(self) -> None:
@@ -107,12 +118,39 @@ class ArrowRows:
         part = self.arrow.take(np.asarray(indices, dtype=np.int64))
         return from_columns(self.table, self._values(part), part.num_rows)
 
+    def links(self, name: str) -> tuple[npt.NDArray[np.int64], Coded]:
+        """A list column as (owner row of each item, the items coded): see `coded`."""
+        if name not in self.arrow.column_names:
+            return np.zeros(0, np.int64), (np.zeros(0, np.int64), [])
+        lists = self.arrow.column(name).combine_chunks()
+        owners = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
+        items = pc.list_flatten(lists)
+        return owners, coded(pa.chunked_array([items], type=items.type))
+
+    def positions(self, name: str, within: Any, key: str) -> npt.NDArray[np.int64] | None:
+        """Per row: the first row of `within` whose `key` equals this row's `name`, or -1.
+
+        One hash join in Arrow: looking a million deal ids up in a Python dict took seconds.
+        """
+        other = getattr(within, "arrow", None)
+        if not isinstance(other, pa.Table) or key not in other.column_names:
+            return None
+        if name not in self.arrow.column_names:
+            return np.full(self.arrow.num_rows, -1, np.int64)
+        keys = _plain(other.column(key))
+        column = self.arrow.column(name)
+        if pa.types.is_dictionary(column.type):
+            whole = typing.cast("pa.DictionaryArray[Any, Any]", column.combine_chunks())
+            found = pc.index_in(_plain(whole.dictionary), value_set=keys)
+            found = pc.take(found, whole.indices)
+        else:
+            found = pc.index_in(_plain(column), value_set=keys)
+        rows: npt.NDArray[np.int64] = found.fill_null(-1).to_numpy(zero_copy_only=False)
+        return rows.astype(np.int64)
+
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name in names:
-            if name not in self._coded:
-                if name not in self.arrow.column_names:
-                    continue
-                self._coded[name] = coded(self.arrow.column(name))
-            out[name] = self._coded[name]
-        return out
+        # Not kept: the history's codes alone are a quarter of a gigabyte at a million
+        # deals, and whoever asks (the history index, the audit's deal columns) keeps
+        # what it derives from them.
+        present = set(self.arrow.column_names)
+        return {name: coded(self.arrow.column(name)) for name in names if name in present}

@@ -77,6 +77,12 @@ class SpooledRows:
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
         return self._rows().columns(names)
 
+    def links(self, name: str) -> tuple[Any, Any]:
+        return self._rows().links(name)
+
+    def positions(self, name: str, within: Any, key: str) -> Any:
+        return self._rows().positions(name, within, key)
+
     def row_groups(self) -> Iterator[pa.Table]:
         """The table one row group at a time, in order."""
         self._handle.seek(0)

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from funnelkit.metrics import compute_metrics, definition
+from pathlib import Path
+
+import pytest
+
+from funnelkit.metrics import compute_metrics, definition, people
 from funnelkit.metrics.definitions import DEFINITIONS
 from funnelkit.model import (
+    ActivityKind,
     Deal,
     Snapshot,
     StageTransition,
+    Vendor,
 )
 from funnelkit.report.phrases import metric_definition
+from funnelkit.store import load_snapshot, save_snapshot
 from tests.portals import build
 
 DAY = 86_400
@@ -182,3 +189,47 @@ def test_every_stage_metric_by_hand() -> None:
     assert offer.cumulative_days.median == 2.0
     assert (new.open, offer.open, won.open) == (1, 0, 0)
     assert all(s.next_step_any is None or 0.0 <= s.next_step_any <= 1.0 for s in funnel.stages)
+
+
+def _last_interaction_by_objects(snapshot: Snapshot, wanted: set[str]) -> dict[str, int]:
+    """The per-row reading the column path replaced (kept here as its reference)."""
+    kinds = {ActivityKind.CALL, ActivityKind.EMAIL, ActivityKind.MEETING, ActivityKind.MESSAGE}
+    last: dict[str, int] = {}
+
+    def touch(contact: str, when: int | None) -> None:
+        if when and contact in wanted and when > last.get(contact, 0):
+            last[contact] = when
+
+    deal_contacts = {d.id: d.contact_ids for d in snapshot.deals}
+    for deal in snapshot.deals:
+        for contact in deal.contact_ids:
+            touch(contact, deal.last_activity_at)
+    for a in snapshot.activities:
+        if a.kind in kinds:
+            when = a.completed_at or a.created_at
+            for contact in deal_contacts.get(a.deal_id or "", ()):
+                touch(contact, when)
+            if a.contact_id:
+                touch(a.contact_id, when)
+    for person in snapshot.contacts:
+        touch(person.id, person.last_activity_at)
+    return last
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_people_columns_match_objects(packed: bool, tmp_path: Path) -> None:
+    messy = pytest.importorskip("funnelkit.emulator.generate.messy")
+    truth = pytest.importorskip("funnelkit.emulator.generate.truth")
+    snapshot = truth.state_to_snapshot(messy.generate(Vendor.AMOCRM, 800, 5))
+    if packed:
+        snapshot = load_snapshot(save_snapshot(snapshot, tmp_path / "p.zip"))
+    wanted = {c for d in snapshot.deals for c in d.contact_ids}
+    expected = _last_interaction_by_objects(snapshot, wanted)
+    assert people._last_interaction(snapshot, wanted) == expected
+    assert expected
+    tasks = {a.deal_id for a in snapshot.activities if a.kind is ActivityKind.TASK and not a.done}
+    assert people._with_open_task(snapshot) == tasks
+    some = set(list(wanted)[:50])
+    assert people._names(snapshot, some) == {
+        c.id: c.name for c in snapshot.contacts if c.id in some
+    }

@@ -31,12 +31,8 @@ class DumpStagesParams(BaseModel):
 def _idle_share(ctx: AuditContext, key: StageKey) -> tuple[float, int]:
     """Share of the stage's open deals with no open task, or only overdue ones, and how many
     open deals that share is of."""
-    here = [d for d in ctx.deals_by_stage.get(key, []) if ctx.is_open(d)]
-    idle = 0
-    for d in here:
-        n_open, overdue = ctx.task_state(d.id)
-        idle += n_open == overdue
-    return round(share(idle, len(here)), 3), len(here)
+    here, idle = ctx.idle_by_stage.get(key, (0, 0))
+    return round(share(idle, here), 3), here
 
 
 class DumpStages(Rule):

@@ -140,28 +140,33 @@ class StuckDeals(Rule):
         return p.max_days, "default", why
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        limits: dict[StageKey, tuple[float, str, Phrase]] = {}
-        for deal in ctx.open_deals:
-            if ctx.role(deal.funnel_id) in WAITING_ROLES:
-                continue
+        deals = ctx.deal_columns
+        waiting = deals.per_funnel(lambda f: float(ctx.role(f or "") in WAITING_ROLES)) > 0
+        judged = deals.open & ~waiting
+        limits: dict[int, tuple[float, str, Phrase]] = {}
+        for code in deals.key[judged].tolist():  # first-seen order, as the deals come
+            if code not in limits:
+                key = deals.keys[code]
+                limits[code] = self._limit(ctx, key, params(key[0]))
+        limit = np.full(len(deals.keys) + 1, np.inf)
+        for code, (days, _, _) in limits.items():
+            limit[code] = days
+        entries = ctx.stage_entries
+        timed = entries >= 0
+        entered = np.where(timed, entries, deals.created_at)
+        late = judged & ((ctx.now - entered) / DAY > limit[deals.key])
+        chosen = np.flatnonzero(late)
+        for row, deal in zip(chosen.tolist(), deals.deals(chosen), strict=True):
             p: StuckDealsParams = params(deal.funnel_id)
-            key = (deal.funnel_id, deal.stage_id)
-            if key not in limits:
-                limits[key] = self._limit(ctx, key, p)
-            limit, source, how = limits[key]
-            entered = ctx.stage_entry(deal)
-            clock = "time in stage"
-            if entered is None:
-                entered, clock = deal.created_at, "deal age (no stage history)"
-            days = (ctx.now - entered) / DAY
-            if days <= limit:
-                continue
+            days_limit, source, how = limits[int(deals.key[row])]
+            clock = "time in stage" if timed[row] else "deal age (no stage history)"
+            days = (ctx.now - int(entered[row])) / DAY
             sev = Severity.HIGH if days >= p.critical_days else None
             yield self.finding(
                 ctx.deal_subject(deal),
                 severity=sev,
                 days=round(days, 1),
-                limit_days=round(limit, 1),
+                limit_days=round(days_limit, 1),
                 limit_source=source,
                 limit_how=how,
                 clock=clock,

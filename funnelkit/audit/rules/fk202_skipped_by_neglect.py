@@ -7,13 +7,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
-from funnelkit.audit.context import AuditContext
+from funnelkit.audit.context import AuditContext, StageKey
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import share
-from funnelkit.model import DataSet, Deal, Semantics, StageTransition
+from funnelkit.index.tables import decoded
+from funnelkit.model import DataSet, Semantics
 
 
 class SkippedByNeglectParams(BaseModel):
@@ -67,36 +69,46 @@ class SkippedByNeglect(Rule):
         phrases={"unknown_user": "manager {id}"},
     )
 
-    def _skipped(
-        self,
-        ctx: AuditContext,
-        deal: Deal,
-        last: StageTransition | None,
-        p: SkippedByNeglectParams,
-    ) -> tuple[str | None, bool]:
-        """(who closed it, whether the closing move skipped from an early stage)."""
-        if last is None or last.from_stage_id is None:
-            return deal.responsible_id, False
-        who = last.by or deal.responsible_id
-        n = ctx.process_count.get(deal.funnel_id, 0)
-        src = (last.from_funnel_id or last.funnel_id, last.from_stage_id)
-        if src[0] != deal.funnel_id or ctx.semantics(src) is not Semantics.PROCESS:
-            return who, False
+    def _early(
+        self, ctx: AuditContext, funnel: str, src: StageKey | None, p: SkippedByNeglectParams
+    ) -> bool:
+        """Whether a closing move from `src` into won in `funnel` skipped from an early stage."""
+        if src is None or src[0] != funnel or ctx.semantics(src) is not Semantics.PROCESS:
+            return False
+        n = ctx.process_count.get(funnel, 0)
         pos = ctx.position.get(src, 0)
         early = pos < max(1, math.ceil(n * p.early_fraction))
-        return who, early and (n - 1 - pos) >= p.min_skipped
+        return early and (n - 1 - pos) >= p.min_skipped
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         wins: dict[str, int] = defaultdict(int)
         skipped: dict[str, list[str]] = defaultdict(list)
-        won = ctx.deals_in(Semantics.SUCCESS)
+        deals, h = ctx.deal_columns, ctx.hist
+        won = np.flatnonzero(deals.in_semantics(Semantics.SUCCESS))
         tunings = {fid: params(fid) for fid in ctx.funnels}
-        for deal, last in zip(won, ctx.hist.last_of([d.id for d in won]), strict=True):
-            who, bad = self._skipped(ctx, deal, last, tunings.get(deal.funnel_id, params()))
+        # the closing move of each won deal: where it came from and who made it
+        last = h.last_rows(won)
+        moved = last >= 0
+        src = np.full(len(won), -1, np.int64)
+        src[moved] = h.src[last[moved]]
+        by_codes, by_values = h.column("by")
+        mover = np.full(len(won), -1, np.int64)
+        mover[moved] = by_codes[h.order[last[moved]]]
+        by_names = [*(by_values or ()), None]
+        owner = decoded(deals.column("responsible_id"))
+        early: dict[tuple[int, int], bool] = {}
+        for row, s_code, m_code in zip(won.tolist(), src.tolist(), mover.tolist(), strict=True):
+            funnel = deals.keys[int(deals.key[row])][0]
+            who = (by_names[m_code] or owner[row]) if s_code >= 0 else owner[row]
+            pair = (int(deals.key[row]), s_code)
+            if pair not in early:
+                tuning = tunings.get(funnel, params())
+                where = h.keys[s_code] if s_code >= 0 else None
+                early[pair] = self._early(ctx, funnel, where, tuning)
             key = who or "?"
             wins[key] += 1
-            if bad:
-                skipped[key].append(deal.id)
+            if early[pair]:
+                skipped[key].append(deals.ids[row])
         p: SkippedByNeglectParams = params()
         for who in sorted(skipped):
             ids = skipped[who]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet, FunnelKind, FunnelRole, Semantics, Stage, Vendor
+from funnelkit.index.history import INT_NULL
+from funnelkit.model import DataSet, Deal, FunnelKind, FunnelRole, Semantics, Stage, Vendor
 from funnelkit.model.timeutil import DAY
 
 
@@ -95,11 +97,11 @@ class LostWithoutReason(Rule):
                 or ctx.role(fid) is FunnelRole.LEAD_QUALIFICATION
             )
             uncaptured = ctx.vendor is Vendor.BITRIX24 and reasons == 0 and not qualifying
-            for deal in ctx.deals_by_funnel.get(fid, []):
-                if deal.stage_id not in lost:
-                    continue
-                if (deal.closed_at or deal.modified_at or deal.created_at) < cutoff:
-                    continue
+            # only these deals can be reported: build objects for them alone
+            amo = ctx.vendor is Vendor.AMOCRM
+            generic_only = {generic.id} if generic is not None else set()
+            wanted = lost if amo or uncaptured else generic_only
+            for deal in _recent_lost(ctx, fid, wanted, cutoff, unreasoned=amo):
                 if ctx.vendor is Vendor.AMOCRM and not deal.loss_reason_id:
                     yield self.finding(ctx.deal_subject(deal), "empty")
                 elif generic is not None and deal.stage_id == generic.id:
@@ -111,3 +113,21 @@ class LostWithoutReason(Rule):
                         reasons=0,
                         why=self.phrase("uncaptured"),
                     )
+
+
+def _recent_lost(
+    ctx: AuditContext, fid: str, lost: set[str], cutoff: float, *, unreasoned: bool
+) -> list[Deal]:
+    """The funnel's deals in these lost stages, closed (else modified, else created) since
+    cutoff; with `unreasoned`, only those without a loss reason."""
+    deals = ctx.deal_columns
+    if not lost:
+        return []
+    here = deals.key_mask([f == fid and s in lost for f, s in deals.keys])
+    if unreasoned:
+        codes, values = deals.column("loss_reason_id")
+        here &= np.array([*(not v for v in values or ()), True], bool)[codes]
+    when = deals.created_at
+    for later in (deals.modified_at, deals.closed_at):  # `closed_at or modified_at or …`
+        when = np.where((later == INT_NULL) | (later == 0), when, later)
+    return deals.deals(np.flatnonzero(here & ~(when < cutoff)))

@@ -6,12 +6,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet, Deal, FunnelKind, FunnelRole, RoleSource
+from funnelkit.index.sorting import distinct, distinct_counts
+from funnelkit.model import DataSet, FunnelKind, FunnelRole, RoleSource
 from funnelkit.model.timeutil import DAY
 
 # Funnels entered again by design (rules.md roles): repeat sales, service, lists, reasons.
@@ -81,25 +83,30 @@ class Reentry(Rule):
         },
     )
 
-    def _revived(self, ctx: AuditContext, deals: list[Deal], rows: list[tuple[int, str]]) -> bool:
+    def _revived(self, ctx: AuditContext, deals: list[int], rows: list[tuple[int, str]]) -> bool:
         """Articles 000 and 003 send a refuser back to primary sales once a warm-up funnel
         revives them: a return that follows a deal in a refusals funnel is the design."""
-        warm = [d.created_at for d in deals if ctx.role(d.funnel_id) is FunnelRole.REFUSALS]
+        columns = ctx.deal_columns
+        warm = [
+            int(columns.created_at[d])
+            for d in deals
+            if ctx.role(columns.funnel_id(d)) is FunnelRole.REFUSALS
+        ]
         first, last = rows[0][0], rows[-1][0]
         return any(first <= at <= last for at in warm)
 
     def _behaves_as_repeat(self, ctx: AuditContext, fid: str) -> bool:
         """A funnel whose clients come back as a rule is used for repeat sales, whatever
         its name suggests: with a guessed role, behaviour decides (REPEAT_SHARE)."""
-        contacts: dict[str, int] = defaultdict(int)
-        for d in ctx.deals_by_funnel.get(fid, []):
-            for c in d.contact_ids:
-                contacts[c] += 1
-        repeat = sum(1 for n in contacts.values() if n > 1)
-        return len(contacts) >= MIN_CONTACTS and repeat / len(contacts) >= REPEAT_SHARE
+        columns = ctx.deal_columns
+        owners, codes, _ = columns.contact_links
+        _, counts = distinct_counts(codes[columns.in_funnel(fid)[owners]])
+        repeat = int(np.count_nonzero(counts > 1))
+        return len(counts) >= MIN_CONTACTS and repeat / len(counts) >= REPEAT_SHARE
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        names = {c.id: c.name for c in ctx.snapshot.contacts}
+        people = ctx.contact_columns
+        names = dict(zip(people.ids, people.names, strict=True))
         checked = {
             fid
             for fid, f in ctx.funnels.items()
@@ -108,13 +115,25 @@ class Reentry(Rule):
         guessed = {fid for fid in checked if ctx.role_source(fid) is RoleSource.GUESS}
         checked -= {fid for fid in guessed if self._behaves_as_repeat(ctx, fid)}
         cutoff = {fid: ctx.now - params(fid).since_days * DAY for fid in checked}
-        for contact, deals in ctx.deals_by_contact.items():
-            if len(deals) < 2:
-                continue  # most contacts: nothing to compare
+        columns = ctx.deal_columns
+        owners, codes, contacts = columns.contact_links
+        # only contacts with two deals in one checked funnel can re-enter it
+        funnel = columns.funnel[owners]
+        width = len(columns.funnels) + 1
+        flags = [f in checked for f in columns.funnels] + [False]
+        in_checked = np.array(flags, bool)[funnel]
+        pairs, counts = distinct_counts(codes[in_checked] * width + funnel[in_checked])
+        candidates = distinct(pairs[counts > 1] // width)
+        by_contact = np.argsort(codes, kind="stable")
+        first = np.searchsorted(codes[by_contact], np.arange(len(contacts) + 1))
+        for code in candidates.tolist():
+            contact = contacts[code]
+            deals = owners[by_contact[first[code] : first[code + 1]]].tolist()
             per_funnel: dict[str, list[tuple[int, str]]] = defaultdict(list)
             for d in deals:
-                if d.funnel_id in checked:
-                    per_funnel[d.funnel_id].append((d.created_at, d.id))
+                fid = columns.funnel_id(d)
+                if fid in checked:
+                    per_funnel[fid].append((int(columns.created_at[d]), columns.ids[d]))
             for fid, rows in per_funnel.items():
                 rows.sort()
                 if len(rows) < 2 or rows[-1][0] < cutoff[fid]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
@@ -62,20 +63,23 @@ class NoTaskOrOverdue(Rule):
     )
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        for deal in ctx.open_deals:
-            p: NoTaskOrOverdueParams = params(deal.funnel_id)
-            if ctx.now - deal.created_at < p.grace_days * DAY:
-                continue
-            deadlines = ctx.open_task_deadlines.get(deal.id, [])
-            limit = ctx.now - p.overdue_days * DAY
-            if not deadlines:
+        deals, tasks = ctx.deal_columns, ctx.open_tasks
+        grace = deals.per_funnel(lambda f: params(f).grace_days * DAY)
+        limit = ctx.now - deals.per_funnel(lambda f: params(f).overdue_days * DAY)
+        judged = deals.open & ~(ctx.now - deals.created_at < grace)
+        count = tasks.per_deal
+        stale = count == tasks.count_before(limit, deals.count)
+        latest = tasks.latest(deals.count)
+        chosen = np.flatnonzero(judged & ((count == 0) | stale))
+        for row, deal in zip(chosen.tolist(), deals.deals(chosen), strict=True):
+            n = int(count[row])
+            if not n:
                 yield self.finding(ctx.deal_subject(deal), "none", open_tasks=0)
-            elif all(d is not None and d < limit for d in deadlines):
-                latest = max(d for d in deadlines if d is not None)
+            else:
                 yield self.finding(
                     ctx.deal_subject(deal),
                     "overdue",
-                    open_tasks=len(deadlines),
-                    overdue_tasks=len(deadlines),
-                    days_overdue=round((ctx.now - latest) / DAY, 1),
+                    open_tasks=n,
+                    overdue_tasks=n,
+                    days_overdue=round((ctx.now - int(latest[row])) / DAY, 1),
                 )

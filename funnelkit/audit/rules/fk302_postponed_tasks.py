@@ -6,12 +6,15 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import ActivityKind, DataSet
+from funnelkit.index.tables import texts
+from funnelkit.model import Activity, ActivityKind, DataSet, Deal
+from funnelkit.model.lazy import take
 from funnelkit.model.timeutil import DAY
 
 
@@ -73,8 +76,8 @@ class PostponedTasks(Rule):
                 and ch.new_deadline > ch.old_deadline
             ):
                 pushes[ch.task_id].append(ch.new_deadline - ch.old_deadline)
-        tasks = {a.id: a for a in ctx.snapshot.activities if a.kind is ActivityKind.TASK}
-        deals = {d.id: d for d in ctx.snapshot.deals} if pushes else {}
+        tasks = {a.id: a for a in _tasks(ctx, set(pushes)) if a.kind is ActivityKind.TASK}
+        deals = _deals(ctx, {t.deal_id for t in tasks.values() if t.deal_id})
         for task_id in sorted(pushes):
             moved = pushes[task_id]
             if len(moved) < p.min_postponements:
@@ -97,3 +100,20 @@ class PostponedTasks(Rule):
                 postponements=len(moved),
                 days_pushed=round(sum(moved) / DAY, 1),
             )
+
+
+def _tasks(ctx: AuditContext, wanted: set[str]) -> list[Activity]:
+    """The activities with these ids, in table order (only they become objects)."""
+    rows = ctx.snapshot.activities
+    if not wanted or not len(rows):
+        return []
+    codes, values = texts(rows, "id")
+    hits = np.array([v in wanted for v in values or ()] + [False], bool)
+    return take(rows, np.flatnonzero(hits[codes]).tolist())
+
+
+def _deals(ctx: AuditContext, wanted: set[str]) -> dict[str, Deal]:
+    """The deals with these ids, by id."""
+    columns = ctx.deal_columns
+    found = sorted(columns.row_of[d] for d in wanted if d in columns.row_of)
+    return {d.id: d for d in columns.deals(found)}

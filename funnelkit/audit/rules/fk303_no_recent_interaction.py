@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
-from funnelkit.model import DataSet, Deal
+from funnelkit.index.history import INT_NULL
+from funnelkit.index.tables import numbers
+from funnelkit.model import DataSet
 from funnelkit.model.phrase import Phrase
 from funnelkit.model.timeutil import DAY
 
@@ -69,22 +72,19 @@ class NoRecentInteraction(Rule):
             return self.phrase("unmet", why=text)
         return base
 
-    def _last(self, ctx: AuditContext, deal: Deal) -> int:
-        times = [deal.last_activity_at or 0, ctx.last_interaction.get(deal.id, 0)]
-        times += [ctx.last_interaction.get(f"contact:{c}", 0) for c in deal.contact_ids]
-        return max(times)
-
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        for deal in ctx.open_deals:
+        deals = ctx.deal_columns
+        limit = ctx.now - deals.per_funnel(lambda f: params(f).max_days * DAY)
+        seen = numbers(ctx.snapshot.deals, "last_activity_at")
+        last = np.maximum(np.where(seen == INT_NULL, 0, seen), ctx.latest_interaction)
+        last = np.where(last == 0, deals.created_at, last)
+        quiet = deals.open & ~(deals.created_at >= limit) & (last < limit)
+        chosen = np.flatnonzero(quiet)
+        for row, deal in zip(chosen.tolist(), deals.deals(chosen), strict=True):
             p: NoRecentInteractionParams = params(deal.funnel_id)
-            limit = ctx.now - p.max_days * DAY
-            if deal.created_at >= limit:
-                continue
-            last = self._last(ctx, deal) or deal.created_at
-            if last < limit:
-                yield self.finding(
-                    ctx.deal_subject(deal),
-                    related=deal.contact_ids,
-                    days=round((ctx.now - last) / DAY, 1),
-                    limit_days=p.max_days,
-                )
+            yield self.finding(
+                ctx.deal_subject(deal),
+                related=deal.contact_ids,
+                days=round((ctx.now - int(last[row])) / DAY, 1),
+                limit_days=p.max_days,
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
@@ -69,25 +70,27 @@ class NeedlessLeadFunnel(Rule):
             for fid, f in sorted(ctx.funnels.items())
             if f.kind is FunnelKind.LEAD or ctx.role(fid) is FunnelRole.LEAD_QUALIFICATION
         ]
-        sellers = {
-            d.responsible_id
-            for fid, deals in ctx.deals_by_funnel.items()
-            if fid not in lead_funnels
-            for d in deals
-            if d.responsible_id
-        }
+        deals = ctx.deal_columns
+        owner_codes, owners = deals.column("responsible_id")
+        # people who hold a deal outside the lead funnels (an empty id is nobody)
+        flags = [f not in lead_funnels for f in deals.funnels] + [True]  # last: no funnel
+        outside = np.array(flags, bool)[deals.funnel]
+        named = np.array([*(bool(v) for v in owners or ()), False], bool)
+        seller = np.zeros(len(owners or ()) + 1, bool)
+        seller[owner_codes[outside & named[owner_codes]]] = True
         for fid in lead_funnels:
             p: NeedlessLeadFunnelParams = params(fid)
             cutoff = ctx.now - p.window_days * DAY
-            leads = [d for d in ctx.deals_by_funnel.get(fid, []) if d.created_at >= cutoff]
-            if not leads:
+            leads = deals.in_funnel(fid) & ~(deals.created_at < cutoff)
+            count = int(np.count_nonzero(leads))
+            if not count:
                 continue
-            per_month = len(leads) / (p.window_days / 30)
-            same = share(sum(1 for d in leads if d.responsible_id in sellers), len(leads))
+            per_month = count / (p.window_days / 30)
+            same = share(int(np.count_nonzero(seller[owner_codes[leads]])), count)
             if per_month <= p.max_leads_per_month and same >= p.same_person_share:
                 yield self.finding(
                     ctx.funnel_subject(fid),
-                    leads=len(leads),
+                    leads=count,
                     leads_per_month=round(per_month, 1),
                     same_person_share=round(same, 3),
                 )

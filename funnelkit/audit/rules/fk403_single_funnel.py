@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from funnelkit.audit.columns import Mask
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import share
-from funnelkit.model import DataSet, Deal, FunnelKind, FunnelRole
+from funnelkit.index.history import IntArray
+from funnelkit.index.sorting import distinct_counts
+from funnelkit.index.tables import links
+from funnelkit.model import DataSet, FunnelKind, FunnelRole
 from funnelkit.model.timeutil import DAY
 
 # Funnels that sell; client base, production, refusals … are other processes by design.
@@ -34,17 +38,6 @@ class SingleFunnelForAllParams(BaseModel):
     solo_share: float = Field(
         0.9, ge=0.5, le=1, description="one person holding this share of deals is exempt"
     )
-
-
-def _group(deal: Deal, by_products: bool) -> str | None:
-    """A deal's product group (first product), or its source on portals without products.
-
-    One dimension per portal: mixing products and sources would make two funnels look
-    specialised merely because one of them records no products.
-    """
-    if by_products:
-        return deal.products[0] if deal.products else None
-    return deal.source
 
 
 class SingleFunnelForAll(Rule):
@@ -88,44 +81,71 @@ class SingleFunnelForAll(Rule):
         },
     )
 
-    def _holders(self, recent: dict[str, list[Deal]], by_products: bool) -> dict[str, str]:
-        """Product group → the sales funnel holding most of its deals."""
-        per: dict[str, Counter[str]] = {}
-        for fid, deals in recent.items():
-            for d in deals:
-                g = _group(d, by_products)
-                if g is not None:
-                    per.setdefault(g, Counter())[fid] += 1
-        return {g: c.most_common(1)[0][0] for g, c in per.items()}
-
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         cutoff = ctx.now - params().window_days * DAY
-        recent = {
-            fid: [d for d in deals if d.created_at >= cutoff]
-            for fid, deals in ctx.deals_by_funnel.items()
-            if fid in ctx.funnels
-            and ctx.funnels[fid].kind is FunnelKind.DEAL
-            and ctx.role(fid) in SALES_ROLES
-        }
-        by_products = any(d.products for deals in recent.values() for d in deals)
-        holder = self._holders(recent, by_products)
-        for fid in sorted(recent):
+        deals = ctx.deal_columns
+        sales = [
+            f in ctx.funnels
+            and ctx.funnels[f].kind is FunnelKind.DEAL
+            and ctx.role(f) in SALES_ROLES
+            for f in deals.funnels
+        ]
+        recent = np.array([*sales, False], bool)[deals.funnel] & ~(deals.created_at < cutoff)
+        group = _groups(ctx, recent)
+        # funnels in the order their first deal comes (the order ties were broken in)
+        first = np.full(len(deals.funnels), deals.count, np.int64)
+        np.minimum.at(first, deals.funnel[deals.funnel >= 0], np.flatnonzero(deals.funnel >= 0))
+        rank = np.argsort(np.argsort(first, kind="stable"), kind="stable")
+        holder = _holders(group[recent], deals.funnel[recent], rank)
+        owner_codes, _ = deals.column("responsible_id")
+        for fid in sorted(f for f, ok in zip(deals.funnels, sales, strict=True) if ok):
             p: SingleFunnelForAllParams = params(fid)
-            deals = recent[fid]
-            groups = Counter(g for d in deals if (g := _group(d, by_products)) is not None)
-            big = [g for g, n in groups.items() if share(n, len(deals)) >= p.min_group_share]
-            owners = Counter(d.responsible_id for d in deals)
-            top = owners.most_common(1)[0][1] if owners else 0
-            if len(deals) < p.min_deals or len(big) < p.min_groups:
+            mine = recent & deals.in_funnel(fid)
+            n = int(np.count_nonzero(mine))
+            _, sizes = distinct_counts(group[mine & (group >= 0)])
+            big = int(np.count_nonzero([share(int(k), n) >= p.min_group_share for k in sizes]))
+            _, held_by = distinct_counts(owner_codes[mine])
+            top = int(held_by.max()) if len(held_by) else 0
+            if n < p.min_deals or big < p.min_groups:
                 continue
-            if share(top, len(deals)) >= p.solo_share:
+            if share(top, n) >= p.solo_share:
                 continue  # article 002: one person in every role
-            held = share(sum(1 for f in holder.values() if f == fid), len(holder))
+            code = deals.funnels.index(fid)
+            held = share(sum(1 for f in holder.values() if f == code), len(holder))
             if held >= p.coverage:
                 yield self.finding(
                     ctx.funnel_subject(fid),
                     coverage_share=round(held, 3),
-                    groups=len(big),
-                    deals=len(deals),
-                    responsibles=len(owners),
+                    groups=big,
+                    deals=n,
+                    responsibles=len(held_by),
                 )
+
+
+def _groups(ctx: AuditContext, recent: Mask) -> IntArray:
+    """Per deal: a code for its product group (first product), or its source when no recent
+    deal records products (-1: none). One dimension per portal: mixing products and sources
+    would make two funnels look specialised merely because one records no products."""
+    deals = ctx.deal_columns
+    owners, (codes, _) = links(ctx.snapshot.deals, "products")
+    by_product = np.full(deals.count, -1, np.int64)
+    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]]) if len(owners) else owners
+    by_product[owners[starts]] = codes[starts]
+    if (recent & (by_product >= 0)).any():
+        return by_product
+    source, _ = deals.column("source")
+    return source
+
+
+def _holders(group: IntArray, funnel: IntArray, rank: IntArray) -> dict[int, int]:
+    """Group code → the funnel (code) holding most of its recent deals; ties: the funnel whose
+    deals come first."""
+    known = group >= 0
+    pairs, counts = distinct_counts(group[known] * (len(rank) + 1) + funnel[known])
+    best: dict[int, tuple[int, int, int]] = {}
+    for pair, n in zip(pairs.tolist(), counts.tolist(), strict=True):
+        g, f = divmod(pair, len(rank) + 1)
+        mark = (n, -int(rank[f]), f)
+        if g not in best or mark > best[g]:
+            best[g] = mark
+    return {g: mark[2] for g, mark in best.items()}

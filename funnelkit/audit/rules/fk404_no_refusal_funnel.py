@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
@@ -59,7 +60,7 @@ class NoRefusalFunnel(Rule):
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         if any(ctx.role(fid) is FunnelRole.REFUSALS for fid in ctx.funnels):
             return
-        lost = len(ctx.deals_in(Semantics.FAILURE))
+        lost = int(np.count_nonzero(ctx.deal_columns.in_semantics(Semantics.FAILURE)))
         if lost >= params().min_lost:
             domain = ctx.snapshot.manifest.domain
             yield self.finding(Subject("portal", domain, domain), lost=lost)

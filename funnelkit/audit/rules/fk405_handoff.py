@@ -6,12 +6,14 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
 from funnelkit.audit.stats import share
+from funnelkit.index.tables import numbers
 from funnelkit.model import DataSet, Semantics
 from funnelkit.model.timeutil import DAY
 
@@ -77,25 +79,29 @@ class HandoffByReassignment(Rule):
     )
 
     def _from_history(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
-        deals, index = ctx.snapshot.deals, ctx.hist.deal_index
-        settle = {fid: params(fid).settle_days * DAY for fid in ctx.funnels}
+        deals = ctx.deal_columns
+        settle = deals.per_funnel(
+            lambda f: params(f).settle_days * DAY if f in ctx.funnels else 0.0
+        )
         moved: dict[str, set[str]] = {}
         where: dict[str, Counter[str]] = {}
-        changes = [
-            (ch, deal)
-            for ch in ctx.snapshot.responsible_changes
-            if (i := index.get(ch.deal_id)) is not None
-            and ch.at - (deal := deals[i]).created_at >= settle.get(deal.funnel_id, 0)
-        ]
-        stages = ctx.hist.stage_at([c.deal_id for c, _ in changes], [c.at for c, _ in changes])
-        for (_, deal), key in zip(changes, stages, strict=True):
+        changes = ctx.snapshot.responsible_changes
+        row = deals.rows_in(changes, "deal_id")
+        known = row >= 0
+        late = np.zeros(len(row), bool)
+        at = numbers(changes, "at")
+        late[known] = at[known] - deals.created_at[row[known]] >= settle[row[known]]
+        picked = np.flatnonzero(late)
+        codes = ctx.hist.stage_codes_at(row[picked], at[picked])
+        for r, code in zip(row[picked].tolist(), codes.tolist(), strict=True):
+            key = ctx.hist.keys[code] if code >= 0 else None
             if key is None or ctx.semantics(key) is not Semantics.PROCESS or ctx.position[key] < 1:
                 continue
-            moved.setdefault(key[0], set()).add(deal.id)
+            moved.setdefault(key[0], set()).add(deals.ids[r])
             where.setdefault(key[0], Counter())[ctx.stages[key].name] += 1
         for fid in sorted(moved):
             p: HandoffByReassignmentParams = params(fid)
-            total = len(ctx.deals_by_funnel.get(fid, []))
+            total = deals.funnel_counts().get(fid, 0)
             ratio = share(len(moved[fid]), total)
             if len(moved[fid]) >= p.min_deals and ratio >= p.min_share:
                 yield self.finding(

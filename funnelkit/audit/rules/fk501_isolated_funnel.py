@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.index.history import INT_NULL
+from funnelkit.index.sorting import distinct, distinct_counts
 from funnelkit.model import DataSet, FunnelRole, RoleSource, Vendor
 from funnelkit.model.timeutil import DAY
 
@@ -90,14 +93,27 @@ class IsolatedFunnel(Rule):
                 linked.update((t.from_funnel_id, t.to_funnel_id))
         for pair in ctx.hist.cross_funnel_pairs():
             linked.update(pair)
-        for deals in ctx.deals_by_contact.values():
-            if len(deals) < 2 or len({d.funnel_id for d in deals}) < 2:
-                continue
-            closes = [(d.closed_at, d.funnel_id) for d in deals if d.closed_at is not None]
+        columns = ctx.deal_columns
+        owners, codes, contacts = columns.contact_links
+        # contacts with deals in two funnels or more: a deal of one may copy a closed other
+        funnel = columns.funnel[owners] + 1  # 0: a deal without funnel
+        width = len(columns.funnels) + 1
+        spread = distinct(codes * width + funnel) // width
+        several, counts = distinct_counts(spread)
+        by_contact = np.argsort(codes, kind="stable")
+        first = np.searchsorted(codes[by_contact], np.arange(len(contacts) + 1))
+        for code in several[counts > 1].tolist():
+            deals = owners[by_contact[first[code] : first[code + 1]]].tolist()
+            closes = [
+                (int(columns.closed_at[d]), columns.funnel_id(d))
+                for d in deals
+                if columns.closed_at[d] != INT_NULL
+            ]
             for d in deals:
+                fid_d, created = columns.funnel_id(d), int(columns.created_at[d])
                 for closed, fid in closes:
-                    if fid != d.funnel_id and 0 <= d.created_at - closed <= window * DAY:
-                        linked.update((fid, d.funnel_id))
+                    if fid != fid_d and 0 <= created - closed <= window * DAY:
+                        linked.update((fid, fid_d))
         return linked
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
@@ -107,7 +123,7 @@ class IsolatedFunnel(Rule):
         for fid in sorted(ctx.funnels):
             if ctx.role(fid) in STANDALONE and ctx.role_source(fid) is not RoleSource.GUESS:
                 continue
-            n = len(ctx.deals_by_funnel.get(fid, []))
+            n = ctx.deal_columns.funnel_counts().get(fid, 0)
             if fid not in linked and n >= params(fid).min_deals:
                 yield self.finding(
                     ctx.funnel_subject(fid),

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field
 
+from funnelkit.audit.columns import Mask
 from funnelkit.audit.context import AuditContext
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.audit.rule import Rule, RuleMeta, Text, Tuning
+from funnelkit.index.history import INT_NULL, IntArray
 from funnelkit.model import DataSet, Semantics
 from funnelkit.model.timeutil import DAY
 
@@ -67,23 +70,51 @@ class ContactWithoutOpenDeal(Rule):
 
     def check(self, ctx: AuditContext, params: Tuning[Any]) -> Iterator[Finding]:
         grace = ctx.now - params().grace_days * DAY
-        served = {c for d in ctx.open_deals for c in d.contact_ids}
-        served.update(
-            c for d in ctx.snapshot.deals if (d.closed_at or 0) >= grace for c in d.contact_ids
-        )
-        for contact in ctx.snapshot.contacts:  # run_audit sorts the findings
-            if contact.id in served:
+        deals, people = ctx.deal_columns, ctx.contact_columns
+        owners, codes, values = deals.contact_links
+        closed_at = np.where(deals.closed_at == INT_NULL, 0, deals.closed_at)
+        serving = deals.open | (closed_at >= grace)
+        served = np.zeros(len(values) + 1, bool)  # last slot: a link without contact id
+        served[codes[serving[owners]]] = True
+        # each contact's deals in deal order, as runs of one stable sort by contact
+        by_contact = np.argsort(codes, kind="stable")
+        first = np.searchsorted(codes[by_contact], np.arange(len(values) + 1))
+        won_last = self._won_last(ctx, owners, codes, len(values))
+        place = people.code_in(values)
+        ids, names = people.ids, people.names
+        # one phrase object each, shared by the findings (a phrase is immutable text)
+        outcome = {True: self.phrase("lost"), False: self.phrase("none")}
+        for row in np.flatnonzero(~served[place]).tolist():  # run_audit sorts the findings
+            code = int(place[row])
+            if code >= 0 and won_last[code]:
                 continue
-            deals = ctx.deals_by_contact.get(contact.id, [])
-            last = max(deals, key=lambda d: (d.closed_at or d.created_at, d.id), default=None)
-            if (
-                last is not None
-                and ctx.semantics((last.funnel_id, last.stage_id)) is Semantics.SUCCESS
-            ):
-                continue
+            mine = owners[by_contact[first[code] : first[code + 1]]] if code >= 0 else owners[:0]
             yield self.finding(
-                Subject("contact", contact.id, contact.name or contact.id),
-                related=[d.id for d in deals],
-                deals=len(deals),
-                last_outcome=self.phrase("none" if last is None else "lost"),
+                Subject("contact", ids[row], names[row] or ids[row]),
+                related=[deals.ids[i] for i in mine.tolist()],
+                deals=len(mine),
+                last_outcome=outcome[len(mine) > 0],
             )
+
+    @staticmethod
+    def _won_last(ctx: AuditContext, owners: IntArray, codes: IntArray, count: int) -> Mask:
+        """Per contact code: its latest deal (by `closed_at or created_at`, then id) is won."""
+        deals = ctx.deal_columns
+        won = deals.in_semantics(WON)
+        out = np.zeros(count + 1, bool)
+        if not len(owners):
+            return out
+        when = deals.lasting()[owners]
+        order = np.lexsort((when, codes))
+        c, t = codes[order], when[order]
+        last = np.flatnonzero(np.r_[c[1:] != c[:-1], True])
+        out[c[last]] = won[owners[order[last]]]
+        # equal times: the id decides, as max() over (time, id) does
+        tied = last[(last > 0) & (c[last - 1] == c[last]) & (t[last - 1] == t[last])]
+        for end in tied.tolist():
+            start = end
+            while start > 0 and c[start - 1] == c[end] and t[start - 1] == t[end]:
+                start -= 1
+            best = max(order[start : end + 1].tolist(), key=lambda i: deals.ids[int(owners[i])])
+            out[c[end]] = bool(won[owners[best]])
+        return out
