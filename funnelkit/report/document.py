@@ -31,7 +31,6 @@ from funnelkit.report.schema import (
     SuppressionNoteOut,
     severity_rank,
 )
-from funnelkit.report.score import money_at_stake, open_deal_count, score_of
 from funnelkit.report.summary import actions, group_findings, managers, scorecards
 from funnelkit.report.tally import tally, worst_first
 
@@ -100,8 +99,8 @@ def _build(
     counts = worst_first(counted.by_severity)
     fail_on = result.fail_on.value
     manifest, portal = snapshot.manifest, snapshot.structure.portal
-    stake = money_at_stake(result.findings, snapshot)
-    score = score_of(result.findings, open_deal_count(snapshot))
+    stake = counted.stake()
+    score = counted.score(snapshot)
     groups = group_findings(counted, rows, stake)
     outcomes = result.outcomes
     return AuditReport(

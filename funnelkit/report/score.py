@@ -22,7 +22,7 @@ declared roles, so the score is measured against the blueprint.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -91,17 +91,37 @@ def money_at_stake(
     for f in findings:
         if f.code in STAKE_RULES and f.subject.kind == "deal":
             rules_of.setdefault(f.subject.id, set()).add(f.code)
-    out = MoneyAtStake(deal_ids=frozenset(rules_of))
-    for deal_id, codes in rules_of.items():
+
+    def facts(deal_id: str) -> StakeFacts | None:
         deal = index.get(deal_id)
         if deal is None or deal.closed or not deal.amount:
-            continue
+            return None
         cur = deal.currency or currency or "?"
-        _add(out.total, cur, deal.amount)
-        _add(out.by_funnel.setdefault(deal.funnel_id, {}), cur, deal.amount)
-        _add(out.by_manager.setdefault(deal.responsible_id or "", {}), cur, deal.amount)
+        return (cur, deal.amount, deal.funnel_id, deal.responsible_id or "")
+
+    return stake_of(rules_of, facts)
+
+
+#: An open deal with an amount: (currency, amount, funnel id, manager id or "").
+StakeFacts = tuple[str, float, str, str]
+
+
+def stake_of(
+    rules_of: Mapping[str, set[str]], facts: Callable[[str], StakeFacts | None]
+) -> MoneyAtStake:
+    """Money at stake from the stake rules naming each deal and the facts of the open deals
+    with an amount (None for any other deal)."""
+    out = MoneyAtStake(deal_ids=frozenset(rules_of))
+    for deal_id, codes in rules_of.items():
+        found = facts(deal_id)
+        if found is None:
+            continue
+        cur, amount, funnel, manager = found
+        _add(out.total, cur, amount)
+        _add(out.by_funnel.setdefault(funnel, {}), cur, amount)
+        _add(out.by_manager.setdefault(manager, {}), cur, amount)
         for code in codes:
-            _add(out.by_rule.setdefault(code, {}), cur, deal.amount)
+            _add(out.by_rule.setdefault(code, {}), cur, amount)
     return out
 
 
@@ -129,8 +149,16 @@ def score_of(findings: Iterable[_FindingLike], open_deals: int) -> PortalScore:
         count, worst = per_rule.get(f.code, (0, "info"))
         sev = _severity(f)
         per_rule[f.code] = (count + 1, sev if _RANK[sev] > _RANK[worst] else worst)
+    return score_from(len(affected), per_rule, open_deals)
+
+
+def score_from(
+    affected: int, per_rule: Mapping[str, tuple[int, str]], open_deals: int
+) -> PortalScore:
+    """The score from the deals the stake rules name, each other rule's (findings, worst
+    severity), and the number of open deals."""
     hygiene = (
-        HYGIENE_POINTS * (1 - min(len(affected), open_deals) / open_deals)
+        HYGIENE_POINTS * (1 - min(affected, open_deals) / open_deals)
         if open_deals
         else HYGIENE_POINTS
     )
@@ -145,7 +173,7 @@ def score_of(findings: Iterable[_FindingLike], open_deals: int) -> PortalScore:
         hygiene=round(hygiene, 1),
         setup=round(setup, 1),
         open_deals=open_deals,
-        affected_deals=len(affected),
+        affected_deals=affected,
         deductions=deductions,
     )
 

@@ -12,9 +12,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from funnelkit.audit.findings import Severity
+from funnelkit.index.tables import decoded, texts
+from funnelkit.report.dealfacts import DealFacts
 from funnelkit.report.rows import RELATED_KEPT
-from funnelkit.report.schema import SEVERITIES, Severity
-from funnelkit.report.score import NEGLECTED, STUCK, UNTASKED
+from funnelkit.report.schema import SEVERITIES
+from funnelkit.report.schema import Severity as SeverityName
+from funnelkit.report.score import (
+    NEGLECTED,
+    STAKE_RULES,
+    STUCK,
+    UNTASKED,
+    MoneyAtStake,
+    PortalScore,
+    score_from,
+    stake_of,
+)
 
 if TYPE_CHECKING:
     from funnelkit.audit.findings import Finding
@@ -53,6 +66,8 @@ class ManagerAcc:
 class Tally:
     """What the summaries need from the findings and the deals."""
 
+    deals: DealFacts
+
     by_severity: Counter[int] = field(default_factory=Counter)  # severity rank → findings
     groups: dict[tuple[str, ...], GroupAcc] = field(default_factory=dict)
     by_funnel: dict[str, Counter[int]] = field(default_factory=dict)  # funnel → rank → findings
@@ -60,8 +75,19 @@ class Tally:
     untasked: Counter[str] = field(default_factory=Counter)
     neglected: Counter[str] = field(default_factory=Counter)
     managers: dict[str, ManagerAcc] = field(default_factory=dict)
-    open_by: Counter[str] = field(default_factory=Counter)  # manager → open deals
-    amounts: dict[str, tuple[str, float]] = field(default_factory=dict)
+    #: deal → the stake rules (FK201, FK301, FK303) naming it, in order of first finding
+    stake_rules: dict[str, set[str]] = field(default_factory=dict)
+    #: rule (not a stake rule) → (findings, worst severity), for the score
+    per_rule: dict[str, tuple[int, Severity]] = field(default_factory=dict)
+
+    def stake(self) -> MoneyAtStake:
+        """Money at stake (`score.money_at_stake`) of the findings counted."""
+        return stake_of(self.stake_rules, self.deals.stake_facts)
+
+    def score(self, snapshot: Snapshot) -> PortalScore:
+        """The portal score (`score.score_of`) of the findings counted."""
+        open_deals = self.deals.open_count(snapshot)
+        return score_from(len(self.stake_rules), self.per_rule, open_deals)
 
 
 def group_key(
@@ -75,35 +101,38 @@ def group_key(
     return (code, funnel or "", "")
 
 
-def worst_first(counts: Counter[int]) -> dict[Severity, int]:
+def worst_first(counts: Counter[int]) -> dict[SeverityName, int]:
     """Counts by severity rank as the report lists them: critical first, every severity."""
     return {SEVERITIES[rank]: counts.get(rank, 0) for rank in range(len(SEVERITIES) - 1, -1, -1)}
 
 
 def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
     """Count `findings` for every summary in one walk (see the module docstring)."""
-    out = Tally()
-    cur = snapshot.structure.portal.currency or "?"
-    holder: dict[str, str] = {}
-    deal_ids: set[str] = set()
-    amounts, open_by = out.amounts, out.open_by
-    for d in snapshot.deals:
-        responsible = d.responsible_id or ""
-        holder[d.id] = responsible
-        if not d.closed:
-            open_by[responsible] += 1
-            if d.amount:
-                amounts[d.id] = (d.currency or cur, d.amount)
-    deal_ids = set(holder)
-    contact_ids = {c.id for c in snapshot.contacts}
+    deals = DealFacts(snapshot)
+    out = Tally(deals)
+    holder, open_amount = deals.holder, deals.open_amount
+    deal_ids = deals.row_of.keys()
+    contact_ids = set(decoded(texts(snapshot.contacts, "id")))
     groups, by_funnel, managers = out.groups, out.by_funnel, out.managers
     by_severity = out.by_severity
-    per_rule = {STUCK: out.stuck, UNTASKED: out.untasked, NEGLECTED: out.neglected}
+    per_funnel = {STUCK: out.stuck, UNTASKED: out.untasked, NEGLECTED: out.neglected}
+    stake_rules, per_rule = out.stake_rules, out.per_rule
     for f in findings:
         s, code = f.subject, f.code
-        rank = f.severity.rank
+        level = f.severity
+        rank = level.rank
         kind, sid, funnel = s.kind, s.id, s.funnel_id
         by_severity[rank] += 1
+        if code in STAKE_RULES:
+            if kind == "deal":
+                named = stake_rules.get(sid)
+                if named is None:
+                    stake_rules[sid] = {code}
+                else:
+                    named.add(code)
+        else:
+            count, worst = per_rule.get(code, (0, Severity.INFO))
+            per_rule[code] = (count + 1, level if rank > worst.rank else worst)
         key = group_key(code, kind, sid, funnel, s.stage_id)
         acc = groups.get(key)
         if acc is None:
@@ -121,7 +150,7 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
             if code in RELATED_CONTACTS:
                 acc.contacts |= contact_ids.intersection(related)
             else:
-                acc.deals |= deal_ids.intersection(related)
+                acc.deals |= deal_ids & set(related)
         if len(acc.examples) < EXAMPLES:
             acc.examples.append(str(s.name) or sid)
         if len(acc.keys) < KEYS_PER_GROUP:
@@ -131,10 +160,10 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
             counts = by_funnel[funnel or ""] = Counter()
         counts[rank] += 1
         if kind == "deal":
-            counted = per_rule.get(code)
+            counted = per_funnel.get(code)
             if counted is not None:
                 counted[funnel or ""] += 1
-            who: str | None = holder.get(sid)
+            who: str | None = holder(sid)
         else:
             who = sid if kind == "user" else None
         if who is None:
@@ -145,7 +174,7 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
         m.found += 1
         if code == STUCK:
             m.stuck += 1
-            found = amounts.get(sid)
+            found = open_amount(sid)
             if found:
                 money = m.stuck_money
                 money[found[0]] = round(money.get(found[0], 0.0) + found[1], 2)
