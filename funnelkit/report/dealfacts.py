@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from funnelkit.index.tables import decoded, numbers, texts
 from funnelkit.metrics.deals import amounts
 from funnelkit.model import Semantics
@@ -34,9 +32,8 @@ class DealFacts:
         self.funnel: list[str] = decoded(texts(rows, "funnel_id"))
         self.stage: list[str] = decoded(texts(rows, "stage_id"))
         self.closed: list[bool] = (numbers(rows, "closed") == 1).tolist()
-        amount = amounts(rows)
         # a missing amount (NaN) counts as none, as None does on a deal
-        self.amount: list[float] = np.where(np.isnan(amount), 0.0, amount).tolist()
+        self.amount: list[float] = [0.0 if a != a else a for a in amounts(rows).tolist()]
         self.currencies: list[str | None] = decoded(texts(rows, "currency"))
 
     def holder(self, deal_id: str) -> str | None:
