@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
@@ -116,3 +117,58 @@ def test_one_list_of_severities_languages_and_formats() -> None:
     assert tuple(s.value for s in Severity) == SEVERITIES
     assert LANGS is MODEL_LANGS  # one list, re-exported, not a copy
     assert set(FORMATS) == {f.value for f in Format}
+
+
+def _sarif_of_rows(report: AuditReport) -> str:
+    """SARIF as the standard encoder writes it from the report's rows (the reference)."""
+    codes: dict[str, dict[str, Any]] = {}
+    results = []
+    for f in report.findings:
+        s = f.subject
+        codes.setdefault(
+            f.code,
+            {
+                "id": f.code,
+                "name": f.name,
+                "shortDescription": {"text": f.title or f.name},
+                "help": {"text": f.remedy or ""},
+            },
+        )
+        uri = f"crm://{report.portal.domain}/" + "/".join(
+            [*[p for p in (s.funnel_id, s.stage_id) if p], f"{s.kind}-{s.id}"]
+        )
+        results.append(
+            {
+                "ruleId": f.code,
+                "level": {"critical": "error", "high": "error", "medium": "warning"}.get(
+                    f.severity, "note"
+                ),
+                "message": {"text": f.message},
+                "locations": [
+                    {
+                        "physicalLocation": {"artifactLocation": {"uri": uri}},
+                        "logicalLocations": [{"name": s.name or s.id, "kind": s.kind}],
+                    }
+                ],
+                "partialFingerprints": {"funnelkit/v1": f.key},
+                "properties": {"severity": f.severity, "evidence": f.evidence},
+            }
+        )
+    driver: dict[str, Any] = {"name": "funnelkit", "version": report.funnelkit_version}
+    driver["rules"] = [codes[c] for c in sorted(codes)]
+    sarif = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
+    return json.dumps(sarif, indent=2, ensure_ascii=False) + "\n"
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_sarif_is_what_the_standard_encoder_writes(lang: str) -> None:
+    report = document(lang)
+    assert render(report, "sarif") == _sarif_of_rows(report)
+    rows = report.model_copy(update={"findings": list(report.findings)})
+    assert render(rows, "sarif") == _sarif_of_rows(report)
+    empty = report.model_copy(update={"findings": []})
+    assert render(empty, "sarif") == _sarif_of_rows(empty)

@@ -12,9 +12,9 @@ from pydantic import TypeAdapter
 
 from funnelkit.audit.findings import Finding, Severity, Subject
 from funnelkit.model.phrase import Phrase
-from funnelkit.report import render
+from funnelkit.report import only_failing, render
 from funnelkit.report.jsonrows import FindingJson
-from funnelkit.report.rows import FindingRows
+from funnelkit.report.rows import FindingList, FindingRows
 from funnelkit.report.schema import FindingOut, SuppressedOut
 from tests.report.sample import document
 
@@ -103,3 +103,37 @@ def test_building_a_report_leaves_the_collector_as_it_was(enabled: bool) -> None
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def audit_finding(evidence: dict[str, Any]) -> Finding:
+    subject = Subject(kind="deal", id="7", name=Phrase("deal {n}", None, n=7), funnel_id="1")
+    return Finding(
+        code="FK201",
+        name="deals.stuck",
+        severity=Severity.HIGH,
+        subject=subject,
+        template="{subject}",
+        evidence=evidence,
+        related=tuple(str(i) for i in range(60)),
+    )
+
+
+@pytest.mark.parametrize("lang", ["en", "ru"])
+def test_findings_written_from_the_audit_are_their_rows_schema_dump(lang: str) -> None:
+    found = document(lang).findings
+    assert isinstance(found, FindingList)
+    rows = found.rows
+    audit = [*found.source, *[audit_finding(e) for e in ODD_EVIDENCE]]
+    encode = FindingJson().encode_finding
+    for f in audit:
+        assert encode(f, rows) == schema_text(rows.row(f))
+
+
+def test_the_report_holds_the_audits_findings_not_rows() -> None:
+    report = document()
+    found = report.findings
+    assert isinstance(found, FindingList) and len(found) > 0
+    assert all(type(f) is Finding for f in found.source)
+    assert found[0] == found.rows.row(found.source[0]) and found[:2] == list(found)[:2]
+    failing = only_failing(report).findings
+    assert [f.severity for f in failing] == ["high"] * len(failing) and len(failing) < len(found)

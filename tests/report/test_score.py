@@ -6,7 +6,8 @@ import pytest
 
 from funnelkit.audit import run_audit
 from funnelkit.audit.findings import Finding, Severity, Subject
-from funnelkit.report.score import money_at_stake, portal_score, score_of
+from funnelkit.report.score import money_at_stake, open_deal_count, portal_score, score_of
+from funnelkit.report.tally import tally
 from tests.report.sample import NOW, document, snapshot
 
 
@@ -55,3 +56,18 @@ def test_portal_score_of_a_result_and_of_its_report_agree() -> None:
     )  # FK203: lost deals with no reason stage to record why
     with pytest.raises(ValueError, match="needs the snapshot"):
         portal_score(result)
+
+
+def test_the_reports_walk_counts_money_and_score_as_the_definitions_do() -> None:
+    snap = snapshot(open_deals=3)
+    found = [_finding(c, "deal", "100") for c in ("FK201", "FK301", "FK303")]
+    found += [_finding("FK201", "deal", "101"), _finding("FK201", "deal", "1")]
+    found += [_finding("FK101", "stage", "s", Severity.HIGH), _finding("FK303", "deal", "none")]
+    counted = tally(found, snap)
+    assert counted.stake() == money_at_stake(found, snap)
+    assert counted.stake().total == {"UAH": 1001.0}
+    assert counted.score(snap) == score_of(found, open_deal_count(snap))
+    assert counted.score(snap).deductions == {"FK101": 4.0}
+    result = run_audit(snapshot(), None, NOW)
+    whole = tally(result.findings, snapshot())
+    assert whole.score(snapshot()) == portal_score(result, snapshot())
