@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from funnelkit import __version__
 from funnelkit.metrics import DEFINITIONS, PortalMetrics
+from funnelkit.metrics.ledger import deal_ledger
 from funnelkit.model import Snapshot
 from funnelkit.model.timeutil import iso
 from funnelkit.report.catalog import gettext
@@ -33,7 +34,7 @@ from funnelkit.report.schema import (
     SuppressionNoteOut,
     severity_rank,
 )
-from funnelkit.report.score import money_at_stake, open_deal_count, score_of
+from funnelkit.report.score import money_at_stake, score_of
 from funnelkit.report.summary import actions, group_findings, managers, scorecards
 
 if TYPE_CHECKING:
@@ -101,9 +102,10 @@ def _build(
     counts = {s: found[s] for s in reversed(SEVERITIES)}
     fail_on = result.fail_on.value
     manifest, portal = snapshot.manifest, snapshot.structure.portal
-    stake = money_at_stake(result.findings, snapshot)
-    score = score_of(result.findings, open_deal_count(snapshot))
-    groups = group_findings(findings, snapshot, stake)
+    ledger = deal_ledger(snapshot)
+    stake = money_at_stake(result.findings, ledger)
+    score = score_of(result.findings, ledger.open_count)
+    groups = group_findings(findings, ledger, stake)
     outcomes = result.outcomes
     return AuditReport(
         schema=REPORT_SCHEMA,
@@ -142,7 +144,7 @@ def _build(
         money_at_stake=MoneyOut(by_currency=stake.total),
         actions=actions(groups),
         scorecards=scorecards(findings, metrics, snapshot, stake),
-        managers=managers(findings, snapshot, stake),
+        managers=managers(findings, snapshot, ledger, stake),
         groups=groups,
         findings=findings,
         rules=[

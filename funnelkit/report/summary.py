@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Literal
 
+from funnelkit.metrics.ledger import DealLedger
 from funnelkit.metrics.results import PortalMetrics
 from funnelkit.model import Snapshot
 from funnelkit.report.schema import (
@@ -109,21 +110,13 @@ def _money(deals: set[str], stake: MoneyAtStake, amounts: dict[str, tuple[str, f
     return MoneyOut(by_currency=out)
 
 
-def amounts_of(snapshot: Snapshot) -> dict[str, tuple[str, float]]:
-    """Deal id → (currency, amount) of open deals with an amount."""
-    cur = snapshot.structure.portal.currency or "?"
-    return {
-        d.id: (d.currency or cur, d.amount) for d in snapshot.deals if d.amount and not d.closed
-    }
-
-
 def group_findings(
-    findings: list[FindingOut], snapshot: Snapshot, stake: MoneyAtStake
+    findings: list[FindingOut], ledger: DealLedger, stake: MoneyAtStake
 ) -> list[GroupOut]:
     """Findings grouped by rule × funnel × stage (or × manager), worst and biggest first."""
-    deal_ids = {d.id for d in snapshot.deals}
-    contact_ids = {c.id for c in snapshot.contacts}
-    amounts = amounts_of(snapshot)
+    deal_ids = set(ledger.ids)
+    contact_ids = set(ledger.contact_ids)
+    amounts = ledger.amounts
     accs: dict[tuple[str, ...], _Acc] = {}
     for f in findings:
         key = group_key(f)
@@ -263,13 +256,13 @@ def scorecards(
 
 
 def managers(
-    findings: list[FindingOut], snapshot: Snapshot, stake: MoneyAtStake
+    findings: list[FindingOut], snapshot: Snapshot, ledger: DealLedger, stake: MoneyAtStake
 ) -> list[ManagerRowOut]:
     """One row per manager holding open deals or named by a finding; most money first."""
-    holder = {d.id: d.responsible_id or "" for d in snapshot.deals}
+    holder = ledger.holder
     names = {u.id: u.name for u in snapshot.structure.users}
-    amounts = amounts_of(snapshot)
-    open_by: Counter[str] = Counter(d.responsible_id or "" for d in snapshot.deals if not d.closed)
+    amounts = ledger.amounts
+    open_by = ledger.open_by
     found: Counter[str] = Counter()
     stuck: Counter[str] = Counter()
     untasked: Counter[str] = Counter()
