@@ -100,7 +100,7 @@ def _build(
     fail_on = result.fail_on.value
     manifest, portal = snapshot.manifest, snapshot.structure.portal
     stake = counted.stake()
-    score = counted.score(snapshot)
+    score = counted.score()
     groups = group_findings(counted, rows, stake)
     outcomes = result.outcomes
     return AuditReport(

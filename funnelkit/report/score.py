@@ -22,9 +22,12 @@ declared roles, so the score is measured against the blueprint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
+
+from funnelkit.metrics.ledger import DealLedger, deal_ledger
 
 if TYPE_CHECKING:
     from funnelkit.audit.findings import AuditResult
@@ -78,51 +81,50 @@ def _add(into: dict[str, float], currency: str, amount: float) -> None:
 
 def money_at_stake(
     findings: Iterable[_FindingLike],
-    deals: Snapshot | Mapping[str, Deal],
+    deals: Snapshot | DealLedger | Mapping[str, Deal],
     currency: str | None = None,
 ) -> MoneyAtStake:
     """Money at stake (see the module docstring) from findings and the snapshot's deals."""
-    if isinstance(deals, Mapping):
-        index: Mapping[str, Deal] = deals
-    else:
-        index = {d.id: d for d in deals.deals}
-        currency = currency or deals.structure.portal.currency
     rules_of: dict[str, set[str]] = {}
     for f in findings:
         if f.code in STAKE_RULES and f.subject.kind == "deal":
             rules_of.setdefault(f.subject.id, set()).add(f.code)
-
-    def facts(deal_id: str) -> StakeFacts | None:
-        deal = index.get(deal_id)
-        if deal is None or deal.closed or not deal.amount:
-            return None
-        cur = deal.currency or currency or "?"
-        return (cur, deal.amount, deal.funnel_id, deal.responsible_id or "")
-
-    return stake_of(rules_of, facts)
+    if isinstance(deals, Mapping):
+        ledger = _ledger_of(deals, currency)
+    else:
+        ledger = deals if isinstance(deals, DealLedger) else deal_ledger(deals)
+    return stake_of(rules_of, ledger)
 
 
-#: An open deal with an amount: (currency, amount, funnel id, manager id or "").
-StakeFacts = tuple[str, float, str, str]
-
-
-def stake_of(
-    rules_of: Mapping[str, set[str]], facts: Callable[[str], StakeFacts | None]
-) -> MoneyAtStake:
-    """Money at stake from the stake rules naming each deal and the facts of the open deals
-    with an amount (None for any other deal)."""
+def stake_of(rules_of: Mapping[str, set[str]], ledger: DealLedger) -> MoneyAtStake:
+    """Money at stake from the stake rules naming each deal (deal → codes, in the order the
+    findings name the deals) and the deals' ledger."""
     out = MoneyAtStake(deal_ids=frozenset(rules_of))
     for deal_id, codes in rules_of.items():
-        found = facts(deal_id)
-        if found is None:
+        found = ledger.amounts.get(deal_id)
+        if found is None:  # unknown, closed or without an amount
             continue
-        cur, amount, funnel, manager = found
+        cur, amount = found
         _add(out.total, cur, amount)
-        _add(out.by_funnel.setdefault(funnel, {}), cur, amount)
-        _add(out.by_manager.setdefault(manager, {}), cur, amount)
+        _add(out.by_funnel.setdefault(ledger.funnel_of[deal_id], {}), cur, amount)
+        _add(out.by_manager.setdefault(ledger.holder[deal_id], {}), cur, amount)
         for code in codes:
             _add(out.by_rule.setdefault(code, {}), cur, amount)
     return out
+
+
+def _ledger_of(deals: Mapping[str, Deal], currency: str | None) -> DealLedger:
+    """The ledger of deals held as objects (no snapshot around them)."""
+    priced = [d for d in deals.values() if not d.closed and d.amount]
+    return DealLedger(
+        ids=list(deals),
+        contact_ids=[],
+        amounts={d.id: (d.currency or currency or "?", d.amount or 0.0) for d in priced},
+        funnel_of={d.id: d.funnel_id for d in priced},
+        holder={d.id: d.responsible_id or "" for d in deals.values()},
+        open_by=Counter(),
+        open_count=0,
+    )
 
 
 @dataclass(frozen=True)
@@ -155,8 +157,8 @@ def score_of(findings: Iterable[_FindingLike], open_deals: int) -> PortalScore:
 def score_from(
     affected: int, per_rule: Mapping[str, tuple[int, str]], open_deals: int
 ) -> PortalScore:
-    """The score from the deals the stake rules name, each other rule's (findings, worst
-    severity), and the number of open deals."""
+    """The score from the number of deals the stake rules name, each other rule's (findings,
+    worst severity), and the number of open deals."""
     hygiene = (
         HYGIENE_POINTS * (1 - min(affected, open_deals) / open_deals)
         if open_deals
@@ -205,13 +207,4 @@ def portal_score(
 
 def open_deal_count(snapshot: Snapshot) -> int:
     """Deals neither closed nor standing in a won or lost stage (the audit's 'open')."""
-    from funnelkit.model import Semantics
-
-    closed = {
-        (s.funnel_id, s.id)
-        for s in snapshot.structure.stages
-        if s.semantics is not Semantics.PROCESS
-    }
-    return sum(
-        1 for d in snapshot.deals if not d.closed and (d.funnel_id, d.stage_id) not in closed
-    )
+    return deal_ledger(snapshot).open_count

@@ -27,7 +27,7 @@ from funnelkit.report.tally import ManagerAcc, Tally, worst_first
 from funnelkit.report.tally import group_key as tally_key
 
 if TYPE_CHECKING:
-    from funnelkit.report.dealfacts import DealFacts
+    from funnelkit.metrics.ledger import DealLedger
     from funnelkit.report.rows import FindingRows
 
 ACTIONS = 10
@@ -67,10 +67,10 @@ def group_key(f: FindingOut) -> tuple[str, ...]:
     return tally_key(f.code, s.kind, s.id, s.funnel_id, s.stage_id)
 
 
-def _money(deals: set[str], stake: MoneyAtStake, facts: DealFacts) -> MoneyOut:
+def _money(deals: set[str], stake: MoneyAtStake, ledger: DealLedger) -> MoneyOut:
     out: dict[str, float] = {}
     for deal_id in deals & stake.deal_ids:
-        found = facts.open_amount(deal_id)
+        found = ledger.amounts.get(deal_id)
         if found:
             out[found[0]] = round(out.get(found[0], 0.0) + found[1], 2)
     return MoneyOut(by_currency=out)
@@ -200,7 +200,7 @@ def scorecards(
 def managers(counted: Tally, snapshot: Snapshot, stake: MoneyAtStake) -> list[ManagerRowOut]:
     """One row per manager holding open deals or named by a finding; most money first."""
     names = {u.id: u.name for u in snapshot.structure.users}
-    open_by, found = counted.deals.open_by_manager(), counted.managers
+    open_by, found = counted.deals.open_by, counted.managers
     none = ManagerAcc()
     rows = []
     for uid in set(open_by) | set(found):

@@ -1,8 +1,9 @@
 """One walk over an audit's findings for every summary the report shows.
 
-Groups, funnel scorecards and the manager table each count the same findings; at a million
-findings a walk costs about a second, so they are counted together, straight from the audit's
-findings (no report rows), and the deals are indexed once for all of them.
+Groups, funnel scorecards, the manager table, money at stake and the score each count the same
+findings; at a million findings a walk costs about a second, so they are counted together,
+straight from the audit's findings (no report rows), against one ledger of the deals
+(`metrics.ledger`, read from the columns).
 """
 
 from __future__ import annotations
@@ -13,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from funnelkit.audit.findings import Severity
-from funnelkit.index.tables import decoded, texts
-from funnelkit.report.dealfacts import DealFacts
+from funnelkit.metrics.ledger import DealLedger, deal_ledger
 from funnelkit.report.rows import RELATED_KEPT
 from funnelkit.report.schema import SEVERITIES
 from funnelkit.report.schema import Severity as SeverityName
@@ -66,7 +66,7 @@ class ManagerAcc:
 class Tally:
     """What the summaries need from the findings and the deals."""
 
-    deals: DealFacts
+    deals: DealLedger
 
     by_severity: Counter[int] = field(default_factory=Counter)  # severity rank → findings
     groups: dict[tuple[str, ...], GroupAcc] = field(default_factory=dict)
@@ -82,12 +82,11 @@ class Tally:
 
     def stake(self) -> MoneyAtStake:
         """Money at stake (`score.money_at_stake`) of the findings counted."""
-        return stake_of(self.stake_rules, self.deals.stake_facts)
+        return stake_of(self.stake_rules, self.deals)
 
-    def score(self, snapshot: Snapshot) -> PortalScore:
+    def score(self) -> PortalScore:
         """The portal score (`score.score_of`) of the findings counted."""
-        open_deals = self.deals.open_count(snapshot)
-        return score_from(len(self.stake_rules), self.per_rule, open_deals)
+        return score_from(len(self.stake_rules), self.per_rule, self.deals.open_count)
 
 
 def group_key(
@@ -108,11 +107,11 @@ def worst_first(counts: Counter[int]) -> dict[SeverityName, int]:
 
 def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
     """Count `findings` for every summary in one walk (see the module docstring)."""
-    deals = DealFacts(snapshot)
+    deals = deal_ledger(snapshot)
     out = Tally(deals)
-    holder, open_amount = deals.holder, deals.open_amount
-    deal_ids = deals.row_of.keys()
-    contact_ids = set(decoded(texts(snapshot.contacts, "id")))
+    holder, amounts = deals.holder, deals.amounts
+    deal_ids = holder.keys()
+    contact_ids = set(deals.contact_ids)
     groups, by_funnel, managers = out.groups, out.by_funnel, out.managers
     by_severity = out.by_severity
     per_funnel = {STUCK: out.stuck, UNTASKED: out.untasked, NEGLECTED: out.neglected}
@@ -163,7 +162,7 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
             counted = per_funnel.get(code)
             if counted is not None:
                 counted[funnel or ""] += 1
-            who: str | None = holder(sid)
+            who: str | None = holder.get(sid)
         else:
             who = sid if kind == "user" else None
         if who is None:
@@ -174,7 +173,7 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
         m.found += 1
         if code == STUCK:
             m.stuck += 1
-            found = open_amount(sid)
+            found = amounts.get(sid)
             if found:
                 money = m.stuck_money
                 money[found[0]] = round(money.get(found[0], 0.0) + found[1], 2)

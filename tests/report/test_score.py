@@ -66,8 +66,8 @@ def test_the_reports_walk_counts_money_and_score_as_the_definitions_do() -> None
     counted = tally(found, snap)
     assert counted.stake() == money_at_stake(found, snap)
     assert counted.stake().total == {"UAH": 1001.0}
-    assert counted.score(snap) == score_of(found, open_deal_count(snap))
-    assert counted.score(snap).deductions == {"FK101": 4.0}
+    assert counted.score() == score_of(found, open_deal_count(snap))
+    assert counted.score().deductions == {"FK101": 4.0}
     result = run_audit(snapshot(), None, NOW)
     whole = tally(result.findings, snapshot())
-    assert whole.score(snapshot()) == portal_score(result, snapshot())
+    assert whole.score() == portal_score(result, snapshot())
