@@ -21,6 +21,7 @@ from funnelkit.report.schema import FindingOut
 
 if TYPE_CHECKING:
     from funnelkit.audit.findings import Finding
+    from funnelkit.audit.findings import Severity as Level
     from funnelkit.report.rows import FindingRows
 
 # the finding sits at depth 2 (report → findings → finding); its members at depth 3
@@ -49,12 +50,17 @@ def _evidence(evidence: dict[str, Any]) -> str:
     return "{" + _IN2 + flat[1:-1] + _IN + "}"
 
 
+_Found = tuple[tuple[str, str, str], str]  # a rule's encoded parts, and its title
+
+
 class FindingJson:
     """Encodes findings; remembers the encoded texts of rules and places."""
 
     def __init__(self) -> None:
         self._rules: dict[tuple[str, str, str, str, str], tuple[str, str, str]] = {}
         self._places: dict[tuple[str | None, str | None, str], str] = {}
+        # the same, found from an audit finding's rule and severity in one wording
+        self._audit_rules: dict[tuple[FindingRows, str, str, Level], _Found] = {}
 
     def encode(self, f: FindingOut) -> str:
         """One report row as the report's findings list holds it (no leading indentation)."""
@@ -77,10 +83,16 @@ class FindingJson:
     def encode_finding(self, f: Finding, rows: FindingRows) -> str:
         """`encode` of `rows.row(f)`, without making the row."""
         s, code = f.subject, f.code
-        title = rows.title(code)
+        known = (rows, code, f.name, f.severity)
+        found = self._audit_rules.get(known)
+        if found is None:
+            title = rows.title(code)
+            rule = self._rule(code, f.name, rows.severity(f.severity), title, rows.remedy(code))
+            found = self._audit_rules[known] = (rule, title)
+        rule, title = found
         related = f.related
         return self._layout(
-            self._rule(code, f.name, rows.severity(f.severity), title, rows.remedy(code)),
+            rule,
             self._place(s.stage_id, s.stage_name, title),
             f.evidence,
             f.key,

@@ -77,8 +77,11 @@ class FindingRows:
     def message(self, f: Finding) -> str:
         """The finding's message: the rule's template filled with translated evidence."""
         s = f.subject
-        v = self.value
-        args = {k: v(k, x) for k, x in f.evidence.items()}
+        args: dict[str, str] = {}
+        values = self._values
+        for k, x in f.evidence.items():  # `value`, its remembered case inline (most of them)
+            found = values.get((k, type(x), x)) if type(x) in _CACHED_TYPES and x == x else None
+            args[k] = self.value(k, x) if found is None else found
         name = s.name
         args["subject"] = self.phrase("subject", name) if isinstance(name, Phrase) else name or s.id
         args["funnel"] = s.funnel_name or ""

@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from funnelkit.audit.findings import Severity
 from funnelkit.metrics.ledger import DealLedger, deal_ledger
 from funnelkit.report.rows import RELATED_KEPT
 from funnelkit.report.schema import SEVERITIES
@@ -78,7 +77,7 @@ class Tally:
     #: deal → the stake rules (FK201, FK301, FK303) naming it, in order of first finding
     stake_rules: dict[str, set[str]] = field(default_factory=dict)
     #: rule (not a stake rule) → (findings, worst severity), for the score
-    per_rule: dict[str, tuple[int, Severity]] = field(default_factory=dict)
+    per_rule: dict[str, tuple[int, str]] = field(default_factory=dict)
 
     def stake(self) -> MoneyAtStake:
         """Money at stake (`score.money_at_stake`) of the findings counted."""
@@ -110,17 +109,18 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
     deals = deal_ledger(snapshot)
     out = Tally(deals)
     holder, amounts = deals.holder, deals.amounts
-    deal_ids = holder.keys()
+    deal_ids = set(deals.ids)
     contact_ids = set(deals.contact_ids)
-    groups, by_funnel, managers = out.groups, out.by_funnel, out.managers
-    by_severity = out.by_severity
+    groups, managers = out.groups, out.managers
+    by_severity = [0] * len(SEVERITIES)
+    by_funnel: dict[tuple[str, int], int] = {}
     per_funnel = {STUCK: out.stuck, UNTASKED: out.untasked, NEGLECTED: out.neglected}
-    stake_rules, per_rule = out.stake_rules, out.per_rule
+    stake_rules = out.stake_rules
+    per_rule: dict[str, list[int]] = {}  # rule → [findings, worst rank]
     for f in findings:
         s, code = f.subject, f.code
-        level = f.severity
-        rank = level.rank
-        kind, sid, funnel = s.kind, s.id, s.funnel_id
+        rank = f.severity.rank
+        kind, sid, funnel = s.kind, s.id, s.funnel_id or ""
         by_severity[rank] += 1
         if code in STAKE_RULES:
             if kind == "deal":
@@ -130,9 +130,19 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
                 else:
                     named.add(code)
         else:
-            count, worst = per_rule.get(code, (0, Severity.INFO))
-            per_rule[code] = (count + 1, level if rank > worst.rank else worst)
-        key = group_key(code, kind, sid, funnel, s.stage_id)
+            seen = per_rule.get(code)
+            if seen is None:
+                per_rule[code] = [1, rank]
+            else:
+                seen[0] += 1
+                if rank > seen[1]:
+                    seen[1] = rank
+        if kind == "user":  # `group_key`, inline: it is asked once per finding
+            key: tuple[str, ...] = (code, "user", sid)
+        elif kind == "deal" or kind == "stage":
+            key = (code, funnel, s.stage_id or "")
+        else:
+            key = (code, funnel, "")
         acc = groups.get(key)
         if acc is None:
             acc = groups[key] = GroupAcc(first=f, rank=rank)
@@ -149,19 +159,17 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
             if code in RELATED_CONTACTS:
                 acc.contacts |= contact_ids.intersection(related)
             else:
-                acc.deals |= deal_ids & set(related)
-        if len(acc.examples) < EXAMPLES:
-            acc.examples.append(str(s.name) or sid)
-        if len(acc.keys) < KEYS_PER_GROUP:
+                acc.deals |= deal_ids.intersection(related)
+        if acc.count <= KEYS_PER_GROUP:  # the first findings of the group
             acc.keys.append(f.key)
-        counts = by_funnel.get(funnel or "")
-        if counts is None:
-            counts = by_funnel[funnel or ""] = Counter()
-        counts[rank] += 1
+            if acc.count <= EXAMPLES:
+                acc.examples.append(str(s.name) or sid)
+        place = (funnel, rank)
+        by_funnel[place] = by_funnel.get(place, 0) + 1
         if kind == "deal":
             counted = per_funnel.get(code)
             if counted is not None:
-                counted[funnel or ""] += 1
+                counted[funnel] += 1
             who: str | None = holder.get(sid)
         else:
             who = sid if kind == "user" else None
@@ -179,4 +187,8 @@ def tally(findings: Sequence[Finding], snapshot: Snapshot) -> Tally:
                 money[found[0]] = round(money.get(found[0], 0.0) + found[1], 2)
         elif code == UNTASKED:
             m.untasked += 1
+    out.by_severity.update({rank: n for rank, n in enumerate(by_severity) if n})
+    for (funnel, rank), n in by_funnel.items():
+        out.by_funnel.setdefault(funnel, Counter())[rank] = n
+    out.per_rule.update({code: (n, SEVERITIES[worst]) for code, (n, worst) in per_rule.items()})
     return out
