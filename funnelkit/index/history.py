@@ -26,6 +26,7 @@ StageKey = tuple[str, str]
 IntArray = npt.NDArray[np.int64]
 # A coded column: (codes into the distinct values, the values) for text, -1 = missing;
 # (the numbers, None) for numbers, INT_NULL = missing (store/lazyload.py makes them).
+# Entity tables hand the same read-only arrays to every caller: derive, never change.
 Coded = tuple[IntArray, list[Any] | None]
 INT_NULL = np.iinfo(np.int64).min
 # deal_id is coded only when the store cannot join it to the deals (see `_every_deal`)

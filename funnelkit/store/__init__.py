@@ -25,6 +25,7 @@ from funnelkit.model.lazy import LazyRows
 from funnelkit.store import limits
 from funnelkit.store.columns import to_columns
 from funnelkit.store.packed import read_packed, write_packed
+from funnelkit.store.pool import use_returning_pool
 
 _ROW_ADAPTERS: dict[str, TypeAdapter[list[Any]]] = {
     table: TypeAdapter(list[cls])  # type: ignore[valid-type]
@@ -132,6 +133,7 @@ def _read_json(path: Path) -> Snapshot:
 
 def load_snapshot(path: str | os.PathLike[str]) -> Snapshot:
     """Read a snapshot; anything wrong is a SnapshotError naming the file (exit 2)."""
+    use_returning_pool()
     # Millions of new row objects and nothing to collect: the cyclic GC would rescan
     # them again and again, so it pauses while the tables are built.
     enabled = gc.isenabled()

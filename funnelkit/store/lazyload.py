@@ -64,6 +64,12 @@ def coded(column: pa.ChunkedArray[Any]) -> Coded:
     raise TypeError(f"column of type {kind} has no coded form")
 
 
+def _frozen(values: Any) -> Any:
+    """The array made read-only: it is handed to every caller that asks."""
+    values.flags.writeable = False
+    return values
+
+
 def _plain(column: Any) -> Any:
     """A text column as one plain string array (dictionaries decoded)."""
     if isinstance(column, pa.ChunkedArray):
@@ -81,6 +87,11 @@ class ArrowRows:
         self.arrow = arrow
         self._interner = interner
         self._where = where
+        # Coded columns of the entity tables, kept once made: the deal ids, say, are asked
+        # for by the audit's columns, the metrics and the report alike. Read-only, as they
+        # are shared. Not the history's (see `columns`).
+        self._kept: dict[str, Coded] = {}
+        self._kept_links: dict[str, tuple[npt.NDArray[np.int64], Coded]] = {}
         self._check()
 
     def _check(self) -> None:
@@ -122,10 +133,15 @@ class ArrowRows:
         """A list column as (owner row of each item, the items coded): see `coded`."""
         if name not in self.arrow.column_names:
             return np.zeros(0, np.int64), (np.zeros(0, np.int64), [])
-        lists = self.arrow.column(name).combine_chunks()
-        owners = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False).astype(np.int64)
-        items = pc.list_flatten(lists)
-        return owners, coded(pa.chunked_array([items], type=items.type))
+        found = self._kept_links.get(name)
+        if found is None:
+            lists = self.arrow.column(name).combine_chunks()
+            parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
+            owners = _frozen(parents.astype(np.int64))
+            items = pc.list_flatten(lists)
+            codes, values = coded(pa.chunked_array([items], type=items.type))
+            found = self._kept_links[name] = (owners, (_frozen(codes), values))
+        return found
 
     def positions(self, name: str, within: Any, key: str) -> npt.NDArray[np.int64] | None:
         """Per row: the first row of `within` whose `key` equals this row's `name`, or -1.
@@ -153,4 +169,10 @@ class ArrowRows:
         # deals, and whoever asks (the history index, the audit's deal columns) keeps
         # what it derives from them.
         present = set(self.arrow.column_names)
-        return {name: coded(self.arrow.column(name)) for name in names if name in present}
+        if self.table == "transitions":
+            return {name: coded(self.arrow.column(name)) for name in names if name in present}
+        for name in names:
+            if name in present and name not in self._kept:
+                values, words = coded(self.arrow.column(name))
+                self._kept[name] = (_frozen(values), words)
+        return {name: self._kept[name] for name in names if name in present}
