@@ -64,8 +64,12 @@ def to_csv(report: AuditReport) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(_CSV_HEAD)
-    for row in flat_rows(report.findings):
-        writer.writerow([safe_cell(v) for v in row])
+    start = _FORMULA_START
+    # `safe_cell` inline (a flat row holds strings and None): ten cells a finding
+    writer.writerows(
+        [("'" + v if v.startswith(start) else v) if v is not None else "" for v in row]
+        for row in flat_rows(report.findings)
+    )
     return out.getvalue()
 
 
