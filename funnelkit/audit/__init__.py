@@ -35,6 +35,7 @@ __all__ = [
     "RuleOutcome",
     "Severity",
     "Subject",
+    "audit_clock",
     "result_to_dict",
     "run_audit",
 ]
@@ -113,6 +114,11 @@ def _context(snapshot: Snapshot, settings: AuditSettings, now: int) -> AuditCont
     )
 
 
+def audit_clock(snapshot: Snapshot, now: int | None) -> int:
+    """The moment an audit judges at: `now` when given, else the snapshot's as-of time."""
+    return snapshot.manifest.pulled_at if now is None else now
+
+
 def run_audit(
     snapshot: Snapshot,
     settings: AuditSettings | None = None,
@@ -148,7 +154,7 @@ def _run(
     settings = settings or AuditSettings()
     registry = registry or default_registry()
     now_source = "snapshot as-of" if now is None else "given"
-    now = snapshot.manifest.pulled_at if now is None else now
+    now = audit_clock(snapshot, now)
     ids = _funnel_ids(snapshot)
     if where is not None:
         compiled = compile_rules(settings, registry, ids, where)

@@ -68,15 +68,18 @@ def audit_document(
     `now` is the audit's clock; None means the snapshot's as-of time, so last month's
     snapshot audited today still gives last month's findings.
     """
-    from funnelkit.audit import run_audit
+    from funnelkit.audit import audit_clock, run_audit
     from funnelkit.metrics import compute_metrics
     from funnelkit.report import build_report
 
-    result = run_audit(snap, settings, now, suppressions=entries, baseline=baseline)
     probabilities = {
         (f, s): p for f, stages in settings.stage_probabilities.items() for s, p in stages.items()
     }
-    metrics = compute_metrics(snap, result.now, probabilities)
+    # Metrics first: their visit tables are large while they are made and gone after, and
+    # the findings stay until the report is written, so the two peaks do not stack.
+    metrics = compute_metrics(snap, audit_clock(snap, now), probabilities)
+    result = run_audit(snap, settings, now, suppressions=entries, baseline=baseline)
+    snap.forget_derived()
     compare = None
     if old is not None:
         from funnelkit.report.compare import compare_snapshots

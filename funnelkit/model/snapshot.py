@@ -131,6 +131,12 @@ class Snapshot:
         "companies",
     )
 
+    def forget_derived(self) -> None:
+        """Let the derived indexes go (they are built again if asked for): once the audit
+        and the metrics are done, the history index is hundreds of megabytes at a million
+        deals that the report does not read."""
+        self.memo.clear()
+
     def counts(self) -> dict[str, int]:
         """Row count per table."""
         return {name: len(getattr(self, name)) for name in self.TABLES}

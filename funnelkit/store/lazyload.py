@@ -64,6 +64,9 @@ def coded(column: pa.ChunkedArray[Any]) -> Coded:
     raise TypeError(f"column of type {kind} has no coded form")
 
 
+_KEPT_TABLES = frozenset({"deals", "contacts"})
+
+
 def _frozen(values: Any) -> Any:
     """The array made read-only: it is handed to every caller that asks."""
     values.flags.writeable = False
@@ -87,9 +90,10 @@ class ArrowRows:
         self.arrow = arrow
         self._interner = interner
         self._where = where
-        # Coded columns of the entity tables, kept once made: the deal ids, say, are asked
-        # for by the audit's columns, the metrics and the report alike. Read-only, as they
-        # are shared. Not the history's (see `columns`).
+        # Coded columns of deals and contacts, kept once made: the audit's columns, the
+        # metrics and the report's ledger all read them (deal ids were encoded three times
+        # over at a million deals). Read-only, as they are shared. Other tables are read
+        # once each, and the history's codes alone are a quarter of a gigabyte.
         self._kept: dict[str, Coded] = {}
         self._kept_links: dict[str, tuple[npt.NDArray[np.int64], Coded]] = {}
         self._check()
@@ -133,14 +137,16 @@ class ArrowRows:
         """A list column as (owner row of each item, the items coded): see `coded`."""
         if name not in self.arrow.column_names:
             return np.zeros(0, np.int64), (np.zeros(0, np.int64), [])
-        found = self._kept_links.get(name)
+        found = self._kept_links.get(name) if self.table in _KEPT_TABLES else None
         if found is None:
             lists = self.arrow.column(name).combine_chunks()
             parents = pc.list_parent_indices(lists).to_numpy(zero_copy_only=False)
             owners = _frozen(parents.astype(np.int64))
             items = pc.list_flatten(lists)
             codes, values = coded(pa.chunked_array([items], type=items.type))
-            found = self._kept_links[name] = (owners, (_frozen(codes), values))
+            found = (owners, (_frozen(codes), values))
+            if self.table in _KEPT_TABLES:
+                self._kept_links[name] = found
         return found
 
     def positions(self, name: str, within: Any, key: str) -> npt.NDArray[np.int64] | None:
@@ -165,11 +171,10 @@ class ArrowRows:
         return rows.astype(np.int64)
 
     def columns(self, names: Sequence[str]) -> dict[str, Any]:
-        # Not kept: the history's codes alone are a quarter of a gigabyte at a million
-        # deals, and whoever asks (the history index, the audit's deal columns) keeps
-        # what it derives from them.
+        # Kept for deals and contacts only (see __init__): whoever asks for the others
+        # (the history index, say) keeps what it derives from them.
         present = set(self.arrow.column_names)
-        if self.table == "transitions":
+        if self.table not in _KEPT_TABLES:
             return {name: coded(self.arrow.column(name)) for name in names if name in present}
         for name in names:
             if name in present and name not in self._kept:

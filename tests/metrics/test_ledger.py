@@ -58,3 +58,17 @@ def test_ledger_matches_the_deal_loops(vendor: Vendor, packed: bool, tmp_path: P
         1 for d in deals if not d.closed and (d.funnel_id, d.stage_id) not in settled
     )
     assert priced and ledger.open_count and len(expected) > 1
+
+
+def test_forgotten_history_index_is_built_again_alike() -> None:
+    from funnelkit.index.history import history_index
+
+    snapshot = truth.state_to_snapshot(messy.generate(Vendor.AMOCRM, 200, 2))
+    first = history_index(snapshot)
+    assert history_index(snapshot) is first  # shared while kept
+    snapshot.forget_derived()
+    again = history_index(snapshot)
+    assert again is not first
+    assert again.keys == first.keys
+    assert again.all_deal.tolist() == first.all_deal.tolist()
+    assert again.at.tolist() == first.at.tolist()
