@@ -93,12 +93,21 @@ class HandoffByReassignment(Rule):
         late[known] = at[known] - deals.created_at[row[known]] >= settle[row[known]]
         picked = np.flatnonzero(late)
         codes = ctx.hist.stage_codes_at(row[picked], at[picked])
-        for r, code in zip(row[picked].tolist(), codes.tolist(), strict=True):
-            key = ctx.hist.keys[code] if code >= 0 else None
-            if key is None or ctx.semantics(key) is not Semantics.PROCESS or ctx.position[key] < 1:
-                continue
-            moved.setdefault(key[0], set()).add(deals.ids[r])
-            where.setdefault(key[0], Counter())[ctx.stages[key].name] += 1
+        keys = ctx.hist.keys
+        # per stage key, once: a working stage past the first (last slot: no stage, code -1)
+        counted = [
+            ctx.semantics(k) is Semantics.PROCESS and ctx.position.get(k, 0) >= 1 for k in keys
+        ]
+        ok = np.array([*counted, False], bool)[codes]
+        names = [ctx.stages[k].name if c else "" for k, c in zip(keys, counted, strict=True)]
+        ids = deals.ids
+        for r, code in zip(row[picked][ok].tolist(), codes[ok].tolist(), strict=True):
+            fid = keys[code][0]
+            moved.setdefault(fid, set()).add(ids[r])
+            tally = where.get(fid)
+            if tally is None:
+                tally = where[fid] = Counter()
+            tally[names[code]] += 1
         for fid in sorted(moved):
             p: HandoffByReassignmentParams = params(fid)
             total = deals.funnel_counts().get(fid, 0)

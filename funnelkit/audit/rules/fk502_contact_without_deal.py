@@ -84,14 +84,20 @@ class ContactWithoutOpenDeal(Rule):
         ids, names = people.ids, people.names
         # one phrase object each, shared by the findings (a phrase is immutable text)
         outcome = {True: self.phrase("lost"), False: self.phrase("none")}
+        # plain lists from here: half a million findings read these one value at a time,
+        # and a numpy scalar read costs several times a list read
+        deal_ids = deals.ids
+        linked = owners[by_contact].tolist()
+        starts, won = first.tolist(), won_last.tolist()
+        codes_of = place.tolist()
         for row in np.flatnonzero(~served[place]).tolist():  # run_audit sorts the findings
-            code = int(place[row])
-            if code >= 0 and won_last[code]:
+            code = codes_of[row]
+            if code >= 0 and won[code]:
                 continue
-            mine = owners[by_contact[first[code] : first[code + 1]]] if code >= 0 else owners[:0]
+            mine = linked[starts[code] : starts[code + 1]] if code >= 0 else []
             yield self.finding(
                 Subject("contact", ids[row], names[row] or ids[row]),
-                related=[deals.ids[i] for i in mine.tolist()],
+                related=[deal_ids[i] for i in mine],
                 deals=len(mine),
                 last_outcome=outcome[len(mine) > 0],
             )
