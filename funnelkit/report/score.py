@@ -22,7 +22,6 @@ declared roles, so the score is measured against the blueprint.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -31,7 +30,7 @@ from funnelkit.metrics.ledger import DealLedger, deal_ledger
 
 if TYPE_CHECKING:
     from funnelkit.audit.findings import AuditResult
-    from funnelkit.model import Deal, Snapshot
+    from funnelkit.model import Snapshot
     from funnelkit.report.schema import AuditReport
 
 STUCK, UNTASKED, NEGLECTED = "FK201", "FK301", "FK303"
@@ -79,21 +78,13 @@ def _add(into: dict[str, float], currency: str, amount: float) -> None:
     into[currency] = round(into.get(currency, 0.0) + amount, 2)
 
 
-def money_at_stake(
-    findings: Iterable[_FindingLike],
-    deals: Snapshot | DealLedger | Mapping[str, Deal],
-    currency: str | None = None,
-) -> MoneyAtStake:
+def money_at_stake(findings: Iterable[_FindingLike], snapshot: Snapshot) -> MoneyAtStake:
     """Money at stake (see the module docstring) from findings and the snapshot's deals."""
     rules_of: dict[str, set[str]] = {}
     for f in findings:
         if f.code in STAKE_RULES and f.subject.kind == "deal":
             rules_of.setdefault(f.subject.id, set()).add(f.code)
-    if isinstance(deals, Mapping):
-        ledger = _ledger_of(deals, currency)
-    else:
-        ledger = deals if isinstance(deals, DealLedger) else deal_ledger(deals)
-    return stake_of(rules_of, ledger)
+    return stake_of(rules_of, deal_ledger(snapshot))
 
 
 def stake_of(rules_of: Mapping[str, set[str]], ledger: DealLedger) -> MoneyAtStake:
@@ -111,20 +102,6 @@ def stake_of(rules_of: Mapping[str, set[str]], ledger: DealLedger) -> MoneyAtSta
         for code in codes:
             _add(out.by_rule.setdefault(code, {}), cur, amount)
     return out
-
-
-def _ledger_of(deals: Mapping[str, Deal], currency: str | None) -> DealLedger:
-    """The ledger of deals held as objects (no snapshot around them)."""
-    priced = [d for d in deals.values() if not d.closed and d.amount]
-    return DealLedger(
-        ids=list(deals),
-        contact_ids=[],
-        amounts={d.id: (d.currency or currency or "?", d.amount or 0.0) for d in priced},
-        funnel_of={d.id: d.funnel_id for d in priced},
-        holder={d.id: d.responsible_id or "" for d in deals.values()},
-        open_by=Counter(),
-        open_count=0,
-    )
 
 
 @dataclass(frozen=True)
