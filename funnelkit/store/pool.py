@@ -25,6 +25,6 @@ def use_returning_pool() -> None:
     _chosen = True
     try:
         pool = pa.jemalloc_memory_pool()
-    except NotImplementedError:  # a build without jemalloc
+    except pa.ArrowNotImplementedError:  # a pyarrow build without jemalloc
         pool = pa.system_memory_pool()
     pa.set_memory_pool(pool)
